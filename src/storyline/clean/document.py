@@ -1,0 +1,330 @@
+"""The dispatch every input goes through: raw document in, cleaned `Article` out.
+
+Metadata precedence: what the container states (`RawDocument.title`, `.published`, `.outlet`,
+`.byline`, `.url`) wins over what HTML metadata says, which wins over what the text itself shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from storyline.article import Article, Heading, Removal, article_id
+from storyline.clean import metadata as meta
+from storyline.clean.blocks import CleanContext, Layout, classify_document
+from storyline.clean.features import STOP_WORDS, Line, normalise_key
+from storyline.ingest.record import RawDocument
+
+if TYPE_CHECKING:
+    from storyline.clean.html import HtmlExtract
+
+_SOURCE_LABEL = re.compile(
+    r"^(?:original|source|canonical|article)?\s*(?:url|link|source)\s*:\s*(?P<url>\S+)?\s*$", re.IGNORECASE
+)
+# Longest gap between a year-less filing date and a dated article of the batch that lends its year.
+_YEAR_WINDOW_DAYS = 31
+
+
+class CleanError(ValueError):
+    """No article text could be found in a document; the message is a one-line reason."""
+
+
+@dataclass
+class _Result:
+    article: Article
+    month_day: tuple[int, int] | None = None  # a year-less filing date (`May 7 (UPI) --`)
+    keys: set[str] = field(default_factory=set)  # normalised lines, for outlet repetition
+
+
+def _as_text(content: str | bytes) -> str:
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", errors="replace")
+    return content.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def _source_url(lines: list[Line]) -> str | None:
+    """`Original url:` followed by a URL on the same or the next line."""
+    for i, line in enumerate(lines):
+        m = _SOURCE_LABEL.match(line.text)
+        if not m:
+            continue
+        if m.group("url") and meta.find_url(m.group("url")):
+            return meta.find_url(m.group("url"))
+        if i + 1 < len(lines) and lines[i + 1].kind == "url":
+            return meta.find_url(lines[i + 1].text)
+    return None
+
+
+def _slug_words(url: str) -> set[str]:
+    path = urlsplit(url).path.casefold()
+    return {w for w in re.findall(r"[a-z]+", path) if len(w) > 2 and w not in STOP_WORDS}
+
+
+def _slug_overlap(line: Line, url: str | None) -> int:
+    return len(set(line.key.split()) & _slug_words(url)) if url else 0
+
+
+def _headline(layout: Layout, url: str | None) -> Line | None:
+    """The headline among the header lines: a level-1 heading, else the title-like line sharing
+    most words with the URL's slug, else the first title-like line."""
+    from storyline.clean.features import is_title_like
+
+    header = [
+        x
+        for x in layout.lines[: layout.body_start]
+        if x.kind in ("short", "heading")
+        and not x.reason.startswith("repeated on")
+        and is_title_like(x, 3)
+    ]
+    if not header:
+        return None
+    level_one = [x for x in header if x.marked.heading_level == 1]
+    if level_one:
+        return level_one[0]
+    best = max(header, key=lambda x: _slug_overlap(x, url))
+    overlap = _slug_overlap(best, url)
+    if overlap >= 2:
+        return best
+    if overlap == 0 and url and len(_slug_words(url)) >= 4:
+        return None  # a wordy slug that shares nothing with any header line: no headline there
+    return header[0]
+
+
+def _published_in_text(layout: Layout) -> date | None:
+    """The earliest date on a date or byline line of the header (a page's own date line can show
+    today's date next to the article's; publication comes first)."""
+    limit = layout.paragraphs[2][0].pos if len(layout.paragraphs) > 2 else len(layout.lines)
+    found = [
+        d
+        for x in layout.lines[:limit]
+        if x.kind in ("date", "byline") and x.label != "body"
+        for _, d in meta.find_dates(x.text)
+    ]
+    return min(found) if found else None
+
+
+def _agency(layout: Layout, byline: meta.Byline | None, dateline: meta.Dateline | None) -> str | None:
+    if byline and byline.agency:
+        return byline.agency
+    if dateline and dateline.agency:
+        return dateline.agency
+    for x in layout.lines[layout.body_start :]:
+        if x.kind == "credit":
+            agencies = meta.credit_line_agencies(x.text)
+            # Several agencies credited together: a compilation, not one agency's copy.
+            return agencies[0] if len(agencies) == 1 else None
+    if layout.paragraphs:
+        return meta.trailing_agency(" ".join(x.text for x in layout.paragraphs[-1]))
+    return None
+
+
+def _text_and_headings(layout: Layout) -> tuple[str, list[Heading]]:
+    texts = [" ".join(x.text for x in para) for para in layout.paragraphs]
+    starts: list[int] = []
+    offset = 0
+    for t in texts:
+        starts.append(offset)
+        offset += len(t) + 2
+    total = len("\n\n".join(texts))
+    headings = [Heading(h.text.rstrip(":").strip(), starts[k] if k < len(starts) else total) for k, h in layout.headings]
+    return "\n\n".join(texts), headings
+
+
+def _why_empty(layout: Layout, text: str) -> str:
+    if not text.strip():
+        return "empty document: no text at all"
+    kinds = Counter(x.kind for x in layout.lines)
+    top = ", ".join(f"{n} {k}" for k, n in kinds.most_common(3))
+    return f"no article text found: no line reads as prose ({len(layout.lines)} lines: {top})"
+
+
+def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
+    extract: HtmlExtract | None = None
+    if raw.kind == "html":
+        from storyline.clean.html import extract_html  # another module's work; imported when needed
+
+        extract = extract_html(raw.content, raw.url)
+        text = _as_text(extract.text)
+    else:
+        text = _as_text(raw.content)
+
+    removed: list[Removal] = list(getattr(extract, "removed", []) or [])
+    prefix_iso: str | None = None
+    m = meta.DATE_PREFIX.match(text)
+    if m:
+        prefix_iso = m.group("iso")
+        removed.append(Removal(m.group(0).strip(), "export date prefix"))
+        text = text[m.end() :]
+    layout = classify_document(text, context)
+    if not layout.paragraphs:
+        raise CleanError(_why_empty(layout, text))
+
+    glued: date | None = None
+    lead = layout.paragraphs[0][0]
+    g = meta.GLUED_DATE.match(lead.text)
+    if g:
+        glued = meta.find_dates(g.group(0))[0][1]
+        removed.append(Removal(g.group(0).strip(), "date glued to the lead"))
+        lead.text = lead.text[g.end() :]
+
+    url = raw.url or (extract.url if extract else None) or _source_url(layout.lines)
+    outlet = raw.outlet or meta.outlet_from_url(url) or (extract.sitename if extract else None)
+
+    headline = _headline(layout, url)
+    title = raw.title or (extract.title if extract else None) or (headline.text if headline else None)
+    if headline is not None:
+        headline.reason = "headline (kept as title)"
+
+    byline: meta.Byline | None = None
+    if raw.byline:
+        byline = meta.parse_byline(raw.byline if raw.byline.lower().startswith("by ") else f"By {raw.byline}")
+        byline = byline or meta.Byline(authors=[raw.byline.strip()])
+    else:
+        byline = next((meta.parse_byline(x.text) for x in layout.lines if x.kind == "byline"), None)
+    authors = list(extract.authors) if extract and extract.authors and not raw.byline else []
+    authors = authors or (byline.authors if byline else [])
+
+    first_paragraph = " ".join(x.text for x in layout.paragraphs[0])
+    dateline = meta.parse_dateline(first_paragraph)
+    agency = _agency(layout, byline, dateline)
+
+    body_text, headings = _text_and_headings(layout)
+    published, month_day = _published(raw, extract, prefix_iso, layout, glued, url, dateline)
+    title_derived = title is None
+    if title is None:
+        title = meta.derive_title(first_paragraph)
+
+    removed += [Removal(x.text or x.raw.strip(), x.reason) for x in layout.lines if x.label == "removed"]
+    article = Article(
+        id=article_id(url, body_text),
+        source=raw.source,
+        text=body_text,
+        kind=raw.kind,
+        url=url,
+        outlet=outlet,
+        title=title,
+        title_derived=title_derived,
+        authors=authors,
+        agency=agency,
+        published=published,
+        dateline=dateline.place if dateline else None,
+        headings=headings,
+        removed=removed,
+        external_id=raw.external_id,
+        extra=dict(raw.extra),
+    )
+    return _Result(article, month_day, {x.key for x in layout.lines if x.key})
+
+
+def _published(
+    raw: RawDocument,
+    extract: HtmlExtract | None,
+    prefix_iso: str | None,
+    layout: Layout,
+    glued: date | None,
+    url: str | None,
+    dateline: meta.Dateline | None,
+) -> tuple[str | None, tuple[int, int] | None]:
+    """The publication date by precedence, and a year-less filing date left for the batch to complete."""
+    if raw.published:
+        return raw.published, None
+    if extract and extract.published:
+        return extract.published, None
+    if prefix_iso and len(prefix_iso) == 10:
+        return prefix_iso, None
+    found = _published_in_text(layout) or glued or meta.url_date(url)
+    if found:
+        return found.isoformat(), None
+    if dateline and dateline.month_day:
+        month, day = dateline.month_day
+        year = int(prefix_iso[:4]) if prefix_iso else meta.url_year(url)
+        if year:
+            try:
+                return date(year, month, day).isoformat(), None
+            except ValueError:
+                return None, None
+        return None, dateline.month_day
+    return None, None
+
+
+def clean_document(raw: RawDocument, context: CleanContext | None = None) -> Article:
+    """Clean one raw document into an Article: the body text (paragraphs separated by one blank line),
+    subheads as headings, metadata, and every removed line with its reason.
+
+    Pure function of its input. `context` adds what other documents of the same outlet show (see
+    `clean_documents`). Raises CleanError when no article text can be found.
+    """
+    return _clean(raw, context).article
+
+
+def clean_documents(raws: Iterable[RawDocument]) -> list[Article | CleanError]:
+    """Clean a batch, using what the documents show about each other:
+
+    - lines printed on several pages of one outlet (its promotion blocks, menus) are boilerplate;
+    - a year-less filing date (`May 7 (UPI) --`) takes the year that puts it nearest to the dated
+      articles of the batch, if one is within a month; such a date is flagged in
+      `Article.published_inference`. A lone document never gets an inferred year.
+
+    Returns one Article or CleanError per input, in order.
+    """
+    raws = list(raws)
+    results: list[_Result | CleanError] = []
+    for raw in raws:
+        try:
+            results.append(_clean(raw))
+        except CleanError as exc:
+            results.append(exc)
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(results):
+        if isinstance(r, _Result) and r.article.outlet and raws[i].kind == "text":
+            by_outlet[r.article.outlet].append(i)
+    for members in by_outlet.values():
+        if len(members) < 3:
+            continue
+        counts: Counter[str] = Counter()
+        keys = {i: _raw_keys(raws[i]) for i in members}
+        for i in members:
+            counts.update(keys[i])
+        for i in members:
+            others = {k: n - 1 for k, n in counts.items() if k in keys[i] and n > 1}
+            try:
+                results[i] = _clean(raws[i], CleanContext(others))
+            except CleanError as exc:
+                results[i] = exc
+    _complete_years(results)
+    return [r.article if isinstance(r, _Result) else r for r in results]
+
+
+def _raw_keys(raw: RawDocument) -> set[str]:
+    return {normalise_key(line) for line in _as_text(raw.content).split("\n") if line.strip()} - {""}
+
+
+def _complete_years(results: list[_Result | CleanError]) -> None:
+    known = [
+        date.fromisoformat(r.article.published)
+        for r in results
+        if isinstance(r, _Result) and r.article.published and len(r.article.published) == 10
+    ]
+    for r in results:
+        if not isinstance(r, _Result) or r.month_day is None or not known:
+            continue
+        month, day = r.month_day
+        candidates = []
+        for year in sorted({k.year + d for k in known for d in (-1, 0, 1)}):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue
+            candidates.append((min(abs((candidate - k).days) for k in known), candidate))
+        if candidates and min(candidates)[0] <= _YEAR_WINDOW_DAYS:
+            gap, chosen = min(candidates)
+            r.article = replace(
+                r.article,
+                published=chosen.isoformat(),
+                published_inference=f"year from a batch article dated {gap} days away",
+            )

@@ -1,0 +1,208 @@
+"""Features of one line of a text dump: what the block classifier decides on.
+
+Everything here is cheap (regexes and counts) and general: sentence shape, stop-word and capital
+density, reader address, photo credits. No phrase comes from a particular outlet's pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storyline.clean import metadata
+from storyline.clean.markup import MarkedLine
+
+# The commonest English function words: their density separates running prose (0.3-0.5) from
+# headlines, menus, credits and other languages (mostly below 0.15).
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers him his how i if in into is it its itself just me more most my no nor
+    not now of off on once only or other our out over own same she should so some such than that the
+    their them then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your said says told since amid despite
+    who's it's he's she's they're we're there's""".split()
+)
+SECOND_PERSON = frozenset("you your yours yourself yourselves you're you'll you've you'd".split())
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’\-]*|\d[\d,.:]*")
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”’][.!?]$")
+_TIME_OR_DAY = re.compile(r"\b\d{1,2}:\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’")
+# A call to action addressed to the reader of a web page.
+_CTA = re.compile(
+    r"\b(?:click|tap) (?:here|the link|below)\b|\bsubscribe\b|\bsign (?:up|in)\b|\blog ?in\b|\bnewsletter\b"
+    r"|\bfollow us\b|\bdownload (?:our|the) app\b|\bshare (?:this|full) (?:article|story)\b"
+    r"|\bleave a (?:reply|comment)\b|\ball rights reserved\b|©|\bcopyright\b|\bcookies?\b"
+    r"|\bfind out more\b|\bread (?:more|next|also)\b|\bwatch (?:live|now)\b|\blisten to this\b",
+    re.IGNORECASE,
+)
+# Photo credits closing a caption: `PHOTO: REUTERS`, `| KYODO`, `Photograph: X/EPA`, `(Photo by X)`,
+# `Efrem Lukatsky / Pool / AFP`, `Photo courtesy of X`.
+_CAPTION_CREDIT = re.compile(
+    r"\b(?:photos?|photograph|picture|image|credit)\s*:\s*[A-Z][^.!?]{0,60}$"
+    r"|\b(?:photo|photograph|picture|image) (?:by|courtesy)\b"
+    r"|\bgetty images\b|\bshutterstock\b|\(\s*photo\b",
+    re.IGNORECASE,
+)
+_CREDIT_TAIL = re.compile(
+    r"(?:^|\s)\|\s*[A-Z][A-Z./ ]{1,30}$"
+    r"|\b[A-Z][\w.-]+(?: [A-Z][\w.-]+)* ?/ ?(?:[A-Z][\w.-]+ ?/ ?)*"
+    r"(?:AFP|AP|Reuters|REUTERS|EPA|Pool|POOL|Getty|UPI|Xinhua|Kyodo|KYODO|Bloomberg)\s*\)?\.?$"
+)
+# Caption position labels (`Top:`, `Above:`): how photo sets are captioned in print and on the web.
+_CAPTION_LABEL = re.compile(r"^(?:top|bottom|above|below|left|right|inset|file photo|pictured|main photo)\s*:", re.IGNORECASE)
+# An embedded post's attribution: `— European Central Bank (@ecb) June 6, 2024`.
+_EMBED = re.compile(r"^[—–-]\s*.{1,80}\(@\w+\)|pic\.twitter\.com/|^\s*[—–-]\s*.{1,60}\(@\w+\)")
+# `contentSkip to navigation`: menu items glued together by a careless text export.
+_GLUED = re.compile(r"[a-z]{3,}[A-Z][a-z]")
+
+
+@dataclass
+class Line:
+    """One non-blank line of a document, its features, and the classifier's decision about it."""
+
+    pos: int  # index among non-blank lines
+    block: int  # index of the blank-line separated block it belongs to
+    raw: str
+    marked: MarkedLine
+    text: str
+    words: int
+    stop_ratio: float
+    cap_ratio: float  # share of capitalised words among the non-stop words
+    upper_ratio: float  # share of upper-case letters
+    terminal: bool  # ends like a sentence
+    starts_ok: bool  # starts like a sentence (capital, digit or quote)
+    reader_address: int  # second-person words outside quotations
+    cta: bool
+    caption: bool
+    kind: str = ""  # the line's own class, before context: body, short, caption, prompt, ...
+    label: str = ""  # the decision: body, heading, removed, title
+    reason: str = ""
+    key: str = ""  # normalised text for repetition counts
+
+
+def normalise_key(text: str) -> str:
+    """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
+    text = text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.findall(r"[\w']+", text))
+
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTED.sub(" ", text)
+
+
+def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
+    """Measure one line."""
+    text = marked.text
+    tokens = _WORD.findall(text)
+    words = len(tokens)
+    lower = [t.casefold().strip("'’") for t in tokens]
+    stops = sum(1 for t in lower if t in STOP_WORDS)
+    content = [t for t, low in zip(tokens, lower, strict=True) if low not in STOP_WORDS and not t[0].isdigit()]
+    caps = sum(1 for t in content if t[0].isupper())
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    outside = [t.casefold() for t in _WORD.findall(_outside_quotes(text))]
+    return Line(
+        pos=pos,
+        block=block,
+        raw=raw,
+        marked=marked,
+        text=text,
+        words=words,
+        stop_ratio=stops / words if words else 0.0,
+        cap_ratio=caps / len(content) if content else 0.0,
+        upper_ratio=upper / len(letters) if letters else 0.0,
+        # A long line closing on a colon introduces a quotation or a list: prose too.
+        terminal=bool(_TERMINAL.search(text)) or (words >= 8 and text.endswith(":")),
+        starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
+        reader_address=sum(1 for t in outside if t in SECOND_PERSON),
+        cta=bool(_CTA.search(text)),
+        caption=bool(_CAPTION_CREDIT.search(text) or _CREDIT_TAIL.search(text) or _CAPTION_LABEL.match(text)),
+        key=normalise_key(text),
+    )
+
+
+def is_glued(text: str) -> bool:
+    """Menu items run together (`GreekEnglish`, `contentSkip to navigation`)."""
+    return bool(_GLUED.search(text))
+
+
+def is_embed_attribution(text: str) -> bool:
+    """The attribution line of an embedded social media post."""
+    return bool(_EMBED.search(text))
+
+
+def is_sentence(line: Line) -> bool:
+    """Shaped like a sentence of running prose (the body of an article is made of these)."""
+    if line.words >= 6 and line.terminal and line.starts_ok and line.stop_ratio >= 0.08:
+        return True
+    # Long lines without closing punctuation: a truncated paragraph, or prose missing its period.
+    # Headlines of that length are mostly capitalised words with few function words.
+    if line.words >= 8 and line.starts_ok and line.stop_ratio >= 0.2 and ends_dangling(line.text):
+        return True
+    return line.words >= 16 and line.stop_ratio >= 0.2 and line.cap_ratio < 0.6
+
+
+# Words a headline does not end on but a sentence broken in two often does (`... from the`).
+DANGLING = frozenset("the a an of and or from with than".split())
+
+
+def ends_dangling(text: str) -> bool:
+    """True when the line stops on an article, conjunction or preposition: a sentence broken in two."""
+    words = text.split()
+    return bool(words) and words[-1].casefold() in DANGLING
+
+
+def is_title_like(line: Line, min_words: int = 2) -> bool:
+    """Shaped like a headline or subhead: short, no closing period, starts with a capital."""
+    text = line.text
+    return (
+        min_words <= line.words <= 25
+        and line.starts_ok
+        and not text.endswith((".", ",", ";", ":"))
+        and not line.caption
+        and not line.cta
+        and not is_glued(text)
+        and not metadata.find_dates(text)
+        and not _TIME_OR_DAY.search(text)
+        and not ends_dangling(text)
+    )
+
+
+def classify_line(line: Line) -> str:
+    """The class of a line on its own features (context is applied afterwards)."""
+    text = line.text
+    if not text or line.marked.rule or not any(c.isalnum() for c in text):
+        return "empty"
+    if metadata.is_url_only(text):
+        return "url"
+    if metadata.credit_line_agencies(text):
+        return "credit"
+    if metadata.parse_byline(text):
+        return "byline"
+    if line.words <= 4 and text.endswith(":"):
+        return "label"
+    if is_embed_attribution(text):
+        return "embed"
+    if line.caption:
+        return "caption"
+    if line.cta or (line.reader_address and (line.words <= 40 or line.reader_address >= 2)):
+        return "prompt"
+    if line.words >= 10 and line.stop_ratio < 0.06 and line.cap_ratio < 0.5:
+        return "foreign"
+    letters = sum(1 for c in text if c.isalpha())
+    if letters >= 10 and line.upper_ratio > 0.8 and line.words >= 2:
+        return "shout"
+    if line.marked.heading or (line.marked.bold and line.words <= 20 and not line.terminal):
+        return "heading"
+    if metadata.find_dates(text) and line.words <= 14 and not (line.terminal and line.words >= 8):
+        return "date"
+    if is_sentence(line):
+        return "body"
+    if line.marked.bullet or line.marked.quote:
+        return "nav"
+    if is_glued(text):
+        return "nav"
+    return "short"

@@ -1,0 +1,286 @@
+"""Metadata found in the text itself: byline, wire agency, dates, dateline, URL, outlet, a derived title.
+
+Each function reads one line (or the URL) and returns what it finds or None: the cleaner decides
+which lines to ask (a date in the header is a publication date, a date in the body is not).
+Unknown stays None; nothing here guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+# Wire services whose copy other outlets republish. Keys are how they are written in credits and
+# datelines (matched case-insensitively as whole words); values are the canonical names we store.
+AGENCIES: dict[str, str] = {
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "ap": "AP",
+    "associated press": "AP",
+    "the associated press": "AP",
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "upi": "UPI",
+    "united press international": "UPI",
+    "dpa": "dpa",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "xinhua": "Xinhua",
+    "kyodo": "Kyodo",
+    "kyodo news": "Kyodo",
+    "jiji": "Jiji",
+    "jiji press": "Jiji",
+    "yonhap": "Yonhap",
+    "tass": "TASS",
+    "interfax": "Interfax",
+    "ria novosti": "RIA Novosti",
+    "anadolu": "Anadolu",
+    "anadolu agency": "Anadolu",
+    "pti": "PTI",
+    "ians": "IANS",
+    "ani": "ANI",
+    "bernama": "Bernama",
+    "aap": "AAP",
+    "pa": "PA",
+    "pa media": "PA",
+    "the canadian press": "CP",
+    "bloomberg": "Bloomberg",
+}
+_AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
+_AGENCY_WORD = re.compile(rf"(?<![\w/-])({_AGENCY_ALT})(?![\w-])", re.IGNORECASE)
+# A line that is only agency credits: `REUTERS`, `(AFP)`, `— AP`, `fb/mm (AFP, AP, dpa, Reuters)`.
+_CREDIT_LINE = re.compile(
+    rf"^\s*(?:[a-z]{{1,4}}(?:/[a-z]{{1,4}})+\s*)?[(\[–—-]*\s*((?:{_AGENCY_ALT})(?:\s*(?:,|/|and|&)\s*(?:{_AGENCY_ALT}))*)"
+    r"\s*[)\]]*\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# `(AP)`, `(Reuters)`, `(AP/KPR)`: the agency in a dateline or at the end of a paragraph.
+_PAREN_AGENCY = re.compile(rf"\(\s*((?:{_AGENCY_ALT}))(?:\s*/\s*[\w .-]+)?\s*\)", re.IGNORECASE)
+
+MONTHS: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+_DATE_PATTERNS = [
+    re.compile(rf"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
+    re.compile(rf"\b{_MONTH}\s*{_DAY},?\s+{_YEAR}", re.IGNORECASE),
+    re.compile(rf"(?<!\d){_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
+]
+_MONTH_DAY = re.compile(rf"^\s*{_MONTH}\s*{_DAY}\b", re.IGNORECASE)
+_URL_DATE = re.compile(r"(?<![\d])((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?![\d])")
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/")
+
+# Leading `date 2021-05-08 ` (or `date 2024-02`): a prefix some text exports put before the article.
+DATE_PREFIX = re.compile(r"^\s*date\s+(?P<iso>(?:19|20)\d\d-\d\d(?:-\d\d)?)\b[ \t]*", re.IGNORECASE)
+# A full date glued to the lead (`February 13, 2021Dozens of people...`): an export artefact.
+GLUED_DATE = re.compile(
+    rf"^\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?{_MONTH}\s*{_DAY},?\s+{_YEAR}(?=[A-Z])",
+    re.IGNORECASE,
+)
+
+_BYLINE = re.compile(r"^\s*(?:by|words by|written by|reporting by)\s*:?\s+(?P<names>.+?)\s*$", re.IGNORECASE)
+_NAME = re.compile(r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)){1,4}$")
+# Dateline at the start of a lead: `KIEV - `, `KIEV • `, `WAJIMA, Japan — `, `GLENDALE, Ariz. (AP) - `,
+# `(LAS VEGAS, NV) --`, `HANOI: `. Upper-case places take any separator; mixed-case places need a dash.
+_DL_SEP = r"\s*(?:--|[-–—•:|])\s+"
+_DATELINE_UPPER = re.compile(
+    r"^\(?(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})(?:,\s*(?P<region>[A-Za-z][A-Za-z. ]{1,25}?))?"
+    r"\)?\s*(?:\((?P<credit>[^)]{1,40})\))?" + _DL_SEP
+)
+_DATELINE_MIXED = re.compile(
+    r"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?:,\s*(?P<region>[A-Z][A-Za-z. ]{1,25}?))?"
+    r"\s*(?:\((?P<credit>[^)]{1,40})\))?\s*(?:--|[—–])\s+"
+)
+# `May 7 (UPI) --`: a wire dateline made of the filing date and the agency.
+_DATE_DATELINE = re.compile(rf"^\s*{_MONTH}\s*{_DAY}\s*\((?P<credit>[^)]{{1,30}})\)\s*(?:--|[-–—:])\s*", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+
+
+@dataclass
+class Byline:
+    """Authors and agency read from a `By ...` line."""
+
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+
+
+def canonical_agency(name: str) -> str | None:
+    """The canonical name of a wire agency (`Agence France-Presse` -> `AFP`), or None if not one."""
+    return AGENCIES.get(re.sub(r"\s+", " ", name.strip().casefold()))
+
+
+def credit_line_agencies(line: str) -> list[str]:
+    """The agencies of a line that is nothing but agency credits (`REUTERS`, `(AFP)`), else []."""
+    match = _CREDIT_LINE.match(line)
+    if not match:
+        return []
+    found = [canonical_agency(m.group(1)) for m in _AGENCY_WORD.finditer(match.group(1))]
+    return list(dict.fromkeys(a for a in found if a))
+
+
+def trailing_agency(paragraph: str) -> str | None:
+    """`... a Chinese national. (AFP)`: an agency credit closing a paragraph."""
+    match = re.search(rf"\(\s*({_AGENCY_ALT})\s*\)\.?\s*$", paragraph, re.IGNORECASE)
+    return canonical_agency(match.group(1)) if match else None
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Authors and agency of a `By A and B for AFP` line, or None when the line is not a byline."""
+    match = _BYLINE.match(line)
+    if not match:
+        return None
+    names = match.group("names").strip(" .")
+    byline = Byline()
+    tail = re.search(rf"\s*(?:,|\bfor\b|\bof\b|\|)\s*(?:the\s+)?({_AGENCY_ALT})\s*$", names, re.IGNORECASE)
+    paren = re.search(rf"\s*\(\s*({_AGENCY_ALT})\s*\)\s*$", names, re.IGNORECASE)
+    for found in (tail, paren):
+        if found:
+            byline.agency = canonical_agency(found.group(1))
+            names = names[: found.start()].strip(" ,")
+    parts = [p.strip(" ,.") for p in re.split(r",|\band\b|&", names) if p.strip(" ,.")]
+    if not parts or len(names.split()) > 12:
+        return None
+    for part in parts:
+        if canonical_agency(part):
+            byline.agency = byline.agency or canonical_agency(part)
+        elif _NAME.match(part) and not part.startswith("The "):
+            byline.authors.append(part)
+        elif part[:1].isdigit() or part[:1].islower():
+            return None  # `By 25 basis points, ...`: a sentence, not a byline
+    if not byline.authors and not byline.agency:
+        return None
+    return byline
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else MONTHS[text.casefold().rstrip(".")]
+
+
+def find_dates(text: str) -> list[tuple[int, date]]:
+    """Every complete calendar date (day, month and year) written in `text`, with its offset."""
+    found: list[tuple[int, date]] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            d = _valid(int(m.group("year")), _month_number(m.group("month")), int(m.group("day")))
+            if d:
+                found.append((m.start(), d))
+    return sorted(found)
+
+
+def url_date(url: str | None) -> date | None:
+    """A date in the URL path (`/2021/05/06/`, `/2023-02-13/`, `-2019-03-10/`), or None."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for m in _URL_DATE.finditer(path):
+        d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d
+    return None
+
+
+def url_year(url: str | None) -> int | None:
+    """The year of a `/2018/10/` style URL path (month precision), or None."""
+    if not url:
+        return None
+    m = _URL_MONTH.search(urlsplit(url).path)
+    return int(m.group(1)) if m and 1 <= int(m.group(2)) <= 12 else None
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """What the opening of a lead paragraph says: place, agency, and a month-day filing date."""
+
+    place: str | None = None
+    agency: str | None = None
+    month_day: tuple[int, int] | None = None
+
+
+def _title_place(place: str) -> str:
+    return " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in place.split())
+
+
+def parse_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening a lead paragraph (`KIEV - `, `May 7 (UPI) --`), or None."""
+    m = _DATE_DATELINE.match(paragraph)
+    if m:
+        day = int(m.group("day"))
+        month = _month_number(m.group("month"))
+        agency = _credit_agency(m.group("credit"))
+        if agency and 1 <= day <= 31:
+            return Dateline(agency=agency, month_day=(month, day))
+    for pattern in (_DATELINE_UPPER, _DATELINE_MIXED):
+        m = pattern.match(paragraph)
+        if not m:
+            continue
+        place = m.group("place").strip()
+        if pattern is _DATELINE_UPPER and (len(place) < 3 or canonical_agency(place)):
+            continue
+        if pattern is _DATELINE_UPPER and (place.isupper() is False):
+            continue
+        return Dateline(place=_title_place(place), agency=_credit_agency(m.group("credit") or ""))
+    return None
+
+
+def _credit_agency(credit: str) -> str | None:
+    for part in re.split(r"[/,&]", credit):
+        agency = canonical_agency(part)
+        if agency:
+            return agency
+    return None
+
+
+def find_url(text: str) -> str | None:
+    """The first http(s) URL in `text`, trailing punctuation removed."""
+    m = _URL.search(text)
+    return m.group(0).rstrip(".,;:") if m else None
+
+
+def is_url_only(text: str) -> bool:
+    """True for a line that is nothing but a URL."""
+    m = _URL.fullmatch(text.strip().strip("<>"))
+    return bool(m)
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The host of a URL without `www.` (`themoscowtimes.com`), or None."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    if not host or "." not in host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def derive_title(lead: str, max_words: int = 20) -> str:
+    """A title from the lead's first sentence, without dateline: short, at a clause boundary if long."""
+    text = lead
+    for pattern in (_DATE_DATELINE, _DATELINE_UPPER, _DATELINE_MIXED):
+        m = pattern.match(text)
+        if m:
+            text = text[m.end() :]
+            break
+    sentence = re.split(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“])", text, maxsplit=1)[0].strip()
+    words = sentence.split()
+    if len(words) <= max_words:
+        return sentence.rstrip(".")
+    head = " ".join(words[:max_words])
+    cut = head.rfind(",")
+    if cut > len(head) // 2:
+        return head[:cut] + "…"
+    return head.rstrip(" ,;:") + "…"

@@ -1,0 +1,142 @@
+"""The ingest job: read, clean, store (then annotate and group), one article at a time.
+
+Each article is committed on its own, so an interrupted run keeps everything committed before the
+interruption, and a re-run stores only what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from storyline.article import article_id
+from storyline.clean import CleanError, clean_documents
+from storyline.ingest import RawDocument, ReadFailure, read_paths
+from storyline.ingest.readers import Item, iter_files
+from storyline.progress import progress
+from storyline.store import Store, text_hash
+
+# Documents cleaned together: enough pages of one outlet to see its repeated boilerplate, few enough
+# that an interruption loses little work.
+BATCH_SIZE = 200
+
+if TYPE_CHECKING:
+    from storyline.annotate import Annotations
+    from storyline.group import GroupReport
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did: article ids stored anew, ids already present, and inputs that failed."""
+
+    new: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+    failed: list[ReadFailure] = field(default_factory=list)
+    annotated: int = 0
+    grouping: GroupReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def estimate_inputs(paths: Iterable[str | Path]) -> int:
+    """A cheap count of the documents under `paths` for the progress bar (JSONL lines count one each)."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        files = list(iter_files(path)) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            name = file.name.lower()
+            if name.endswith((".jsonl", ".ndjson")):
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            else:
+                total += 1
+        total += 0 if files else 1
+    return total
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    console: Console | None = None,
+    *,
+    jobs: int = 1,
+    annotate: bool = True,
+    group: bool = True,
+) -> IngestReport:
+    """Read every article under `paths`, clean and store it, then annotate what is new or stale and
+    add it to the stories. Bad inputs are reported, never fatal."""
+    paths = list(paths)
+    report = IngestReport()
+    with progress(console, "ingesting", estimate_inputs(paths)) as advance:
+        for batch in _batches(read_paths(paths), BATCH_SIZE):
+            _ingest_batch(batch, store, report)
+            advance(len(batch))
+    if annotate:
+        report.annotated = annotate_stored(store, console, jobs=jobs)
+    if group and annotate:
+        from storyline.group import update
+
+        report.grouping = update(store, annotations_for=lambda article_id: load_annotations(store, article_id))
+    return report
+
+
+def annotate_stored(store: Store, console: Console | None = None, *, jobs: int = 1) -> int:
+    """Annotate every stored article whose annotations are missing or stale (other text or annotator
+    version). Each article's annotations are committed as they come, so an interrupted run resumes."""
+    # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
+    from storyline.annotate import ANNOTATOR_VERSION, annotate_many
+
+    stale = store.stale_annotations(ANNOTATOR_VERSION)
+    if not stale:
+        return 0
+    with progress(console, "annotating", len(stale)) as advance:
+        results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
+        for article, annotations in zip(stale, results, strict=True):
+            store.save_annotations(article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict())
+            advance()
+    return len(stale)
+
+
+def load_annotations(store: Store, article_id: str) -> Annotations | None:
+    """The stored annotations of an article as records, or None when it has none."""
+    from storyline.annotate import Annotations
+
+    stored = store.annotations(article_id)
+    return Annotations.from_dict(stored["data"]) if stored else None
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _ingest_batch(batch: list[Item], store: Store, report: IngestReport) -> None:
+    """Clean a batch together (an outlet's repeated boilerplate shows across its pages) and store each
+    article in its own transaction."""
+    raws: list[RawDocument] = []
+    for item in batch:
+        if isinstance(item, ReadFailure):
+            report.failed.append(item)
+        elif item.url and store.has_article(article_id(item.url, "")):
+            # With a URL from the container the id is known before cleaning: skip stored articles.
+            report.present.append(article_id(item.url, ""))
+        else:
+            raws.append(item)
+    for raw, result in zip(raws, clean_documents(raws), strict=True):
+        if isinstance(result, CleanError):
+            report.failed.append(ReadFailure(raw.source, str(result)))
+        else:
+            (report.new if store.add_article(result) else report.present).append(result.id)
