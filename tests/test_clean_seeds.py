@@ -7,11 +7,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXAMPLES, seed_path
 
 from storyline.article import Article
 from storyline.clean import CleanError, clean_document, clean_documents
 from storyline.ingest.record import RawDocument
-from tests.conftest import EXAMPLES, seed_path
 
 
 def _raw(prefix: str) -> RawDocument:
@@ -131,8 +131,8 @@ def test_002_filing_date_year_comes_only_from_the_batch() -> None:
     upi = batch[2]
     assert isinstance(upi, Article)
     assert upi.published == "2021-05-07"
-    assert "published_inferred" in upi.extra
-    assert all(isinstance(a, Article) and "published_inferred" not in a.extra for a in batch[:2] + batch[3:])
+    assert upi.published_inferred and upi.published_inference
+    assert all(isinstance(a, Article) and not a.published_inferred for a in batch[:2] + batch[3:])
 
 
 def test_003_date_prefix_dateline_agency_and_derived_title() -> None:
@@ -197,7 +197,7 @@ def test_outlet_boilerplate_is_learnt_from_a_batch() -> None:
     for prefix in ("000", "002", "003"):
         paragraphs = seed_path(prefix).read_text(encoding="utf-8").split("\n\n")
         middle = len(paragraphs) // 2
-        text = "\n\n".join(paragraphs[:middle] + [promo] + paragraphs[middle:])
+        text = "\n\n".join([*paragraphs[:middle], promo, *paragraphs[middle:]])
         raws.append(RawDocument(source=prefix, kind="text", content=text, outlet="rferl.org"))
     assert all(promo in clean_document(r).text for r in raws)
     for article in clean_documents(raws):

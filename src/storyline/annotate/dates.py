@@ -43,28 +43,33 @@ _YEAR = r"(?:19|20)\d{2}"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = r"(?:\d{1,3}|a couple of|a few|several|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"  # noqa: E501
 _UNIT = r"(?:day|week|month|year|decade)s?"
-_LEAD = r"(?:(?P<prep>since|by|until|till|from|before|after)\s+)?"
+
+
+def _lead(name: str) -> str:
+    """An optional preposition that changes what a date means (`since 2014`, `by May 1`)."""
+    return rf"(?:(?P<prep_{name}>since|by|until|till|from|before|after)\s+)?"
+
 
 _PATTERN = re.compile(
     r"|".join(
         [
             rf"(?P<iso>\b{_YEAR}-[01]\d-[0-3]\d\b)",
-            rf"{_LEAD}(?P<mdr_m>{_ANY_MONTH})\s+(?P<mdr_a>{_DAY})\s*(?:-|–|to|through)\s*(?P<mdr_b>{_DAY})\b"
+            rf"{_lead('mdr')}(?P<mdr_m>{_ANY_MONTH})\s+(?P<mdr_a>{_DAY})\s*(?:-|–|to|through)\s*(?P<mdr_b>{_DAY})\b"
             rf"(?:,?\s+(?P<mdr_y>{_YEAR})\b)?",
-            rf"{_LEAD}(?P<dmr_a>{_DAY})\s*(?:-|–)\s*(?P<dmr_b>{_DAY})\s+(?P<dmr_m>{_ANY_MONTH})"
+            rf"{_lead('dmr')}(?P<dmr_a>{_DAY})\s*(?:-|–)\s*(?P<dmr_b>{_DAY})\s+(?P<dmr_m>{_ANY_MONTH})"
             rf"(?:,?\s+(?P<dmr_y>{_YEAR})\b)?",
-            rf"{_LEAD}(?P<md_m>{_ANY_MONTH})\s+(?P<md_d>{_DAY})\b(?![:.,]?\d)(?:,?\s+(?P<md_y>{_YEAR})\b)?",
-            rf"{_LEAD}\b(?P<dm_d>{_DAY})\s+(?P<dm_m>{_ANY_MONTH})\b(?:,?\s+(?P<dm_y>{_YEAR})\b)?",
-            rf"{_LEAD}(?:(?:early|mid|late)-?\s*)?(?P<my_m>{_FULL_MONTH}),?\s+(?P<my_y>{_YEAR})\b",
-            rf"(?:(?P<mo_prep>in|since|by|until|from|last|next|this|early|late|mid|mid-)\s+)(?P<mo_m>{_FULL_MONTH})\b",
-            rf"\b(?:(?P<wd_mod>last|next|this|late|early|on)\s+)?(?P<wd>{_WEEKDAY})\b",
+            rf"{_lead('md')}(?P<md_m>{_ANY_MONTH})\s+(?P<md_d>{_DAY})\b(?![:.,]?\d)(?:,?\s+(?P<md_y>{_YEAR})\b)?",
+            rf"{_lead('dm')}\b(?P<dm_d>{_DAY})\s+(?P<dm_m>{_ANY_MONTH})\b(?:,?\s+(?P<dm_y>{_YEAR})\b)?",
+            rf"{_lead('my')}(?:(?:early|mid|late)-?\s*)?(?P<my_m>{_FULL_MONTH}),?\s+(?P<my_y>{_YEAR})\b",
+            rf"(?:(?P<mo_prep>in|since|by|until|from|last|next|this|early|late|mid|mid-)\s+)(?P<mo_m>{_FULL_MONTH})\b(?!,?\s+\d)",
+            rf"\b(?:(?P<wd_mod>last|next|this|late|early)\s+)?(?P<wd>{_WEEKDAY})\b",
             r"\b(?:(?P<rel_pre>earlier|later)\s+)?(?P<rel_dir>last|next|this|past|coming)\s+"
             r"(?P<rel_unit>week|weekend|month|year)\b",
             r"\b(?P<deictic>yesterday|today|tomorrow|tonight)\b",
             rf"\b(?P<ago_n>{_NUM})\s+(?P<ago_u>{_UNIT})\s+ago\b",
             rf"\b(?P<dur_prep>in|over|for|during|within)\s+(?:the\s+)?(?:(?P<dur_dir>past|last|next|previous)\s+)?"
             rf"(?P<dur_n>{_NUM})\s+(?P<dur_u>{_UNIT})\b",
-            rf"{_LEAD}(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?![\d,%]|\.\d)",
+            rf"{_lead('yr')}(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?!\d|,\d|%|\.\d)",
         ]
     ),
     re.IGNORECASE,
@@ -176,7 +181,7 @@ def extract_times(text: str, published: str | None, sentence_at: Callable[[int],
         if expression is None:
             continue
         start = match.start()
-        if groups.get("prep") is None and groups.get("mo_prep") and groups["mo_prep"].lower() in ("in",):
+        if groups.get("mo_prep") and groups["mo_prep"].lower() == "in":
             start = match.start("mo_m")
         expression.start, expression.end = start, match.end()
         expression.text = text[start : match.end()]
@@ -201,7 +206,7 @@ def _kind_of(prep: str | None, default: str = "point") -> str:
 def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression | None:
     """The expression a match stands for (span and sentence are filled in by the caller)."""
     t = TimeExpression(text="", start=0, end=0, sentence=0)
-    t.kind = _kind_of(g.get("prep"))
+    t.kind = _kind_of(next((v for k, v in g.items() if k.startswith("prep_") and v), None))
     if g["iso"]:
         d = date.fromisoformat(g["iso"])
         t.date, t.precision = d.isoformat(), "day"
@@ -214,7 +219,8 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
             return None
         t.kind = "range"
         if year:
-            t.date, t.end_date, t.precision = date(int(year), m, a).isoformat(), date(int(year), m, b).isoformat(), "day"
+            t.date, t.end_date = date(int(year), m, a).isoformat(), date(int(year), m, b).isoformat()
+            t.precision = "day"
         else:
             t.relative = f"md:{m:02d}-{a:02d}..{m:02d}-{b:02d}"
     elif g["md_m"] or g["dm_m"]:

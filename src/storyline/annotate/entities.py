@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from storyline.annotate.records import Entity, Mention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 #: spaCy types kept as entities; numbers and dates are handled by figures.py and dates.py.
 NAME_LABELS = frozenset(
@@ -23,6 +23,23 @@ NAME_LABELS = frozenset(
 )
 #: Courtesy titles stripped from a mention's front (`Mr Blinken` -> `Blinken`); well-known English forms.
 _HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Gen|Sen|Rep|Gov)\.?\s+)+")
+#: Office titles before a name (`Mayor Masuhiro Izumiya`): the small model often types such a span as
+#: a place or an organisation; without the title it is a person. Well-known English titles only.
+_TITLE = re.compile(
+    r"^(?:(?:Prime|Deputy|Vice|Foreign|Defen[cs]e|Finance|Chief|Former|Acting|Interior|Health)\s+)*"
+    r"(?:President|Minister|Mayor|Governor|Senator|Chancellor|Secretary|Ambassador|King|Queen|Prince|"
+    r"Princess|Pope|General|Colonel|Captain|Judge|Justice|Spokesman|Spokeswoman|Spokesperson|CEO|"
+    r"Chairman|Chairwoman|Director|Commissioner|Premier|Sheikh|Emir|Archbishop|Bishop)\s+"
+    r"(?=[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*$)"
+)
+#: Lower-case role words that put a person's name after them (`mayor Masuhiro Izumiya`,
+#: `spokesman Sindu Rahayu`); the name is then a person even when the model types it a place.
+_ROLE_WORDS = frozenset(
+    "mayor spokesman spokeswoman spokesperson minister president secretary governor ceo chairman "
+    "chairwoman director official professor reporter correspondent analyst strategist economist lawyer "
+    "senator ambassador commander premier chancellor witness journalist founder manager coach player "
+    "captain chief superintendent inspector officer researcher scientist expert".split()
+)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NAME_CHARS = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -30,7 +47,7 @@ _NAME_CHARS = re.compile(r"[A-Za-zÀ-ÿ]")
 
 def _clean_mention(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     """Strip a leading article or title and a trailing possessive, keeping the span exact."""
-    for pattern in (_LEADING_THE, _HONORIFIC):
+    for pattern in (_LEADING_THE, _HONORIFIC, _TITLE):
         match = pattern.match(text)
         if match:
             text, start = text[match.end() :], start + match.end()
@@ -57,8 +74,33 @@ def extract_entities(doc: Doc, sentence_at: Callable[[int], int]) -> list[Entity
         if cleaned is None:
             continue
         text, start, end = cleaned
-        raw.append((Mention(text=text, start=start, end=end, sentence=sentence_at(start)), ent.label_))
+        label = ent.label_
+        role = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if _TITLE.match(ent.text) or _HONORIFIC.match(ent.text) or (role in _ROLE_WORDS and " " in text):
+            label = "PERSON"  # `Mayor Masuhiro Izumiya`, `Mr Zelensky`: a person whatever the model says
+        raw.append((Mention(text=text, start=start, end=end, sentence=sentence_at(start)), label))
+    raw.extend(_missed_surnames(doc, raw, sentence_at))
+    raw.sort(key=lambda item: item[0].start)
     return link_mentions(raw)
+
+
+def _missed_surnames(
+    doc: Doc, raw: list[tuple[Mention, str]], sentence_at: Callable[[int], int]
+) -> list[tuple[Mention, str]]:
+    """Mentions of a known person's surname that the model did not tag (`Zelenskiy, however, said`)."""
+    surnames = {m.text.split()[-1] for m, label in raw if label == "PERSON" and len(m.text.split()) >= 2}
+    if not surnames:
+        return []
+    covered = [False] * (len(doc.text) + 1)
+    for m, _ in raw:
+        for i in range(m.start, m.end):
+            covered[i] = True
+    found: list[tuple[Mention, str]] = []
+    for token in doc:
+        if token.text in surnames and token.pos_ == "PROPN" and not covered[token.idx]:
+            start = token.idx
+            found.append((Mention(token.text, start, start + len(token.text), sentence_at(start)), "PERSON"))
+    return found
 
 
 def _person_full_names(raw: list[tuple[Mention, str]]) -> dict[str, str]:
@@ -101,10 +143,7 @@ def link_mentions(raw: list[tuple[Mention, str]]) -> list[Entity]:
     for key in order:
         members = groups[key]
         labels = Counter(label for _, label in members)
-        if key in {f.casefold() for f in full_names.values()}:
-            label = "PERSON"
-        else:
-            label = labels.most_common(1)[0][0]
+        label = "PERSON" if key in {f.casefold() for f in full_names.values()} else labels.most_common(1)[0][0]
         names = Counter(m.text for m, _ in members)
         canonical = max(names, key=lambda n: (len(n.split()), names[n], n))
         entities.append(Entity(canonical=canonical, label=label, mentions=[m for m, _ in members]))

@@ -91,9 +91,12 @@ class _Scanner:
             else:
                 return None
         elif not token.text[0].isdigit():
-            # A spelled number counts only when it counts something (`one soldier`, not `one of`).
+            # A spelled number counts only when it counts something (`one soldier`, not `one of`),
+            # and a capitalised one inside a sentence is part of a name (`Group of Seven`).
             nxt = doc[i + 1] if i + 1 < len(doc) else None
             if nxt is None or not (nxt.lower_ in SCALES or nxt.pos_ in ("NOUN", "ADJ", "PROPN")):
+                return None
+            if token.text[0].isupper() and not token.is_sent_start:
                 return None
         if token.i + 1 < len(doc) and doc[token.i + 1].text in (":", "."):
             follower = doc[token.i + 2] if token.i + 2 < len(doc) else None
@@ -119,9 +122,14 @@ def _qualifier_before(doc: Doc, i: int) -> tuple[Qualifier, int] | None:
 def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
     """The noun a number phrase counts: its head noun, or the noun right after it or after `of`."""
     j = last
-    if j < len(doc) and doc[j].lower_ == "of":
+    while j < len(doc) and doc[j].lower_ == "of":
+        # `3,500 of the tens of thousands of troops`: the noun is after the last `of`.
         j += 1
-        while j < len(doc) and doc[j].pos_ in ("DET", "ADJ", "NUM", "PROPN") and doc[j].dep_ != "pobj":
+        while j < len(doc) and (
+            doc[j].pos_ in ("DET", "ADJ", "NUM") or doc[j].lower_ in VAGUE
+        ) and doc[j].dep_ != "pobj":
+            j += 1
+        if j < len(doc) and doc[j].lower_ in VAGUE:
             j += 1
     for token in doc[j : min(j + 4, len(doc))]:
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
@@ -221,7 +229,7 @@ def _figure_at(
         end += 2 if doc[end].lower_ == "per" and end + 1 < len(doc) and doc[end + 1].lower_ == "cent" else 1
     noun_token = None if unit == "percent" else _counted_noun(doc, i, end)
     span_end_token = end
-    if noun_token is not None and noun_token.i >= end and noun_token.i - end <= 4:
+    if noun_token is not None and end <= noun_token.i <= end + 2 and doc[end].lower_ != "of":
         span_end_token = noun_token.i + 1
     start_char = doc[first].idx
     last_token = doc[span_end_token - 1]
@@ -265,6 +273,8 @@ def _situate(
             return (0 if t.kind in ("duration", "since") and gap < 40 else 1, gap)
 
         figure.period = min(same, key=distance).text
-    after = [p for p in places if p[0] >= figure.end and sentence_at(p[0]) == figure.sentence and p[0] - figure.end < 40]
+    after = [
+        p for p in places if 0 <= p[0] - figure.end < 40 and sentence_at(p[0]) == figure.sentence
+    ]
     if after:
         figure.place = after[0][2]

@@ -30,9 +30,7 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     and the parser alone often runs headings and paragraphs together."""
     for token in doc[1:]:
         previous = doc[token.i - 1]
-        if previous.is_space and "\n" in previous.text:
-            token.is_sent_start = True
-        elif "\n\n" in previous.whitespace_ and not token.is_space:
+        if (previous.is_space and "\n" in previous.text) or ("\n\n" in previous.whitespace_ and not token.is_space):
             token.is_sent_start = True
     return doc
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 _BASE_CUES = (
     "say tell add state ask explain warn insist note declare tweet post recall reply respond stress suggest "
     "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
-    "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution "
+    "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution express lament "
     "question estimate report testify write speak agree repeat reiterate observe maintain"
 )
 _IRREGULAR = {"said", "told", "wrote", "written", "spoke", "spoken"}
@@ -48,8 +48,10 @@ def _inflections(verb: str) -> set[str]:
 
 #: Reporting verbs in every inflection: a small table instead of running spaCy's lemmatizer.
 CUE_FORMS = frozenset(set().union(*(_inflections(v) for v in _BASE_CUES.split())) | _IRREGULAR)
+_REPORTING_TAGS = frozenset({"VBD", "VBZ", "VBP", "VBG", "VBN"})
 _PERSONAL = {"he": "PERSON", "she": "PERSON"}
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_PERSON_ONLY = frozenset({"PERSON"})
 _OPENERS_BEFORE = set(" \t\n([{—–-/")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…")
 #: How many sentences back a pronoun may look for its person.
@@ -119,6 +121,12 @@ class _Context:
     def __init__(self, doc: Doc, entities: list[Entity], segments: list[_Segment]) -> None:
         self.doc = doc
         self.starts = [t.idx for t in doc]
+        # (first, end) token indices of each token's sentence: `Token.sent` rescans the document.
+        self.sent_of: list[tuple[int, int]] = [(0, 0)] * len(doc)
+        for sent in doc.sents:
+            bounds = (sent.start, sent.end)
+            for i in range(sent.start, sent.end):
+                self.sent_of[i] = bounds
         self.in_quote = [False] * len(doc)
         for seg in segments:
             for i in range(self.token_at(seg.start), self.token_at(max(seg.end - 1, seg.start)) + 1):
@@ -136,20 +144,52 @@ class _Context:
         return max(bisect_right(self.starts, char) - 1, 0)
 
 
+def _is_according_to(token: Token) -> bool:
+    """`according to X` (`according to Directorate of Air Transport spokesman X`): X is named as a
+    source. Read from the words, not the parse, which often loses such long titles."""
+    doc = token.doc
+    for i in range(token.i - 1, max(token.i - 10, 1) - 1, -1):
+        word = doc[i]
+        if word.lower_ == "to" and doc[i - 1].lower_ == "according":
+            return True
+        if word.pos_ in ("VERB", "AUX") or word.text in (".", ";", ":") or word.is_space:
+            return False
+    return False
+
+
 def _is_cue(token: Token) -> bool:
-    return token.text.lower() in CUE_FORMS and token.tag_.startswith("VB")
+    """A reporting verb that reports: not an infinitive or future (`to reiterate`, `will say`)."""
+    return token.tag_ in _REPORTING_TAGS and token.lower_ in CUE_FORMS
 
 
 def _subject(verb: Token, ctx: _Context) -> Token | None:
     """The subject of a reporting verb (through `and`/`but` conjunctions), or the inverted `said X`."""
     for _ in range(3):
+        previous = verb.nbor(-1) if verb.i > 0 else None
+        entity = ctx.entity_of[previous.i] if previous is not None else None
+        adjacent = previous if entity is not None and entity.label == "PERSON" else None
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and not ctx.in_quote[child.i]:
+            if child.dep_ == "nsubj" and not ctx.in_quote[child.i]:
+                # `..., the carrier's CEO X told journalists`: a misparse may pick a far-off word as
+                # the subject while a person's name sits right before the verb.
+                if adjacent is not None and ctx.entity_of[child.i] is None and child.lower_ not in _PERSONAL:
+                    return adjacent
                 return child
+        if any(child.dep_ == "nsubjpass" for child in verb.children):
+            return None  # `was declared`: the subject is not the one speaking
         for child in verb.rights:  # `said Zelensky`: the parser may call the name an object
-            if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and ctx.entity_of[child.i] is not None:
-                if ctx.entity_of[child.i].label == "PERSON" and not ctx.in_quote[child.i]:  # type: ignore[union-attr]
-                    return child
+            entity = ctx.entity_of[child.i]
+            named = entity is not None and entity.label == "PERSON"
+            if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and named and not ctx.in_quote[child.i]:
+                return child
+        for child in verb.lefts:  # `X, asked about Y, said`: the parser may hang X on the aside
+            if child.dep_ in ("ccomp", "advcl", "parataxis") and not ctx.in_quote[child.i]:
+                for grandchild in child.children:
+                    entity = ctx.entity_of[grandchild.i]
+                    if grandchild.dep_ == "nsubj" and entity is not None and entity.label == "PERSON":
+                        return grandchild
+        if adjacent is not None and not ctx.in_quote[adjacent.i]:
+            return adjacent  # the parser lost the subject altogether
         if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
             verb = verb.head
             continue
@@ -159,10 +199,13 @@ def _subject(verb: Token, ctx: _Context) -> Token | None:
 
 def _name_of(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
     """The canonical name a subject token stands for, with the span of the words naming it."""
-    candidates = [token, *(c for c in token.children if c.dep_ in ("appos", "compound"))]
-    for tok in candidates:
+    # The subject itself may be any named speaker; a word attached to it (`spokesman John Smith`,
+    # `the U.S. diplomat`) only when it names a person.
+    candidates = [(token, _SPEAKER_LABELS)]
+    candidates += [(c, _PERSON_ONLY) for c in token.children if c.dep_ in ("appos", "compound")]
+    for tok, labels in candidates:
         entity = ctx.entity_of[tok.i]
-        if entity is not None and entity.label in _SPEAKER_LABELS:
+        if entity is not None and entity.label in labels:
             span = ctx.mention_span[tok.i]
             assert span is not None
             return entity.canonical, span[0], span[1]
@@ -173,33 +216,50 @@ class _Attributor:
     def __init__(self, ctx: _Context, sentence_at: Callable[[int], int]) -> None:
         self.ctx = ctx
         self.sentence_at = sentence_at
-        # (char offset, canonical, sentence) of people named as subjects or speakers, in text order.
+        # (char offset, name, sentence) of who acts in each sentence, in text order: a person named as
+        # subject (or as the source in `according to X`), "" for a pronoun subject (it continues the
+        # person before it), "?" for someone unnamed who speaks (`an eyewitness told`) or a name the
+        # model did not recognise (`Mahomes, who ..., is`): both block the search.
         self.subjects: list[tuple[int, str, int]] = []
+        # (sentence, offset) of every person mention outside quotes.
+        self.persons: list[tuple[int, int]] = []
         for token in ctx.doc:
+            if ctx.in_quote[token.i]:
+                continue
             entity = ctx.entity_of[token.i]
-            if (
-                entity is not None
-                and entity.label == "PERSON"
-                and token.dep_ in ("nsubj", "nsubjpass")
-                and not ctx.in_quote[token.i]
-            ):
-                self.subjects.append((token.idx, entity.canonical, sentence_at(token.idx)))
-            elif token.lower_ in _PERSONAL and token.dep_ == "nsubj" and not ctx.in_quote[token.i]:
-                self.subjects.append((token.idx, "", sentence_at(token.idx)))  # a pronoun continues
+            sentence = sentence_at(token.idx)
+            if entity is not None and entity.label == "PERSON":
+                self.persons.append((sentence, token.idx))
+                if token.dep_ == "nsubj" or _is_according_to(token):
+                    self.subjects.append((token.idx, entity.canonical, sentence))
+            elif token.dep_ == "nsubj" and token.lower_ in _PERSONAL:
+                self.subjects.append((token.idx, "", sentence))
+            elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and _is_cue(token.head):
+                self.subjects.append((token.idx, "?", sentence))
+            elif token.dep_ == "nsubj" and token.pos_ == "PROPN" and entity is None:
+                self.subjects.append((token.idx, "?", sentence))  # a name the model missed: maybe a person
 
     def resolve_pronoun(self, token: Token) -> str | None:
-        """The person a `he`/`she` subject refers to: the nearest named subject before it, when the
-        nearest sentence naming subjects names only one person."""
+        """The person a `he`/`she` subject refers to: the person named as subject in the nearest
+        sentence before it that names anyone (skipping sentences whose subject is itself a pronoun),
+        and only when that sentence names exactly one person as subject."""
         here = self.sentence_at(token.idx)
-        by_sentence: dict[int, set[str]] = {}
+        subjects: dict[int, set[str]] = {}
         for offset, name, sentence in self.subjects:
-            if offset >= token.idx or sentence < here - _PRONOUN_WINDOW:
-                continue
-            if name:
-                by_sentence.setdefault(sentence, set()).add(name)
-        for sentence in sorted(by_sentence, reverse=True):
-            names = by_sentence[sentence]
-            return next(iter(names)) if len(names) == 1 else None
+            if offset < token.idx and sentence >= here - _PRONOUN_WINDOW:
+                subjects.setdefault(sentence, set()).add(name)
+        mentioned = {s for s, offset in self.persons if offset < token.idx}
+        for sentence in range(here, here - _PRONOUN_WINDOW - 1, -1):
+            names = subjects.get(sentence, set())
+            named = names - {"", "?"}
+            if "?" in names and not named:
+                return None  # the last one speaking is unnamed (`an eyewitness told the BBC`)
+            if named:
+                return next(iter(named)) if len(named) == 1 else None
+            if "" in names:
+                continue  # `He also said ...`: the pronoun continues the person before it
+            if sentence in mentioned:
+                return None  # a person is named, but not as the one acting: do not guess
         return None
 
     def speaker_from_verb(self, verb: Token) -> tuple[str, int, int] | None:
@@ -220,8 +280,8 @@ class _Attributor:
         last = ctx.token_at(max(seg.end - 1, seg.start))
         # Try the quoted words of the sentence holding the quote's end, then of its start.
         for anchor in (last, first):
-            sent = ctx.doc[anchor].sent
-            for i in range(max(first, sent.start), min(last, sent.end - 1) + 1):
+            sent_start, sent_end = ctx.sent_of[anchor]
+            for i in range(max(first, sent_start), min(last, sent_end - 1) + 1):
                 if not ctx.in_quote[i] or ctx.doc[i].is_punct or ctx.doc[i].is_space:
                     continue
                 head = ctx.doc[i]
@@ -231,7 +291,13 @@ class _Attributor:
                     head = head.head
                     if not ctx.in_quote[head.i] and _is_cue(head):
                         return head
-                    if not ctx.in_quote[head.i] and head.pos_ == "VERB" and head.dep_ == "ROOT":
+                    if not ctx.in_quote[head.i] and head.dep_ == "ROOT":
+                        # `There were "..." in one town, said X.`: the reporting verb hangs off the root.
+                        for child in head.rights:
+                            if child.dep_ in ("conj", "parataxis") and child.i >= last and _is_cue(child):
+                                subject = _subject(child, ctx)
+                                if subject is not None and subject.i > child.i:  # inverted: `said X`
+                                    return child
                         break
                 break  # one quoted word per sentence is enough: its chain reaches the clause head
         return None
@@ -241,19 +307,22 @@ class _Attributor:
         ctx = self.ctx
         doc = ctx.doc
         last = ctx.token_at(max(seg.end - 1, seg.start))
-        sent = doc[last].sent
-        taken = 0
-        for i in range(last + 1, sent.end):
-            if ctx.in_quote[i]:
-                break
-            if _is_cue(doc[i]):
-                return doc[i]
-            if not doc[i].is_punct:
-                taken += 1
-            if taken > 6:
-                break
+        sent_end = ctx.sent_of[last][1]
+        inner = doc.text[seg.start + 1 : seg.end - 1].rstrip()
+        if (seg.closed and inner and inner[-1] in ",?!—–-…") or doc.text[seg.end : seg.end + 1] == ",":
+            # `"...," X said` / `"...," said X`: the cue follows within a few words.
+            taken = 0
+            for i in range(last + 1, sent_end):
+                if ctx.in_quote[i]:
+                    break
+                if _is_cue(doc[i]):
+                    return doc[i]
+                if not doc[i].is_punct:
+                    taken += 1
+                if taken > 4:
+                    break
         first = ctx.token_at(seg.start)
-        before = [i for i in range(doc[first].sent.start, first) if not ctx.in_quote[i]]
+        before = [i for i in range(ctx.sent_of[first][0], first) if not ctx.in_quote[i]]
         if before and doc[before[-1]].text == ":":
             for i in reversed(before):
                 if _is_cue(doc[i]):
@@ -331,4 +400,4 @@ def _paragraph_ends_with_quote(text: str, quote: Quote) -> bool:
     """The rest of the quote's paragraph after it is only its attribution (`," he said.`)."""
     line_end = text.find("\n", quote.end)
     rest = text[quote.end : line_end if line_end >= 0 else len(text)]
-    return len(rest) < 80 and '"' not in rest and "“" not in rest
+    return len(rest) < 160 and '"' not in rest and "“" not in rest

@@ -18,6 +18,7 @@ How it decides, in order (every dropped line keeps its reason):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ _REASONS = {
     "nav": "menu or list item",
     "short": "short non-prose line",
     "heading": "heading outside the body",
+    "header_prose": "caption or standfirst (shares a header block)",
 }
 
 
@@ -83,11 +85,19 @@ def _drop(line: Line, reason: str) -> None:
         line.label, line.reason = "removed", reason
 
 
-def _mark_repetition(lines: list[Line], context: CleanContext | None) -> None:
+_PLAIN_WORDS = re.compile(r"[A-Za-z][A-Za-z '’&-]*")
+
+
+def _mark_repetition(lines: list[Line], context: CleanContext | None, extracted: bool = False) -> None:
     if context and context.outlet_lines:
-        for line in lines:
-            seen = context.outlet_lines.get(line.key, 0)
-            if line.key and seen >= context.min_repeats:
+        shared = [(x, context.outlet_lines.get(x.key, 0)) for x in lines if x.key]
+        shared = [(x, seen) for x, seen in shared if seen >= context.min_repeats]
+        prose = sum(x.words for x in lines if x.kind == "body")
+        # Most of the prose on other pages too: copies of one article (an update, a second address),
+        # not boilerplate. Then only the non-prose lines count as the outlet's furniture.
+        copies = sum(x.words for x, _ in shared if x.kind == "body") > 0.5 * prose
+        for line, seen in shared:
+            if not (copies and line.kind == "body"):
                 _drop(line, f"repeated on {seen} other pages of the outlet")
     counts = Counter(line.key for line in lines if line.key)
     first: dict[str, Line] = {}
@@ -108,9 +118,14 @@ def _mark_repetition(lines: list[Line], context: CleanContext | None) -> None:
                 previous.kind = "caption"
                 _drop(previous, "photo caption (shown twice)")
             continue
-        if counts[line.key] >= 2 and line.words <= 6 and line.kind != "body":
+        # In extracted main text, short repeated lines can be code or a chorus: only plain labels go.
+        if extracted:
+            short = line.words <= 3 and _PLAIN_WORDS.fullmatch(line.text) and (counts[line.key] >= 3 or line.words == 1)
+        else:
+            short = line.words <= 6
+        if counts[line.key] >= 2 and short and line.kind != "body":
             _drop(line, "short line repeated in the page (ad label or menu)")
-        elif line.key in first:
+        elif line.key in first and (line.words >= 8 or not extracted):
             _drop(line, "repeated line")
         else:
             first[line.key] = line
@@ -129,10 +144,14 @@ def _mark_caption_blocks(lines: list[Line]) -> None:
         if len(block) == 1 and block[0].kind == "body" and not block[0].label:
             return  # reached the first lone paragraph: the body has started
         others = [x for x in block if x.kind != "body"]
-        if len(others) < len(block) and others and all(x.kind in ("short", "byline", "caption", "date", "label") for x in others):
+        if (
+            len(others) < len(block)
+            and others
+            and all(x.kind in ("short", "byline", "caption", "date", "label") for x in others)
+        ):
             for x in block:
-                if x.kind in ("body", "short"):
-                    x.kind = "caption"
+                if x.kind == "body":
+                    x.kind = "header_prose"
 
 
 def _is_prose(line: Line) -> bool:
@@ -205,10 +224,13 @@ def _mark_trailers(lines: list[Line], clusters: list[tuple[int, int]], main: int
         stop = clusters[n][1] + 1 if n + 1 < len(clusters) else len(lines)
         promo = any(x.kind == "prompt" for x in lines[gap_start:stop] if not x.label)
         if promo and not teaser:
+            # Promotion closes a page: the page must end on a prompt, and the prose between is short
+            # and about something else (a prompt inside an embedded post does not qualify).
             prose = [x for x in rest if _is_prose(x)]
             vocab = _content_words(prose)
             shared = len(vocab & main_vocab) / len(vocab) if vocab else 0.0
-            promo = sum(x.words for x in prose) < 0.5 * main_words and shared < 0.5
+            ends_on_prompt = rest[-1].kind == "prompt"
+            promo = ends_on_prompt and sum(x.words for x in prose) < 0.5 * main_words and shared < 0.35
         if promo or teaser:
             reason = "teaser of another story" if teaser else "end matter after a reader prompt or promotion"
             for x in lines[gap_start:]:
@@ -270,13 +292,18 @@ def _joins(previous: Line, line: Line) -> bool:
     return last in STOP_WORDS or first.islower() or previous.text.endswith((",", ";", "-", "–", "—"))
 
 
-def classify_document(text: str, context: CleanContext | None = None) -> Layout:
-    """Read a plain-text document as header, body paragraphs, subheads and trailer."""
+def classify_document(text: str, context: CleanContext | None = None, *, extracted: bool = False) -> Layout:
+    """Read a plain-text document as header, body paragraphs, subheads and trailer.
+
+    `extracted` says an HTML extractor already chose this text as the page's main content: when no
+    line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected."""
     lines = split_lines(text)
     for line in lines:
         if line.kind == "empty":
             _drop(line, _REASONS["empty"])
-    _mark_repetition(lines, context)
+    _mark_repetition(lines, context, extracted)
+    if extracted:
+        return _settle_extracted(lines)
     _mark_caption_blocks(lines)
     _mark_truncated_end(lines)
     prose = [x.pos for x in lines if _is_prose(x)]
@@ -295,7 +322,38 @@ def classify_document(text: str, context: CleanContext | None = None) -> Layout:
     for x in lines[end + 1 :]:
         _drop(x, "after the article: " + _REASONS.get(x.kind, x.kind))
     _mark_body_gaps(lines, start, end)
+    return _assemble(lines, start, end)
 
+
+# An HTML extractor already chose the main content: only lines that are never article text go.
+_EXTRACTED_DROP = frozenset({"empty", "url", "credit", "embed", "caption", "byline"})
+
+
+def _settle_extracted(lines: list[Line]) -> Layout:
+    """Conservative pass over an HTML extractor's main text: its short lines are lists, code, table rows
+    or lyrics as often as boilerplate, and second-person prose is common outside news."""
+    first_prose = next((x.pos for x in lines if _is_prose(x)), len(lines))
+    for x in lines:
+        if x.label:
+            continue
+        if x.kind in _EXTRACTED_DROP:
+            _drop(x, _REASONS[x.kind])
+        elif x.kind == "prompt" and x.cta and x.words <= 12:
+            _drop(x, _REASONS["prompt"])
+        elif x.kind == "date" and x.pos < first_prose:
+            _drop(x, "header: " + _REASONS["date"])
+        elif x.kind == "heading":
+            x.label = "heading"
+        else:
+            x.kind = "body"
+    live = [x.pos for x in lines if x.label == "heading" or _is_prose(x)]
+    if not live:
+        return Layout(lines, [], [], len(lines))
+    return _assemble(lines, live[0], live[-1])
+
+
+def _assemble(lines: list[Line], start: int, end: int) -> Layout:
+    """Body paragraphs (broken ones rejoined) and the headings between them."""
     paragraphs: list[list[Line]] = []
     headings: list[tuple[int, Line]] = []
     previous: Line | None = None

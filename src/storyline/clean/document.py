@@ -77,9 +77,7 @@ def _headline(layout: Layout, url: str | None) -> Line | None:
     header = [
         x
         for x in layout.lines[: layout.body_start]
-        if x.kind in ("short", "heading")
-        and not x.reason.startswith("repeated on")
-        and is_title_like(x, 3)
+        if x.kind in ("short", "heading") and not x.reason.startswith("repeated on") and is_title_like(x, 3)
     ]
     if not header:
         return None
@@ -131,7 +129,9 @@ def _text_and_headings(layout: Layout) -> tuple[str, list[Heading]]:
         starts.append(offset)
         offset += len(t) + 2
     total = len("\n\n".join(texts))
-    headings = [Heading(h.text.rstrip(":").strip(), starts[k] if k < len(starts) else total) for k, h in layout.headings]
+    headings = [
+        Heading(h.text.rstrip(":").strip(), starts[k] if k < len(starts) else total) for k, h in layout.headings
+    ]
     return "\n\n".join(texts), headings
 
 
@@ -148,7 +148,12 @@ def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
     if raw.kind == "html":
         from storyline.clean.html import extract_html  # another module's work; imported when needed
 
-        extract = extract_html(raw.content, raw.url)
+        try:
+            extract = extract_html(raw.content, raw.url)
+        except CleanError:
+            raise
+        except ValueError as exc:  # the extractor's own "no main text" and decoding failures
+            raise CleanError(f"no article text found in the HTML page: {exc}") from exc
         text = _as_text(extract.text)
     else:
         text = _as_text(raw.content)
@@ -160,7 +165,7 @@ def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
         prefix_iso = m.group("iso")
         removed.append(Removal(m.group(0).strip(), "export date prefix"))
         text = text[m.end() :]
-    layout = classify_document(text, context)
+    layout = classify_document(text, context, extracted=extract is not None)
     if not layout.paragraphs:
         raise CleanError(_why_empty(layout, text))
 
@@ -180,12 +185,13 @@ def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
     if headline is not None:
         headline.reason = "headline (kept as title)"
 
-    byline: meta.Byline | None = None
+    text_byline = next((meta.parse_byline(x.text) for x in layout.lines if x.kind == "byline"), None)
+    byline = text_byline
     if raw.byline:
-        byline = meta.parse_byline(raw.byline if raw.byline.lower().startswith("by ") else f"By {raw.byline}")
-        byline = byline or meta.Byline(authors=[raw.byline.strip()])
-    else:
-        byline = next((meta.parse_byline(x.text) for x in layout.lines if x.kind == "byline"), None)
+        stated = raw.byline if raw.byline.lower().startswith("by ") else f"By {raw.byline}"
+        byline = meta.parse_byline(stated) or meta.Byline(authors=[raw.byline.strip()])
+        if not byline.agency and text_byline:
+            byline.agency = text_byline.agency
     authors = list(extract.authors) if extract and extract.authors and not raw.byline else []
     authors = authors or (byline.authors if byline else [])
 
@@ -291,7 +297,9 @@ def clean_documents(raws: Iterable[RawDocument]) -> list[Article | CleanError]:
         for i in members:
             counts.update(keys[i])
         for i in members:
-            others = {k: n - 1 for k, n in counts.items() if k in keys[i] and n > 1}
+            others = {k: counts[k] - 1 for k in keys[i] if counts[k] - 1 >= CleanContext().min_repeats}
+            if not others:
+                continue  # nothing printed on two other pages: the first cleaning stands
             try:
                 results[i] = _clean(raws[i], CleanContext(others))
             except CleanError as exc:

@@ -26,6 +26,7 @@ from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
@@ -134,6 +135,15 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,\s*and\s+|\s+and\s+|\s+&\s+|,\s+(?=[A-Z]))
 # "Jane Doe for AFP", "John Smith For The Mail On Sunday": the name, not the outlet it wrote for
 _AUTHOR_FOR = re.compile(r"\s+for\s+(?:the\s+)?\S.*$", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"https?:|www\.|@|\.com\b|\d{3}", re.IGNORECASE)
+_NOT_NAME_WORDS = frozenset({"says", "said", "writes", "wrote", "by", "edited", "posted", "updated", "and"})
+_NAME_PARTICLES = frozenset({"de", "la", "le", "da", "di", "del", "della", "van", "von", "der", "den", "du",
+                             "dos", "das", "bin", "ibn", "al", "el", "y", "e", "ter", "zu", "st"})
+# "By Jane Doe" in a page's byline area: two to four capitalised words after "By"
+_VISIBLE_BYLINE = re.compile(r"(?:^|[\s|•·,])[Bb]y:?\s+((?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+)")
+_BYLINE_AREA = (
+    "//*[contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'meta')"
+    " or contains(@class, 'credit') or contains(@id, 'byline') or contains(@id, 'author')]"
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,7 @@ class PageMeta:
     url: str | None = None
     sitename: str | None = None
     description: str | None = None
+    body: str | None = None  # schema.org articleBody, when the page states one
 
 
 def _json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -188,17 +199,49 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def clean_authors(names: list[str], sitename: str | None = None) -> list[str]:
-    """Author names split, stripped of "By", de-duplicated, with URLs and the outlet's name dropped."""
+def _name_shaped(name: str) -> bool:
+    """A person's or an organisation's name: at most six words, each capitalised (or a name
+    particle), no digits. "Art Edwards says" or "Revised Edition Edited by X" are not names."""
+    words = name.split()
+    if not 0 < len(words) <= 6 or any(ch.isdigit() for ch in name) or not words[0][0].isupper():
+        return False
+    if any(w.casefold() in _NOT_NAME_WORDS for w in words):
+        return False
+    lower = [w for w in words if w[0].islower() and w.casefold() not in _NAME_PARTICLES]
+    return len(lower) <= len(words) // 2 - (len(words) > 2)
+
+
+def clean_authors(names: list[str]) -> list[str]:
+    """Author names split, stripped of "By" and "for <outlet>", de-duplicated; what is not
+    shaped like a name (URLs, handles, sentences) is dropped."""
     out: list[str] = []
     for raw in names:
         for part in _AUTHOR_SPLIT.split(_AUTHOR_PREFIX.sub("", " ".join(raw.split()))):
             name = _AUTHOR_FOR.sub("", part).strip(" ,|-–—")
-            if not name or len(name) > 60 or _NOT_A_NAME.search(name):
+            if not name or len(name) > 60 or _NOT_A_NAME.search(name) or not _name_shaped(name):
                 continue
             if name.casefold() not in {n.casefold() for n in out}:
                 out.append(name)
     return out
+
+
+def _page_byline(tree: HtmlElement) -> list[str]:
+    """Authors the page shows without declaring them: rel=author links, schema.org microdata, or a
+    visible "By Jane Doe" in an element whose class or id names a byline or author area."""
+    # the first rel=author link is the article's; later ones are often other stories' authors
+    names = [" ".join(" ".join(a.itertext()).split()) for a in tree.xpath('//a[@rel="author"]')][:1]
+    names += [" ".join((e.get("content") or " ".join(e.itertext())).split())
+              for e in tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]')]
+    found = clean_authors([n for n in names if n])
+    if found:
+        return found
+    for area in tree.xpath(_BYLINE_AREA)[:50]:
+        match = _VISIBLE_BYLINE.search(" ".join(" ".join(area.itertext()).split()))
+        if match:
+            found = clean_authors([match.group(1)])
+            if found:
+                return found
+    return []
 
 
 def _iso_date(value: Any) -> str | None:
@@ -226,8 +269,7 @@ def _strip_site_suffix(title: str, sitename: str | None, host: str | None) -> st
         flat = end.casefold().replace(" ", "")
         if any(flat and (flat in k or k in flat) for k in keys):
             rest = title[len(end):] if end is parts[0] else title[: len(title) - len(end)]
-            return _TITLE_SEPARATORS.sub(" ", rest, count=0).strip(" |-–—:") if False else \
-                rest.strip(" |-–—•·»:")
+            return rest.strip(" |-–—•·»:")
     return title
 
 
@@ -247,6 +289,13 @@ def _pick_title(tree: HtmlElement, candidates: list[str | None], sitename: str |
         for key, h1 in keyed.items():
             if key and _title_key(cand).startswith(key) and len(key) >= 0.5 * len(_title_key(cand)):
                 return h1
+    if stated and h1s:
+        # the stated title reworded for search engines, the same headline shown on the page: the
+        # reader sees the <h1>
+        head, top = set(_title_key(h1s[0]).split()), set(_title_key(stated[0]).split())
+        extends = _title_key(h1s[0]).startswith(_title_key(stated[0]))  # headline + dek in one <h1>
+        if len(head) >= 3 and not extends and len(head & top) >= 0.5 * len(head | top):
+            return h1s[0]
     return stated[0] if stated else None
 
 
@@ -263,6 +312,7 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
     """
     ld_title = ld_date = ld_url = ld_site = None
     ld_authors: list[str] = []
+    ld_body = ""
     for obj in _json_ld_objects(tree):
         kind = _ld_type(obj)
         if not _ARTICLE_TYPE.search(kind) or "Collection" in kind:
@@ -277,6 +327,9 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
         ld_date = ld_date or _iso_date(obj.get("datePublished") or obj.get("dateCreated"))
         if isinstance(obj.get("url"), str) and obj["url"].startswith("http") and not is_page:
             ld_url = ld_url or obj["url"]
+        body = obj.get("articleBody")
+        if isinstance(body, str) and len(body) > len(ld_body):
+            ld_body = body
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             ld_site = ld_site or publisher["name"].strip()
@@ -290,14 +343,16 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
                         sitename, host)
 
     # trafilatura's author search already weighs JSON-LD, meta tags and bylines; ours fills its gaps
-    authors = clean_authors(traf.author.split(";"), sitename) if traf.author else []
+    authors = clean_authors(traf.author.split(";")) if traf.author else []
     if not authors:
-        authors = clean_authors(ld_authors, sitename)
+        authors = clean_authors(ld_authors)
     if not authors:
         meta_author = _meta_content(tree, "author", "article:author", "byl", "parsely-author",
                                     "sailthru.author", "dc.creator", "DC.creator")
         if meta_author and not meta_author.startswith("http"):
-            authors = clean_authors([meta_author], sitename)
+            authors = clean_authors([meta_author])
+    if not authors:
+        authors = _page_byline(tree)
 
     # htmldate (through trafilatura) looks for the original publication date with care; structured
     # data only fills in when it finds nothing
@@ -313,6 +368,7 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
         url=page_url,
         sitename=sitename,
         description=_meta_content(tree, "og:description", "description", "twitter:description"),
+        body=ld_body or None,
     )
 
 
@@ -389,6 +445,159 @@ def _blocks(body: etree._Element) -> list[_Block]:
     return out
 
 
+# --- paragraph filter -----------------------------------------------------------------------------
+# Small tables of well-known web-page furniture: general publishing conventions, not any page's wording.
+
+# A whole paragraph that is only a label: ads, share bars, comment counters, recirculation headers.
+_LABEL = re.compile(
+    r"^(?:advertisement|advertising|advert|ad|sponsored(?: content)?|paid content|promoted|"
+    r"share(?: this)?(?: article| story| post| page)?(?: on \w+)?|tweet|e-?mail|print|"
+    r"(?:view |show |load |post a |leave a |add a )?comments?|\d+ comments?|reply|"
+    r"related(?: articles| stories| posts| content| coverage)?|read more|read next|more|see also|"
+    r"trending(?: now)?|most (?:popular|read|viewed)|recommended(?: for you)?|continue reading|"
+    r"(?:advertisement|story continues|article continues) below(?: advertisement)?|"
+    r"skip (?:advertisement|ad)|close|back to top|photo|video|image|gallery|listen|audio)"
+    r"\W*$",
+    re.IGNORECASE,
+)
+# Short record lines at the edges of a body: "Category: Press Releases", "Last Modified: ...".
+_RECORD_LINE = re.compile(
+    r"^(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
+    r"updated(?: on)?|last (?:modified|updated)|release date|date|keywords|related topics)\s*:",
+    re.IGNORECASE,
+)
+# Image credits and caption markers.
+_CREDIT = re.compile(
+    r"^(?:(?:photo|image|picture|video|graphic|illustration|file photo)s?\s*(?:credit)?|credits?|"
+    r"source: getty images|image copyright|image caption|media caption)\s*[:|/]|"
+    r"\((?:photo|image|picture|credit)s?[:/ ][^)]{0,80}\)\s*$|"
+    r"^(?:photo|image|illustration)s? (?:by|courtesy(?: of)?)\s",
+    re.IGNORECASE,
+)
+# The page talking to its reader about the publication itself.
+_PROMPT = re.compile(
+    r"\b(?:subscribe|subscri(?:ber|ption)s?|sign(?:ing)? up|sign in|log ?in|newsletters?|"
+    r"download (?:the|our) (?:\w+ )?apps?\b|our (?:free )?app\b|apps? for (?:ios|android)|follow (?:us|@|\w+ \w* ?on)|"
+    r"on (?:twitter|facebook|instagram|linkedin)\b|click here|tap here|"
+    r"(?:leave|post|submit|write) (?:a |your )?(?:comment|letter|thoughts)|comments? (?:are|is) moderated|"
+    r"share your (?:thoughts|views|story)|want to hear|let us know|contact us|e-?mail us|"
+    r"support (?:our|independent) journalism|become a (?:member|subscriber|supporter)|donate (?:now|today)|"
+    r"all rights reserved|copyrighted|copyright \d{4}|reprint|republish|written permission|"
+    r"affiliate links?|affiliate commissions?|(?:earn|receive) (?:a )?(?:commissions?|compensation)|our advertisers|"
+    r"paid partnership|never miss|don'?t miss|"
+    r"(?:get|receive) (?:the|our) (?:latest|best) (?:news|stories|updates|headlines|deals|content)|"
+    r"delivered (?:straight )?to your inbox|"
+    r"full story|continue reading|already a (?:member|subscriber))\b|©",
+    re.IGNORECASE,
+)
+_READER = re.compile(r"\b(?:you|your|our|us|we)\b|^(?:subscribe|sign|follow|download|click|tap|join|"
+                     r"support|share|submit|get|never|don'?t|for the latest|to (?:view|read|continue))\b",
+                     re.IGNORECASE)
+_REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told|according to)\b", re.IGNORECASE)
+# "Jane Doe is a senior fellow at ...": an author's biography after the article.
+_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|has been|writes|teaches|works)\b.{0,200}"
+                  r"\b(?:at|of|for|in|with|from|about)\b", re.DOTALL)
+# "Read more: <headline>", "RELATED: <headline>": a pointer to another story inside the body.
+_POINTER = re.compile(
+    r"^(?:read|see|watch|listen|related|more|also read|read also|recommended|trending|editor'?s? picks?|"
+    r"further reading|more on this(?: story)?)(?: more| also| next)?\s*[:|>»–—-]",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^by\s+[A-Z\w.'’ -]{2,60}$", re.IGNORECASE)
+_CYRILLIC_IN_LATIN = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _captions(tree: HtmlElement) -> set[str]:
+    """Keys of the page's image captions and alt texts, so that paragraphs repeating them go."""
+    texts = tree.xpath(
+        "//figcaption//text()[normalize-space()]/ancestor::figcaption[1]"
+        " | //*[contains(@class, 'caption') or contains(@class, 'credit')][not(self::body)]"
+    )
+    keys = {_key(" ".join(" ".join(e.itertext()).split())) for e in texts}
+    keys.update(_key(alt) for alt in tree.xpath("//img/@alt | //img/@title"))
+    return {k for k in keys if len(k) >= 15}
+
+
+def _reason(block: _Block, index: int, count: int, title_keys: set[str], captions: set[str]) -> str | None:
+    """Why a paragraph is page furniture rather than article text, or None when it is text."""
+    text = block.text
+    words = _words(text)
+    key = _key(text)
+    edge = index < 3 or index >= count - 3
+    if _LABEL.match(text):
+        return "label"
+    if key and key in title_keys and index < 3:
+        return "headline repeated"
+    if key and key in captions:
+        return "image caption"
+    if words <= 40 and _CREDIT.search(text):
+        return "image credit"
+    if _CYRILLIC_IN_LATIN.search(text):
+        return "obfuscated text (mixed scripts in one word)"
+    if words <= 50 and _PROMPT.search(text) and _READER.search(text) and not _REPORTED.search(text):
+        return "reader prompt or publisher notice"
+    if words <= 30 and _POINTER.match(text):
+        return "pointer to another story"
+    if (not block.heading and words <= 20 and block.link_share >= 0.9
+            and not text.rstrip().endswith((".", "?", "!", ":", '"', "”"))):
+        return "linked headline of another story"
+    if edge and words <= 14 and _RECORD_LINE.match(text):
+        return "publication record line"
+    if index < 3 and _BYLINE.match(text):
+        return "byline"
+    if index >= count - 2 and words <= 70 and _BIO.match(text) and not _REPORTED.search(text):
+        return "author biography"
+    if block.heading and index == count - 1:
+        return "heading with nothing after it"
+    return None
+
+
+def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tuple[list[_Block], list[Removal]]:
+    """Drop page furniture from trafilatura's paragraphs; each drop is recorded with its reason."""
+    captions = _captions(tree)
+    # the headline as stated and as shown (<h1>), repeated at the top of the body
+    title_keys = {_key(meta.title or "")} | {_key(" ".join(h.itertext())) for h in tree.iter("h1")}
+    title_keys.discard("")
+    kept: list[_Block] = []
+    removed: list[Removal] = []
+    # trailing link lists (recirculation: "more stories" under the article) go from the end inwards
+    end = len(blocks)
+    while end > 1 and blocks[end - 1].link_share >= 0.8 and _words(blocks[end - 1].text) <= 25:
+        end -= 1
+        removed.append(Removal(blocks[end].text, "link list after the article"))
+    for index, block in enumerate(blocks[:end]):
+        reason = _reason(block, index, end, title_keys, captions)
+        if reason:
+            removed.append(Removal(block.text, reason))
+        else:
+            kept.append(block)
+    # a heading left with no text under it (its section was all furniture) goes too
+    while kept and kept[-1].heading:
+        removed.append(Removal(kept.pop().text, "heading with nothing after it"))
+    return kept, removed
+
+
+_FALLBACK_SHARE = 0.25
+
+
+def _body_blocks(body: str) -> list[_Block]:
+    """Paragraphs of a schema.org articleBody (plain text, sometimes with markup left in)."""
+    if "<" in body and ">" in body:
+        fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+        body = "\n".join(" ".join(t.split()) for t in fragment.itertext())
+    paragraphs = (" ".join(line.split()) for line in html_unescape(body).split("\n"))
+    return [_Block(p) for p in paragraphs if p]
+
+
 def _run_trafilatura(html: str, url: str | None, **options: bool) -> list[_Block]:
     doc = trafilatura.bare_extraction(
         html,
@@ -417,7 +626,14 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
         raise ValueError("unparseable HTML: no document tree could be built")
     meta = page_metadata(tree, url)
     blocks = _run_trafilatura(html, url or meta.url)
-    kept, removed = blocks, []
+    kept, removed = filter_blocks(blocks, tree, meta)
+    if meta.body and sum(_words(b.text) for b in kept) < _FALLBACK_SHARE * _words(meta.body):
+        # the container trafilatura chose holds little of what the page's own articleBody states:
+        # the text is rendered by script (or split oddly), so the structured copy is the better body
+        fallback, fallback_removed = filter_blocks(_body_blocks(meta.body), tree, meta)
+        removed = [*removed, *(Removal(b.text, "replaced by the page's articleBody") for b in kept),
+                   *fallback_removed]
+        kept = fallback
     text = "\n\n".join(f"## {b.text}" if b.heading else b.text for b in kept)
     if not text.strip():
         raise ValueError("no main text found in the page")

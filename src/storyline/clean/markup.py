@@ -18,7 +18,8 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|www\.[^>\s]+)>")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # `- Turning page on Trump -`: the subhead style of AFP copy and many text exports.
 _DASH_WRAPPED = re.compile(r"^\s*[-–—]\s+(\S.{0,120}?\S)\s+[-–—]\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*+•·▪●◦‣]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(r"^\s*[-*+•·▪●◦‣]\s+")
+_ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")  # `37. What did...`: the number is content, kept
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])([*_])(?=\S)([^*_]+?)(?<=\S)\1(?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$%&|<>~\"'])")
@@ -77,6 +78,8 @@ def strip_line(line: str) -> MarkedLine:
     if not heading_level and _BULLET.match(line) and not line.lstrip().startswith(("--", "—")):
         bullet = True
         line = _BULLET.sub("", line, count=1)
+    elif not heading_level and _ORDERED.match(line):
+        bullet = True
     stripped_of_links = _LINK.sub(lambda m: m.group(1), line).strip()
     bold = bool(re.fullmatch(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1[.:]?", stripped_of_links))
     text = collapse_spaces(strip_inline(line))

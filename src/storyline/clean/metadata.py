@@ -70,7 +70,7 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _DATE_PATTERNS = [
-    re.compile(rf"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
     re.compile(rf"\b{_MONTH}\s*{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     re.compile(rf"(?<!\d){_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
 ]
@@ -87,7 +87,9 @@ GLUED_DATE = re.compile(
 )
 
 _BYLINE = re.compile(r"^\s*(?:by|words by|written by|reporting by)\s*:?\s+(?P<names>.+?)\s*$", re.IGNORECASE)
-_NAME = re.compile(r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)){1,4}$")
+_NAME = re.compile(
+    r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)){1,4}$"
+)
 # Dateline at the start of a lead: `KIEV - `, `KIEV • `, `WAJIMA, Japan — `, `GLENDALE, Ariz. (AP) - `,
 # `(LAS VEGAS, NV) --`, `HANOI: `. Upper-case places take any separator; mixed-case places need a dash.
 _DL_SEP = r"\s*(?:--|[-–—•:|])\s+"

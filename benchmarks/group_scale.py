@@ -1,0 +1,128 @@
+"""Story clustering at scale: a long stream of replayed articles through the clusterer alone.
+
+    python benchmarks/group_scale.py [--articles 200000] [--per-day 200] [--path ../shared/data/dev/articles.jsonl]
+
+The development corpus is cleaned and annotated once and turned into feature records. The stream then
+replays them as many distinct synthetic stories: each story copies one development event's articles,
+shifted to its own dates (a few days apart), with part of every article's keys dropped and a set of
+story-specific words and names added (drawn from a large synthetic vocabulary), so that stories about
+the same kind of event at different times must be kept apart by their words and dates. Every 20,000
+articles it prints the throughput over those articles, the process's current and peak resident memory,
+and the clusterer's size; at the end, B-cubed against the synthetic stories over the last 20,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import random
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from group_eval import DEFAULT, load  # noqa: E402
+
+from storyline.annotate import annotate  # noqa: E402
+from storyline.group import ArticleFeatures, Clusterer, bcubed, extract_features  # noqa: E402
+from storyline.group.features import ENTITY_PREFIX  # noqa: E402
+
+CHUNK = 20_000
+START_DAY = 730_000  # 1999-08-17 as a day number; any date works
+
+
+def templates(path: Path) -> list[list[ArticleFeatures]]:
+    """The development corpus's feature records, grouped by gold event (the label shapes the replay
+    only; the clusterer never sees it)."""
+    articles, gold, _ = load(path)
+    by_event: dict[str, list[ArticleFeatures]] = {}
+    for article in articles:
+        features = extract_features(article, annotate(article.text, article.published))
+        by_event.setdefault(gold[article.id], []).append(features)
+    return list(by_event.values())
+
+
+def stream(
+    events: list[list[ArticleFeatures]], total: int, per_day: int, vocabulary: int, seed: int
+) -> Iterator[tuple[ArticleFeatures, int]]:
+    """(features, synthetic story number) in publication order, generated day by day."""
+    rng = random.Random(seed)
+    pending: list[tuple[int, int, ArticleFeatures, int]] = []
+    emitted = story = serial = 0
+    day = START_DAY
+    mean_size = sum(len(e) for e in events) / len(events)
+    while emitted < total:
+        for _ in range(max(1, round(per_day / mean_size))):
+            story += 1
+            event = rng.choice(events)
+            signature = {f"w{rng.randrange(vocabulary)}": rng.uniform(1.0, 2.5) for _ in range(12)}
+            signature.update({f"{ENTITY_PREFIX}n{rng.randrange(vocabulary)}": 2.0 for _ in range(3)})
+            for template in event:
+                offset = rng.randint(0, 3)
+                keys = {k: v for k, v in template.keys.items() if rng.random() > 0.25}
+                keys.update(signature)
+                serial += 1
+                features = ArticleFeatures(
+                    id=f"a{serial:08d}",
+                    keys=keys,
+                    day=day + offset,
+                    event_days=[day] if template.event_days else [],
+                    title=template.title,
+                )
+                heapq.heappush(pending, (day + offset, serial, features, story))
+        day += 1
+        while pending and pending[0][0] < day:
+            _, _, features, number = heapq.heappop(pending)
+            yield features, number
+            emitted += 1
+            if emitted >= total:
+                return
+
+
+def rss_mb() -> tuple[float, float]:
+    """Current and peak resident memory of this process, in MB."""
+    with open("/proc/self/statm") as handle:
+        current = int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+    return current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--per-day", type=int, default=200, help="articles published per day")
+    parser.add_argument("--vocabulary", type=int, default=50_000, help="synthetic words to draw from")
+    parser.add_argument("--path", type=Path, default=DEFAULT)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    events = templates(args.path)
+    clusterer = Clusterer()
+    gold: dict[str, int] = {}
+    predicted: dict[str, str] = {}
+    rates: list[float] = []
+    print(f"{'articles':>9} {'art/s':>7} {'rss MB':>7} {'peak MB':>8} {'stories':>8} {'dormant':>8} {'df keys':>8}")
+    started = time.perf_counter()
+    for count, (features, number) in enumerate(stream(events, args.articles, args.per_day, args.vocabulary, args.seed), 1):
+        clusterer.observe(features)
+        sid = clusterer.add(features)
+        if count > args.articles - CHUNK:
+            gold[features.id], predicted[features.id] = str(number), sid
+        if count % CHUNK == 0:
+            now = time.perf_counter()
+            rates.append(CHUNK / (now - started))
+            current, peak = rss_mb()
+            print(
+                f"{count:>9} {rates[-1]:>7.0f} {current:>7.1f} {peak:>8.1f} {len(clusterer.stories):>8} "
+                f"{len(clusterer._dormant):>8} {len(clusterer.df):>8}"
+            )
+            started = time.perf_counter()
+    scores = bcubed(predicted, gold)
+    print(f"B-cubed over the last {len(gold)} articles: P {scores.precision:.3f} R {scores.recall:.3f} F1 {scores.f1:.3f}")
+    if len(rates) > 1:
+        print(f"throughput first/last chunk: {rates[0]:.0f} / {rates[-1]:.0f} articles/s ({rates[-1] / rates[0] - 1:+.0%})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Assemble a story's briefing: articles, copies, entities, quotes, claims, timeline, summary, coverage.
+
+`build_briefing` is pure (records in, `Briefing` out); `brief_story` loads a stored story first.
+Families come from the group stage (`storyline.group.Family`) or, for callers without it, as plain
+`(member ids, origin)` pairs or lists of ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from storyline.annotate.records import Annotations
+from storyline.article import Article
+from storyline.compare.claims import link_claims
+from storyline.compare.coverage import build_coverage
+from storyline.compare.dates import PublicationDate, infer_publication
+from storyline.compare.entities import EntityIndex, link_entities
+from storyline.compare.evidence import Evidence
+from storyline.compare.quotes import link_quotes
+from storyline.compare.records import (
+    ArticleInfo,
+    Briefing,
+    CopyDifference,
+    StoryInfo,
+    SyndicationInfo,
+)
+from storyline.compare.similarity import SentenceSpace
+from storyline.compare.summary import build_summary
+from storyline.compare.timeline import build_timeline
+
+if TYPE_CHECKING:
+    from storyline.store import Store
+
+DEFAULT_SENTENCES = 6
+
+
+class StoryNotFoundError(LookupError):
+    """No stored story matches the id given."""
+
+
+def _family_parts(family: Any) -> tuple[list[str], str | None, str | None, Any]:
+    """(member ids, origin, id, differences) from a group-stage Family, a `(ids, origin)` pair or ids."""
+    members = getattr(family, "members", None)
+    if members is None:
+        members = getattr(family, "articles", None)
+    if members is not None:
+        return (
+            [str(m) for m in members],
+            getattr(family, "origin", None),
+            getattr(family, "id", None),
+            getattr(family, "differences", None),
+        )
+    if isinstance(family, Mapping):
+        ids = family.get("members") or family.get("articles") or []
+        return [str(m) for m in ids], family.get("origin"), family.get("id"), family.get("differences")
+    if isinstance(family, tuple) and len(family) == 2 and not isinstance(family[0], str):
+        return [str(m) for m in family[0]], family[1], None, None
+    return [str(m) for m in family], None, None, None
+
+
+def _occurrences(text: str, words: str, article: str, limit: int = 10) -> list[Evidence]:
+    """Where a copy uses a wording (at most `limit` places)."""
+    found = re.finditer(rf"(?<!\w){re.escape(words)}(?!\w)", text) if words else iter(())
+    return [Evidence(article, m.start(), m.end()) for _, m in zip(range(limit), found, strict=False)]
+
+
+def _differences(raw: Any, texts: Mapping[str, str]) -> list[CopyDifference]:
+    """The group stage's `Differences` (or its dict) as briefing records, each located in its article."""
+    if raw is None:
+        return []
+    get = raw.get if isinstance(raw, Mapping) else lambda k, d=None: getattr(raw, k, d)
+    out: list[CopyDifference] = []
+    for article, paragraphs in (get("unique_paragraphs", {}) or {}).items():
+        text = texts.get(article)
+        if text is None:
+            continue
+        for paragraph in paragraphs:
+            start = text.find(paragraph)
+            evidence = [Evidence(article, start, start + len(paragraph))] if start >= 0 and paragraph else []
+            out.append(CopyDifference(article, "only_here", paragraph, None, evidence))
+    for swap in get("substitutions", []) or []:
+        s = swap if isinstance(swap, Mapping) else vars(swap)
+        for word, other, ids in ((s["a"], s["b"], s["articles_a"]), (s["b"], s["a"], s["articles_b"])):
+            for article in ids:
+                text = texts.get(article)
+                if text is None:
+                    continue
+                out.append(CopyDifference(article, "wording", word, other, _occurrences(text, word, article)))
+    return out
+
+
+def _syndication(
+    families: Sequence[Any], articles: Sequence[Article]
+) -> tuple[list[SyndicationInfo], dict[str, SyndicationInfo]]:
+    """Families restricted to the story's articles (a family needs two members here)."""
+    order = {a.id: i for i, a in enumerate(articles)}
+    texts = {a.id: a.text for a in articles}
+    result: list[SyndicationInfo] = []
+    member_of: dict[str, SyndicationInfo] = {}
+    for family in families or []:
+        ids, origin, fid, raw = _family_parts(family)
+        members = sorted(dict.fromkeys(m for m in ids if m in order), key=order.__getitem__)
+        if len(members) < 2 or any(m in member_of for m in members):
+            continue
+        info = SyndicationInfo(
+            id=fid or f"fam-{members[0][:12]}",
+            articles=members,
+            origin=origin,
+            differences=[d for d in _differences(raw, texts) if d.article in order],
+        )
+        result.append(info)
+        for m in members:
+            member_of[m] = info
+    return result, member_of
+
+
+def _article_info(article: Article, published: PublicationDate | None, family: SyndicationInfo | None) -> ArticleInfo:
+    stated = article.published if not article.published_inferred else None
+    date = published.date if published is not None else article.published
+    inferred = bool(published.inferred) if published is not None else article.published_inferred
+    reason = getattr(published, "reason", None) if inferred else None
+    agency, agency_inferred = article.agency, False
+    if agency is None and family is not None and family.origin:
+        agency, agency_inferred = family.origin, True
+    return ArticleInfo(
+        id=article.id,
+        source=article.source,
+        url=article.url,
+        outlet=article.outlet,
+        title=article.title,
+        byline=list(article.authors),
+        agency=agency,
+        agency_inferred=agency_inferred,
+        published=stated if stated and not inferred else date,
+        published_inferred=inferred,
+        published_inference=reason or (article.published_inference if inferred else None),
+        dateline=article.dateline,
+        text=article.text,
+        family=family.id if family is not None else None,
+    )
+
+
+def story_id_for(article_ids: Sequence[str]) -> str:
+    """A story id derived from its articles (for stories built outside the store)."""
+    digest = hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()
+    return f"story-{digest[:12]}"
+
+
+def _story_title(articles: Sequence[Article], member_of: Mapping[str, SyndicationInfo]) -> str | None:
+    """The headline of the most copied text (then the earliest stated one) among real headlines."""
+    titled = [a for a in articles if a.title] or []
+    if not titled:
+        return None
+    stated = [a for a in titled if not a.title_derived] or titled
+
+    def rank(a: Article) -> tuple[int, bool, str]:
+        family = member_of.get(a.id)
+        return (-(len(family.articles) if family else 1), a.published is None, a.published or "")
+
+    return min(stated, key=rank).title
+
+
+def _aliases(entities: EntityIndex) -> dict[str, str]:
+    """Every spelling -> the story-wide name (for the sentence space: `Kiev` and `Kyiv` meet)."""
+    return {alias: record.name for record in entities.records for alias in record.aliases}
+
+
+def build_briefing(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    families: Sequence[Any] = (),
+    story_id: str | None = None,
+    sentences: int = DEFAULT_SENTENCES,
+) -> Briefing:
+    """The briefing of one story: every article, its copies, entities, quotes, claims, timeline,
+    summary (`sentences` long) and coverage, each item with evidence spans in the articles' text.
+
+    `annotations` maps article id -> `Annotations`; an article without annotations contributes its
+    metadata only. `families` are the group stage's `Family` records (or `(ids, origin)` pairs).
+    """
+    articles = list(articles)
+    ann = {a.id: annotations.get(a.id) or Annotations(version="none", published=a.published) for a in articles}
+    syndication, member_of = _syndication(families, articles)
+    groups = [f.articles for f in syndication]
+    published = infer_publication(articles, ann, groups)
+    entities = link_entities(articles, ann)
+    aliases = _aliases(entities)
+    labels = {a.id: a.outlet or a.id for a in articles}
+    space = SentenceSpace.build(articles, ann, groups, aliases)
+    coverage = build_coverage(articles, ann, groups, aliases, space=space)
+    infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]
+    dates = sorted(i.published[:10] for i in infos if i.published)
+    independent = len({member_of[a.id].id if a.id in member_of else a.id for a in articles})
+    return Briefing(
+        story=StoryInfo(
+            id=story_id or story_id_for([a.id for a in articles]),
+            title=_story_title(articles, member_of),
+            first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None,
+        ),
+        articles=infos,
+        syndication=syndication,
+        independent_sources=independent,
+        entities=entities.records,
+        quotes=link_quotes(articles, ann, entities),
+        claims=link_claims(articles, ann, entities, labels),
+        timeline=build_timeline(articles, ann, groups, published=published, space=space),
+        summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space),
+        coverage=coverage.articles,
+        coverage_matrix=coverage.matrix,
+    )
+
+
+# --- loading a stored story --------------------------------------------------------------------
+
+
+def _story_rows(store: Store, story_id: str) -> tuple[str, list[str]]:
+    """The full story id (a unique prefix is enough) and its article ids in story order."""
+    db = store.db
+    row = db.execute("SELECT id FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None:
+        rows = db.execute(
+            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (story_id.replace("%", "") + "%",)
+        ).fetchall()
+        if len(rows) != 1:
+            why = "several stories start so" if rows else "no such story"
+            raise StoryNotFoundError(f"story {story_id!r}: {why}; `storyline stories` lists them")
+        row = rows[0]
+    full = str(row[0])
+    ids = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY position, article_id", (full,)
+        )
+    ]
+    return full, ids
+
+
+def _stored_families(store: Store, article_ids: Sequence[str]) -> list[Any]:
+    """The families with a member among `article_ids`, as group-stage records when their data allows."""
+    if not article_ids:
+        return []
+    db = store.db
+    marks = ",".join("?" * len(article_ids))
+    rows = db.execute(
+        f"SELECT f.id, f.origin, f.data, fa.article_id FROM families f JOIN family_articles fa "
+        f"ON fa.family_id = f.id WHERE f.id IN (SELECT family_id FROM family_articles WHERE article_id IN ({marks}))",
+        list(article_ids),
+    ).fetchall()
+    families: dict[str, dict[str, Any]] = {}
+    for fid, origin, data, member in rows:
+        entry = families.setdefault(fid, {"id": fid, "origin": origin, "members": [], "data": data})
+        entry["members"].append(member)
+    out: list[Any] = []
+    for entry in families.values():
+        try:
+            data = json.loads(entry["data"] or "{}")
+        except ValueError:
+            data = {}
+        out.append(
+            {
+                "id": entry["id"],
+                "origin": entry["origin"] if entry["origin"] is not None else data.get("origin"),
+                "members": data.get("members") or entry["members"],
+                "differences": data.get("differences"),
+            }
+        )
+    return out
+
+
+def brief_story(store: Store, story_id: str, sentences: int = DEFAULT_SENTENCES) -> Briefing:
+    """The briefing of a stored story (`story_id` or a unique prefix of it)."""
+    from storyline.pipeline import load_annotations
+
+    full_id, ids = _story_rows(store, story_id)
+    articles = [a for a in (store.article(i) for i in ids) if a is not None]
+    annotations = {a.id: ann for a in articles if (ann := load_annotations(store, a.id)) is not None}
+    families = _stored_families(store, [a.id for a in articles])
+    return build_briefing(articles, annotations, families, story_id=full_id, sentences=sentences)

@@ -1,0 +1,420 @@
+"""Claims across outlets: figures about the same thing aligned, each value kept as its outlet worded it.
+
+Two figures from different articles are about the same thing when they count the same noun (or one
+names none), are of the same kind (money, percent, a count), lie close together (overlapping or within
+`VALUE_GAP` of each other once their qualifiers are read as bounds) and their sentences share context
+words and names (`killed`, `fighting`, `Kyiv`). Figures are merged greedily, best pairs first, and a
+claim never takes two different figures from one article (`30 soldiers ... compared with 50 last
+year`). A vague magnitude (`tens of thousands`) is compared only with other vague ones.
+
+Verdict: `same` (every value identical in number and qualifier), `compatible` (all values can hold at
+once: `3,000 to 3,500`, `some 3,500`, `about 3,500`), `conflict` (they cannot). What differs (the
+figures, the periods, who the outlets attribute them to) is listed in `differences`; values are
+never merged into one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from storyline.annotate.records import Annotations, Figure
+from storyline.article import Article
+from storyline.compare.entities import EntityIndex
+from storyline.compare.evidence import Evidence, sort_evidence
+from storyline.compare.records import Claim, ClaimValue
+
+# How far apart two figures may lie and still be about the same thing (share of the larger).
+VALUE_GAP = 0.25
+# How an approximate figure (`about 3,500`) and an open bound (`more than 13,000`) read as bounds.
+APPROX = 0.1
+
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_STOPWORD_TEXT = """a an the and or but if of to in on at by for with from as into about than then that this these
+    those there here it its is are was were be been being have has had do does did will would can could
+    should may might must we our us you your i me my he him his she her they them their not no so just
+    very also what which who whom when where why how all any some more most such only own same too
+    still over under after before since while said says say told tells added adds according having
+    mr mrs ms dr around nearly almost least up out some another other"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_NUMBER_NOUNS = frozenset(
+    {
+        "tens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "dozens",
+        "scores",
+        "dozen",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+    }
+)
+# Counted nouns that name the same thing.
+_NOUN_SYNONYMS = {"person": "people", "persons": "people", "civilians": "civilian", "dollars": "money"}
+# A reporting verb right after a name, with at most two words between (`Kiev says`, `Mr Zelensky
+# said`, `the Ukrainian military said`, `Kiev's foreign ministry said`), none of them a conjunction.
+_REPORTING = re.compile(
+    r"^(?:['’]s)?\s*(?P<between>(?:(?!and\b|or\b|but\b|that\b|which\b|who\b)[a-z]\w*\s+){0,2}?)"
+    r"(?:says|said|say|told|tells|added|adds|estimated|estimates|reported|reports|claimed|claims|"
+    r"stated|states|announced|announces|noted|notes|believes|believe|insisted|insists)\b",
+    re.I,
+)
+_AFTER_CLAUSE = re.compile(r",\s*(?:[\w'’-]+\s+){0,3}$")
+_ACCORDING = re.compile(r"according\s+to\s+(?:the\s+)?\W*$", re.I)
+
+
+@dataclass
+class _Item:
+    """One figure of one article, with what the alignment needs."""
+
+    article: str
+    figure: Figure
+    noun: str | None
+    low: float
+    high: float
+    kind: str  # unit kind: count, percent, money:<currency>, or the unit word
+    context: frozenset[str]
+    words: list[tuple[str, int]]  # content words near the figure and how many words away, for `about`
+    names: list[str]  # places and organisations named near the figure
+    sentence: str
+    attribution: str | None = None
+    attribution_span: tuple[int, int] | None = None
+    group: int = -1
+    members: list[int] = field(default_factory=list)
+
+
+def _stem(word: str) -> str:
+    word = word.casefold().replace("’", "'")
+    return word[:6] if len(word) > 6 else word.rstrip("s")
+
+
+def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
+    """The counted noun; `some 3,500` and `about 3,500 of the tens of thousands of troops` borrow the
+    noun of the other figure in their sentence."""
+    noun = (figure.noun or "").casefold()
+    if noun and noun not in _NUMBER_NOUNS:
+        return _NOUN_SYNONYMS.get(noun, noun.rstrip("s") if len(noun) > 3 else noun)
+    for other in sorted(same_sentence, key=lambda f: abs(f.start - figure.start)):
+        if other is not figure and other.noun and other.noun.casefold() not in _NUMBER_NOUNS:
+            n = other.noun.casefold()
+            return _NOUN_SYNONYMS.get(n, n.rstrip("s") if len(n) > 3 else n)
+    return None
+
+
+def bounds(figure: Figure) -> tuple[float, float] | None:
+    """The interval a figure asserts: `about 3,500` -> 3,150..3,850, `more than 13,000` -> 13,000..14,300."""
+    v, lo, hi = figure.value, figure.low, figure.high
+    q = figure.qualifier
+    if q in ("range", "vague") and lo is not None and hi is not None:
+        return (lo, hi)
+    if v is None:
+        v = lo if lo is not None else hi
+    if v is None:
+        return None
+    if q == "approximate":
+        return (v * (1 - APPROX), v * (1 + APPROX))
+    if q == "lower_bound":
+        return (v, v * (1 + APPROX))
+    if q == "upper_bound":
+        return (v * (1 - APPROX), v)
+    return (v, v)
+
+
+def _unit_kind(figure: Figure) -> str:
+    if figure.unit == "money":
+        return f"money:{figure.currency or '?'}"
+    return figure.unit or "count"
+
+
+def _attribution(
+    article: Article, ann: Annotations, figure: Figure, entities: EntityIndex
+) -> tuple[str | None, tuple[int, int] | None]:
+    """Who the article says gives the figure: a quote's speaker, `X says ...`, `according to X`."""
+    for quote in ann.quotes:
+        if quote.start <= figure.start and figure.end <= quote.end and quote.speaker:
+            span = (quote.speaker_start, quote.speaker_end)
+            ok = span[0] is not None and span[1] is not None
+            return entities.name_of(article.id, quote.speaker), (span if ok else None)  # type: ignore[return-value]
+    text = article.text
+    best: tuple[int, str, tuple[int, int]] | None = None
+    for entity in ann.entities:
+        for m in entity.mentions:
+            if m.sentence != figure.sentence or figure.start <= m.start < figure.end:
+                continue
+            reporting = _REPORTING.match(text[m.end : m.end + 40])
+            if reporting and m.start >= figure.end and not _AFTER_CLAUSE.search(text[figure.end : m.start]):
+                # `..., the ministry said`: a reporting clause after the figure is set off by a comma;
+                # `... and Blinken said he ...` starts a new statement.
+                reporting = None
+            if reporting or _ACCORDING.search(text[max(0, m.start - 20) : m.start]):
+                distance = abs(m.start - figure.start)
+                if best is None or distance < best[0]:
+                    name = entities.name_of(article.id, entity.canonical) or entity.canonical
+                    between = reporting.group("between").strip() if reporting else ""
+                    # `the Ukrainian military said`: the source is the military, named by its country.
+                    who = f"{name} {between}" if between and entity.label in ("NORP", "GPE") else name
+                    best = (distance, who, (m.start, m.end))
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _items(articles: Sequence[Article], annotations: Mapping[str, Annotations], entities: EntityIndex) -> list[_Item]:
+    items: list[_Item] = []
+    for article in articles:
+        ann = annotations.get(article.id)
+        if ann is None:
+            continue
+        by_sentence: dict[int, list[Figure]] = defaultdict(list)
+        for figure in ann.figures:
+            by_sentence[figure.sentence].append(figure)
+        entity_words: dict[int, set[str]] = defaultdict(set)
+        named: list[tuple[int, str]] = []
+        for entity in ann.entities:
+            name = entities.name_of(article.id, entity.canonical) or entity.canonical
+            for m in entity.mentions:
+                entity_words[m.sentence].add(f"@{name}")
+                if entity.label in ("GPE", "LOC", "FAC", "ORG"):
+                    named.append((m.start, name))
+        for figure in ann.figures:
+            span = bounds(figure)
+            if span is None or not (0 <= figure.start < figure.end <= len(article.text)):
+                continue
+            if 0 <= figure.sentence < len(ann.sentences):
+                s = ann.sentences[figure.sentence]
+                lo, hi = s.start, s.end
+            else:
+                lo, hi = figure.start, figure.end
+            sentence = article.text[lo:hi]
+            before = article.text[lo : figure.start] if lo <= figure.start else ""
+            after = article.text[figure.end : hi] if figure.end <= hi else ""
+            words = [w for w in _WORD.findall(f"{before} {after}") if w.casefold() not in _STOPWORDS and len(w) > 2]
+            context = frozenset(_stem(w) for w in words) | entity_words.get(figure.sentence, set())
+            near = (max(lo, figure.start - 50), min(hi, figure.end + 60))
+            # Whole words only: widen the window to the nearest spaces.
+            while near[0] > lo and not article.text[near[0] - 1].isspace():
+                near = (near[0] - 1, near[1])
+            while near[1] < hi and not article.text[near[1]].isspace():
+                near = (near[0], near[1] + 1)
+            left = _WORD.findall(article.text[near[0] : figure.start])[::-1]
+            right = _WORD.findall(article.text[figure.end : near[1]])
+            near_words = [(w, d) for side in (left, right) for d, w in enumerate(side)]
+            who, who_span = _attribution(article, ann, figure, entities)
+            items.append(
+                _Item(
+                    article=article.id,
+                    figure=figure,
+                    noun=_noun(figure, by_sentence[figure.sentence]),
+                    low=span[0],
+                    high=span[1],
+                    kind=_unit_kind(figure),
+                    context=context,
+                    words=[
+                        (w, d)
+                        for w, d in near_words
+                        if w[0].islower()
+                        and w.casefold() not in _STOPWORDS
+                        and w.casefold() not in _NUMBER_NOUNS
+                        and len(w) > 2
+                    ],
+                    names=[n for pos, n in named if near[0] <= pos < near[1]],
+                    sentence=sentence.strip(),
+                    attribution=who,
+                    attribution_span=who_span,
+                )
+            )
+    return items
+
+
+def _gap(a: _Item, b: _Item) -> float:
+    """0 when the intervals overlap, else the gap as a share of the larger bound."""
+    if a.low <= b.high and b.low <= a.high:
+        return 0.0
+    gap = max(a.low, b.low) - min(a.high, b.high)
+    return gap / max(abs(a.high), abs(b.high), 1e-9)
+
+
+def _compatible(a: _Item, b: _Item) -> bool:
+    """Hard conditions for two figures to be about one thing."""
+    if a.kind != b.kind:
+        return False
+    if a.noun and b.noun and a.noun != b.noun:
+        return False
+    if (a.figure.qualifier == "vague") != (b.figure.qualifier == "vague"):
+        return False
+    return _gap(a, b) <= VALUE_GAP
+
+
+def _score(a: _Item, b: _Item) -> float | None:
+    """How surely two figures are about one thing (None: they are not)."""
+    if a.article == b.article or not _compatible(a, b):
+        return None
+    shared = len(a.context & b.context)
+    overlap = shared / max(1, min(len(a.context), len(b.context)))
+    if a.noun and b.noun:
+        if shared < 2 and overlap < 0.25:
+            return None
+    elif shared < 3 or overlap < 0.3:
+        return None
+    return overlap + (0.5 if _gap(a, b) == 0 else 0.0) + (0.3 if a.noun and a.noun == b.noun else 0.0)
+
+
+def _align(items: list[_Item]) -> list[list[int]]:
+    """Greedy grouping, best pairs first; a group holds at most one figure per article."""
+    pairs: list[tuple[float, int, int]] = []
+    # Blocking: only figures of one unit kind (and vagueness) meet; sorted by lower bound, a figure
+    # meets the next ones until they lie surely more than VALUE_GAP above it.
+    by_kind: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        by_kind[(item.kind, item.figure.qualifier == "vague")].append(i)
+    for members in by_kind.values():
+        members.sort(key=lambda i: items[i].low)
+        # The widest interval of the block bounds how high a figure may reach (high <= spread * low).
+        spread = max((items[i].high / items[i].low for i in members if items[i].low > 0), default=1.0)
+        can_stop = VALUE_GAP * spread < 1 and all(items[i].low >= 0 for i in members)
+        for x, i in enumerate(members):
+            a = items[i]
+            for j in members[x + 1 :]:
+                b = items[j]
+                if can_stop and b.low - a.high > VALUE_GAP * max(a.high, spread * b.low):
+                    break
+                score = _score(a, b)
+                if score is not None:
+                    pairs.append((score, i, j))
+    pairs.sort(key=lambda p: -p[0])
+    group_of = list(range(len(items)))
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    articles: dict[int, set[str]] = {i: {items[i].article} for i in range(len(items))}
+    for _score_value, i, j in pairs:
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj or articles[gi] & articles[gj]:
+            continue
+        if not all(_compatible(items[x], items[y]) for x in groups[gi] for y in groups[gj]):
+            continue
+        for x in groups[gj]:
+            group_of[x] = gi
+        groups[gi].extend(groups.pop(gj))
+        articles[gi] |= articles.pop(gj)
+    return list(groups.values())
+
+
+def _verdict(values: list[ClaimValue], items: list[_Item]) -> str:
+    shapes = {(v.qualifier, v.value, v.low, v.high, v.unit, v.currency) for v in values}
+    if len(shapes) == 1:
+        return "same"
+    low = max(i.low for i in items)
+    high = min(i.high for i in items)
+    return "compatible" if low <= high + 1e-9 else "conflict"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == math.floor(value) else f"{value:,.2f}"
+
+
+def _differences(values: list[ClaimValue], labels: dict[str, str]) -> list[str]:
+    """What differs between the values, in words (`labels` names the articles)."""
+
+    def listing(groups: dict[str, list[str]]) -> str:
+        return "; ".join(f"{k} ({', '.join(labels.get(a, a) for a in v)})" for k, v in groups.items())
+
+    out: list[str] = []
+    for what, get in (
+        ("figures", lambda v: v.text),
+        ("periods", lambda v: v.period or "none given"),
+        ("attributions", lambda v: v.attribution or "the outlet itself"),
+    ):
+        groups: dict[str, list[str]] = defaultdict(list)
+        for v in values:
+            groups[get(v)].append(v.article)
+        if len(groups) > 1:
+            out.append(f"{what} differ: {listing(groups)}")
+    return out
+
+
+def _about(group: list[_Item]) -> str:
+    """A short label: the counted noun, the words most values have near the figure, the place."""
+    nouns = Counter((i.figure.noun or "") for i in group if i.noun and i.figure.noun)
+    fallback = {"percent": "share"}.get(group[0].kind, "amount" if group[0].kind.startswith("money") else "figure")
+    noun = nouns.most_common(1)[0][0] if nouns else (group[0].noun or fallback)
+    counts: Counter[str] = Counter()
+    weight: Counter[str] = Counter()
+    surface: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in group:
+        nearest: dict[str, int] = {}
+        for word, distance in item.words:
+            key = _stem(word)
+            if key != _stem(noun) and distance < nearest.get(key, 99):
+                nearest[key] = distance
+                surface[key][word.casefold()] += 1
+        for key, distance in nearest.items():
+            counts[key] += 1
+            weight[key] += 1 / (1 + distance)  # the words right by the figure say what it counts
+    need = 2 if len(group) > 1 else 1
+    top = [w for w, _ in weight.most_common() if counts[w] >= need][:2]
+    words = [surface[w].most_common(1)[0][0] for w in top]
+    places = Counter(n for i in group for n in dict.fromkeys(i.names))
+    place = next((p for p, c in places.most_common(1) if c >= need), None)
+    about = noun + (f" ({', '.join(words)})" if words else "")
+    return about + (f" · {place}" if place else "")
+
+
+def link_claims(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    entities: EntityIndex,
+    labels: dict[str, str] | None = None,
+) -> list[Claim]:
+    """Align the story's figures into claims, those reported by most articles first.
+
+    `labels` names articles in the `differences` text (e.g. outlet names); ids are used otherwise."""
+    order = {a.id: i for i, a in enumerate(articles)}
+    outlet = {a.id: a.outlet for a in articles}
+    items = _items(articles, annotations, entities)
+    claims: list[tuple[tuple[int, int], Claim]] = []
+    for group_ids in _align(items):
+        group = sorted((items[i] for i in group_ids), key=lambda it: (order.get(it.article, 0), it.figure.start))
+        values: list[ClaimValue] = []
+        for it in group:
+            f = it.figure
+            evidence = [Evidence(it.article, f.start, f.end)]
+            if it.attribution_span:
+                evidence.append(Evidence(it.article, *it.attribution_span))
+            values.append(
+                ClaimValue(
+                    article=it.article,
+                    outlet=outlet.get(it.article),
+                    text=f.text,
+                    qualifier=f.qualifier,
+                    value=f.value,
+                    low=f.low,
+                    high=f.high,
+                    unit=f.unit,
+                    currency=f.currency,
+                    period=f.period,
+                    place=f.place,
+                    attribution=it.attribution,
+                    wording=it.sentence,
+                    evidence=evidence,
+                )
+            )
+        art_ids = list(dict.fromkeys(v.article for v in values))
+        claim = Claim(
+            about=_about(group),
+            noun=Counter(i.noun for i in group if i.noun).most_common(1)[0][0] if any(i.noun for i in group) else None,
+            values=values,
+            agreement=_verdict(values, group),  # type: ignore[arg-type]
+            articles=art_ids,
+            differences=_differences(values, labels or {}),
+            evidence=sort_evidence((e for v in values for e in v.evidence), order),
+        )
+        claims.append(((-len(art_ids), min(order.get(a, 0) for a in art_ids)), claim))
+    claims.sort(key=lambda c: c[0])
+    return [c for _, c in claims]
+
+
+__all__ = ["bounds", "link_claims"]

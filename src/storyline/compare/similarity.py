@@ -1,0 +1,269 @@
+"""Sentence similarity across the articles of one story: the shared ground of summary and coverage.
+
+`SentenceSpace.build(articles, annotations, families)` cuts every article into its annotated
+sentences, vectorises them with TF-IDF fitted on the story itself (light stemming, numbers kept,
+entity mentions also counted under their canonical name so `Mr Blinken` meets `Antony Blinken`), and
+gives the sparse cosine similarity between every pair. Everything downstream works from
+`best_per_article`: for each sentence, the best match in every article of the story.
+
+Families (syndication copies) matter for corroboration: two copies of one wire text are one source.
+`families` is any sequence of groups of article ids, or of objects with an `articles` attribute.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from storyline.annotate.records import Annotations
+from storyline.article import Article
+
+_TOKEN = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
+#: A dateline before the first words of a lead: `KIEV - `, `KIEV • `, `May 7 (UPI) -- `,
+#: `WASHINGTON (Reuters) - `, `HANOI: `. Removed from summary and timeline texts (not from evidence).
+DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z]*\.?\s+\d{1,2}\s*|[A-Z][A-Z.'’ ,-]{1,40}?\s*)"
+    r"(?:\([^)\n]{1,30}\)\s*)?(?:--|-|–|—|•|:)\s+(?=[A-Z\"“'‘])"
+)
+#: Words too common in news to tell sentences apart, on top of scikit-learn's English stop words.
+_NEWS_STOP = frozenset({"said", "say", "says", "told", "tell", "mr", "mrs", "ms", "also", "would", "could"})
+_STOP = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+
+
+def family_groups(families: Sequence[Any] | None) -> list[list[str]]:
+    """Member-id groups from the group stage's families or from plain sequences of ids."""
+    groups: list[list[str]] = []
+    for family in families or []:
+        members = getattr(family, "articles", None)
+        if members is None:
+            members = getattr(family, "members", None)
+        if members is None:
+            members = family
+        groups.append([m if isinstance(m, str) else str(getattr(m, "id", m)) for m in members])
+    return groups
+
+
+def family_index(article_ids: Sequence[str], families: Sequence[Any] | None) -> dict[str, str]:
+    """Article id -> family key (the family's first member in story order; an article alone is its own)."""
+    order = {a: i for i, a in enumerate(article_ids)}
+    result = {a: a for a in article_ids}
+    for group in family_groups(families):
+        members = sorted((m for m in group if m in order), key=order.__getitem__)
+        for m in members:
+            result[m] = members[0]
+    return result
+
+
+def annotations_by_id(
+    articles: Sequence[Article], annotations: Mapping[str, Annotations] | Sequence[Annotations]
+) -> dict[str, Annotations]:
+    """Annotations keyed by article id (accepts a mapping, or a sequence aligned with `articles`)."""
+    if isinstance(annotations, Mapping):
+        return {a.id: annotations[a.id] for a in articles}
+    return {a.id: ann for a, ann in zip(articles, annotations, strict=True)}
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to meet `troops`/`troop`, `annexed`/`annex`, `killing`/`kill`."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.replace(",", "").replace("'", "")
+    if w.isdigit() or len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            return w[: -len(suffix)]
+    return w
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: a key for comparing spellings."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def terms(text: str) -> list[str]:
+    """The content terms of a piece of text (stemmed, stop words out, numbers kept)."""
+    result = []
+    for token in _TOKEN.findall(fold(text)):
+        if token in _STOP or (len(token) < 2 and not token.isdigit()):
+            continue
+        result.append(stem(token))
+    return result
+
+
+@dataclass
+class StorySentence:
+    """One sentence of one article: `text` is `article.text[start:end]`; `position` its rank in the article."""
+
+    article: str
+    family: str
+    index: int
+    position: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def strip_dateline(text: str) -> tuple[str, int]:
+    """The sentence without a leading dateline, and how many characters were cut."""
+    match = DATELINE.match(text)
+    if match and match.end() < len(text) * 0.5:
+        return text[match.end() :], match.end()
+    return text, 0
+
+
+@dataclass
+class SentenceSpace:
+    """Every sentence of a story with TF-IDF vectors and their pairwise cosine similarity (sparse)."""
+
+    sentences: list[StorySentence]
+    article_ids: list[str]
+    family_of: dict[str, str]
+    vectors: sparse.csr_matrix
+    similarity: sparse.csr_matrix
+    #: best[i, k]: the best similarity of sentence i to any sentence of article k (0 for its own article).
+    best: np.ndarray
+    #: argbest[i, k]: the index (into `sentences`) of that best match, -1 when there is none.
+    argbest: np.ndarray
+    term_lists: list[list[str]]
+    #: Inverse document frequency of every term over the story's sentences.
+    idf: dict[str, float]
+
+    @classmethod
+    def build(
+        cls,
+        articles: Sequence[Article],
+        annotations: Mapping[str, Annotations] | Sequence[Annotations],
+        families: Sequence[Any] | None = None,
+        aliases: Mapping[str, str] | None = None,
+    ) -> SentenceSpace:
+        """Sentences and vectors of a story. `aliases` maps a spelling to its cross-outlet canonical name
+        (the compare stage's entities); without it each article's own canonical names are used."""
+        by_id = annotations_by_id(articles, annotations)
+        ids = [a.id for a in articles]
+        family_of = family_index(ids, families)
+        sentences: list[StorySentence] = []
+        documents: list[str] = []
+        for article in articles:
+            ann = by_id[article.id]
+            extra = _entity_terms(ann, aliases or {})
+            position = 0
+            for index, s in enumerate(ann.sentences):
+                text = article.text[s.start : s.end]
+                if not text.strip():
+                    continue
+                sentences.append(
+                    StorySentence(article.id, family_of[article.id], index, position, s.start, s.end, text)
+                )
+                documents.append(" ".join(terms(text) + extra.get(index, [])))
+                position += 1
+        term_lists = [d.split() for d in documents]
+        n = len(sentences)
+        if n == 0 or not any(term_lists):
+            empty = sparse.csr_matrix((n, max(n, 1)))
+            return cls(sentences, ids, family_of, empty, sparse.csr_matrix((n, n)),
+                       np.zeros((n, len(ids))), -np.ones((n, len(ids)), dtype=int), term_lists, {})  # fmt: skip
+        vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, norm="l2", dtype=np.float32)
+        vectors = vectorizer.fit_transform(documents).tocsr()
+        similarity = (vectors @ vectors.T).tocsr()
+        best, argbest = _best_per_article(similarity, sentences, ids)
+        idf = dict(zip(vectorizer.get_feature_names_out(), vectorizer.idf_.tolist(), strict=True))
+        return cls(sentences, ids, family_of, vectors, similarity, best, argbest, term_lists, idf)
+
+    def term_coverage(self) -> np.ndarray:
+        """Per sentence, the IDF-weighted share of its terms that other independent sources use anywhere
+        (a fact told across several sentences elsewhere still counts as corroborated)."""
+        vocab: dict[str, set[str]] = {}
+        for s, words in zip(self.sentences, self.term_lists, strict=True):
+            vocab.setdefault(s.family, set()).update(words)
+        families_using: dict[str, int] = {}
+        for words in vocab.values():
+            for t in words:
+                families_using[t] = families_using.get(t, 0) + 1
+        others = max(len(vocab) - 1, 1)
+        result = np.zeros(len(self.sentences))
+        for i, words in enumerate(self.term_lists):
+            unique = set(words)
+            total = sum(self.idf.get(t, 0.0) for t in unique)
+            if total:
+                shared = sum(self.idf.get(t, 0.0) * (families_using[t] - 1) for t in unique)
+                result[i] = shared / total / others
+        return result
+
+    def column(self, article_id: str) -> int:
+        return self.article_ids.index(article_id)
+
+    def supporters(self, i: int, threshold: float) -> list[str]:
+        """Articles (story order) with a sentence at least `threshold` similar to sentence i, its own first."""
+        own = self.sentences[i].article
+        found = [a for k, a in enumerate(self.article_ids) if a != own and self.best[i, k] >= threshold]
+        return [own, *found]
+
+    def independent(self, article_ids: Sequence[str]) -> int:
+        """How many independent sources (families count once) among `article_ids`."""
+        return len({self.family_of[a] for a in article_ids})
+
+    def best_other_family(self, i: int) -> float:
+        """The best similarity of sentence i to any article outside its family."""
+        family = self.sentences[i].family
+        values = [self.best[i, k] for k, a in enumerate(self.article_ids) if self.family_of[a] != family]
+        return float(max(values, default=0.0))
+
+    def evidence_for(self, i: int, article_ids: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(article, start, end) of sentence i and of its best match in each other article listed."""
+        s = self.sentences[i]
+        spans = [(s.article, s.start, s.end)]
+        for a in article_ids:
+            if a == s.article:
+                continue
+            j = int(self.argbest[i, self.column(a)])
+            if j >= 0:
+                m = self.sentences[j]
+                spans.append((m.article, m.start, m.end))
+        return spans
+
+
+def _entity_terms(ann: Annotations, aliases: Mapping[str, str]) -> dict[int, list[str]]:
+    """Per sentence index, one term per entity mention: its canonical name as one token."""
+    result: dict[int, list[str]] = {}
+    for entity in ann.entities:
+        for mention in entity.mentions:
+            name = aliases.get(mention.text) or aliases.get(entity.canonical) or entity.canonical
+            token = "ent:" + "_".join(terms(name) or [fold(name)])
+            result.setdefault(mention.sentence, []).append(token)
+    return result
+
+
+def _best_per_article(
+    similarity: sparse.csr_matrix, sentences: list[StorySentence], ids: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each sentence and each article, the best similarity to one of that article's sentences."""
+    n, k = len(sentences), len(ids)
+    column_of = {a: c for c, a in enumerate(ids)}
+    owner = np.array([column_of[s.article] for s in sentences], dtype=int)
+    best = np.zeros((n, k), dtype=np.float32)
+    argbest = -np.ones((n, k), dtype=int)
+    coo = similarity.tocoo()
+    rows, cols, values = coo.row, coo.col, coo.data
+    keep = owner[rows] != owner[cols]
+    rows, cols, values = rows[keep], cols[keep], values[keep]
+    # Ascending by value, so the last write per (row, article) is the maximum.
+    order = np.argsort(values, kind="stable")
+    rows, cols, values = rows[order], cols[order], values[order]
+    best[rows, owner[cols]] = values
+    argbest[rows, owner[cols]] = cols
+    return best, argbest

@@ -1,0 +1,173 @@
+"""An extractive multi-document summary of one story.
+
+Sentences are scored by how well their content recurs in the *other independent sources* (copies of
+one wire text count once) and by where they sit (news puts the essentials first); then picked greedily,
+best first, skipping any sentence too close to one already chosen (no two say the same thing), any
+sentence that opens with a pronoun or a quotation whose speaker is a pronoun (it would not stand on
+its own), and fragments (unbalanced quotation marks, no verb-sized length). Each chosen sentence cites
+every article with a sentence similar enough to it, not only the one it was taken from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storyline.annotate.records import Annotations
+from storyline.article import Article
+from storyline.compare.evidence import Evidence
+from storyline.compare.similarity import SentenceSpace, StorySentence, strip_dateline
+
+#: Similarity at which another article is taken to report the same thing (TF-IDF cosine, story IDF).
+SUPPORT = 0.25
+#: Similarity above which two candidate sentences say the same thing: the second is skipped.
+REDUNDANT = 0.35
+#: Weight of the similarity to already chosen sentences in the choice of the next one.
+DIVERSITY = 1.0
+#: Default number of summary sentences.
+DEFAULT_SENTENCES = 6
+#: Sentence length bounds (words) for a summary sentence.
+MIN_WORDS, MAX_WORDS = 8, 60
+
+#: Openers that need the previous sentence to be understood: pronouns and demonstratives.
+_PRONOUN = re.compile(
+    r"^(?:he|she|it|they|this|that|these|those|his|her|its|their|them|him|we|our|i|you|such|"
+    r"the latter|the former|both)\b",
+    re.IGNORECASE,
+)
+#: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
+_CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
+_QUOTE_CHARS = "\"“”"
+_OPEN_QUOTE = re.compile(r"^[\"“'‘]")
+
+
+@dataclass
+class SummarySentence:
+    """One summary sentence: `text` as written in `source`, cited by every supporting article."""
+
+    text: str
+    articles: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+    source: str = ""
+    score: float = 0.0
+    independent_sources: int = 1
+
+
+def standalone_problem(text: str) -> str | None:
+    """Why a sentence cannot open a summary line on its own, or None when it can."""
+    words = text.split()
+    if len(words) < MIN_WORDS:
+        return "too short"
+    if len(words) > MAX_WORDS:
+        return "too long"
+    if text[0].islower() or (not text[0].isalnum() and not _OPEN_QUOTE.match(text)):
+        return "fragment"
+    if sum(text.count(c) for c in _QUOTE_CHARS) % 2:
+        return "unbalanced quotation"
+    if text.rstrip().endswith(("?", ":")):
+        return "question or lead-in"
+    if _OPEN_QUOTE.match(text):
+        # A quotation first: its speaker must be named after it ("...," Blinken said).
+        closing = max(text.rfind("”"), text.rfind('"', 1))
+        attribution = text[closing + 1 :].lstrip(" ,.;") if closing > 0 else ""
+        if not attribution or _PRONOUN.match(attribution):
+            return "quotation without a named speaker"
+        return None
+    if _PRONOUN.match(text):
+        return "opens with a pronoun"
+    return None
+
+
+def score_sentences(space: SentenceSpace) -> np.ndarray:
+    """Centrality and corroboration of every sentence (higher is more central)."""
+    n = len(space.sentences)
+    if n == 0:
+        return np.zeros(0)
+    families = sorted(set(space.family_of.values()))
+    fam_col = {f: [k for k, a in enumerate(space.article_ids) if space.family_of[a] == f] for f in families}
+    # Best similarity to each family (one source however many copies it has).
+    per_family = np.stack([space.best[:, cols].max(axis=1) for cols in fam_col.values()], axis=1)
+    own = np.array([families.index(s.family) for s in space.sentences])
+    per_family[np.arange(n), own] = 0.0
+    others = max(len(families) - 1, 1)
+    centrality = per_family.sum(axis=1) / others
+    corroboration = (per_family >= SUPPORT).sum(axis=1) / others
+    position = np.array([s.position for s in space.sentences], dtype=float)
+    lead = 1.0 / np.sqrt(1.0 + position)
+    if len(families) == 1:
+        # One source: no corroboration to measure; fall back on position and on-topic words.
+        return lead + _topicality(space)
+    coverage = space.term_coverage()
+    return centrality + 0.5 * corroboration + 0.5 * coverage + 0.25 * lead
+
+
+def _topicality(space: SentenceSpace) -> np.ndarray:
+    """Similarity of each sentence to the story's centroid (used when there is one source only)."""
+    centroid = np.asarray(space.vectors.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid) or 1.0
+    return np.asarray(space.vectors @ (centroid / norm)).ravel()
+
+
+def build_summary(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations] | Sequence[Annotations],
+    families: Sequence[Any] | None = None,
+    sentences: int = DEFAULT_SENTENCES,
+    aliases: Mapping[str, str] | None = None,
+    space: SentenceSpace | None = None,
+) -> list[SummarySentence]:
+    """The `sentences` most central, corroborated, distinct, self-standing sentences of a story.
+
+    `families` are groups of article ids that are copies of one text (they count as one source);
+    `aliases` maps spellings to cross-outlet canonical names (improves matching `Kiev`/`Kyiv`);
+    `space` reuses a `SentenceSpace` already built for the story.
+    """
+    space = space or SentenceSpace.build(articles, annotations, families, aliases)
+    if not space.sentences or sentences <= 0:
+        return []
+    scores = score_sentences(space)
+    texts = [strip_dateline(s.text)[0] for s in space.sentences]
+    eligible = np.array([standalone_problem(t) is None for t in texts])
+    # Connective openers ("But ...") read as replies to a missing sentence: taken only when needed.
+    penalty = np.array([0.3 if _CONNECTIVE.match(t) else 0.0 for t in texts])
+    chosen: list[int] = []
+    overlap = np.zeros(len(texts))
+    while len(chosen) < sentences:
+        # Maximal marginal relevance: central, but unlike what is already chosen.
+        value = np.where(eligible & (overlap < REDUNDANT), scores - penalty - DIVERSITY * overlap, -np.inf)
+        if chosen:
+            value[chosen] = -np.inf
+        best = int(np.argmax(value))
+        if not np.isfinite(value[best]):
+            break
+        chosen.append(best)
+        overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
+    return [_summary_sentence(space, i, float(scores[i])) for i in chosen]
+
+
+def _similar(space: SentenceSpace, i: int, j: int) -> bool:
+    return bool(space.similarity[i, j] >= REDUNDANT)
+
+
+def _summary_sentence(space: SentenceSpace, i: int, score: float) -> SummarySentence:
+    s: StorySentence = space.sentences[i]
+    text, cut = strip_dateline(s.text)
+    supporters = space.supporters(i, SUPPORT)
+    # Copies in the sentence's own family carry it too when they hold a near-identical sentence.
+    evidence = [Evidence(s.article, s.start + cut, s.end)]
+    for article, start, end in space.evidence_for(i, supporters)[1:]:
+        evidence.append(Evidence(article, start, end))
+    order = {a: k for k, a in enumerate(space.article_ids)}
+    cited = sorted(set(supporters), key=order.__getitem__)
+    return SummarySentence(
+        text=text,
+        articles=cited,
+        evidence=evidence,
+        source=s.article,
+        score=round(score, 4),
+        independent_sources=space.independent(cited),
+    )

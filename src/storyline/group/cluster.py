@@ -1,0 +1,343 @@
+"""Streaming story clustering: each article joins the best-matching story or starts a new one.
+
+Articles arrive in publication order (undated ones last). Each is compared with a bounded set of
+candidate stories: those sharing one of its strongest keys in an inverted index over stories' top keys,
+and, for a dated article, whose dates lie within `window_days` of its own. Similarity is the cosine of
+TF-IDF vectors (document frequencies learned as articles arrive) over terms and entity names, lowered
+by the time gap. A story whose last article is `retire_days` older than the newest one goes dormant
+(out of the index used for dated, in-order articles); at most `max_dormant` dormant stories are kept
+in memory for undated and late articles, so memory and cost per article stay bounded on an endless
+stream. Story ids derive from the first article, so they are stable as stories grow.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from storyline.group.features import ArticleFeatures
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """How articles become stories.
+
+    `threshold`: the similarity (0..1) above which an article joins a story. `window_days`: how far
+    apart in time an article and a story may be (a preview a week ahead, follow-ups days later).
+    `query_keys`: how many of an article's strongest keys look up candidates; `story_keys`: how many
+    keys a story keeps (and indexes, `index_keys`). `max_candidates`: stories scored per article.
+    """
+
+    threshold: float = 0.16
+    window_days: int = 8
+    retire_days: int = 21
+    max_dormant: int = 5000
+    query_keys: int = 30
+    article_keys: int = 60
+    story_keys: int = 200
+    index_keys: int = 40
+    max_candidates: int = 40
+    max_postings: int = 400
+    gap_penalty: float = 0.3
+    date_bonus: float = 0.1
+    ambiguity: float = 0.85
+    df_prune_at: int = 400_000
+
+
+@dataclass
+class Story:
+    """A story as the clusterer holds it: members in arrival order and the summed key weights."""
+
+    id: str
+    members: list[str]
+    vector: dict[str, float]
+    first: int | None = None
+    last: int | None = None
+    seen: int | None = None
+    title: str | None = None
+    dormant: bool = False
+    indexed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _overlap(a: Story, b: Story, slack: int) -> bool:
+    if a.first is None or a.last is None or b.first is None or b.last is None:
+        return True
+    return a.first - slack <= b.last and b.first - slack <= a.last
+
+
+def calendar_fit(features: ArticleFeatures, story: Story) -> float:
+    """How well an undated article's dates fit a story's days: 1 when a date it states (with or
+    without the year) falls in them; for a story of a few days, 0.5 when a day name it uses does and
+    -0.5 when none does; 0 otherwise (a date that does not fit is no penalty: articles cite others)."""
+    if story.first is None or story.last is None:
+        return 0.0
+    low, high = story.first - 2, story.last + 2
+    if any(low <= d <= high for d in features.stated_days):
+        return 1.0
+    if not features.calendar:
+        return 0.0
+    days = [date.fromordinal(d) for d in range(low, min(high, low + 60) + 1)]
+    month_days = {f"md:{d.month:02d}-{d.day:02d}" for d in days}
+    if any(c in month_days for c in features.calendar):
+        return 1.0
+    if story.last - story.first < 6:
+        # Only a short story's days say which day names fit; a long one spans every weekday.
+        named = [c for c in features.calendar if c.startswith("weekday:")]
+        weekdays = {f"weekday:{d.weekday()}" for d in days[2:-1] or days}
+        if named:
+            # Reports name the days of the event they cover: none of them fitting is evidence of
+            # another occurrence.
+            return 0.5 if any(c in weekdays for c in named) else -0.5
+    return 0.0
+
+
+def story_id(first_member: str) -> str:
+    """A story's id, from its first article: stable as the story grows."""
+    return f"st-{first_member[:12]}"
+
+
+class Clusterer:
+    """The incremental story index. `add(features)` returns the id of the story the article joined.
+
+    State is plain data (`to_state()` / `from_state()`), so a later run continues the same stories.
+    """
+
+    def __init__(self, settings: ClusterSettings | None = None) -> None:
+        self.settings = settings or ClusterSettings()
+        self.stories: dict[str, Story] = {}
+        self.df: dict[str, int] = {}
+        self.docs = 0
+        self.clock: int | None = None
+        self.assignments = 0
+        # key -> story ids: `_active` for stories still receiving articles, `_all` adds dormant ones.
+        self._active: dict[str, set[str]] = {}
+        self._all: dict[str, set[str]] = {}
+        self._dormant: OrderedDict[str, None] = OrderedDict()
+        self._live: set[str] = set()
+        self._norms: dict[str, float] = {}
+        self.evicted: list[str] = []
+
+    # --- document frequencies --------------------------------------------------------------------
+
+    def observe(self, features: ArticleFeatures) -> None:
+        """Count the article's keys in the document frequencies (before or while clustering it)."""
+        self.docs += 1
+        df = self.df
+        for key in features.keys:
+            df[key] = df.get(key, 0) + 1
+        if len(df) > self.settings.df_prune_at:
+            # Keys seen once carry no shared evidence yet; dropping them bounds memory on a long stream.
+            self.df = {k: v for k, v in df.items() if v > 1}
+
+    def idf(self, key: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(key, 0) + 1)) + 1.0
+
+    def _weighted(self, keys: dict[str, float], limit: int) -> dict[str, float]:
+        idf = self.idf
+        weighted = {k: v * idf(k) for k, v in keys.items()}
+        if len(weighted) > limit:
+            weighted = dict(heapq.nlargest(limit, weighted.items(), key=lambda kv: kv[1]))
+        return weighted
+
+    # --- clustering ------------------------------------------------------------------------------
+
+    def add(self, features: ArticleFeatures, hint: str | None = None, observe: bool = False) -> str:
+        """Place one article: in story `hint` when given and known (a copy of a member), else in the
+        best-matching candidate story above the threshold, else in a new story."""
+        if observe:
+            self.observe(features)
+        day = features.day
+        if day is not None and (self.clock is None or day > self.clock):
+            self.clock = day
+            self._retire()
+        target = self.stories.get(hint) if hint else None
+        if target is None:
+            target = self._best(features)
+        if target is None:
+            target = Story(id=story_id(features.id), members=[], vector={}, title=features.title)
+            if target.id in self.stories:  # the same article placed twice: keep its story
+                return target.id
+            self.stories[target.id] = target
+        self._join(target, features)
+        self.assignments += 1
+        return target.id
+
+    def similarity(self, features: ArticleFeatures, story: Story, vector: dict[str, float] | None = None) -> float:
+        """How well an article matches a story: cosine of TF-IDF vectors, lowered by the time gap."""
+        vector = vector if vector is not None else self._weighted(features.keys, self.settings.article_keys)
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        story_vector = story.vector
+        idf = self.idf
+        dot = 0.0
+        for key, value in vector.items():
+            weight = story_vector.get(key)
+            if weight is not None:
+                dot += value * weight * idf(key)
+        score = dot / (norm * self._norm(story))
+        gap = self._gap(features, story)
+        if gap is not None:
+            score *= 1.0 - self.settings.gap_penalty * min(gap, self.settings.window_days) / self.settings.window_days
+        elif features.day is None:
+            score += self.settings.date_bonus * calendar_fit(features, story)
+        return score
+
+    def _gap(self, features: ArticleFeatures, story: Story) -> int | None:
+        anchors = features.anchors
+        if features.day is None or anchors is None or story.first is None or story.last is None:
+            return None
+        low, high = anchors
+        return max(0, story.first - high, low - story.last)
+
+    def _best(self, features: ArticleFeatures) -> Story | None:
+        settings = self.settings
+        vector = self._weighted(features.keys, settings.article_keys)
+        query = heapq.nlargest(settings.query_keys, vector.items(), key=lambda kv: kv[1])
+        late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
+        postings = self._all if late else self._active
+        hits: dict[str, float] = {}
+        for key, weight in query:
+            ids = postings.get(key)
+            if ids and len(ids) <= settings.max_postings:
+                for sid in ids:
+                    hits[sid] = hits.get(sid, 0.0) + weight
+        if not hits:
+            return None
+        scored: list[tuple[float, Story]] = []
+        for sid, _ in heapq.nlargest(settings.max_candidates, hits.items(), key=lambda kv: kv[1]):
+            story = self.stories[sid]
+            gap = self._gap(features, story)
+            if gap is not None and gap > settings.window_days:
+                continue
+            scored.append((self.similarity(features, story, vector), story))
+        if not scored:
+            return None
+        scored.sort(key=lambda pair: -pair[0])
+        best_score, best = scored[0]
+        if best_score < settings.threshold:
+            return None
+        if features.day is None and len(scored) > 1:
+            # An undated article that fits two occurrences apart in time about equally well (last
+            # year's and this year's final) belongs to neither with any confidence: it starts its own.
+            runner_score, runner = scored[1]
+            if runner_score >= settings.ambiguity * best_score and not _overlap(best, runner, settings.window_days):
+                return None
+        return best
+
+    def _join(self, story: Story, features: ArticleFeatures) -> None:
+        story.members.append(features.id)
+        vector = story.vector
+        length = math.sqrt(sum(v * v for v in features.keys.values())) or 1.0
+        for key, value in features.keys.items():
+            vector[key] = vector.get(key, 0.0) + value / length
+        if len(vector) > self.settings.story_keys * 2:
+            keep = heapq.nlargest(self.settings.story_keys, vector.items(), key=lambda kv: kv[1] * self.idf(kv[0]))
+            story.vector = vector = dict(keep)
+        anchors = features.anchors
+        if anchors is not None and features.day is not None:
+            story.first = anchors[0] if story.first is None else min(story.first, anchors[0])
+            story.last = anchors[1] if story.last is None else max(story.last, anchors[1])
+        if features.day is not None:
+            story.seen = features.day if story.seen is None else max(story.seen, features.day)
+        elif story.seen is None:
+            # An undated story retires like one last seen now.
+            story.seen = self.clock
+        if story.dormant:
+            story.dormant = False
+            self._dormant.pop(story.id, None)
+        self._live.add(story.id)
+        self._norms.pop(story.id, None)
+        self._index(story)
+
+    def _norm(self, story: Story) -> float:
+        norm = self._norms.get(story.id)
+        if norm is None:
+            idf = self.idf
+            norm = math.sqrt(sum((v * idf(k)) ** 2 for k, v in story.vector.items())) or 1.0
+            self._norms[story.id] = norm
+        return norm
+
+    def _index(self, story: Story) -> None:
+        """(Re)index a story under its strongest keys; reindexing small stories on every article and
+        large ones at sizes 2^n keeps the cost per article bounded."""
+        size = len(story.members)
+        if story.indexed and size > 8 and size & (size - 1):
+            return
+        self._unindex(story)
+        top = heapq.nlargest(self.settings.index_keys, story.vector.items(), key=lambda kv: kv[1] * self.idf(kv[0]))
+        story.indexed = [k for k, _ in top]
+        for key in story.indexed:
+            self._all.setdefault(key, set()).add(story.id)
+            if not story.dormant:
+                self._active.setdefault(key, set()).add(story.id)
+
+    def _unindex(self, story: Story, postings: tuple[dict[str, set[str]], ...] | None = None) -> None:
+        for index in postings or (self._active, self._all):
+            for key in story.indexed:
+                ids = index.get(key)
+                if ids is not None:
+                    ids.discard(story.id)
+                    if not ids:
+                        del index[key]
+
+    def _retire(self) -> None:
+        """Move stories that stopped receiving articles out of the active index; forget the oldest
+        dormant ones beyond `max_dormant` (they stay in the store)."""
+        assert self.clock is not None
+        horizon = self.clock - self.settings.retire_days
+        # Scanning the live stories when the clock moves to a new day costs the number of live stories,
+        # which the horizon bounds.
+        stale = [self.stories[sid] for sid in self._live]
+        for story in [s for s in stale if s.seen is not None and s.seen < horizon]:
+            story.dormant = True
+            self._live.discard(story.id)
+            self._unindex(story, (self._active,))
+            self._dormant[story.id] = None
+        while len(self._dormant) > self.settings.max_dormant:
+            sid, _ = self._dormant.popitem(last=False)
+            story = self.stories.pop(sid)
+            self._unindex(story, (self._all,))
+            self._norms.pop(sid, None)
+            self.evicted.append(sid)
+
+    # --- state -----------------------------------------------------------------------------------
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything needed to continue clustering later, as JSON-ready data."""
+        return {
+            "settings": asdict(self.settings),
+            "docs": self.docs,
+            "df": self.df,
+            "clock": self.clock,
+            "assignments": self.assignments,
+            "stories": [s.to_dict() for s in self.stories.values()],
+            "dormant": list(self._dormant),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], settings: ClusterSettings | None = None) -> Clusterer:
+        """Rebuild a clusterer from `to_state()` output (settings from the state unless given)."""
+        clusterer = cls(settings or ClusterSettings(**state.get("settings", {})))
+        clusterer.docs = int(state["docs"])
+        clusterer.df = dict(state["df"])
+        clusterer.clock = state.get("clock")
+        clusterer.assignments = int(state.get("assignments", 0))
+        for data in state["stories"]:
+            story = Story(**data)
+            clusterer.stories[story.id] = story
+            if not story.dormant:
+                clusterer._live.add(story.id)
+            for key in story.indexed:
+                clusterer._all.setdefault(key, set()).add(story.id)
+                if not story.dormant:
+                    clusterer._active.setdefault(key, set()).add(story.id)
+        for sid in state.get("dormant", []):
+            if sid in clusterer.stories:
+                clusterer._dormant[sid] = None
+        return clusterer

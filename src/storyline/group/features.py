@@ -1,0 +1,142 @@
+"""What identifies an event, extracted from one article: a pure function of Article + Annotations.
+
+The record is small, JSON-ready and independent of the store, so it can be computed on Dask workers,
+cached, or replayed (benchmarks/group_scale.py) without the text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from storyline.annotate.records import Annotations
+from storyline.article import Article
+from storyline.group.text import fold, terms
+
+# Terms in the headline and the lead say what the article is about; the tail of a page is where
+# related-story links, captions and boilerplate that escaped cleaning tend to sit.
+TITLE_WEIGHT = 2.0
+LEAD_CHARS = 1200
+TAIL_WEIGHT = 0.5
+# Entities are the strongest clue to an event; the prefix keeps them apart from plain terms.
+ENTITY_WEIGHT = 1.5
+ENTITY_PREFIX = "e:"
+# Resolved dates further than this from the publication date are background (an anniversary, an
+# earlier occurrence), not the event's own dates.
+EVENT_DATE_SPAN = 14
+# Keep an article's strongest keys only: enough to identify an event, bounded cost per comparison.
+MAX_KEYS = 80
+# Entity types that name who/where/what, not quantities or times.
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+@dataclass
+class ArticleFeatures:
+    """The event representation of one article.
+
+    `keys` maps terms and entity keys (`e:` + folded canonical name) to raw weights (sublinear term
+    frequency, headline and lead weighted up); the clusterer applies document frequencies itself.
+    `day` is the publication date as a day number (`date.toordinal()`), None when unknown;
+    `event_days` are the day numbers of dates the text resolves near the publication date. For an
+    undated article, `stated_days` are dates written with their year, and `calendar` the day names and
+    month-days it mentions (`weekday:3` for Thursday, `md:03-16`), which a story's dates may or may not fit.
+    """
+
+    id: str
+    keys: dict[str, float]
+    day: int | None = None
+    event_days: list[int] = field(default_factory=list)
+    stated_days: list[int] = field(default_factory=list)
+    calendar: list[str] = field(default_factory=list)
+    title: str | None = None
+    published: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArticleFeatures:
+        return cls(**data)
+
+    @property
+    def anchors(self) -> tuple[int, int] | None:
+        """The range of days the article is about: its publication day and its event dates."""
+        days = ([self.day] if self.day is not None else []) + self.event_days
+        return (min(days), max(days)) if days else None
+
+
+def day_number(iso: str | None) -> int | None:
+    """The day number of an ISO date (`2021-05-06`, or a timestamp starting with one); None otherwise."""
+    if not iso or len(iso) < 10:
+        return None
+    try:
+        return date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def entity_key(name: str) -> str:
+    """The key of an entity's canonical name: case and punctuation folded (`U.S.` == `US`)."""
+    return ENTITY_PREFIX + " ".join(fold(w) for w in name.split())
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _calendar(relative: str) -> list[str]:
+    """The calendar clue in an unresolved relative form: a plain weekday or a month-day."""
+    kind, _, arg = relative.partition(":")
+    if kind == "weekday" and arg in _WEEKDAYS:  # `weekday:friday:next` points away from the event
+        return [f"weekday:{_WEEKDAYS.index(arg)}"]
+    if kind == "md" and len(arg) == 5:
+        return [f"md:{arg}"]
+    return []
+
+
+def extract_features(article: Article, annotations: Annotations | None = None) -> ArticleFeatures:
+    """The event features of an article; without annotations, terms and the publication date only."""
+    counts: Counter[str] = Counter()
+    for t in terms(article.title or ""):
+        counts[t] += TITLE_WEIGHT
+    position = 0
+    for paragraph in article.text.split("\n"):
+        weight = 1.0 if position < LEAD_CHARS else TAIL_WEIGHT
+        for t in terms(paragraph):
+            counts[t] += weight
+        position += len(paragraph) + 1
+    day = day_number(article.published)
+    event_days: list[int] = []
+    stated_days: list[int] = []
+    calendar: set[str] = set()
+    if annotations is not None:
+        for entity in annotations.entities:
+            if entity.label in _ENTITY_LABELS and entity.mentions:
+                counts[entity_key(entity.canonical)] += ENTITY_WEIGHT * len(entity.mentions)
+        for expression in annotations.times:
+            if day is None and expression.kind == "point" and expression.relative:
+                calendar.update(_calendar(expression.relative))
+            if expression.precision != "day" or expression.kind == "duration":
+                continue
+            resolved = day_number(expression.date)
+            if resolved is None:
+                continue
+            if day is not None and abs(resolved - day) <= EVENT_DATE_SPAN:
+                event_days.append(resolved)
+            elif day is None and expression.relative is None:
+                stated_days.append(resolved)
+    keys = {k: 1.0 + math.log(v) if v >= 1 else v for k, v in counts.items()}
+    if len(keys) > MAX_KEYS:
+        keys = dict(sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))[: MAX_KEYS * 2])
+    return ArticleFeatures(
+        id=article.id,
+        keys=keys,
+        day=day,
+        event_days=sorted(set(event_days)),
+        stated_days=sorted(set(stated_days)),
+        calendar=sorted(calendar),
+        title=article.title,
+        published=article.published,
+    )

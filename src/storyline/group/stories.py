@@ -1,0 +1,68 @@
+"""Grouping a batch of articles in memory: families first, then stories, copies kept together.
+
+This is the core that `update()` (store-backed) and the benchmarks share; it touches no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.annotate.records import Annotations
+from storyline.article import Article
+from storyline.group.cluster import Clusterer
+from storyline.group.families import Family
+from storyline.group.features import ArticleFeatures, extract_features
+
+
+@dataclass
+class Grouping:
+    """Where each article went: `stories[article_id] = story_id`, in the order articles were placed."""
+
+    stories: dict[str, str] = field(default_factory=dict)
+
+    def members(self) -> dict[str, list[str]]:
+        """Story id -> article ids."""
+        out: dict[str, list[str]] = {}
+        for article, story in self.stories.items():
+            out.setdefault(story, []).append(article)
+        return out
+
+
+def stream_order(features: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
+    """Publication order, undated articles last (they are matched on content alone)."""
+    return sorted(features, key=lambda f: (f.day is None, f.day or 0, f.published or "", f.id))
+
+
+def features_of(
+    articles: Sequence[Article], annotations_for: Callable[[str], Annotations | None] | None = None
+) -> list[ArticleFeatures]:
+    """The event features of each article (annotations looked up by article id when available)."""
+    return [extract_features(a, annotations_for(a.id) if annotations_for else None) for a in articles]
+
+
+def cluster_features(
+    features: Sequence[ArticleFeatures],
+    clusterer: Clusterer,
+    families: Sequence[Family] = (),
+    placed: dict[str, str] | None = None,
+) -> Grouping:
+    """Add articles to `clusterer` in stream order. Their document frequencies are counted first
+    (the batch is known), and a copy joins the story of a family member placed before it.
+
+    `placed` maps article ids already in stories (earlier runs) to their story ids.
+    """
+    family_of = {m: f for f in families for m in f.members}
+    known = dict(placed or {})
+    grouping = Grouping()
+    for item in features:
+        clusterer.observe(item)
+    for item in stream_order(features):
+        hint = None
+        family = family_of.get(item.id)
+        if family is not None:
+            hint = next((known[m] for m in family.members if m in known), None)
+        sid = clusterer.add(item, hint=hint)
+        known[item.id] = sid
+        grouping.stories[item.id] = sid
+    return grouping

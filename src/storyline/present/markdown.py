@@ -1,0 +1,212 @@
+"""A briefing as Markdown: what happened, who says so, what is only copied, where the outlets differ.
+
+`render_markdown(briefing)` takes a `Briefing` or its JSON document. Articles are cited by their
+position in the story (`[1 3]`), resolved in the Sources table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from storyline.present.view import BriefingView, group_claim_values, shorten, timeline_date
+
+#: Only-here items shown per article, best first.
+ONLY_PER_ARTICLE = 3
+#: Timeline entries shown per date (the most reported first); the rest are counted.
+TIMELINE_PER_DATE = 2
+VERDICTS = {"same": "same", "compatible": "compatible", "conflict": "**differ**"}
+
+
+def _cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _refs(view: BriefingView, ids: Iterable[str]) -> str:
+    labels = view.labels(ids)
+    return f"[{labels}]" if labels else ""
+
+
+def render_markdown(briefing: Any) -> str:
+    """The briefing as a Markdown document."""
+    view = BriefingView.of(briefing)
+    parts = [
+        _header(view),
+        _summary(view),
+        _sources(view),
+        _copies(view),
+        _figures(view),
+        _quotes(view),
+        _timeline(view),
+        _matrix(view),
+        _only(view),
+        _names(view),
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _header(view: BriefingView) -> str:
+    where = view.place()
+    n = len(view.articles)
+    sources = ", ".join(view.source_names())
+    line = " · ".join(
+        x for x in (where, view.date_span(), f"{n} article{'s' if n != 1 else ''}") if x
+    )
+    return f"## {view.title}\n\n{line} · **{view.independent_sources()} independent sources** ({sources})"
+
+
+def _summary(view: BriefingView) -> str:
+    sentences = view.section("summary")
+    if not sentences:
+        return ""
+    lines = [f"{n}. {s.get('text', '')} {_refs(view, s.get('articles') or [])}" for n, s in enumerate(sentences, 1)]
+    return "### Summary\n\n" + "\n".join(lines)
+
+
+def _sources(view: BriefingView) -> str:
+    rows = ["| # | outlet | agency | published | title |", "|---|---|---|---|---|"]
+    for n, a in enumerate(view.articles, 1):
+        agency = view.agency(a)
+        rows.append(
+            f"| {n} | {_cell(view.outlet(a))} | {_cell(agency)} | {_cell(view.published(a))} "
+            f"| {_cell(shorten(a.get('title') or '', 90))} |"
+        )
+    notes = [
+        f"[{view.label(a['id'])}] {a['published']} inferred ({view.with_labels(str(a['published_inference']))})."
+        for a in view.articles
+        if a.get("published_inferred") and a.get("published_inference") and a.get("published")
+    ]
+    return "### Sources\n\n" + "\n".join(rows) + ("\n\n" + " ".join(notes) if notes else "")
+
+
+def _copies(view: BriefingView) -> str:
+    families = view.section("syndication")
+    if not families:
+        return ""
+    lines = []
+    for family in families:
+        members = view.in_order(family.get("articles") or [])
+        origin = family.get("origin") or "one source"
+        line = f"- {_refs(view, members)} are one {origin} text in {len(members)} versions."
+        only: dict[str, list[str]] = {}
+        spellings: list[str] = []
+        for d in family.get("differences") or []:
+            if d.get("kind") == "spelling":
+                spellings.append(f"{d.get('text')} / {d.get('other')}")
+            else:
+                only.setdefault(str(d.get("article")), []).append(shorten(d.get("text") or "", 80))
+        for article, texts in only.items():
+            shown = "; ".join(f"“{t}”" for t in texts[:3])
+            more = f" (+{len(texts) - 3} more)" if len(texts) > 3 else ""
+            line += f" Only [{view.label(article)}] has {shown}{more}."
+        if spellings:
+            line += " House style differs: " + ", ".join(dict.fromkeys(spellings)) + "."
+        lines.append(line)
+    return "### Copies\n\n" + "\n".join(lines)
+
+
+def _figures(view: BriefingView) -> str:
+    claims = [c for c in view.section("claims") if len(c.get("values") or []) > 1]
+    if not claims:
+        return ""
+    rows = ["| about | values | verdict |", "|---|---|---|"]
+    for claim in claims:
+        values = " · ".join(f"{text} {_refs(view, ids)}" for text, ids in group_claim_values(claim))
+        verdict = VERDICTS.get(str(claim.get("agreement")), str(claim.get("agreement")))
+        differences = claim.get("differences") or []
+        if differences:
+            verdict += f" ({view.with_labels('; '.join(str(d) for d in differences))})"
+        rows.append(f"| {_cell(claim.get('about', ''))} | {_cell(values)} | {_cell(verdict)} |")
+    return "### Where the figures differ\n\n" + "\n".join(rows)
+
+
+def _quotes(view: BriefingView) -> str:
+    quotes = view.section("quotes")
+    if not quotes:
+        return ""
+    quotes = sorted(quotes, key=lambda q: -len(q.get("articles") or []))
+    lines = []
+    for q in quotes[:12]:
+        speaker = q.get("speaker") or "unattributed"
+        line = f"- “{shorten(q.get('text', ''), 200)}” — {speaker} · {_refs(view, q.get('articles') or [])}"
+        longer = [v for v in q.get("variants") or [] if v.get("kind") in ("embedded", "paraphrase")]
+        if longer:
+            kinds = "; ".join(
+                f"[{view.label(str(v.get('article')))}] {v.get('kind')}: “{shorten(v.get('text', ''), 90)}”"
+                for v in longer[:3]
+            )
+            line += f" ({kinds})"
+        if q.get("speaker_conflict"):
+            line += f" **attributed differently**: {', '.join(q.get('speakers') or [])}"
+        lines.append(line)
+    more = f"\n\n({len(quotes) - 12} more quotes in the JSON briefing.)" if len(quotes) > 12 else ""
+    return "### Quotes\n\n" + "\n".join(lines) + more
+
+
+def _timeline(view: BriefingView) -> str:
+    entries = view.section("timeline")
+    if not entries:
+        return ""
+    by_date: dict[str, list[Mapping[str, Any]]] = {}
+    for e in entries:
+        by_date.setdefault(timeline_date(e), []).append(e)
+    lines = []
+    for date, group in by_date.items():
+        group = sorted(group, key=lambda e: -len(e.get("articles") or []))
+        for e in group[:TIMELINE_PER_DATE]:
+            inferred = " (date inferred)" if e.get("inferred") else ""
+            refs = _refs(view, e.get("articles") or [])
+            lines.append(f"- **{date}** · {shorten(e.get('text', ''))} {refs}{inferred}")
+        if len(group) > TIMELINE_PER_DATE:
+            lines.append(f"  - and {len(group) - TIMELINE_PER_DATE} more on that date")
+    return "### Timeline\n\n" + "\n".join(lines)
+
+
+def _matrix(view: BriefingView) -> str:
+    matrix = view.coverage_matrix()
+    facts, columns = matrix.get("facts") or [], matrix.get("columns") or [a["id"] for a in view.articles]
+    if not facts:
+        return ""
+    header = "| main fact | " + " | ".join(view.label(c) for c in columns) + " |"
+    rows = [header, "|---|" + "---|" * len(columns)]
+    for fact in facts:
+        have = set(fact.get("articles") or [])
+        marks = " | ".join("✓" if c in have else "·" for c in columns)
+        rows.append(f"| {_cell(shorten(fact.get('text', ''), 100))} | {marks} |")
+    return "### Who reports what\n\n" + "\n".join(rows)
+
+
+def _only(view: BriefingView) -> str:
+    items = view.coverage_items()
+    if not items:
+        return ""
+    by_article: dict[str, list[Mapping[str, Any]]] = {}
+    for item in items:
+        by_article.setdefault(str(item.get("article")), []).append(item)
+    lines = []
+    for a in view.articles:
+        found = sorted(by_article.get(a["id"], []), key=lambda i: -float(i.get("score") or 0))
+        if not found:
+            continue
+        shown = "; ".join(_only_item(view, a["id"], i) for i in found[:ONLY_PER_ARTICLE])
+        more = f" (+{len(found) - ONLY_PER_ARTICLE} more)" if len(found) > ONLY_PER_ARTICLE else ""
+        lines.append(f"- [{view.label(a['id'])}] {view.name(a)}: {shown}{more}")
+    return "### Only in one source\n\n" + "\n".join(lines)
+
+
+def _only_item(view: BriefingView, article: str, item: Mapping[str, Any]) -> str:
+    copies = [x for x in item.get("articles") or [] if x != article]
+    also = f" (also its copy {_refs(view, copies)})" if copies else ""
+    return f"“{shorten(item.get('text', ''), 110)}”{also}"
+
+
+def _names(view: BriefingView) -> str:
+    entities = view.entity_names()
+    if not entities:
+        return ""
+    shown = []
+    for e in entities:
+        aliases = [a for a in e.get("aliases") or [] if a != e.get("name")]
+        shown.append(f"{e.get('name')} ({', '.join(aliases)})" if aliases else str(e.get("name")))
+    return "### Names\n\n" + " · ".join(shown)

@@ -1,0 +1,96 @@
+"""A static output directory: every story's briefing as JSON and Markdown, plus an index.
+
+    write_site(briefings, Path("out"))
+
+writes `out/stories/<story>.json` (the `storyline.briefing/1` document), `out/stories/<story>.md`,
+`out/index.json` (one line per story: id, title, dates, article and source counts, file names) and
+`out/index.md`, largest story first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storyline.present.markdown import render_markdown
+from storyline.present.view import BriefingView
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class SiteReport:
+    """What `write_site` wrote: the index files and one (json, md) pair per story, largest story first."""
+
+    index_json: Path
+    index_md: Path
+    stories: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _file_stem(view: BriefingView, n: int, used: set[str]) -> str:
+    stem = _UNSAFE.sub("-", str(view.story.get("id") or f"story-{n}")).strip("-") or f"story-{n}"
+    while stem in used:
+        stem = f"{stem}-{n}"
+    used.add(stem)
+    return stem
+
+
+def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
+    """Write every briefing (a `Briefing` or its JSON document) and an index under `out`."""
+    root = Path(out)
+    stories_dir = root / "stories"
+    stories_dir.mkdir(parents=True, exist_ok=True)
+    views = [BriefingView.of(b) for b in briefings]
+    views.sort(key=lambda v: (-len(v.articles), -v.independent_sources(), v.title))
+    entries: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for n, view in enumerate(views, 1):
+        stem = _file_stem(view, n, used)
+        json_path = stories_dir / f"{stem}.json"
+        md_path = stories_dir / f"{stem}.md"
+        json_path.write_text(json.dumps(view.doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        md_path.write_text(render_markdown(view.doc), encoding="utf-8")
+        entries.append(
+            {
+                "id": view.story.get("id"),
+                "title": view.title,
+                "first_published": view.story.get("first_published"),
+                "last_published": view.story.get("last_published"),
+                "articles": len(view.articles),
+                "independent_sources": view.independent_sources(),
+                "json": f"stories/{json_path.name}",
+                "markdown": f"stories/{md_path.name}",
+            }
+        )
+    index_json = root / "index.json"
+    index_json.write_text(
+        json.dumps({"schema": "storyline.index/1", "stories": entries}, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    index_md = root / "index.md"
+    index_md.write_text(_index_markdown(entries), encoding="utf-8")
+    return SiteReport(index_json, index_md, entries)
+
+
+def _index_markdown(entries: list[dict[str, Any]]) -> str:
+    lines = [
+        "# Stories",
+        "",
+        f"{len(entries)} stor{'y' if len(entries) == 1 else 'ies'}, largest first.",
+        "",
+        "| story | dates | articles | independent sources | briefing |",
+        "|---|---|---|---|---|",
+    ]
+    for e in entries:
+        first, last = e.get("first_published"), e.get("last_published")
+        dates = "undated" if not first else first if first == last or not last else f"{first} to {last}"
+        title = str(e["title"]).replace("|", "\\|")
+        lines.append(
+            f"| [{title}]({e['markdown']}) | {dates} | {e['articles']} | {e['independent_sources']} "
+            f"| [md]({e['markdown']}) · [json]({e['json']}) |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,231 @@
+"""The seeds' briefing: entities, quotes and claims across the five outlets, with evidence everywhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.annotate import Annotations, annotate
+from storyline.annotate.records import Entity, Mention
+from storyline.article import Article
+from storyline.clean import clean_document
+from storyline.compare import SCHEMA, Briefing, build_briefing
+from storyline.compare.entities import link_entities
+from storyline.ingest.record import RawDocument
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[list[Article], dict[str, Annotations], dict[str, str]]:
+    """The five seeds cleaned and annotated, and article id -> file prefix ("000" ...)."""
+    paths = sorted(EXAMPLES.glob("*.txt"))
+    assert len(paths) == 5, f"expected the five seeds in {EXAMPLES}"
+    articles = [
+        clean_document(RawDocument(source=str(p), kind="text", content=p.read_text(encoding="utf-8"))) for p in paths
+    ]
+    annotations = {a.id: annotate(a.text, a.published) for a in articles}
+    prefix = {a.id: p.name[:3] for a, p in zip(articles, paths, strict=True)}
+    return articles, annotations, prefix
+
+
+@pytest.fixture(scope="module")
+def briefing(seeds: tuple[list[Article], dict[str, Annotations], dict[str, str]]) -> Briefing:
+    from storyline.group import find_families
+
+    articles, annotations, _ = seeds
+    return build_briefing(articles, annotations, find_families(articles), story_id="seeds")
+
+
+@pytest.fixture(scope="module")
+def num(seeds: tuple[list[Article], dict[str, Annotations], dict[str, str]]) -> dict[str, str]:
+    return seeds[2]
+
+
+def _nums(ids: list[str], num: dict[str, str]) -> set[str]:
+    return {num[i] for i in ids}
+
+
+# --- entities --------------------------------------------------------------------------------------
+
+
+def test_zelensky_is_one_entity_with_both_transliterations(briefing: Briefing) -> None:
+    holding = [e for e in briefing.entities if {"Zelensky", "Zelenskiy"} & set(e.aliases)]
+    assert len(holding) == 1, [e.name for e in holding]
+    (zelensky,) = holding
+    assert zelensky.name == "Volodymyr Zelensky"
+    assert zelensky.type == "PERSON"
+    assert {"Zelensky", "Zelenskiy"} <= set(zelensky.aliases)
+    assert len(zelensky.articles) == 5
+
+
+def test_kyiv_is_one_place_under_both_spellings(briefing: Briefing) -> None:
+    holding = [e for e in briefing.entities if {"Kiev", "Kyiv"} & set(e.aliases)]
+    assert len(holding) == 1, [e.name for e in holding]
+    (kyiv,) = holding
+    assert kyiv.name == "Kyiv"
+    assert {"Kiev", "Kyiv"} <= set(kyiv.aliases)
+    # spaCy tags the bare name as a person; the text uses it as a place.
+    assert kyiv.type in ("GPE", "LOC")
+
+
+def test_case_and_abbreviation_variants_merge(briefing: Briefing) -> None:
+    names = {a: e.name for e in briefing.entities for a in e.aliases}
+    assert names["NATO"] == names["Nato"] == "NATO"
+    assert names["US"] == names["U.S."] == names["United States"]
+    assert names["Donbas"] == names["Donbass"]
+    # Crimea is tagged ORG in some articles and GPE in others: one place.
+    crimea = [e for e in briefing.entities if e.name == "Crimea"]
+    assert len(crimea) == 1 and crimea[0].type == "GPE" and len(crimea[0].articles) == 5
+
+
+def test_blinken_in_all_five_articles(briefing: Briefing, num: dict[str, str]) -> None:
+    blinken = next(e for e in briefing.entities if e.name == "Antony Blinken")
+    assert _nums(blinken.articles, num) == {"000", "001", "002", "003", "004"}
+    assert "Blinken" in blinken.aliases
+
+
+def test_people_sharing_a_surname_stay_apart() -> None:
+    # Two people named Biden in one story; a bare "Biden" is ambiguous and joins neither.
+    text = "Joe Biden met reporters. Hunter Biden was not there. Biden left."
+    spans = {"Joe Biden": (0, 9), "Hunter Biden": (25, 37), "Biden": (53, 58)}
+    entities = [
+        Entity(name, "PERSON", [Mention(text[s:e], s, e, 0)]) for name, (s, e) in spans.items() if " " in name
+    ]
+    entities.append(Entity("Biden", "PERSON", [Mention("Biden", 53, 58, 2)]))
+    article = Article(id="a", source="test", text=text)
+    index = link_entities([article], {"a": Annotations(version="t", entities=entities)})
+    names = sorted(r.name for r in index.records)
+    assert names == ["Biden", "Hunter Biden", "Joe Biden"]
+
+
+# --- quotes ----------------------------------------------------------------------------------------
+
+
+def test_we_stand_strongly_with_you_is_one_quote(briefing: Briefing, num: dict[str, str]) -> None:
+    holding = [q for q in briefing.quotes if q.text.casefold().startswith("we stand strongly with you")]
+    assert len(holding) == 1, [q.text for q in holding]
+    (quote,) = holding
+    assert quote.speaker == "Antony Blinken"
+    assert {"000", "001", "002", "003"} <= _nums(quote.articles, num)
+    kinds = {num[v.article]: v.kind for v in quote.variants}
+    # 002 and 003 carry it inside a longer quotation ("I can tell you, Mr. president, that ...").
+    assert kinds["000"] == "exact" and kinds["002"] == "embedded" and kinds["003"] == "embedded"
+    assert not quote.speaker_conflict
+
+
+def test_stoltenberg_quote_carried_by_001_and_002(briefing: Briefing, num: dict[str, str]) -> None:
+    holding = [q for q in briefing.quotes if q.text.startswith("Overall, there is a significant Russian presence")]
+    assert len(holding) == 1
+    (quote,) = holding
+    assert quote.speaker == "Jens Stoltenberg"
+    assert _nums(quote.articles, num) == {"001", "002"}
+
+
+def test_trimmed_renderings_of_one_remark_meet(briefing: Briefing, num: dict[str, str]) -> None:
+    # Zelensky's "Nobody wants these surprises" remark, rendered in full (000), trimmed (001) and
+    # shortened differently (003).
+    holding = [q for q in briefing.quotes if any("Nobody wants these surprises" in v.text for v in q.variants)]
+    assert len(holding) == 1
+    assert _nums(holding[0].articles, num) == {"000", "001", "003"}
+    assert holding[0].speaker == "Volodymyr Zelensky"
+
+
+# --- claims ----------------------------------------------------------------------------------------
+
+
+def _claim_with(briefing: Briefing, text: str):  # type: ignore[no-untyped-def]
+    holding = [c for c in briefing.claims if any(text in v.text for v in c.values)]
+    assert len(holding) == 1, f"{text!r} in {len(holding)} claims"
+    return holding[0]
+
+
+def test_death_toll_figures_side_by_side(briefing: Briefing, num: dict[str, str]) -> None:
+    claim = _claim_with(briefing, "more than 13,000")
+    by_article = {num[v.article]: v for v in claim.values}
+    assert {a for a, v in by_article.items() if v.text.startswith("more than 13,000")} == {"000", "001", "004"}
+    assert by_article["003"].text.startswith("14,000")
+    # 003 reports it as Kyiv's figure ("Kiev says ..."), the others in their own voice.
+    assert by_article["003"].attribution == "Kyiv"
+    assert by_article["000"].attribution is None
+    assert any(d.startswith("attributions differ") for d in claim.differences)
+    assert any(d.startswith("figures differ") for d in claim.differences)
+    assert by_article["003"].qualifier == "exact" and by_article["000"].qualifier == "lower_bound"
+
+
+def test_crimea_withdrawals_are_compatible(briefing: Briefing, num: dict[str, str]) -> None:
+    claim = _claim_with(briefing, "3,000 to 3,500")
+    texts = {num[v.article]: v.text for v in claim.values}
+    assert texts["000"].startswith("3,000 to 3,500")
+    assert texts["002"].startswith("some 3,500")
+    assert texts["003"].startswith("about 3,500")
+    assert claim.agreement == "compatible"
+    assert {v.attribution for v in claim.values} == {"Volodymyr Zelensky"}
+
+
+def test_troop_buildup_claim(briefing: Briefing, num: dict[str, str]) -> None:
+    claim = _claim_with(briefing, "100,000 troops")
+    assert _nums(claim.articles, num) == {"000", "001", "002"}
+    assert claim.agreement == "compatible"  # 100,000 and some 100,000
+    assert claim.noun == "troop"
+
+
+def test_one_article_never_gives_two_values_of_a_claim(briefing: Briefing) -> None:
+    # 004: "Around 30 Ukrainian soldiers have been killed ... compared with 50 in all of last year."
+    for claim in briefing.claims:
+        assert len({v.article for v in claim.values}) == len(claim.values), claim.about
+
+
+# --- the document ----------------------------------------------------------------------------------
+
+
+def test_every_evidence_span_points_into_its_article(briefing: Briefing) -> None:
+    texts = {a.id: a.text for a in briefing.articles}
+    data = briefing.to_dict()
+    count = 0
+
+    def walk(node: object) -> None:
+        nonlocal count
+        if isinstance(node, dict):
+            if {"article", "start", "end"} <= set(node) and len(node) == 3:
+                text = texts[node["article"]]
+                assert 0 <= node["start"] < node["end"] <= len(text), node
+                count += 1
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    assert count > 200
+    for quote in briefing.quotes:
+        for variant in quote.variants:
+            span = variant.evidence[0]
+            assert variant.text.strip(' ,."') in texts[span.article][span.start : span.end]
+    for claim in briefing.claims:
+        for value in claim.values:
+            span = value.evidence[0]
+            assert texts[span.article][span.start : span.end] == value.text
+
+
+def test_briefing_json_contract(briefing: Briefing) -> None:
+    data = json.loads(json.dumps(briefing.to_dict()))
+    assert data["schema"] == SCHEMA
+    for key in ("story", "articles", "syndication", "independent_sources", "entities", "quotes", "claims"):
+        assert key in data
+    assert set(data["story"]) >= {"id", "title", "first_published", "last_published"}
+    article = data["articles"][0]
+    assert set(article) >= {"id", "source", "url", "outlet", "title", "byline", "agency", "published"}
+    assert set(article) >= {"published_inferred", "dateline", "text"}
+    assert set(data["entities"][0]) >= {"name", "type", "aliases", "articles", "evidence"}
+    assert set(data["quotes"][0]) >= {"text", "speaker", "articles", "variants", "evidence"}
+    claim = data["claims"][0]
+    assert set(claim) >= {"about", "values", "agreement", "evidence"}
+    assert set(claim["values"][0]) >= {"value", "qualifier", "article", "evidence"}
+    # The two AFP copies count once.
+    assert data["independent_sources"] == 4
+    (family,) = data["syndication"]
+    assert family["origin"] == "AFP" and len(family["articles"]) == 2

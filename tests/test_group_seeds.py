@@ -1,0 +1,91 @@
+"""Grouping the five seeds through the store: one story, one AFP family, four independent sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.clean import clean_document
+from storyline.group import list_stories, regroup, update
+from storyline.ingest import RawDocument
+from storyline.pipeline import annotate_stored
+from storyline.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _seed(store: Store, prefix: str) -> str:
+    (path,) = EXAMPLES.glob(f"{prefix}_*.txt")
+    article = clean_document(RawDocument(source=str(path), kind="text", content=path.read_text(encoding="utf-8")))
+    store.add_article(article)
+    return article.id
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, dict[str, str]]:
+    store = Store(tmp_path_factory.mktemp("group") / "seeds.db")
+    ids = {prefix: _seed(store, prefix) for prefix in ("000", "001", "002", "003", "004")}
+    annotate_stored(store)
+    update(store)
+    return store, ids
+
+
+def test_seeds_form_one_story_of_five(seeded: tuple[Store, dict[str, str]]) -> None:
+    store, ids = seeded
+    stories = list_stories(store)
+    assert len(stories) == 1
+    assert {a.id for a in stories[0].articles} == set(ids.values())
+    assert stories[0].article_count == 5
+
+
+def test_seed_family_is_the_afp_copy(seeded: tuple[Store, dict[str, str]]) -> None:
+    store, ids = seeded
+    (story,) = list_stories(store)
+    (family,) = story.families
+    assert set(family.members) == {ids["000"], ids["001"]}
+    assert family.origin == "AFP"
+    row = store.db.execute("SELECT data FROM families WHERE id = ?", (family.id,)).fetchone()
+    data = json.loads(row[0])
+    # 000 carries no credit of its own: it inherits AFP, marked as inferred; 001 states it.
+    assert data["origin_inferred"] == {ids["000"]: True, ids["001"]: False}
+    in_family = {r[0] for r in store.db.execute("SELECT article_id FROM family_articles")}
+    assert not in_family & {ids["002"], ids["003"], ids["004"]}
+
+
+def test_seeds_count_four_independent_sources(seeded: tuple[Store, dict[str, str]]) -> None:
+    store, _ = seeded
+    (story,) = list_stories(store)
+    assert story.independent_sources == 4
+    data = story.to_dict()
+    assert data["independent_sources"] == 4 and data["article_count"] == 5
+    assert {"id", "source"} <= set(data["articles"][0])
+
+
+def test_update_is_idempotent_and_regroup_rebuilds_the_same(seeded: tuple[Store, dict[str, str]]) -> None:
+    store, ids = seeded
+    before = [s.to_dict() for s in list_stories(store)]
+    again = update(store)
+    assert again.articles == 0
+    assert [s.to_dict() for s in list_stories(store)] == before
+    rebuilt = regroup(store)
+    assert rebuilt.articles == 5 and rebuilt.stories_total == 1
+    assert [s.to_dict() for s in list_stories(store)] == before
+
+
+def test_later_run_joins_the_existing_story(tmp_path: Path) -> None:
+    """Ingest four seeds, group, then add the fifth in a later run: it joins the same story id."""
+    with Store(tmp_path / "incremental.db") as store:
+        first = {prefix: _seed(store, prefix) for prefix in ("001", "002", "003", "004")}
+        annotate_stored(store)
+        update(store)
+        (story,) = list_stories(store)
+        late = _seed(store, "000")
+        annotate_stored(store)
+        report = update(store)
+        assert report.articles == 1 and report.stories_new == 0 and report.stories_grown == 1
+        (grown,) = list_stories(store)
+        assert grown.id == story.id
+        assert {a.id for a in grown.articles} == {*first.values(), late}
+        assert grown.independent_sources == 4
