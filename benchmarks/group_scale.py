@@ -46,7 +46,7 @@ def templates(path: Path) -> list[list[ArticleFeatures]]:
 
 
 def stream(
-    events: list[list[ArticleFeatures]], total: int, per_day: int, vocabulary: int, seed: int
+    events: list[list[ArticleFeatures]], total: int, per_day: int, vocabulary: int, seed: int, args_rename: float
 ) -> Iterator[tuple[ArticleFeatures, int]]:
     """(features, synthetic story number) in publication order, generated day by day."""
     rng = random.Random(seed)
@@ -58,12 +58,17 @@ def stream(
         for _ in range(max(1, round(per_day / mean_size))):
             story += 1
             event = rng.choice(events)
-            signature = {f"w{rng.randrange(vocabulary)}": rng.uniform(1.0, 2.5) for _ in range(12)}
-            signature.update({f"{ENTITY_PREFIX}n{rng.randrange(vocabulary)}": 2.0 for _ in range(3)})
+            # Each story renames most of its event's words and names consistently (its own places,
+            # people, numbers); the rest stay shared with every story of that kind.
+            renamed = {
+                k: f"{ENTITY_PREFIX if k.startswith(ENTITY_PREFIX) else ''}w{rng.randrange(vocabulary)}"
+                for template in event
+                for k in template.keys
+                if rng.random() < args_rename
+            }
             for template in event:
                 offset = rng.randint(0, 3)
-                keys = {k: v for k, v in template.keys.items() if rng.random() > 0.25}
-                keys.update(signature)
+                keys = {renamed.get(k, k): v for k, v in template.keys.items() if rng.random() > 0.2}
                 serial += 1
                 features = ArticleFeatures(
                     id=f"a{serial:08d}",
@@ -93,8 +98,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=200_000)
     parser.add_argument("--per-day", type=int, default=200, help="articles published per day")
-    parser.add_argument("--vocabulary", type=int, default=50_000, help="synthetic words to draw from")
+    parser.add_argument("--vocabulary", type=int, default=200_000, help="synthetic words to draw from")
     parser.add_argument("--path", type=Path, default=DEFAULT)
+    parser.add_argument("--rename", type=float, default=0.6, help="share of an event's keys each story renames")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     events = templates(args.path)
@@ -104,7 +110,7 @@ def main() -> None:
     rates: list[float] = []
     print(f"{'articles':>9} {'art/s':>7} {'rss MB':>7} {'peak MB':>8} {'stories':>8} {'dormant':>8} {'df keys':>8}")
     started = time.perf_counter()
-    for count, (features, number) in enumerate(stream(events, args.articles, args.per_day, args.vocabulary, args.seed), 1):
+    for count, (features, number) in enumerate(stream(events, args.articles, args.per_day, args.vocabulary, args.seed, args.rename), 1):
         clusterer.observe(features)
         sid = clusterer.add(features)
         if count > args.articles - CHUNK:

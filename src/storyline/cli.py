@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.pipeline import IngestReport
+from storyline.pipeline import IngestReport, load_annotations
 from storyline.pipeline import ingest as ingest_paths
 from storyline.store import Store, StoreError
 
@@ -26,6 +26,12 @@ def _open_store(db_path: str) -> Store:
         return Store(db_path)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _wide_console() -> Console:
+    """A console for tables: the terminal's width, or 120 columns when output goes to a file or pipe."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=120)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +71,11 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
     if report.annotated:
         out.print(f"annotated {report.annotated} articles")
     if report.grouping is not None:
-        out.print(str(report.grouping))
+        g = report.grouping
+        out.print(
+            f"grouped {g.articles} articles: {g.stories_new} new stories, {g.stories_grown} grown, "
+            f"{g.stories_total} in all; {g.families} syndication families"
+        )
     for failure in report.failed:
         out.print(f"  [red]failed[/] {escape(str(failure))}")
 
@@ -76,9 +86,8 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def articles(article: str | None, db_path: str, as_json: bool) -> None:
     """List stored articles with their metadata, or show one ARTICLE (id, id prefix or source)."""
-    if not Path(db_path).exists():
-        raise click.ClickException(f"{db_path}: no such database; run `storyline ingest PATH --db {db_path}` first")
-    console = Console()
+    _require_db(db_path)
+    console = _wide_console()
     with _open_store(db_path) as store:
         if article is not None:
             found = store.article(article)
@@ -94,16 +103,65 @@ def articles(article: str | None, db_path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([a.to_dict() for a in rows], indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{len(rows)} articles in {db_path}", show_lines=False)
-    for column in ("id", "published", "outlet", "agency", "byline", "title", "words", "removed"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"{len(rows)} articles in {db_path}", title_justify="left")
+    table.add_column("id", no_wrap=True, min_width=8)
+    table.add_column("published", no_wrap=True, min_width=11)
+    table.add_column("outlet · agency", no_wrap=True, max_width=28, overflow="ellipsis")
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=52)
+    table.add_column("words", justify="right", no_wrap=True)
     for a in rows:
-        title = (a.title or "") + (" [dim](derived)[/]" if a.title_derived else "")
-        table.add_row(
-            a.id[:8], a.published or "-", a.outlet or "-", a.agency or "-", ", ".join(a.authors) or "-",
-            title, str(len(a.text.split())), str(len(a.removed)),
-        )
+        published = (a.published or "-") + ("*" if a.published_inferred else "")
+        title = escape(a.title or "") + (" [dim](derived)[/]" if a.title_derived else "")
+        source = " · ".join(x for x in (a.outlet, a.agency) if x) or "-"
+        table.add_row(a.id[:8], published, source, title, str(len(a.text.split())))
     console.print(table)
+
+
+def _require_db(db_path: str) -> None:
+    if not Path(db_path).exists():
+        raise click.ClickException(f"{db_path}: no such database; run `storyline ingest PATH --db {db_path}` first")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: each story with its articles and families.")
+def stories(db_path: str, as_json: bool) -> None:
+    """List stories, newest first, with date range, article count and independent sources."""
+    from storyline.group import list_stories
+
+    _require_db(db_path)
+    with _open_store(db_path) as store:
+        found = list_stories(store)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} stories in {db_path}", title_justify="left")
+    table.add_column("story", no_wrap=True)
+    table.add_column("dates", no_wrap=True)
+    table.add_column("articles", justify="right", min_width=8)
+    table.add_column("independent", justify="right", min_width=11)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=50)
+    for s in found:
+        dates = s.first_published or "-"
+        if s.last_published and s.last_published != s.first_published:
+            dates += f" → {s.last_published}"
+        table.add_row(s.id, dates, str(s.article_count), str(s.independent_sources), escape(s.title or ""))
+    _wide_console().print(table)
+
+
+@main.command()
+@DB_OPTION
+def regroup(db_path: str) -> None:
+    """Rebuild syndication families and stories from scratch over every stored article."""
+    from storyline.group import regroup as regroup_store
+
+    _require_db(db_path)
+    with _open_store(db_path) as store:
+        report = regroup_store(store, annotations_for=lambda article_id: load_annotations(store, article_id))
+    click.echo(
+        f"grouped {report.articles} articles into {report.stories_total} stories; "
+        f"{report.families} syndication families"
+    )
 
 
 if __name__ == "__main__":

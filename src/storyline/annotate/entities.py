@@ -97,7 +97,8 @@ def _missed_surnames(
             covered[i] = True
     found: list[tuple[Mention, str]] = []
     for token in doc:
-        if token.text in surnames and token.pos_ == "PROPN" and not covered[token.idx]:
+        # Case-sensitive, whatever the tagger says (`Mahomes` comes out as a plural noun).
+        if token.text in surnames and not covered[token.idx]:
             start = token.idx
             found.append((Mention(token.text, start, start + len(token.text), sentence_at(start)), "PERSON"))
     return found

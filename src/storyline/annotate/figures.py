@@ -52,6 +52,15 @@ CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EU
                   "yen": "JPY", "yuan": "CNY", "rupees": "INR", "roubles": "RUB", "rubles": "RUB",
                   "hryvnias": "UAH", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY"}  # fmt: skip
 PERCENT_WORDS = {"%", "percent", "per", "pct"}
+#: Measurement units written after a number, to their usual symbol (a counted noun they are not).
+UNIT_WORDS = {
+    "km": "km", "kilometers": "km", "kilometres": "km", "kilometer": "km", "kilometre": "km",
+    "m": "m", "meters": "m", "metres": "m", "meter": "m", "metre": "m", "cm": "cm", "mm": "mm",
+    "miles": "mi", "mile": "mi", "feet": "ft", "foot": "ft", "ft": "ft", "inches": "in", "yards": "yd",
+    "kg": "kg", "kilograms": "kg", "tons": "t", "tonnes": "t", "tonne": "t", "ton": "t", "pounds-weight": "lb",
+    "mph": "mph", "kph": "km/h", "knots": "kn", "degrees": "°", "celsius": "°C", "fahrenheit": "°F",
+    "hectares": "ha", "acres": "acre", "litres": "l", "liters": "l", "barrels": "bbl", "mw": "MW", "gw": "GW",
+}  # fmt: skip
 #: Entity types whose numbers are part of a name (`Group of Seven`, `60 Minutes`, `Boeing 737`).
 _NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "GPE"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
@@ -247,7 +256,9 @@ def _figure_at(
         unit=unit,
         currency=currency,
     )
-    if noun_token is not None:
+    if noun_token is not None and unit is None and noun_token.lower_ in UNIT_WORDS:
+        figure.unit = UNIT_WORDS[noun_token.lower_]
+    elif noun_token is not None:
         figure.noun = noun_token.text
         figure.noun_start, figure.noun_end = noun_token.idx, noun_token.idx + len(noun_token.text)
         figure.modifiers = [
@@ -272,7 +283,9 @@ def _situate(
             gap = t.start - figure.end if t.start >= figure.end else figure.start - t.end
             return (0 if t.kind in ("duration", "since") and gap < 40 else 1, gap)
 
-        figure.period = min(same, key=distance).text
+        nearest = min(same, key=distance)
+        if nearest.kind in ("duration", "since") or distance(nearest)[1] < 60:
+            figure.period = nearest.text
     after = [
         p for p in places if 0 <= p[0] - figure.end < 40 and sentence_at(p[0]) == figure.sentence
     ]

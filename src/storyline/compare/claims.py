@@ -28,7 +28,7 @@ from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import Claim, ClaimValue
 
 # How far apart two figures may lie and still be about the same thing (share of the larger).
-VALUE_GAP = 0.25
+VALUE_GAP = 0.2
 # How an approximate figure (`about 3,500`) and an open bound (`more than 13,000`) read as bounds.
 APPROX = 0.1
 
@@ -96,13 +96,16 @@ def _stem(word: str) -> str:
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
-    """The counted noun; `some 3,500` and `about 3,500 of the tens of thousands of troops` borrow the
-    noun of the other figure in their sentence."""
+    """The counted noun. A bare number beside a vague magnitude counts part of that whole and takes
+    its noun (`tens of thousands of troops remain ..., with only some 3,500 having been withdrawn`,
+    `about 3,500 of the tens of thousands of troops`)."""
     noun = (figure.noun or "").casefold()
     if noun and noun not in _NUMBER_NOUNS:
         return _NOUN_SYNONYMS.get(noun, noun.rstrip("s") if len(noun) > 3 else noun)
     for other in sorted(same_sentence, key=lambda f: abs(f.start - figure.start)):
-        if other is not figure and other.noun and other.noun.casefold() not in _NUMBER_NOUNS:
+        if other.qualifier != "vague" or other is figure:
+            continue
+        if other.noun and other.noun.casefold() not in _NUMBER_NOUNS:
             n = other.noun.casefold()
             return _NOUN_SYNONYMS.get(n, n.rstrip("s") if len(n) > 3 else n)
     return None

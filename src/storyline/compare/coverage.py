@@ -4,7 +4,8 @@
 as one source, so a passage shared by two copies is still "only" that family's) and which brings terms
 nobody else uses. Measured on the story's TF-IDF sentence space: the best match in every other family
 stays below `ONLY`, and at least `MIN_NOVEL` of its terms (a share `MIN_NOVELTY` of its IDF weight)
-appear in no other family. `score` (novelty discounted by the best match elsewhere) ranks the items.
+appear in no other family. `score` (novelty discounted by the best match elsewhere, and for fragments
+that do not stand alone, such as a quotation's second sentence) ranks the items.
 
 *Matrix*: the story's main facts (the summary's choice, taken wider) against the articles, each cell
 the sentence of that article that reports the fact (or nothing).
@@ -160,7 +161,7 @@ def _only_here(space: SentenceSpace) -> list[CoverageItem]:
                 text=strip_dateline(s.text)[0],
                 evidence=evidence,
                 novel=novel[:12],
-                score=round(novelty * (1 - best_other), 3),
+                score=round(novelty * (1 - best_other) * (0.6 if standalone_problem(s.text) else 1.0), 3),
             )
         )
     return items

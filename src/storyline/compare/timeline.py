@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.dates import PublicationDate, infer_publication, is_dateline, resolved_times
@@ -114,11 +116,9 @@ def _mentions(
     return result
 
 
-def _related(a: _Mention, b: _Mention, space: SentenceSpace) -> bool:
-    """Do two mentions of one date describe the same happening?"""
-    if a.sentence == b.sentence:
-        return True
-    if space.similarity[a.sentence, b.sentence] >= SAME_HAPPENING:
+def _related(a: _Mention, b: _Mention, similarity: float, space: SentenceSpace) -> bool:
+    """Do two mentions of one date describe the same happening? (`similarity`: of their sentences)"""
+    if a.sentence == b.sentence or similarity >= SAME_HAPPENING:
         return True
     if a.precision == "day":
         return False
@@ -134,6 +134,7 @@ def _window_weight(a: _Mention, b: _Mention, space: SentenceSpace) -> float:
 def _cluster(members: list[_Mention], space: SentenceSpace) -> list[list[_Mention]]:
     """Single-linkage clusters of mentions of one date."""
     parent = list(range(len(members)))
+    sims = _similarities(members, members, space)
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -143,12 +144,19 @@ def _cluster(members: list[_Mention], space: SentenceSpace) -> list[list[_Mentio
 
     for i in range(len(members)):
         for j in range(i + 1, len(members)):
-            if find(i) != find(j) and _related(members[i], members[j], space):
+            if find(i) != find(j) and _related(members[i], members[j], float(sims[i, j]), space):
                 parent[find(j)] = find(i)
     clusters: dict[int, list[_Mention]] = {}
     for i, m in enumerate(members):
         clusters.setdefault(find(i), []).append(m)
     return list(clusters.values())
+
+
+def _similarities(rows: list[_Mention], columns: list[_Mention], space: SentenceSpace) -> np.ndarray:
+    """Dense sentence similarities between two lists of mentions (one sparse slice, not one per pair)."""
+    r = [m.sentence for m in rows]
+    c = [m.sentence for m in columns]
+    return np.asarray(space.similarity[r][:, c].toarray())
 
 
 def _merge_ranges(clusters: list[list[_Mention]], space: SentenceSpace) -> list[list[_Mention]]:
@@ -162,8 +170,11 @@ def _merge_ranges(clusters: list[list[_Mention]], space: SentenceSpace) -> list[
         target = None
         for c in result:
             m = c[0]
-            if m.precision == "day" and not m.end_date and start <= m.date <= end and any(
-                space.similarity[x.sentence, y.sentence] >= SAME_HAPPENING for x in r for y in c
+            if (
+                m.precision == "day"
+                and not m.end_date
+                and start <= m.date <= end
+                and (_similarities(r, c, space) >= SAME_HAPPENING).any()
             ):
                 target = c
                 break
@@ -180,14 +191,15 @@ def _entry(cluster: list[_Mention], space: SentenceSpace, order: Mapping[str, in
     sentences = list(dict.fromkeys(m.sentence for m in cluster))
     # The representative: the mention most like the others (sentence words, then the words beside the
     # date), from a stated date, then the shorter sentence.
-    def centrality(m: _Mention) -> float:
-        return sum(
-            float(space.similarity[m.sentence, o.sentence]) + _window_weight(m, o, space) / 10
-            for o in cluster
-            if o.sentence != m.sentence
-        )
-
-    chosen = max(cluster, key=lambda m: (centrality(m), not m.inferred, -len(space.sentences[m.sentence].text)))
+    sims = _similarities(cluster, cluster, space)
+    same = np.array([[a.sentence == b.sentence for b in cluster] for a in cluster])
+    weights = np.array([[_window_weight(a, b, space) / 10 for b in cluster] for a in cluster])
+    centrality = np.where(same, 0.0, sims + weights).sum(axis=1)
+    k = max(
+        range(len(cluster)),
+        key=lambda i: (centrality[i], not cluster[i].inferred, -len(space.sentences[cluster[i].sentence].text)),
+    )
+    chosen = cluster[k]
     best = chosen.sentence
     text, _ = strip_dateline(space.sentences[best].text)
     articles = sorted({m.article for m in cluster}, key=lambda a: order.get(a, 0))
