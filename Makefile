@@ -18,9 +18,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@ $(VENV)/.installed
 
+OUT ?= out
+
 run: $(VENV)/.installed
-	$(BIN)/storyline ingest examples --db $(DB)
-	$(BIN)/storyline articles --db $(DB)
+	$(BIN)/storyline run examples --out $(OUT)
+	$(BIN)/storyline stories --db $(OUT)/storyline.db
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
@@ -35,4 +37,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/html_eval.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm

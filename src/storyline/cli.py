@@ -140,7 +140,7 @@ def stories(db_path: str, as_json: bool) -> None:
     table.add_column("dates", no_wrap=True)
     table.add_column("articles", justify="right", min_width=8)
     table.add_column("independent", justify="right", min_width=11)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=50)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=44)
     for s in found:
         dates = s.first_published or "-"
         if s.last_published and s.last_published != s.first_published:
@@ -162,6 +162,66 @@ def regroup(db_path: str) -> None:
         f"grouped {report.articles} articles into {report.stories_total} stories; "
         f"{report.families} syndication families"
     )
+
+
+SENTENCES_OPTION = click.option(
+    "--sentences", default=6, show_default=True, type=click.IntRange(1, 30), help="Summary length."
+)
+
+
+@main.command()
+@click.argument("story")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "terminal"]), default=None,
+              help="Output format [default: terminal on a terminal, else md].")
+@SENTENCES_OPTION
+def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
+    """Show the briefing of one STORY (its id or a unique prefix; see `storyline stories`)."""
+    from storyline.compare import brief_story
+    from storyline.present import print_briefing, render_markdown
+
+    _require_db(db_path)
+    with _open_store(db_path) as store:
+        try:
+            briefing = brief_story(store, story, sentences=sentences)
+        except LookupError as exc:
+            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
+    console = _wide_console()
+    fmt = fmt or ("terminal" if console.is_terminal else "md")
+    if fmt == "json":
+        click.echo(json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(render_markdown(briefing))
+    else:
+        print_briefing(briefing, console)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
+              help="SQLite database file [default: OUT/storyline.db].")
+@JOBS_OPTION
+@SENTENCES_OPTION
+def run(paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int) -> None:
+    """One shot: ingest PATHS, group, brief every story, and write JSON + Markdown to --out.
+
+    Prints the largest story's briefing."""
+    from storyline.pipeline import run as run_all
+    from storyline.present import print_briefing
+
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    db_path = db_path or str(Path(out_dir) / "storyline.db")
+    with _open_store(db_path) as store:
+        result = run_all(paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences)
+        total = store.count_articles()
+    _print_ingest_report(result.ingest, total, db_path)
+    if result.briefings:
+        largest = max(result.briefings, key=lambda b: (len(b.articles), b.independent_sources))
+        print_briefing(largest, _wide_console())
+    click.echo(f"wrote {len(result.briefings)} briefings to {out_dir}/ (index: {result.site.index_md})")
+    if not result.ingest.ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ BATCH_SIZE = 200
 
 if TYPE_CHECKING:
     from storyline.annotate import Annotations
+    from storyline.compare import Briefing
     from storyline.group import GroupReport
+    from storyline.present import SiteReport
 
 
 @dataclass
@@ -140,3 +142,36 @@ def _ingest_batch(batch: list[Item], store: Store, report: IngestReport) -> None
             report.failed.append(ReadFailure(raw.source, str(result)))
         else:
             (report.new if store.add_article(result) else report.present).append(result.id)
+
+
+@dataclass
+class RunReport:
+    """What a one-shot run did: the ingest report, every story's briefing, and where they were written."""
+
+    ingest: IngestReport
+    briefings: list[Briefing]
+    site: SiteReport
+
+
+def run(
+    paths: Iterable[str | Path],
+    out: str | Path,
+    store: Store,
+    console: Console | None = None,
+    *,
+    jobs: int = 1,
+    sentences: int = 6,
+) -> RunReport:
+    """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""
+    from storyline.compare import brief_story
+    from storyline.group import list_stories
+    from storyline.present import write_site
+
+    report = ingest(paths, store, console, jobs=jobs)
+    summaries = list_stories(store)
+    briefings = []
+    with progress(console, "briefing", len(summaries)) as advance:
+        for summary in summaries:
+            briefings.append(brief_story(store, summary.id, sentences=sentences))
+            advance()
+    return RunReport(report, briefings, write_site(briefings, out))

@@ -284,7 +284,7 @@ def _situate(
             return (0 if t.kind in ("duration", "since") and gap < 40 else 1, gap)
 
         nearest = min(same, key=distance)
-        if nearest.kind in ("duration", "since") or distance(nearest)[1] < 60:
+        if nearest.kind in ("duration", "since") or distance(nearest)[1] < 120:
             figure.period = nearest.text
     after = [
         p for p in places if 0 <= p[0] - figure.end < 40 and sentence_at(p[0]) == figure.sentence

@@ -85,8 +85,9 @@ class Figure:
 
     `value` is the number (None for a vague magnitude or a range); `low`/`high` bound it when the
     text gives bounds (`more than 13,000` -> low 13000, `3,000 to 3,500` -> 3000..3500,
-    `tens of thousands` -> 10000..100000 with qualifier `vague`). `unit` is `percent`, a currency
-    code's unit (`money`), or a unit word (`km`); `currency` is an ISO code (`USD`) for money.
+    `tens of thousands` -> 10000..100000 with qualifier `vague`). `unit` is `percent`, `money`
+    (with `currency`, an ISO code such as `USD`), a measurement symbol (`km`, `cm`, `t`) or None
+    for a plain count.
     `noun` is the counted noun (`people`, `troops`) and `modifiers` its adjectives/compounds
     (`Ukrainian`); `period` the stretch of time the figure covers (`in seven years`), `place` where
     (`from Crimea`). `start`/`end` span the number phrase (`more than 13,000 people`).

@@ -66,6 +66,9 @@ _REPORTING = re.compile(
     r"stated|states|announced|announces|noted|notes|believes|believe|insisted|insists)\b",
     re.I,
 )
+_PREVIOUS_WORD = re.compile(r"(?:^|[\s.:;])([\w-]+)\s+$")
+# Time expressions that date a happening (durations such as `in seven years` do not).
+_DATING_KINDS = frozenset({"point", "range", "since"})
 _AFTER_CLAUSE = re.compile(r",\s*(?:[\w'’-]+\s+){0,3}$")
 _ACCORDING = re.compile(r"according\s+to\s+(?:the\s+)?\W*$", re.I)
 
@@ -83,6 +86,7 @@ class _Item:
     context: frozenset[str]
     words: list[tuple[str, int]]  # content words near the figure and how many words away, for `about`
     names: list[str]  # places and organisations named near the figure
+    dates: list[tuple[str, str]]  # the dates (ISO, precision) the figure's sentence names
     sentence: str
     attribution: str | None = None
     attribution_span: tuple[int, int] | None = None
@@ -184,9 +188,15 @@ def _items(articles: Sequence[Article], annotations: Mapping[str, Annotations], 
                 entity_words[m.sentence].add(f"@{name}")
                 if entity.label in ("GPE", "LOC", "FAC", "ORG"):
                     named.append((m.start, name))
+        dates: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for t in ann.times:
+            if t.date and t.precision and t.kind in _DATING_KINDS:
+                dates[t.sentence].append((t.date, t.precision))
         for figure in ann.figures:
             span = bounds(figure)
             if span is None or not (0 <= figure.start < figure.end <= len(article.text)):
+                continue
+            if _is_identifier(article.text, figure):
                 continue
             if 0 <= figure.sentence < len(ann.sentences):
                 s = ann.sentences[figure.sentence]
@@ -226,12 +236,37 @@ def _items(articles: Sequence[Article], annotations: Mapping[str, Annotations], 
                         and len(w) > 2
                     ],
                     names=[n for pos, n in named if near[0] <= pos < near[1]],
+                    dates=dates.get(figure.sentence, []),
                     sentence=sentence.strip(),
                     attribution=who,
                     attribution_span=who_span,
                 )
             )
     return items
+
+
+def _is_identifier(text: str, figure: Figure) -> bool:
+    """A number that names rather than counts: `Boeing 737 MAX 8`, `flight ET 302`, `Super Bowl LVII 27`.
+    Told by a capitalised word right before it (not opening the sentence) and no lower-case noun."""
+    if figure.unit or figure.qualifier != "exact" or (figure.noun and not figure.noun[:1].isupper()):
+        return False
+    before = _PREVIOUS_WORD.search(text[max(0, figure.start - 30) : figure.start])
+    return bool(before and before.group(1)[:1].isupper() and not before.group(0).lstrip().startswith((".", ":")))
+
+
+def _same_time(a: _Item, b: _Item) -> bool:
+    """False when both sentences are dated and no date of one matches a date of the other (at the
+    coarser precision): `... crashed in December 2014, killing all 162` is another happening than
+    `... carrying 178 passengers` on Monday."""
+    if not a.dates or not b.dates:
+        return True
+    cut = {"year": 4, "month": 7, "day": 10}
+    for da, pa in a.dates:
+        for db, pb in b.dates:
+            n = min(cut.get(pa, 10), cut.get(pb, 10))
+            if da[:n] == db[:n]:
+                return True
+    return False
 
 
 def _gap(a: _Item, b: _Item) -> float:
@@ -250,7 +285,7 @@ def _compatible(a: _Item, b: _Item) -> bool:
         return False
     if (a.figure.qualifier == "vague") != (b.figure.qualifier == "vague"):
         return False
-    return _gap(a, b) <= VALUE_GAP
+    return _gap(a, b) <= VALUE_GAP and _same_time(a, b)
 
 
 def _score(a: _Item, b: _Item) -> float | None:

@@ -87,8 +87,8 @@ def _copies(view: BriefingView) -> str:
     lines = []
     for family in families:
         members = view.in_order(family.get("articles") or [])
-        origin = family.get("origin") or "one source"
-        line = f"- {_refs(view, members)} are one {origin} text in {len(members)} versions."
+        origin = f"one {family['origin']} text" if family.get("origin") else "copies of one text"
+        line = f"- {_refs(view, members)} are {origin} in {len(members)} versions."
         only: dict[str, list[str]] = {}
         spellings: list[str] = []
         for d in family.get("differences") or []:
