@@ -147,14 +147,24 @@ def main() -> None:
         f"development corpus ({len(dev)} articles): spaCy-based {n_mine} figures, "
         f"quantulum3 {n_quant}, overlapping {both}"
     )
-    only_q = [(k, texts[k][0][q.start : q.end]) for k in dev for q in quant[k]
-              if not any(f.start < q.end and q.start < f.end for f in mine[k])]
+    only_q = [
+        (k, texts[k][0][q.start : q.end])
+        for k in dev
+        for q in quant[k]
+        if not any(f.start < q.end and q.start < f.end for f in mine[k])
+    ]
     print(f"quantulum3 only ({len(only_q)}), first 15: {only_q[:15]}")
-    only_m = [(k, texts[k][0][f.start : f.end]) for k in dev for f in mine[k]
-              if not any(f.start < q.end and q.start < f.end for q in quant[k])]
+    only_m = [
+        (k, texts[k][0][f.start : f.end])
+        for k in dev
+        for f in mine[k]
+        if not any(f.start < q.end and q.start < f.end for q in quant[k])
+    ]
     print(f"spaCy-based only ({len(only_m)}), first 15: {only_m[:15]}")
-    print(f"time over {len(texts)} articles: spaCy-based (whole annotate, parse included) {ours_time:.1f} s, "
-          f"quantulum3 (figures only) {quant_time:.1f} s")
+    print(
+        f"time over {len(texts)} articles: spaCy-based (whole annotate, parse included) {ours_time:.1f} s, "
+        f"quantulum3 (figures only) {quant_time:.1f} s"
+    )
 
 
 if __name__ == "__main__":

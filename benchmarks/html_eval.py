@@ -22,7 +22,11 @@ Systems: "trafilatura" is `trafilatura.extract(html, url=url)` with defaults for
 storyline.clean.html.extract_html alone; "storyline" is the full path `clean_document` on a
 RawDocument(kind="html"), when the dispatcher exists.
 
-    .venv/bin/python benchmarks/html_eval.py [--fails SYSTEM] [--data DIR]
+    .venv/bin/python benchmarks/html_eval.py [--fails SYSTEM] [--half dev|check] [--only SYSTEM]
+                                             [--data DIR]
+
+`--fails SYSTEM` lists that system's failing pages: missing and present snippets and metadata misses
+(expected against extracted title, authors, date).
 """
 
 from __future__ import annotations
@@ -211,6 +215,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--fails", help="list the failing pages of this system")
     parser.add_argument("--half", choices=["dev", "check"], help="only list failures of this half")
+    parser.add_argument("--only", action="append", help="run only this system (repeatable)")
     args = parser.parse_args()
     if not (args.data / "expectations.json").is_file():
         raise SystemExit(f"no expectations.json under {args.data}: the third-party pages are missing")
@@ -220,6 +225,8 @@ def main() -> None:
     full = _clean_document()
     if full is not None:
         systems["storyline"] = full
+    if args.only:
+        systems = {k: v for k, v in systems.items() if k in args.only}
     print(f"{len(pages)} pages ({sum(p.half == 'dev' for p in pages)} dev, "
           f"{sum(p.half == 'check' for p in pages)} check)\n")
     print(f"{'system':13} {'half':6} {'pass':>6} {'with':>6} {'w/out':>6} {'title':>6} {'author':>6} "

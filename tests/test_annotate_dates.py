@@ -15,10 +15,7 @@ SEED_004_B = (
     "Around 30 Ukrainian soldiers have been killed over the past four months despite a cease-fire that "
     "took hold in July 2020, compared with 50 in all of last year."
 )
-SEED_002 = (
-    "Russia said it was to end what it described as military exercises with all troops to return home "
-    "by May 1."
-)
+SEED_002 = "Russia said it was to end what it described as military exercises with all troops to return home by May 1."
 
 
 def _times(text: str, published: str | None) -> dict[str, object]:

@@ -35,7 +35,7 @@ def _quote(seeds: dict, prefix: str, opening: str):
     found = [q for q in ann.quotes if q.text.startswith(opening)]
     assert len(found) >= 1, f"no quote opening {opening!r} in {prefix}"
     quote = found[0]
-    assert article.text[quote.start] in "\"“" and quote.text in article.text[quote.start : quote.end]
+    assert article.text[quote.start] in '"“' and quote.text in article.text[quote.start : quote.end]
     return quote
 
 

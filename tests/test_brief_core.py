@@ -12,7 +12,7 @@ from storyline.annotate.records import Entity, Mention
 from storyline.article import Article
 from storyline.clean import clean_document
 from storyline.compare import SCHEMA, Briefing, build_briefing
-from storyline.compare.entities import link_entities
+from storyline.compare.entities import link_entities, skeleton
 from storyline.ingest.record import RawDocument
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -91,9 +91,7 @@ def test_people_sharing_a_surname_stay_apart() -> None:
     # Two people named Biden in one story; a bare "Biden" is ambiguous and joins neither.
     text = "Joe Biden met reporters. Hunter Biden was not there. Biden left."
     spans = {"Joe Biden": (0, 9), "Hunter Biden": (25, 37), "Biden": (53, 58)}
-    entities = [
-        Entity(name, "PERSON", [Mention(text[s:e], s, e, 0)]) for name, (s, e) in spans.items() if " " in name
-    ]
+    entities = [Entity(name, "PERSON", [Mention(text[s:e], s, e, 0)]) for name, (s, e) in spans.items() if " " in name]
     entities.append(Entity("Biden", "PERSON", [Mention("Biden", 53, 58, 2)]))
     article = Article(id="a", source="test", text=text)
     index = link_entities([article], {"a": Annotations(version="t", entities=entities)})
@@ -229,3 +227,82 @@ def test_briefing_json_contract(briefing: Briefing) -> None:
     assert data["independent_sources"] == 4
     (family,) = data["syndication"]
     assert family["origin"] == "AFP" and len(family["articles"]) == 2
+
+
+def test_a_quote_given_to_different_speakers_is_flagged(
+    seeds: tuple[list[Article], dict[str, Annotations], dict[str, str]],
+) -> None:
+    import copy
+
+    from storyline.compare.quotes import link_quotes
+
+    articles, annotations, num = seeds
+    by_num = {n: a for a in articles for k, n in num.items() if k == a.id}
+    pair = [by_num["000"], by_num["001"]]
+    changed = {a.id: copy.deepcopy(annotations[a.id]) for a in pair}
+    # 001 now credits Blinken's words to Zelenskiy (as a careless copy editor might).
+    for quote in changed[pair[1].id].quotes:
+        if quote.text.startswith("We stand strongly"):
+            quote.speaker = "Volodymyr Zelenskiy"
+    quotes = link_quotes(pair, changed, link_entities(pair, changed))
+    (quote,) = [q for q in quotes if q.text.startswith("We stand strongly")]
+    assert quote.speaker_conflict
+    assert len(quote.speakers) == 2 and "Antony Blinken" in quote.speakers
+    assert any(s.startswith("Volodymyr Zelensk") for s in quote.speakers)
+    # Agreeing attributions are not flagged.
+    assert not any(q.speaker_conflict for q in quotes if q is not quote)
+
+
+def test_brief_a_stored_story(tmp_path: Path, briefing: Briefing) -> None:
+    from storyline.compare import brief_story
+    from storyline.compare.build import StoryNotFoundError
+    from storyline.pipeline import ingest
+    from storyline.store import Store
+
+    with Store(tmp_path / "seeds.db") as store:
+        ingest([EXAMPLES], store)
+        (story_id,) = [row[0] for row in store.db.execute("SELECT id FROM stories")]
+        stored = brief_story(store, story_id[:6], sentences=5)
+        with pytest.raises(StoryNotFoundError, match="storyline stories"):
+            brief_story(store, "no-such-story")
+    assert stored.story.id == story_id
+    assert {a.id for a in stored.articles} == {a.id for a in briefing.articles}
+    assert stored.independent_sources == 4
+    assert [f.origin for f in stored.syndication] == ["AFP"]
+    assert {e.name for e in stored.entities[:10]} == {e.name for e in briefing.entities[:10]}
+    assert len(stored.summary) <= 5
+
+
+def test_transliterations_share_a_skeleton_and_distinct_names_do_not() -> None:
+    from storyline.compare.entities import _first_names_agree, _same_word
+
+    for a, b in [("Zelensky", "Zelenskyy"), ("Zelensky", "Zelenskij"), ("Donbas", "Donbass"), ("Kiev", "Kyiv")]:
+        assert skeleton(a) == skeleton(b), (a, b)
+    assert _same_word("Zelenskiy", "Zelenskyy") and _same_word("Donbas", "Donbass")
+    for a, b in [("Austria", "Australia"), ("Iran", "Iraq"), ("Niger", "Nigeria"), ("Slovakia", "Slovenia")]:
+        assert not _same_word(a, b), (a, b)
+    assert _first_names_agree("Volodymyr", "Volodimir") and _first_names_agree("J.", "Joe")
+    assert not _first_names_agree("Daniel", "Danielle") and not _first_names_agree("Joe", "Hunter")
+
+
+def test_relatives_with_one_first_name_stay_apart() -> None:
+    text = "George W. Bush spoke. George H. W. Bush listened. Martin Luther King Jr. and Martin Luther King III."
+    names = ["George W. Bush", "George H. W. Bush", "Martin Luther King Jr.", "Martin Luther King III"]
+    entities = []
+    for name in names:
+        start = text.index(name)
+        entities.append(Entity(name, "PERSON", [Mention(name, start, start + len(name), 0)]))
+    article = Article(id="a", source="test", text=text)
+    index = link_entities([article], {"a": Annotations(version="t", entities=entities)})
+    assert len(index.records) == 4
+
+
+def test_articles_inherit_date_and_agency_from_their_copies(briefing: Briefing, num: dict[str, str]) -> None:
+    info = {num[a.id]: a for a in briefing.articles}
+    # 000 is the AFP copy without a date or credit; 001 states both.
+    assert info["000"].published == "2021-05-06" and info["000"].published_inferred
+    assert info["000"].agency == "AFP" and info["000"].agency_inferred
+    assert info["001"].published == "2021-05-06" and not info["001"].published_inferred
+    assert info["001"].agency == "AFP" and not info["001"].agency_inferred
+    assert info["000"].family == info["001"].family is not None
+    assert briefing.story.title is not None and "Blinken" in briefing.story.title

@@ -156,12 +156,12 @@ def resolve(relative: str, published: str | None) -> tuple[str | None, Precision
             return _iso(_add_months(pub, -n), "month"), "month", None
         return str(pub.year - n * (10 if unit == "X" else 1)), "year", None
     if kind == "md":
-        first, _, last = arg.partition("..")
-        m1, d1 = (int(x) for x in first.split("-"))
+        head, _, tail = arg.partition("..")
+        m1, d1 = (int(x) for x in head.split("-"))
         start = _nearest_year(m1, d1, pub)
         end = None
-        if last:
-            m2, d2 = (int(x) for x in last.split("-"))
+        if tail:
+            m2, d2 = (int(x) for x in tail.split("-"))
             end = _iso(date(start.year + (1 if m2 < m1 else 0), m2, d2), "day")
         return _iso(start, "day"), "day", end
     if kind == "m":
@@ -187,9 +187,7 @@ def extract_times(text: str, published: str | None, sentence_at: Callable[[int],
         expression.text = text[start : match.end()]
         expression.sentence = sentence_at(start)
         if expression.relative and expression.date is None:
-            expression.date, expression.precision, expression.end_date = resolve(
-                expression.relative, published
-            )
+            expression.date, expression.precision, expression.end_date = resolve(expression.relative, published)
         result.append(expression)
     return result
 
@@ -225,14 +223,14 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
             t.relative = f"md:{m:02d}-{a:02d}..{m:02d}-{b:02d}"
     elif g["md_m"] or g["dm_m"]:
         m = _month(g["md_m"] or g["dm_m"] or "")
-        d = _day(g["md_d"] or g["dm_d"] or "0")
+        day = _day(g["md_d"] or g["dm_d"] or "0")
         year = g["md_y"] or g["dm_y"]
-        if d > calendar.monthrange(2024, m)[1]:
+        if day > calendar.monthrange(2024, m)[1]:
             return None
         if year:
-            t.date, t.precision = date(int(year), m, d).isoformat(), "day"
+            t.date, t.precision = date(int(year), m, day).isoformat(), "day"
         else:
-            t.relative = f"md:{m:02d}-{d:02d}"
+            t.relative = f"md:{m:02d}-{day:02d}"
     elif g["my_m"]:
         t.date, t.precision = f"{int(g['my_y'] or 0):04d}-{_month(g['my_m']):02d}", "month"
     elif g["mo_m"]:
@@ -247,7 +245,7 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
     elif g["rel_dir"]:
         direction = g["rel_dir"].lower()
         step = {"last": -1, "past": -1, "next": 1, "coming": 1, "this": 0}[direction]
-        t.relative = f"{g['rel_unit'].lower()}:{step}"
+        t.relative = f"{(g['rel_unit'] or '').lower()}:{step}"
     elif g["deictic"]:
         word = g["deictic"].lower()
         t.relative = f"day:{ {'yesterday': -1, 'tomorrow': 1}.get(word, 0) }"

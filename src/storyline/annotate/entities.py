@@ -35,11 +35,14 @@ _TITLE = re.compile(
 #: Lower-case role words that put a person's name after them (`mayor Masuhiro Izumiya`,
 #: `spokesman Sindu Rahayu`); the name is then a person even when the model types it a place.
 _ROLE_WORDS = frozenset(
-    "mayor spokesman spokeswoman spokesperson minister president secretary governor ceo chairman "
-    "chairwoman director official professor reporter correspondent analyst strategist economist lawyer "
-    "senator ambassador commander premier chancellor witness journalist founder manager coach player "
-    "captain chief superintendent inspector officer researcher scientist expert".split()
-)
+    {
+        "mayor", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "secretary", "governor",
+        "ceo", "chairman", "chairwoman", "director", "official", "professor", "reporter", "correspondent",
+        "analyst", "strategist", "economist", "lawyer", "senator", "ambassador", "commander", "premier",
+        "chancellor", "witness", "journalist", "founder", "manager", "coach", "player", "captain", "chief",
+        "superintendent", "inspector", "officer", "researcher", "scientist", "expert",
+    }
+)  # fmt: skip
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NAME_CHARS = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -64,8 +67,8 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(name.casefold().replace("-", " ").split())
 
 
-def extract_entities(doc: Doc, sentence_at: Callable[[int], int]) -> list[Entity]:
-    """Entities of one article, each with its mentions and canonical (fullest) name."""
+def extract_entities(doc: Doc, text: str, sentence_at: Callable[[int], int]) -> list[Entity]:
+    """Entities of one article (`text` is `doc.text`), each with its mentions and canonical name."""
     raw: list[tuple[Mention, str]] = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
@@ -73,25 +76,25 @@ def extract_entities(doc: Doc, sentence_at: Callable[[int], int]) -> list[Entity
         cleaned = _clean_mention(ent.text, ent.start_char, ent.end_char)
         if cleaned is None:
             continue
-        text, start, end = cleaned
+        name, start, end = cleaned
         label = ent.label_
         role = doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        if _TITLE.match(ent.text) or _HONORIFIC.match(ent.text) or (role in _ROLE_WORDS and " " in text):
+        if _TITLE.match(ent.text) or _HONORIFIC.match(ent.text) or (role in _ROLE_WORDS and " " in name):
             label = "PERSON"  # `Mayor Masuhiro Izumiya`, `Mr Zelensky`: a person whatever the model says
-        raw.append((Mention(text=text, start=start, end=end, sentence=sentence_at(start)), label))
-    raw.extend(_missed_surnames(doc, raw, sentence_at))
+        raw.append((Mention(text=name, start=start, end=end, sentence=sentence_at(start)), label))
+    raw.extend(_missed_surnames(doc, len(text), raw, sentence_at))
     raw.sort(key=lambda item: item[0].start)
     return link_mentions(raw)
 
 
 def _missed_surnames(
-    doc: Doc, raw: list[tuple[Mention, str]], sentence_at: Callable[[int], int]
+    doc: Doc, length: int, raw: list[tuple[Mention, str]], sentence_at: Callable[[int], int]
 ) -> list[tuple[Mention, str]]:
     """Mentions of a known person's surname that the model did not tag (`Zelenskiy, however, said`)."""
     surnames = {m.text.split()[-1] for m, label in raw if label == "PERSON" and len(m.text.split()) >= 2}
     if not surnames:
         return []
-    covered = [False] * (len(doc.text) + 1)
+    covered = [False] * (length + 1)
     for m, _ in raw:
         for i in range(m.start, m.end):
             covered[i] = True

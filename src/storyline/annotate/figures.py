@@ -77,8 +77,9 @@ def _number_value(token: Token) -> float | None:
 
 
 class _Scanner:
-    def __init__(self, doc: Doc, times: list[TimeExpression], entities_mask: list[bool]) -> None:
+    def __init__(self, doc: Doc, text: str, times: list[TimeExpression], entities_mask: list[bool]) -> None:
         self.doc = doc
+        self.text = text
         self.blocked = list(entities_mask)
         starts = [t.idx for t in doc]
         from bisect import bisect_left
@@ -134,9 +135,9 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
     while j < len(doc) and doc[j].lower_ == "of":
         # `3,500 of the tens of thousands of troops`: the noun is after the last `of`.
         j += 1
-        while j < len(doc) and (
-            doc[j].pos_ in ("DET", "ADJ", "NUM") or doc[j].lower_ in VAGUE
-        ) and doc[j].dep_ != "pobj":
+        while (
+            j < len(doc) and (doc[j].pos_ in ("DET", "ADJ", "NUM") or doc[j].lower_ in VAGUE) and doc[j].dep_ != "pobj"
+        ):
             j += 1
         if j < len(doc) and doc[j].lower_ in VAGUE:
             j += 1
@@ -153,12 +154,9 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
 
 
 def extract_figures(
-    doc: Doc,
-    times: list[TimeExpression],
-    sentence_at: Callable[[int], int],
-    entities: list | None = None,
+    doc: Doc, text: str, times: list[TimeExpression], sentence_at: Callable[[int], int]
 ) -> list[Figure]:
-    """Every figure in the article, in text order."""
+    """Every figure in the article (`text` is `doc.text`), in text order."""
     mask = [False] * len(doc)
     for ent in doc.ents:
         if ent.label_ in _NAME_LABELS or ent.label_ in ("DATE", "TIME", "ORDINAL"):
@@ -166,7 +164,7 @@ def extract_figures(
                 mask[i] = doc[i].ent_type_ not in ("CARDINAL",) and not (
                     ent.label_ in ("DATE", "TIME") and doc[i].lower_ in VAGUE
                 )
-    scanner = _Scanner(doc, times, mask)
+    scanner = _Scanner(doc, text, times, mask)
     places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("GPE", "LOC")]
     figures: list[Figure] = []
     i = 0
@@ -245,7 +243,7 @@ def _figure_at(
     end_char = last_token.idx + len(last_token.text)
     sentence = sentence_at(start_char)
     figure = Figure(
-        text=doc.text[start_char:end_char],
+        text=scanner.text[start_char:end_char],
         start=start_char,
         end=end_char,
         sentence=sentence,
@@ -261,9 +259,7 @@ def _figure_at(
     elif noun_token is not None:
         figure.noun = noun_token.text
         figure.noun_start, figure.noun_end = noun_token.idx, noun_token.idx + len(noun_token.text)
-        figure.modifiers = [
-            c.text for c in noun_token.children if c.dep_ in ("amod", "compound") and not c.like_num
-        ]
+        figure.modifiers = [c.text for c in noun_token.children if c.dep_ in ("amod", "compound") and not c.like_num]
         if unit is None and currency is None and noun_token.lower_ in CURRENCY_WORDS:
             figure.currency, figure.unit = CURRENCY_WORDS[noun_token.lower_], "money"
     _situate(figure, times, places, sentence_at)
@@ -279,6 +275,7 @@ def _situate(
     """The period (nearest time expression in the sentence, durations first) and place of a figure."""
     same = [t for t in times if t.sentence == figure.sentence]
     if same:
+
         def distance(t: TimeExpression) -> tuple[int, int]:
             gap = t.start - figure.end if t.start >= figure.end else figure.start - t.end
             return (0 if t.kind in ("duration", "since") and gap < 40 else 1, gap)
@@ -286,8 +283,6 @@ def _situate(
         nearest = min(same, key=distance)
         if nearest.kind in ("duration", "since") or distance(nearest)[1] < 120:
             figure.period = nearest.text
-    after = [
-        p for p in places if 0 <= p[0] - figure.end < 40 and sentence_at(p[0]) == figure.sentence
-    ]
+    after = [p for p in places if 0 <= p[0] - figure.end < 40 and sentence_at(p[0]) == figure.sentence]
     if after:
         figure.place = after[0][2]

@@ -55,10 +55,10 @@ def load_nlp() -> Language:
     return nlp
 
 
-def sentences_of(doc: Doc) -> list[Sentence]:
-    """Sentence spans, trimmed of surrounding whitespace (blank lines are not part of a sentence)."""
+def sentences_of(doc: Doc, text: str) -> list[Sentence]:
+    """Sentence spans, trimmed of surrounding whitespace (blank lines are not part of a sentence).
+    `text` is `doc.text`, passed in because spaCy rebuilds that string on every access."""
     result: list[Sentence] = []
-    text = doc.text
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
         while start < end and text[start].isspace():
@@ -79,16 +79,17 @@ def annotate_doc(doc: Doc, published: str | None) -> Annotations:
     from storyline.annotate.figures import extract_figures
     from storyline.annotate.quotes import extract_quotes
 
-    sentences = sentences_of(doc)
+    text = doc.text  # rebuilt from the tokens on every access
+    sentences = sentences_of(doc, text)
     starts = [s.start for s in sentences]
 
     def sentence_at(offset: int) -> int:
         return max(bisect_right(starts, offset) - 1, 0)
 
-    entities = extract_entities(doc, sentence_at)
-    times = extract_times(doc.text, published, sentence_at)
-    quotes = extract_quotes(doc, entities, sentence_at)
-    figures = extract_figures(doc, times, sentence_at)
+    entities = extract_entities(doc, text, sentence_at)
+    times = extract_times(text, published, sentence_at)
+    quotes = extract_quotes(doc, text, entities, sentence_at)
+    figures = extract_figures(doc, text, times, sentence_at)
     return Annotations(
         version=ANNOTATOR_VERSION,
         published=published,

@@ -94,7 +94,7 @@ def _segments_in_line(line: str, offset: int) -> list[_Segment]:
     for i, ch in enumerate(line):
         if ch not in "\"“”‘’'":
             continue
-        double = ch in "\"“”"
+        double = ch in '"“”'
         if open_at is None:
             # Single marks double as apostrophes: only a clear opener (after a space) starts a quote.
             if ch in "“‘" or (ch in "\"'" and _is_opener(line, i)):
@@ -102,14 +102,14 @@ def _segments_in_line(line: str, offset: int) -> list[_Segment]:
                     continue
                 open_at, open_mark = i, ch
             continue
-        same_kind = double == (open_mark in "\"“”")
+        same_kind = double == (open_mark in '"“”')
         if same_kind and ch not in "“‘" and _is_closer(line, i):
             if i - open_at > 1:
                 result.append(_Segment(offset + open_at, offset + i + 1, closed=True))
             open_at = None
         elif same_kind and ch in "“‘" and open_mark in "“‘":
             open_at = i  # a new curly opener before any closer: the first mark was stray
-    if open_at is not None and open_mark in "\"“" and len(line) - open_at > 2:
+    if open_at is not None and open_mark in '"“' and len(line) - open_at > 2:
         end = len(line.rstrip())
         result.append(_Segment(offset + open_at, offset + end, closed=False))
     return result
@@ -118,8 +118,9 @@ def _segments_in_line(line: str, offset: int) -> list[_Segment]:
 class _Context:
     """Token-level lookups shared by all quotes of one article (built once, linear in the text)."""
 
-    def __init__(self, doc: Doc, entities: list[Entity], segments: list[_Segment]) -> None:
+    def __init__(self, doc: Doc, text: str, entities: list[Entity], segments: list[_Segment]) -> None:
         self.doc = doc
+        self.text = text
         self.starts = [t.idx for t in doc]
         # (first, end) token indices of each token's sentence: `Token.sent` rescans the document.
         self.sent_of: list[tuple[int, int]] = [(0, 0)] * len(doc)
@@ -132,6 +133,7 @@ class _Context:
             for i in range(self.token_at(seg.start), self.token_at(max(seg.end - 1, seg.start)) + 1):
                 if seg.start <= doc[i].idx < seg.end:
                     self.in_quote[i] = True
+        self.organisations = [e for e in entities if e.label == "ORG" and len(e.canonical.split()) >= 2]
         self.entity_of: list[Entity | None] = [None] * len(doc)
         self.mention_span: list[tuple[int, int] | None] = [None] * len(doc)
         for entity in entities:
@@ -209,7 +211,25 @@ def _name_of(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
             span = ctx.mention_span[tok.i]
             assert span is not None
             return entity.canonical, span[0], span[1]
-    return None
+    return _organisation_named_by(token, ctx)
+
+
+def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
+    """`the agency said` after `the Japan Meteorological Agency (JMA) issued ...`: a definite noun that
+    repeats the last word of exactly one organisation named earlier stands for it."""
+    if token.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+        return None
+    if any(c.dep_ in ("amod", "compound", "poss") for c in token.children):
+        return None  # `the U.S. diplomat`, `the state agency`: a description, not a short name
+    head = token.lower_.rstrip("s")
+    names = {
+        entity.canonical
+        for entity in ctx.organisations
+        if entity.canonical.split()[-1].lower().rstrip("s") == head and entity.mentions[0].start < token.idx
+    }
+    if len(names) != 1:
+        return None
+    return names.pop(), token.idx, token.idx + len(token.text)
 
 
 class _Attributor:
@@ -308,8 +328,8 @@ class _Attributor:
         doc = ctx.doc
         last = ctx.token_at(max(seg.end - 1, seg.start))
         sent_end = ctx.sent_of[last][1]
-        inner = doc.text[seg.start + 1 : seg.end - 1].rstrip()
-        if (seg.closed and inner and inner[-1] in ",?!—–-…") or doc.text[seg.end : seg.end + 1] == ",":
+        inner = ctx.text[seg.start + 1 : seg.end - 1].rstrip()
+        if (seg.closed and inner and inner[-1] in ",?!—–-…") or ctx.text[seg.end : seg.end + 1] == ",":
             # `"...," X said` / `"...," said X`: the cue follows within a few words.
             taken = 0
             for i in range(last + 1, sent_end):
@@ -330,13 +350,12 @@ class _Attributor:
         return None
 
 
-def extract_quotes(doc: Doc, entities: list[Entity], sentence_at: Callable[[int], int]) -> list[Quote]:
-    """Every quoted segment of the text, with its speaker where the text says who."""
-    text = doc.text
+def extract_quotes(doc: Doc, text: str, entities: list[Entity], sentence_at: Callable[[int], int]) -> list[Quote]:
+    """Every quoted segment of `text` (`doc.text`), with its speaker where the text says who."""
     segments = find_segments(text)
     if not segments:
         return []
-    ctx = _Context(doc, entities, segments)
+    ctx = _Context(doc, text, entities, segments)
     attributor = _Attributor(ctx, sentence_at)
     quotes: list[Quote] = []
     for seg in segments:

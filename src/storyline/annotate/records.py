@@ -60,7 +60,9 @@ class Quote:
     name (see `Entity.canonical`) or None when the text does not say who (never a guess);
     `speaker_start`/`speaker_end` span the words that name the speaker (a name or a pronoun).
     `cue` is the reporting verb as written (`said`, `told`), None when attribution came from context
-    (`how` tells which rule attributed it: "cue", "colon", "pronoun", "continuation", "that").
+    (`how` tells which rule attributed it: "cue" the reporting verb governing the quote, "nearby" one
+    right after it or before its colon, "pronoun" a `he said` resolved to a person, "continuation"
+    the speaker of the quote just before).
     `partial` marks a fragment quoted inside the reporter's own sentence (`its "aggressive" actions`).
     """
 

@@ -18,7 +18,6 @@ How it decides, in order (every dropped line keeps its reason):
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -85,9 +84,6 @@ def _drop(line: Line, reason: str) -> None:
         line.label, line.reason = "removed", reason
 
 
-_PLAIN_WORDS = re.compile(r"[A-Za-z][A-Za-z '’&-]*")
-
-
 def _mark_repetition(lines: list[Line], context: CleanContext | None, extracted: bool = False) -> None:
     if context and context.outlet_lines:
         shared = [(x, context.outlet_lines.get(x.key, 0)) for x in lines if x.key]
@@ -118,14 +114,14 @@ def _mark_repetition(lines: list[Line], context: CleanContext | None, extracted:
                 previous.kind = "caption"
                 _drop(previous, "photo caption (shown twice)")
             continue
-        # In extracted main text, short repeated lines can be code or a chorus: only plain labels go.
+        # An HTML extractor has already deduplicated the page: what still repeats in its main text is
+        # the content's own repetition (code, a schedule's steps, a quote taken up again in a live
+        # blog, a table's column names), not page furniture.
         if extracted:
-            short = line.words <= 3 and _PLAIN_WORDS.fullmatch(line.text) and (counts[line.key] >= 3 or line.words == 1)
-        else:
-            short = line.words <= 6
-        if counts[line.key] >= 2 and short and line.kind != "body":
+            continue
+        if counts[line.key] >= 2 and line.words <= 6 and line.kind != "body":
             _drop(line, "short line repeated in the page (ad label or menu)")
-        elif line.key in first and (line.words >= 8 or not extracted):
+        elif line.key in first:
             _drop(line, "repeated line")
         else:
             first[line.key] = line

@@ -39,9 +39,13 @@ _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’")
 _CTA = re.compile(
     r"\b(?:click here|click the link|tap here|subscribe|sign up|sign in|log ?in|newsletter|follow us"
     r"|download (?:our|the) app|share (?:this|full) (?:article|story)|leave a (?:reply|comment)"
-    r"|all rights reserved|copyright|cookies?|find out more|read (?:more|next|also)|watch (?:live|now)"
+    r"|all rights reserved|copyright|find out more|read (?:more|next|also)|watch (?:live|now)"
+    # a cookie notice, not any mention of cookies
+    r"|(?:we|site|website) (?:use|uses|store|set)s? cookies|(?:accept|allow|enable) (?:all )?cookies"
+    r"|cookies? (?:policy|settings|preferences|notice|consent)"
     r"|listen to this)\b|©"
 )
+_CTA_MAX_WORDS = 30
 # Photo credits closing a caption: `PHOTO: REUTERS`, `| KYODO`, `Photograph: X/EPA`, `(Photo by X)`,
 # `Efrem Lukatsky / Pool / AFP`, `Photo courtesy of X`.
 _CAPTION_CREDIT = re.compile(
@@ -111,7 +115,9 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     letters = sum(map(str.isalpha, text))
     upper = sum(map(str.isupper, text))
     folded = text.lower()
-    outside = [t.casefold() for t in _WORD.findall(_outside_quotes(text))]
+    # what a quoted speaker says is reported speech, not the page addressing its reader
+    unquoted = _outside_quotes(text)
+    outside = [t.casefold() for t in _WORD.findall(unquoted)]
     return Line(
         pos=pos,
         block=block,
@@ -127,7 +133,8 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         terminal=bool(_TERMINAL.search(text)) or (words >= 8 and text.endswith(":")),
         starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
         reader_address=sum(1 for t in outside if t in SECOND_PERSON),
-        cta=bool(_CTA.search(folded)),
+        # A call to action is short; a long sentence that mentions a newsletter is prose.
+        cta=words <= _CTA_MAX_WORDS and bool(_CTA.search(unquoted.lower())),
         # A credit closes the line: only its end needs searching.
         caption=bool(_CAPTION_CREDIT.search(folded) or _CREDIT_TAIL.search(text[-90:]) or _CAPTION_LABEL.match(text)),
         key=normalise_key(text),

@@ -6,10 +6,11 @@ trafilatura finds the article container and its paragraphs; on top of it this mo
 - keeps the paragraph structure (paragraphs, subheads as ``## `` lines, list items, quotes, tables),
 - drops paragraph-level boilerplate trafilatura still lets through: a repeated headline, image captions
   and credits, ad and share labels, reader prompts (subscribe, newsletter, comment policy), copyright and
-  affiliate notices, trailing link lists and publication-record lines,
-- recovers a standfirst (the page's description, when the page shows it above the body) and falls back to
-  a schema.org ``articleBody`` when the container holds almost nothing,
-- reads metadata from schema.org JSON-LD and meta tags first, then from trafilatura and htmldate.
+  affiliate notices, linked headlines and "Read more:" pointers to other stories, trailing link lists,
+  publication-record lines and a closing author biography (each drop recorded with its reason),
+- falls back to the page's schema.org ``articleBody`` when trafilatura's container holds almost none of it
+  (text rendered by script),
+- reads the page's metadata (title, authors, publication date) through ``clean.html_meta``.
 
 The general line classifier of ``clean.blocks`` runs after this on the returned text.
 """
@@ -18,13 +19,10 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import json
 import re
 import zlib
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
-from typing import Any
-from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -32,6 +30,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.article import Removal
+from storyline.clean.html_meta import PageMeta, page_metadata
 
 __all__ = ["HtmlExtract", "decode_html", "extract_html"]
 
@@ -125,256 +124,8 @@ def _decode_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-# --- metadata -------------------------------------------------------------------------------------
-
-_ISO_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
-_ARTICLE_TYPE = re.compile(r"(Article|BlogPosting|Posting|Report|WebPage)$")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—•·»:]|-{1,2})\s+")
-_AUTHOR_PREFIX = re.compile(r"^\s*(?:by|von|par|por|written by|posted by)\s*[:\s]\s*", re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,\s*and\s+|\s+and\s+|\s+&\s+|,\s+(?=[A-Z]))\s*", re.IGNORECASE)
-# "Jane Doe for AFP", "John Smith For The Mail On Sunday": the name, not the outlet it wrote for
-_AUTHOR_FOR = re.compile(r"\s+for\s+(?:the\s+)?\S.*$", re.IGNORECASE)
-_NOT_A_NAME = re.compile(r"https?:|www\.|@|\.com\b|\d{3}", re.IGNORECASE)
-_NOT_NAME_WORDS = frozenset({"says", "said", "writes", "wrote", "by", "edited", "posted", "updated", "and"})
-_NAME_PARTICLES = frozenset({"de", "la", "le", "da", "di", "del", "della", "van", "von", "der", "den", "du",
-                             "dos", "das", "bin", "ibn", "al", "el", "y", "e", "ter", "zu", "st"})
-# "By Jane Doe" in a page's byline area: two to four capitalised words after "By"
-_VISIBLE_BYLINE = re.compile(r"(?:^|[\s|•·,])[Bb]y:?\s+((?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]+)")
-_BYLINE_AREA = (
-    "//*[contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'meta')"
-    " or contains(@class, 'credit') or contains(@id, 'byline') or contains(@id, 'author')]"
-)
-
-
-@dataclass(frozen=True)
-class PageMeta:
-    """Metadata a page states about itself, each field None/empty when it does not."""
-
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    url: str | None = None
-    sitename: str | None = None
-    description: str | None = None
-    body: str | None = None  # schema.org articleBody, when the page states one
-
-
-def _json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
-    """Every JSON object of the page's schema.org JSON-LD blocks, @graph members included."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            found.append(node)
-            walk(node.get("@graph"))
-
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        raw = (script.text or "").strip().rstrip(";")
-        try:
-            walk(json.loads(raw, strict=False))
-        except ValueError:
-            continue
-    return found
-
-
-def _ld_type(obj: dict[str, Any]) -> str:
-    kind = obj.get("@type", "")
-    return " ".join(kind) if isinstance(kind, list) else str(kind)
-
-
-def _names(value: Any) -> list[str]:
-    """Person names from a schema.org author value (string, Person object or a list of them)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        if "Organization" in _ld_type(value):
-            return []
-        name = value.get("name")
-        return _names(name) if name else []
-    if isinstance(value, list):
-        return [n for item in value for n in _names(item)]
-    return []
-
-
-def _name_shaped(name: str) -> bool:
-    """A person's or an organisation's name: at most six words, each capitalised (or a name
-    particle), no digits. "Art Edwards says" or "Revised Edition Edited by X" are not names."""
-    words = name.split()
-    if not 0 < len(words) <= 6 or any(ch.isdigit() for ch in name) or not words[0][0].isupper():
-        return False
-    if any(w.casefold() in _NOT_NAME_WORDS for w in words):
-        return False
-    lower = [w for w in words if w[0].islower() and w.casefold() not in _NAME_PARTICLES]
-    return len(lower) <= len(words) // 2 - (len(words) > 2)
-
-
-def clean_authors(names: list[str]) -> list[str]:
-    """Author names split, stripped of "By" and "for <outlet>", de-duplicated; what is not
-    shaped like a name (URLs, handles, sentences) is dropped."""
-    out: list[str] = []
-    for raw in names:
-        for part in _AUTHOR_SPLIT.split(_AUTHOR_PREFIX.sub("", " ".join(raw.split()))):
-            name = _AUTHOR_FOR.sub("", part).strip(" ,|-–—")
-            if not name or len(name) > 60 or _NOT_A_NAME.search(name) or not _name_shaped(name):
-                continue
-            if name.casefold() not in {n.casefold() for n in out}:
-                out.append(name)
-    return out
-
-
-def _page_byline(tree: HtmlElement) -> list[str]:
-    """Authors the page shows without declaring them: rel=author links, schema.org microdata, or a
-    visible "By Jane Doe" in an element whose class or id names a byline or author area."""
-    # the first rel=author link is the article's; later ones are often other stories' authors
-    names = [" ".join(" ".join(a.itertext()).split()) for a in tree.xpath('//a[@rel="author"]')][:1]
-    names += [" ".join((e.get("content") or " ".join(e.itertext())).split())
-              for e in tree.xpath('//*[@itemprop="author"]//*[@itemprop="name"]')]
-    found = clean_authors([n for n in names if n])
-    if found:
-        return found
-    for area in tree.xpath(_BYLINE_AREA)[:50]:
-        match = _VISIBLE_BYLINE.search(" ".join(" ".join(area.itertext()).split()))
-        if match:
-            found = clean_authors([match.group(1)])
-            if found:
-                return found
-    return []
-
-
-def _iso_date(value: Any) -> str | None:
-    match = _ISO_DATE.search(value) if isinstance(value, str) else None
-    return "-".join(match.groups()) if match else None
-
-
-def _meta_content(tree: HtmlElement, *keys: str) -> str | None:
-    for key in keys:
-        for attr in ("property", "name", "itemprop"):
-            values = tree.xpath(f'//meta[@{attr}="{key}"]/@content')
-            for value in values:
-                if value and value.strip():
-                    return " ".join(value.split())
-    return None
-
-
-def _strip_site_suffix(title: str, sitename: str | None, host: str | None) -> str:
-    """"Headline | Outlet" -> "Headline" when the trailing part names the site."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    keys = {k.casefold().replace(" ", "") for k in (sitename, host) if k}
-    for end in (parts[-1], parts[0]):
-        flat = end.casefold().replace(" ", "")
-        if any(flat and (flat in k or k in flat) for k in keys):
-            rest = title[len(end):] if end is parts[0] else title[: len(title) - len(end)]
-            return rest.strip(" |-–—•·»:")
-    return title
-
-
-def _pick_title(tree: HtmlElement, candidates: list[str | None], sitename: str | None,
-                host: str | None) -> str | None:
-    """The headline: the first stated title the page also shows as its <h1>, else the first stated
-    one; an <h1> that a stated title merely extends with the site's name wins over that title."""
-    stated = [_strip_site_suffix(html_unescape(c), sitename, host) for c in candidates if c]
-    stated = [" ".join(c.split()) for c in stated if c and c.strip()]
-    h1s = [" ".join(" ".join(h.itertext()).split()) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if 3 <= len(h) <= 300]
-    keyed = {_title_key(h): h for h in h1s}
-    for cand in stated:
-        if _title_key(cand) in keyed:
-            return cand
-    for cand in stated:
-        for key, h1 in keyed.items():
-            if key and _title_key(cand).startswith(key) and len(key) >= 0.5 * len(_title_key(cand)):
-                return h1
-    if stated and h1s:
-        # the stated title reworded for search engines, the same headline shown on the page: the
-        # reader sees the <h1>
-        head, top = set(_title_key(h1s[0]).split()), set(_title_key(stated[0]).split())
-        extends = _title_key(h1s[0]).startswith(_title_key(stated[0]))  # headline + dek in one <h1>
-        if len(head) >= 3 and not extends and len(head & top) >= 0.5 * len(head | top):
-            return h1s[0]
-    return stated[0] if stated else None
-
-
-def _title_key(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
-
-
-def page_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
-    """Title, authors, publication date, canonical URL and site name of a page.
-
-    schema.org JSON-LD of an article comes first (publishers fill it for search engines, so it is the
-    most deliberate statement), then Open Graph / article meta tags, then trafilatura's own metadata
-    search and htmldate for whatever is still missing.
-    """
-    ld_title = ld_date = ld_url = ld_site = None
-    ld_authors: list[str] = []
-    ld_body = ""
-    for obj in _json_ld_objects(tree):
-        kind = _ld_type(obj)
-        if not _ARTICLE_TYPE.search(kind) or "Collection" in kind:
-            continue
-        is_page = kind.endswith("WebPage")
-        if not is_page or ld_title is None:
-            headline = obj.get("headline") or (obj.get("name") if not is_page else None)
-            if isinstance(headline, str) and headline.strip():
-                ld_title = " ".join(headline.split())
-        if not ld_authors:
-            ld_authors = _names(obj.get("author") or obj.get("creator"))
-        ld_date = ld_date or _iso_date(obj.get("datePublished") or obj.get("dateCreated"))
-        if isinstance(obj.get("url"), str) and obj["url"].startswith("http") and not is_page:
-            ld_url = ld_url or obj["url"]
-        body = obj.get("articleBody")
-        if isinstance(body, str) and len(body) > len(ld_body):
-            ld_body = body
-        publisher = obj.get("publisher")
-        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
-            ld_site = ld_site or publisher["name"].strip()
-
-    traf = trafilatura.extract_metadata(tree, default_url=url)
-    sitename = ld_site or _meta_content(tree, "og:site_name") or traf.sitename
-    page_url = url or _meta_content(tree, "og:url") or ld_url or traf.url
-    host = re.sub(r"^www\d?\.", "", urlsplit(page_url).hostname or "") if page_url else None
-
-    title = _pick_title(tree, [ld_title, _meta_content(tree, "og:title", "twitter:title"), traf.title],
-                        sitename, host)
-
-    # trafilatura's author search already weighs JSON-LD, meta tags and bylines; ours fills its gaps
-    authors = clean_authors(traf.author.split(";")) if traf.author else []
-    if not authors:
-        authors = clean_authors(ld_authors)
-    if not authors:
-        meta_author = _meta_content(tree, "author", "article:author", "byl", "parsely-author",
-                                    "sailthru.author", "dc.creator", "DC.creator")
-        if meta_author and not meta_author.startswith("http"):
-            authors = clean_authors([meta_author])
-    if not authors:
-        authors = _page_byline(tree)
-
-    # htmldate (through trafilatura) looks for the original publication date with care; structured
-    # data only fills in when it finds nothing
-    published = (traf.date
-                 or ld_date
-                 or _iso_date(_meta_content(tree, "article:published_time", "datePublished",
-                                            "og:published_time", "parsely-pub-date", "pubdate",
-                                            "publishdate", "sailthru.date", "dc.date", "DC.date.issued")))
-    return PageMeta(
-        title=title,
-        authors=authors,
-        published=published,
-        url=page_url,
-        sitename=sitename,
-        description=_meta_content(tree, "og:description", "description", "twitter:description"),
-        body=ld_body or None,
-    )
-
-
 # --- main text ------------------------------------------------------------------------------------
 
-_BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code", "item", "div", "row", "cell"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2009\u202f]+")
 
 
@@ -490,12 +241,17 @@ _PROMPT = re.compile(
     r"full story|continue reading|already a (?:member|subscriber))\b|©",
     re.IGNORECASE,
 )
-_READER = re.compile(r"\b(?:you|your|our|us|we)\b|^(?:subscribe|sign|follow|download|click|tap|join|"
-                     r"support|share|submit|get|never|don'?t|for the latest|to (?:view|read|continue))\b",
-                     re.IGNORECASE)
+# ...and it is the publication speaking ("our newsletter"), an imperative, or an unmistakable notice;
+# "you can sign up to be notified" alone is how service journalism talks about other businesses
+_READER = re.compile(
+    r"\b(?:our|us|we)\b|^(?:subscribe|sign|follow|download|click|tap|join|support|share|submit|get|never|"
+    r"don'?t|for the latest|to (?:view|read|continue))\b|click here|tap here|newsletter|©|all rights reserved|"
+    r"copyrighted|already a (?:member|subscriber)",
+    re.IGNORECASE,
+)
 _REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told|according to)\b", re.IGNORECASE)
 # "Jane Doe is a senior fellow at ...": an author's biography after the article.
-_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was|has been|writes|teaches|works)\b.{0,200}"
+_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|was|has been|writes|teaches|works)\b.{0,200}"
                   r"\b(?:at|of|for|in|with|from|about)\b", re.DOTALL)
 # "Read more: <headline>", "RELATED: <headline>": a pointer to another story inside the body.
 _POINTER = re.compile(

@@ -119,10 +119,12 @@ def _syndication(
 
 
 def _article_info(article: Article, published: PublicationDate | None, family: SyndicationInfo | None) -> ArticleInfo:
-    stated = article.published if not article.published_inferred else None
-    date = published.date if published is not None else article.published
-    inferred = bool(published.inferred) if published is not None else article.published_inferred
-    reason = getattr(published, "reason", None) if inferred else None
+    """The article as the briefing lists it: its date stated or inferred (by the cleaner from the page,
+    or here from its copies and its own dates), its agency credited or inherited from its copies."""
+    date = published.date if published is not None and published.date else article.published
+    compare_inferred = published is not None and published.inferred
+    inferred = compare_inferred or article.published_inferred
+    reason = getattr(published, "reason", None) if compare_inferred else article.published_inference
     agency, agency_inferred = article.agency, False
     if agency is None and family is not None and family.origin:
         agency, agency_inferred = family.origin, True
@@ -135,9 +137,9 @@ def _article_info(article: Article, published: PublicationDate | None, family: S
         byline=list(article.authors),
         agency=agency,
         agency_inferred=agency_inferred,
-        published=stated if stated and not inferred else date,
+        published=date,
         published_inferred=inferred,
-        published_inference=reason or (article.published_inference if inferred else None),
+        published_inference=reason if inferred else None,
         dateline=article.dateline,
         text=article.text,
         family=family.id if family is not None else None,
@@ -189,7 +191,6 @@ def build_briefing(
     published = infer_publication(articles, ann, groups)
     entities = link_entities(articles, ann)
     aliases = _aliases(entities)
-    labels = {a.id: a.outlet or a.id for a in articles}
     space = SentenceSpace.build(articles, ann, groups, aliases)
     coverage = build_coverage(articles, ann, groups, aliases, space=space)
     infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]
@@ -207,7 +208,7 @@ def build_briefing(
         independent_sources=independent,
         entities=entities.records,
         quotes=link_quotes(articles, ann, entities),
-        claims=link_claims(articles, ann, entities, labels),
+        claims=link_claims(articles, ann, entities),
         timeline=build_timeline(articles, ann, groups, published=published, space=space),
         summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space),
         coverage=coverage.articles,

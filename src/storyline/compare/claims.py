@@ -164,7 +164,9 @@ def _attribution(
                 distance = abs(m.start - figure.start)
                 if best is None or distance < best[0]:
                     name = entities.name_of(article.id, entity.canonical) or entity.canonical
-                    between = reporting.group("between").strip() if reporting else ""
+                    between = " ".join(
+                        w for w in (reporting.group("between").split() if reporting else []) if w not in _STOPWORDS
+                    )
                     # `the Ukrainian military said`: the source is the military, named by its country.
                     who = f"{name} {between}" if between and entity.label in ("NORP", "GPE") else name
                     best = (distance, who, (m.start, m.end))
@@ -290,7 +292,7 @@ def _compatible(a: _Item, b: _Item) -> bool:
 
 def _score(a: _Item, b: _Item) -> float | None:
     """How surely two figures are about one thing (None: they are not)."""
-    if a.article == b.article or not _compatible(a, b):
+    if not _compatible(a, b):
         return None
     shared = len(a.context & b.context)
     overlap = shared / max(1, min(len(a.context), len(b.context)))
@@ -302,43 +304,58 @@ def _score(a: _Item, b: _Item) -> float | None:
     return overlap + (0.5 if _gap(a, b) == 0 else 0.0) + (0.3 if a.noun and a.noun == b.noun else 0.0)
 
 
+def _signature(item: _Item) -> tuple[object, ...]:
+    """Items alike in everything the alignment reads (copies of one wire sentence) are aligned once."""
+    f = item.figure
+    return (f.text, f.qualifier, item.low, item.high, item.kind, item.noun, item.context, tuple(item.dates))
+
+
 def _align(items: list[_Item]) -> list[list[int]]:
     """Greedy grouping, best pairs first; a group holds at most one figure per article."""
+    # Distinct figures first: a story of many copies has few distinct sentences.
+    forms: dict[tuple[object, ...], list[int]] = {}
+    for i, item in enumerate(items):
+        forms.setdefault(_signature(item), []).append(i)
+    reps = [members[0] for members in forms.values()]
+    form_items = list(forms.values())
+    form_articles = [{items[i].article for i in members} for members in form_items]
     pairs: list[tuple[float, int, int]] = []
     # Blocking: only figures of one unit kind (and vagueness) meet; sorted by lower bound, a figure
     # meets the next ones until they lie surely more than VALUE_GAP above it.
     by_kind: dict[tuple[str, bool], list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        by_kind[(item.kind, item.figure.qualifier == "vague")].append(i)
+    for f, i in enumerate(reps):
+        by_kind[(items[i].kind, items[i].figure.qualifier == "vague")].append(f)
     for members in by_kind.values():
-        members.sort(key=lambda i: items[i].low)
+        members.sort(key=lambda f: items[reps[f]].low)
         # The widest interval of the block bounds how high a figure may reach (high <= spread * low).
-        spread = max((items[i].high / items[i].low for i in members if items[i].low > 0), default=1.0)
-        can_stop = VALUE_GAP * spread < 1 and all(items[i].low >= 0 for i in members)
-        for x, i in enumerate(members):
-            a = items[i]
-            for j in members[x + 1 :]:
-                b = items[j]
+        spread = max((items[reps[f]].high / items[reps[f]].low for f in members if items[reps[f]].low > 0), default=1)
+        can_stop = VALUE_GAP * spread < 1 and all(items[reps[f]].low >= 0 for f in members)
+        for x, fa in enumerate(members):
+            a = items[reps[fa]]
+            for fb in members[x + 1 :]:
+                b = items[reps[fb]]
                 if can_stop and b.low - a.high > VALUE_GAP * max(a.high, spread * b.low):
                     break
+                if form_articles[fa] & form_articles[fb]:
+                    continue
                 score = _score(a, b)
                 if score is not None:
-                    pairs.append((score, i, j))
+                    pairs.append((score, fa, fb))
     pairs.sort(key=lambda p: -p[0])
-    group_of = list(range(len(items)))
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-    articles: dict[int, set[str]] = {i: {items[i].article} for i in range(len(items))}
-    for _score_value, i, j in pairs:
-        gi, gj = group_of[i], group_of[j]
-        if gi == gj or articles[gi] & articles[gj]:
+    group_of = list(range(len(reps)))
+    groups: dict[int, list[int]] = {f: [f] for f in range(len(reps))}
+    articles: dict[int, set[str]] = {f: set(form_articles[f]) for f in range(len(reps))}
+    for _score_value, fa, fb in pairs:
+        ga, gb = group_of[fa], group_of[fb]
+        if ga == gb or articles[ga] & articles[gb]:
             continue
-        if not all(_compatible(items[x], items[y]) for x in groups[gi] for y in groups[gj]):
+        if not all(_compatible(items[reps[x]], items[reps[y]]) for x in groups[ga] for y in groups[gb]):
             continue
-        for x in groups[gj]:
-            group_of[x] = gi
-        groups[gi].extend(groups.pop(gj))
-        articles[gi] |= articles.pop(gj)
-    return list(groups.values())
+        for x in groups[gb]:
+            group_of[x] = ga
+        groups[ga].extend(groups.pop(gb))
+        articles[ga] |= articles.pop(gb)
+    return [[i for f in group for i in form_items[f]] for group in groups.values()]
 
 
 def _verdict(values: list[ClaimValue], items: list[_Item]) -> str:
@@ -380,7 +397,7 @@ def _about(group: list[_Item]) -> str:
     fallback = {"percent": "share"}.get(group[0].kind, "amount" if group[0].kind.startswith("money") else "figure")
     noun = nouns.most_common(1)[0][0] if nouns else (group[0].noun or fallback)
     counts: Counter[str] = Counter()
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = defaultdict(float)
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     for item in group:
         nearest: dict[str, int] = {}
@@ -393,7 +410,7 @@ def _about(group: list[_Item]) -> str:
             counts[key] += 1
             weight[key] += 1 / (1 + distance)  # the words right by the figure say what it counts
     need = 2 if len(group) > 1 else 1
-    top = [w for w, _ in weight.most_common() if counts[w] >= need][:2]
+    top = [w for w in sorted(weight, key=lambda k: -weight[k]) if counts[w] >= need][:2]
     words = [surface[w].most_common(1)[0][0] for w in top]
     places = Counter(n for i in group for n in dict.fromkeys(i.names))
     place = next((p for p, c in places.most_common(1) if c >= need), None)

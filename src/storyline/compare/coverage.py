@@ -110,21 +110,10 @@ def build_coverage(
     return Coverage(per_article, _matrix(articles, annotations, families, space, facts))
 
 
-def _families_using(space: SentenceSpace) -> dict[str, int]:
-    vocab: dict[str, set[str]] = {}
-    for s, words in zip(space.sentences, space.term_lists, strict=True):
-        vocab.setdefault(s.family, set()).update(words)
-    count: dict[str, int] = {}
-    for words in vocab.values():
-        for t in words:
-            count[t] = count.get(t, 0) + 1
-    return count
-
-
 def _only_here(space: SentenceSpace) -> list[CoverageItem]:
     if len(set(space.family_of.values())) < 2:
         return []  # one source: everything is "only here", which says nothing
-    using = _families_using(space)
+    using = space.families_using()
     order = {a: k for k, a in enumerate(space.article_ids)}
     items: list[CoverageItem] = []
     taken: set[int] = set()

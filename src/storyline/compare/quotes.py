@@ -40,7 +40,7 @@ MIN_WORDS = 3
 # A shorter rendering whose words follow the longer one's this closely is the same remark.
 LCS_SHARE = 0.85
 # Two renderings by one speaker sharing this share of their content words are one remark.
-CONTENT_SHARE = 0.7
+CONTENT_SHARE = 0.6
 MIN_SHARED_CONTENT = 4
 
 
@@ -203,7 +203,7 @@ def link_quotes(
     """Group the story's quotes into remarks, most widely carried first."""
     order = {a.id: i for i, a in enumerate(articles)}
     forms = _forms(articles, annotations, entities)
-    records: list[tuple[tuple[int, int, int], QuoteRecord]] = []
+    records: list[tuple[tuple[bool, int, int, int], QuoteRecord]] = []
     for core_id, member_ids in _remarks(forms, _related(forms)):
         core = forms[core_id]
         first = min(core.instances, key=lambda i: (order.get(i.article, len(order)), i.quote.start))
@@ -239,7 +239,9 @@ def link_quotes(
             speaker_conflict=len(speakers) > 1,
             evidence=sort_evidence((e for v in variants for e in v.evidence), order),
         )
-        rank = (-len(art_ids), order.get(first.article, len(order)), first.quote.start)
+        # Scare-quoted fragments (`"aggressive"`) after the remarks, however widely carried.
+        fragment = _is_fragment(core) or all(i.quote.partial for i in core.instances)
+        rank = (fragment, -len(art_ids), order.get(first.article, len(order)), first.quote.start)
         records.append((rank, record))
     records.sort(key=lambda rr: rr[0])
     return [r for _, r in records]

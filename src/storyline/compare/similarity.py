@@ -184,17 +184,22 @@ class SentenceSpace:
         idf = dict(zip(vectorizer.get_feature_names_out(), vectorizer.idf_.tolist(), strict=True))
         return cls(sentences, ids, family_of, vectors, similarity, best, argbest, term_lists, idf)
 
-    def term_coverage(self) -> np.ndarray:
-        """Per sentence, the IDF-weighted share of its terms that other independent sources use anywhere
-        (a fact told across several sentences elsewhere still counts as corroborated)."""
+    def families_using(self) -> dict[str, int]:
+        """Term -> how many families (independent sources) use it somewhere."""
         vocab: dict[str, set[str]] = {}
         for s, words in zip(self.sentences, self.term_lists, strict=True):
             vocab.setdefault(s.family, set()).update(words)
-        families_using: dict[str, int] = {}
-        for words in vocab.values():
-            for t in words:
-                families_using[t] = families_using.get(t, 0) + 1
-        others = max(len(vocab) - 1, 1)
+        count: dict[str, int] = {}
+        for family_terms in vocab.values():
+            for t in family_terms:
+                count[t] = count.get(t, 0) + 1
+        return count
+
+    def term_coverage(self) -> np.ndarray:
+        """Per sentence, the IDF-weighted share of its terms that other independent sources use anywhere
+        (a fact told across several sentences elsewhere still counts as corroborated)."""
+        families_using = self.families_using()
+        others = max(len(set(self.family_of.values())) - 1, 1)
         result = np.zeros(len(self.sentences))
         for i, words in enumerate(self.term_lists):
             unique = set(words)
@@ -261,9 +266,9 @@ def _best_per_article(
     rows, cols, values = coo.row, coo.col, coo.data
     keep = owner[rows] != owner[cols]
     rows, cols, values = rows[keep], cols[keep], values[keep]
-    # Ascending by value, so the last write per (row, article) is the maximum.
-    order = np.argsort(values, kind="stable")
-    rows, cols, values = rows[order], cols[order], values[order]
-    best[rows, owner[cols]] = values
-    argbest[rows, owner[cols]] = cols
+    owners = owner[cols]
+    np.maximum.at(best, (rows, owners), values)
+    # The argument of the maximum: any pair reaching it (ties are equally good matches).
+    hit = values >= best[rows, owners]
+    argbest[rows[hit], owners[hit]] = cols[hit]
     return best, argbest

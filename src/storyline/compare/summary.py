@@ -4,7 +4,8 @@ Sentences are scored by how well their content recurs in the *other independent 
 one wire text count once) and by where they sit (news puts the essentials first); then picked greedily,
 best first, skipping any sentence too close to one already chosen (no two say the same thing), any
 sentence that opens with a pronoun or a quotation whose speaker is a pronoun (it would not stand on
-its own), and fragments (unbalanced quotation marks, no verb-sized length). Each chosen sentence cites
+its own), and fragments (unbalanced quotation marks, no verb-sized length); announcements of what
+will happen weigh a little less than reports of what did. Each chosen sentence cites
 every article with a sentence similar enough to it, not only the one it was taken from.
 """
 
@@ -42,6 +43,11 @@ _PRONOUN = re.compile(
 #: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
 _CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
 _QUOTE_CHARS = "\"“”"
+#: Announced rather than reported (outside quotations): a preview's plan, weaker than what happened.
+_FUTURE = re.compile(
+    r"\b(?:will|is|are) (?:scheduled|expected|set|due) to\b|\b(?:will|is to|are to|plans? to)\b", re.IGNORECASE
+)
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
 _OPEN_QUOTE = re.compile(r"^[\"“'‘]")
 
 
@@ -134,6 +140,7 @@ def build_summary(
     eligible = np.array([standalone_problem(t) is None for t in texts])
     # Connective openers ("But ...") read as replies to a missing sentence: taken only when needed.
     penalty = np.array([0.3 if _CONNECTIVE.match(t) else 0.0 for t in texts])
+    penalty += np.array([0.15 if _FUTURE.search(_QUOTED.sub(" ", t)) else 0.0 for t in texts])
     chosen: list[int] = []
     overlap = np.zeros(len(texts))
     while len(chosen) < sentences:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -39,6 +40,8 @@ class ClusterSettings:
     query_keys: int = 30
     article_keys: int = 60
     story_keys: int = 200
+    dormant_keys: int = 60
+    dormant_index_keys: int = 15
     index_keys: int = 40
     max_candidates: int = 40
     max_postings: int = 400
@@ -64,6 +67,9 @@ class Story:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_IDF_REFRESH = 2000
 
 
 def _overlap(a: Story, b: Story, slack: int) -> bool:
@@ -117,11 +123,15 @@ class Clusterer:
         self.clock: int | None = None
         self.assignments = 0
         # key -> story ids: `_active` for stories still receiving articles, `_all` adds dormant ones.
-        self._active: dict[str, set[str]] = {}
-        self._all: dict[str, set[str]] = {}
+        # Lists, not sets: most keys index one or two stories, and a small list costs a third of a set.
+        self._active: dict[str, list[str]] = {}
+        self._all: dict[str, list[str]] = {}
         self._dormant: OrderedDict[str, None] = OrderedDict()
         self._live: set[str] = set()
         self._norms: dict[str, float] = {}
+        # idf values change slowly; they are cached and recomputed after every `_IDF_REFRESH` articles.
+        self._idf: dict[str, float] = {}
+        self._idf_docs = 0
         self.evicted: list[str] = []
 
     # --- document frequencies --------------------------------------------------------------------
@@ -131,13 +141,24 @@ class Clusterer:
         self.docs += 1
         df = self.df
         for key in features.keys:
-            df[key] = df.get(key, 0) + 1
+            if key in df:
+                df[key] += 1
+            else:
+                df[sys.intern(key)] = 1
         if len(df) > self.settings.df_prune_at:
             # Keys seen once carry no shared evidence yet; dropping them bounds memory on a long stream.
             self.df = {k: v for k, v in df.items() if v > 1}
 
     def idf(self, key: str) -> float:
-        return math.log((self.docs + 1) / (self.df.get(key, 0) + 1)) + 1.0
+        """Inverse document frequency of a key (smoothed), from a cache refreshed as documents grow."""
+        value = self._idf.get(key)
+        if value is None:
+            if self.docs - self._idf_docs > max(_IDF_REFRESH, self._idf_docs // 10) or len(self._idf) > 500_000:
+                self._idf.clear()
+                self._norms.clear()
+                self._idf_docs = self.docs
+            value = self._idf[key] = math.log((self.docs + 1) / (self.df.get(key, 0) + 1)) + 1.0
+        return value
 
     def _weighted(self, keys: dict[str, float], limit: int) -> dict[str, float]:
         idf = self.idf
@@ -159,7 +180,7 @@ class Clusterer:
             self._retire()
         target = self.stories.get(hint) if hint else None
         if target is None:
-            target = self._best(features)
+            target = self._best(features, self._weighted(features.keys, self.settings.article_keys))
         if target is None:
             target = Story(id=story_id(features.id), members=[], vector={}, title=features.title)
             if target.id in self.stories:  # the same article placed twice: keep its story
@@ -195,9 +216,8 @@ class Clusterer:
         low, high = anchors
         return max(0, story.first - high, low - story.last)
 
-    def _best(self, features: ArticleFeatures) -> Story | None:
+    def _best(self, features: ArticleFeatures, vector: dict[str, float]) -> Story | None:
         settings = self.settings
-        vector = self._weighted(features.keys, settings.article_keys)
         query = heapq.nlargest(settings.query_keys, vector.items(), key=lambda kv: kv[1])
         late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
         postings = self._all if late else self._active
@@ -231,14 +251,20 @@ class Clusterer:
         return best
 
     def _join(self, story: Story, features: ArticleFeatures) -> None:
+        """Add an article to a story: its keys (raw weights, length-normalised) join the story's
+        summed vector, pruned to its `story_keys` strongest."""
         story.members.append(features.id)
         vector = story.vector
-        length = math.sqrt(sum(v * v for v in features.keys.values())) or 1.0
-        for key, value in features.keys.items():
-            vector[key] = vector.get(key, 0.0) + value / length
-        if len(vector) > self.settings.story_keys * 2:
-            keep = heapq.nlargest(self.settings.story_keys, vector.items(), key=lambda kv: kv[1] * self.idf(kv[0]))
-            story.vector = vector = dict(keep)
+        keys = features.keys
+        length = math.sqrt(sum(v * v for v in keys.values())) or 1.0
+        for key, value in keys.items():
+            if key in vector:
+                vector[key] += value / length
+            else:
+                # One string per key across all stories (articles each bring their own copies).
+                vector[sys.intern(key)] = value / length
+        if len(vector) > self.settings.story_keys * 3 // 2:
+            story.vector = vector = self._top(vector, self.settings.story_keys)
         anchors = features.anchors
         if anchors is not None and features.day is not None:
             story.first = anchors[0] if story.first is None else min(story.first, anchors[0])
@@ -248,12 +274,17 @@ class Clusterer:
         elif story.seen is None:
             # An undated story retires like one last seen now.
             story.seen = self.clock
-        if story.dormant:
+        revived = story.dormant
+        if revived:
             story.dormant = False
             self._dormant.pop(story.id, None)
         self._live.add(story.id)
         self._norms.pop(story.id, None)
-        self._index(story)
+        self._index(story, force=revived)
+
+    def _top(self, vector: dict[str, float], n: int) -> dict[str, float]:
+        idf = self.idf
+        return dict(heapq.nlargest(n, vector.items(), key=lambda kv: kv[1] * idf(kv[0])))
 
     def _norm(self, story: Story) -> float:
         norm = self._norms.get(story.id)
@@ -263,26 +294,26 @@ class Clusterer:
             self._norms[story.id] = norm
         return norm
 
-    def _index(self, story: Story) -> None:
-        """(Re)index a story under its strongest keys; reindexing small stories on every article and
-        large ones at sizes 2^n keeps the cost per article bounded."""
+    def _index(self, story: Story, force: bool = False) -> None:
+        """(Re)index a story under its strongest keys, at sizes 1, 2, 4, 8...: the cost per article
+        stays bounded however large a story grows. Dormant stories keep fewer keys."""
         size = len(story.members)
-        if story.indexed and size > 8 and size & (size - 1):
+        if story.indexed and size & (size - 1) and not force:
             return
         self._unindex(story)
-        top = heapq.nlargest(self.settings.index_keys, story.vector.items(), key=lambda kv: kv[1] * self.idf(kv[0]))
-        story.indexed = [k for k, _ in top]
+        limit = self.settings.dormant_index_keys if story.dormant else self.settings.index_keys
+        story.indexed = [sys.intern(k) for k in self._top(story.vector, limit)]
         for key in story.indexed:
-            self._all.setdefault(key, set()).add(story.id)
+            self._all.setdefault(key, []).append(story.id)
             if not story.dormant:
-                self._active.setdefault(key, set()).add(story.id)
+                self._active.setdefault(key, []).append(story.id)
 
-    def _unindex(self, story: Story, postings: tuple[dict[str, set[str]], ...] | None = None) -> None:
+    def _unindex(self, story: Story, postings: tuple[dict[str, list[str]], ...] | None = None) -> None:
         for index in postings or (self._active, self._all):
             for key in story.indexed:
                 ids = index.get(key)
-                if ids is not None:
-                    ids.discard(story.id)
+                if ids is not None and story.id in ids:
+                    ids.remove(story.id)
                     if not ids:
                         del index[key]
 
@@ -297,7 +328,10 @@ class Clusterer:
         for story in [s for s in stale if s.seen is not None and s.seen < horizon]:
             story.dormant = True
             self._live.discard(story.id)
-            self._unindex(story, (self._active,))
+            # A dormant story is only looked up again by undated or late articles: keep it compact.
+            story.vector = self._top(story.vector, self.settings.dormant_keys)
+            self._norms.pop(story.id, None)
+            self._index(story, force=True)
             self._dormant[story.id] = None
         while len(self._dormant) > self.settings.max_dormant:
             sid, _ = self._dormant.popitem(last=False)
@@ -334,9 +368,9 @@ class Clusterer:
             if not story.dormant:
                 clusterer._live.add(story.id)
             for key in story.indexed:
-                clusterer._all.setdefault(key, set()).add(story.id)
+                clusterer._all.setdefault(key, []).append(story.id)
                 if not story.dormant:
-                    clusterer._active.setdefault(key, set()).add(story.id)
+                    clusterer._active.setdefault(key, []).append(story.id)
         for sid in state.get("dormant", []):
             if sid in clusterer.stories:
                 clusterer._dormant[sid] = None

@@ -152,12 +152,12 @@ def _timeline(view: BriefingView) -> str:
     for e in entries:
         by_date.setdefault(timeline_date(e), []).append(e)
     lines = []
-    for date, group in by_date.items():
-        group = sorted(group, key=lambda e: -len(e.get("articles") or []))
-        for e in group[:TIMELINE_PER_DATE]:
-            inferred = " (date inferred)" if e.get("inferred") else ""
-            refs = _refs(view, e.get("articles") or [])
-            lines.append(f"- **{date}** · {shorten(e.get('text', ''))} {refs}{inferred}")
+    for date, unordered in by_date.items():
+        group = sorted(unordered, key=lambda e: -len(e.get("articles") or []))
+        for entry in group[:TIMELINE_PER_DATE]:
+            inferred = " (date inferred)" if entry.get("inferred") else ""
+            refs = _refs(view, entry.get("articles") or [])
+            lines.append(f"- **{date}** · {shorten(entry.get('text', ''))} {refs}{inferred}")
         if len(group) > TIMELINE_PER_DATE:
             lines.append(f"  - and {len(group) - TIMELINE_PER_DATE} more on that date")
     return "### Timeline\n\n" + "\n".join(lines)
