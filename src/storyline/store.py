@@ -260,6 +260,45 @@ class Store:
         ).fetchone()
         return {"version": row["version"], "data": json.loads(row["data"])} if row else None
 
+    # --- stories and families (written by storyline.group) ---------------------------------------
+
+    def resolve_story(self, ref: str) -> str:
+        """The full id of the story `ref` names (its id or a unique prefix); LookupError otherwise."""
+        if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (ref,)).fetchone():
+            return ref
+        rows = self.db.execute(
+            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (ref.replace("%", "") + "%",)
+        ).fetchall()
+        if len(rows) != 1:
+            why = "several stories start so" if rows else "no such story"
+            raise LookupError(f"story {ref!r}: {why}; `storyline stories` lists them")
+        return str(rows[0][0])
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        """The ids of a story's articles, in the order they joined it."""
+        query = "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY position, article_id"
+        return [str(r[0]) for r in self.db.execute(query, (story_id,))]
+
+    def families_with(self, article_ids: list[str]) -> list[dict[str, Any]]:
+        """The stored syndication families with a member among `article_ids`: each the family's JSON
+        data (as `storyline.group` wrote it) with `id`, `origin` and all its `members`."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            "SELECT f.id, f.origin, f.data, fa.article_id FROM families f "
+            "JOIN family_articles fa ON fa.family_id = f.id "
+            f"WHERE f.id IN (SELECT family_id FROM family_articles WHERE article_id IN ({marks})) "
+            "ORDER BY f.id, fa.article_id",
+            article_ids,
+        ).fetchall()
+        families: dict[str, dict[str, Any]] = {}
+        for fid, origin, data, member in rows:
+            if fid not in families:
+                families[fid] = {**json.loads(data or "{}"), "id": fid, "origin": origin, "members": []}
+            families[fid]["members"].append(member)
+        return list(families.values())
+
 
 def _row_to_article(row: sqlite3.Row) -> Article:
     return Article(

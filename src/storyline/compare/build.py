@@ -8,7 +8,6 @@ Families come from the group stage (`storyline.group.Family`) or, for callers wi
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -219,66 +218,15 @@ def build_briefing(
 # --- loading a stored story --------------------------------------------------------------------
 
 
-def _story_rows(store: Store, story_id: str) -> tuple[str, list[str]]:
-    """The full story id (a unique prefix is enough) and its article ids in story order."""
-    db = store.db
-    row = db.execute("SELECT id FROM stories WHERE id = ?", (story_id,)).fetchone()
-    if row is None:
-        rows = db.execute(
-            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (story_id.replace("%", "") + "%",)
-        ).fetchall()
-        if len(rows) != 1:
-            why = "several stories start so" if rows else "no such story"
-            raise StoryNotFoundError(f"story {story_id!r}: {why}; `storyline stories` lists them")
-        row = rows[0]
-    full = str(row[0])
-    ids = [
-        str(r[0])
-        for r in db.execute(
-            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY position, article_id", (full,)
-        )
-    ]
-    return full, ids
-
-
-def _stored_families(store: Store, article_ids: Sequence[str]) -> list[Any]:
-    """The families with a member among `article_ids`, as group-stage records when their data allows."""
-    if not article_ids:
-        return []
-    db = store.db
-    marks = ",".join("?" * len(article_ids))
-    rows = db.execute(
-        f"SELECT f.id, f.origin, f.data, fa.article_id FROM families f JOIN family_articles fa "
-        f"ON fa.family_id = f.id WHERE f.id IN (SELECT family_id FROM family_articles WHERE article_id IN ({marks}))",
-        list(article_ids),
-    ).fetchall()
-    families: dict[str, dict[str, Any]] = {}
-    for fid, origin, data, member in rows:
-        entry = families.setdefault(fid, {"id": fid, "origin": origin, "members": [], "data": data})
-        entry["members"].append(member)
-    out: list[Any] = []
-    for entry in families.values():
-        try:
-            data = json.loads(entry["data"] or "{}")
-        except ValueError:
-            data = {}
-        out.append(
-            {
-                "id": entry["id"],
-                "origin": entry["origin"] if entry["origin"] is not None else data.get("origin"),
-                "members": data.get("members") or entry["members"],
-                "differences": data.get("differences"),
-            }
-        )
-    return out
-
-
 def brief_story(store: Store, story_id: str, sentences: int = DEFAULT_SENTENCES) -> Briefing:
     """The briefing of a stored story (`story_id` or a unique prefix of it)."""
     from storyline.pipeline import load_annotations
 
-    full_id, ids = _story_rows(store, story_id)
-    articles = [a for a in (store.article(i) for i in ids) if a is not None]
+    try:
+        full_id = store.resolve_story(story_id)
+    except LookupError as exc:
+        raise StoryNotFoundError(str(exc.args[0])) from exc
+    articles = [a for a in (store.article(i) for i in store.story_article_ids(full_id)) if a is not None]
     annotations = {a.id: ann for a in articles if (ann := load_annotations(store, a.id)) is not None}
-    families = _stored_families(store, [a.id for a in articles])
+    families = store.families_with([a.id for a in articles])
     return build_briefing(articles, annotations, families, story_id=full_id, sentences=sentences)
