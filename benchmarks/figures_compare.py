@@ -153,7 +153,15 @@ def main() -> None:
         for q in quant[k]
         if not any(f.start < q.end and q.start < f.end for f in mine[k])
     ]
-    print(f"quantulum3 only ({len(only_q)}), first 15: {only_q[:15]}")
+    times = {k: annotate(*texts[k]).times for k in dev}
+    dated = sum(
+        1
+        for k in dev
+        for q in quant[k]
+        if not any(f.start < q.end and q.start < f.end for f in mine[k])
+        and any(t.start < q.end and q.start < t.end for t in times[k])
+    )
+    print(f"quantulum3 only ({len(only_q)}, of which {dated} are our time expressions), first 15: {only_q[:15]}")
     only_m = [
         (k, texts[k][0][f.start : f.end])
         for k in dev

@@ -22,11 +22,11 @@ Systems: "trafilatura" is `trafilatura.extract(html, url=url)` with defaults for
 storyline.clean.html.extract_html alone; "storyline" is the full path `clean_document` on a
 RawDocument(kind="html"), when the dispatcher exists.
 
-    .venv/bin/python benchmarks/html_eval.py [--fails SYSTEM] [--half dev|check] [--only SYSTEM]
-                                             [--data DIR]
+    .venv/bin/python benchmarks/html_eval.py [--fails SYSTEM | --misses SYSTEM] [--half dev|check]
+                                             [--only SYSTEM] [--data DIR]
 
 `--fails SYSTEM` lists that system's failing pages: missing and present snippets and metadata misses
-(expected against extracted title, authors, date).
+(expected against extracted title, authors, date); `--misses SYSTEM` lists the metadata misses only.
 """
 
 from __future__ import annotations
@@ -214,6 +214,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--fails", help="list the failing pages of this system")
+    parser.add_argument("--misses", help="list the metadata misses (title, author, date) of this system")
     parser.add_argument("--half", choices=["dev", "check"], help="only list failures of this half")
     parser.add_argument("--only", action="append", help="run only this system (repeatable)")
     args = parser.parse_args()
@@ -238,11 +239,14 @@ def main() -> None:
             out = run(page)
             missing, present = scores[page.half].add(page, out)
             scores["all"].add(page, out)
-            if args.fails == name and (args.half in (None, page.half)):
+            listed = args.fails == name or args.misses == name
+            if listed and args.half in (None, page.half):
                 bad_meta = [k for k in ("title", "author", "date") if known(page.expect.get(k))
                             and not _meta_ok(k, page.expect, out)]
+                if args.misses == name:  # metadata only
+                    missing = present = []
                 if missing or present or bad_meta:
-                    print(f"  FAIL {page.name} {page.url[:80]}")
+                    print(f"  FAIL {page.name} {page.half} {page.url[:80]}")
                     for s in missing:
                         print(f"      missing: {s[:90]}")
                     for s in present:

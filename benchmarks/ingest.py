@@ -1,5 +1,5 @@
 """Ingestion speed: text articles per second and HTML pages per second (reading, cleaning, storing),
-and peak memory. Annotation and grouping are measured by their own benchmarks.
+and peak resident memory after each. Annotation and grouping are measured by their own benchmarks.
 
     .venv/bin/python benchmarks/ingest.py [--copies N]
 """
@@ -13,7 +13,6 @@ import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 from storyline.pipeline import ingest
@@ -37,16 +36,14 @@ def text_corpus(copies: int) -> list[dict[str, str]]:
 
 
 def timed_ingest(paths: list[Path], db: Path) -> tuple[int, float, float]:
-    tracemalloc.start()
+    """(articles stored, seconds, peak resident memory of the process so far in MB)."""
     start = time.perf_counter()
     with Store(db) as store:
         report = ingest(paths, store, annotate=False, group=False)
     elapsed = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     if report.failed:
         print(f"  {len(report.failed)} failed, e.g. {report.failed[0]}", file=sys.stderr)
-    return len(report.new), elapsed, peak / 1e6
+    return len(report.new), elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -58,7 +55,7 @@ def main() -> None:
         corpus = folder / "corpus.jsonl"
         corpus.write_text("".join(json.dumps(r) + "\n" for r in text_corpus(args.copies)))
         n, seconds, peak = timed_ingest([corpus], folder / "text.db")
-        print(f"text: {n} articles in {seconds:.2f} s = {n / seconds:.0f} articles/s; peak traced {peak:.0f} MB")
+        print(f"text: {n} articles in {seconds:.2f} s = {n / seconds:.0f} articles/s; peak RSS {peak:.0f} MB")
 
         pages = sorted((SHARED / "html" / "pages").glob("*.html.gz"))
         if pages:
@@ -67,11 +64,9 @@ def main() -> None:
             for page in pages:
                 (html_dir / page.name).write_bytes(gzip.decompress(page.read_bytes()))
             n, seconds, peak = timed_ingest([html_dir], folder / "html.db")
-            print(f"html: {n} pages in {seconds:.2f} s = {n / seconds:.1f} pages/s; peak traced {peak:.0f} MB")
+            print(f"html: {n} pages in {seconds:.2f} s = {n / seconds:.1f} pages/s; peak RSS {peak:.0f} MB")
         else:
             print(f"html: skipped, no pages at {SHARED / 'html' / 'pages'}")
-    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of the whole run: {max_rss:.0f} MB")
 
 
 if __name__ == "__main__":

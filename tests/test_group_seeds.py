@@ -64,7 +64,7 @@ def test_seeds_count_four_independent_sources(seeded: tuple[Store, dict[str, str
 
 
 def test_update_is_idempotent_and_regroup_rebuilds_the_same(seeded: tuple[Store, dict[str, str]]) -> None:
-    store, ids = seeded
+    store, _ids = seeded
     before = [s.to_dict() for s in list_stories(store)]
     again = update(store)
     assert again.articles == 0

@@ -43,6 +43,7 @@ _ROLE_WORDS = frozenset(
         "superintendent", "inspector", "officer", "researcher", "scientist", "expert",
     }
 )  # fmt: skip
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "across", "throughout", "outside"})
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _NAME_CHARS = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -79,6 +80,8 @@ def extract_entities(doc: Doc, text: str, sentence_at: Callable[[int], int]) -> 
         name, start, end = cleaned
         label = ent.label_
         role = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if label == "PERSON" and len(ent) == 1 and role in _PLACE_PREPOSITIONS:
+            label = "GPE"  # `from Kiev`: the small model often calls a lone capital a person
         if _TITLE.match(ent.text) or _HONORIFIC.match(ent.text) or (role in _ROLE_WORDS and " " in name):
             label = "PERSON"  # `Mayor Masuhiro Izumiya`, `Mr Zelensky`: a person whatever the model says
         raw.append((Mention(text=name, start=start, end=end, sentence=sentence_at(start)), label))
@@ -116,12 +119,11 @@ def _person_full_names(raw: list[tuple[Mention, str]]) -> dict[str, str]:
             by_surname.setdefault(_tokens(words[-1])[0], set()).add(mention.text)
     full: dict[str, str] = {}
     for surname, names in by_surname.items():
-        # Names that extend one another (`Joe Biden`, `President Joe Biden`) count once: keep the
-        # shortest that contains all the others' words; two different first names stay ambiguous.
-        ordered = sorted(names, key=lambda n: len(_tokens(n)))
-        base = ordered[0]
-        if all(set(_tokens(base)) <= set(_tokens(n)) for n in ordered):
-            full[surname] = base
+        # Names that extend one another (`Abu Hatab`, `Walid Abu Hatab`) are one person: keep the
+        # longest, which contains all the others' words; two different first names stay ambiguous.
+        longest = max(names, key=lambda n: (len(_tokens(n)), n))
+        if all(set(_tokens(n)) <= set(_tokens(longest)) for n in names):
+            full[surname] = longest
     return full
 
 
@@ -148,6 +150,11 @@ def link_mentions(raw: list[tuple[Mention, str]]) -> list[Entity]:
         members = groups[key]
         labels = Counter(label for _, label in members)
         label = "PERSON" if key in {f.casefold() for f in full_names.values()} else labels.most_common(1)[0][0]
+        place = labels["GPE"] + labels["LOC"]
+        if label == "PERSON" and place and " " not in key:
+            # A one-word "person" also read as a place (`from Kiev`): people in news are introduced
+            # by full name, so a bare word seen as a place is a place.
+            label = "GPE" if labels["GPE"] >= labels["LOC"] else "LOC"
         names = Counter(m.text for m, _ in members)
         canonical = max(names, key=lambda n: (len(n.split()), names[n], n))
         entities.append(Entity(canonical=canonical, label=label, mentions=[m for m, _ in members]))

@@ -17,6 +17,7 @@ no one (`officials said`) leaves the speaker None. A wrong speaker is worse than
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 _BASE_CUES = (
     "say tell add state ask explain warn insist note declare tweet post recall reply respond stress suggest "
     "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
-    "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution express lament "
+    "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution express "
+    "lament answer recollect muse counter retort exclaim joke quip recount "
     "question estimate report testify write speak agree repeat reiterate observe maintain"
 )
 _IRREGULAR = {"said", "told", "wrote", "written", "spoke", "spoken"}
@@ -49,11 +51,20 @@ def _inflections(verb: str) -> set[str]:
 #: Reporting verbs in every inflection: a small table instead of running spaCy's lemmatizer.
 CUE_FORMS = frozenset(set().union(*(_inflections(v) for v in _BASE_CUES.split())) | _IRREGULAR)
 _REPORTING_TAGS = frozenset({"VBD", "VBZ", "VBP", "VBG", "VBN"})
+#: Reporting verbs whose following name is the speaker (`said Zelensky`), unlike `told Mayer`, whose
+#: object is the one spoken to.
+_INVERTING = frozenset(
+    {"said", "wrote"}.union(
+        *(_inflections(verb) for verb in ("say", "add", "write", "explain", "note", "continue", "recall"))
+    )
+)
+_OBJECT_PRONOUNS = {"him": "he", "her": "she"}
 _PERSONAL = {"he": "PERSON", "she": "PERSON"}
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _PERSON_ONLY = frozenset({"PERSON"})
 _OPENERS_BEFORE = set(" \t\n([{—–-/")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…")
+_WORD = re.compile(r"[A-Za-z]+")
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -179,7 +190,8 @@ def _subject(verb: Token, ctx: _Context) -> Token | None:
                 return child
         if any(child.dep_ == "nsubjpass" for child in verb.children):
             return None  # `was declared`: the subject is not the one speaking
-        for child in verb.rights:  # `said Zelensky`: the parser may call the name an object
+        rights = verb.rights if verb.lower_ in _INVERTING else ()
+        for child in rights:  # `said Zelensky`: the parser may call the name an object
             entity = ctx.entity_of[child.i]
             named = entity is not None and entity.label == "PERSON"
             if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and named and not ctx.in_quote[child.i]:
@@ -243,6 +255,8 @@ class _Attributor:
         self.subjects: list[tuple[int, str, int]] = []
         # (sentence, offset) of every person mention outside quotes.
         self.persons: list[tuple[int, int]] = []
+        # Sentences holding `him` / `her` as an object, by the subject pronoun of the same gender.
+        self.object_pronouns: dict[str, set[int]] = {"he": set(), "she": set()}
         for token in ctx.doc:
             if ctx.in_quote[token.i]:
                 continue
@@ -254,6 +268,8 @@ class _Attributor:
                     self.subjects.append((token.idx, entity.canonical, sentence))
             elif token.dep_ == "nsubj" and token.lower_ in _PERSONAL:
                 self.subjects.append((token.idx, "", sentence))
+            elif token.lower_ in _OBJECT_PRONOUNS and token.dep_ in ("dobj", "dative", "pobj"):
+                self.object_pronouns[_OBJECT_PRONOUNS[token.lower_]].add(sentence)
             elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and _is_cue(token.head):
                 self.subjects.append((token.idx, "?", sentence))
             elif token.dep_ == "nsubj" and token.pos_ == "PROPN" and entity is None:
@@ -275,6 +291,8 @@ class _Attributor:
             if "?" in names and not named:
                 return None  # the last one speaking is unnamed (`an eyewitness told the BBC`)
             if named:
+                if sentence in self.object_pronouns.get(token.lower_, set()):
+                    return None  # `Wootton asked her. She answered`: she is not the subject
                 return next(iter(named)) if len(named) == 1 else None
             if "" in names:
                 continue  # `He also said ...`: the pronoun continues the person before it
@@ -410,6 +428,12 @@ def _continue_from(previous: Quote, quote: Quote, text: str) -> None:
         if between.count("\n") > 2 or not _paragraph_ends_with_quote(text, previous):
             return
     elif len(between) > 120:
+        return
+    # A reporting verb between the two, other than the first quote's own, introduces someone else
+    # (`"...?" Wootton asked. She answered, "..."`).
+    own_cue_end = previous.cue_end if previous.cue_end is not None and previous.cue_end > previous.end else 0
+    rest = text[max(previous.end, own_cue_end) : quote.start]
+    if any(word.lower() in CUE_FORMS for word in _WORD.findall(rest)):
         return
     quote.speaker = previous.speaker
     quote.how = "continuation"

@@ -65,16 +65,26 @@ class Layout:
     body_start: int  # pos of the first body line; lines before it are the header
 
 
-def split_lines(text: str) -> list[Line]:
-    """Non-blank lines with their features; blank lines only advance the block counter."""
+def split_lines(text: str, measured: dict[str, Line] | None = None) -> list[Line]:
+    """Non-blank lines with their features; blank lines only advance the block counter.
+
+    `measured` maps raw lines to lines already measured in other documents of a batch (filled as it
+    goes): a line printed again, such as an outlet's boilerplate or a paragraph of syndicated copy, is
+    copied rather than measured again."""
     lines: list[Line] = []
     block = 0
     for raw in text.split("\n"):
         if not raw.strip():
             block += 1
             continue
-        line = line_features(len(lines), block, raw, strip_line(raw))
-        line.kind = classify_line(line)
+        known = measured.get(raw) if measured is not None else None
+        if known is not None:
+            line = known.copy_at(len(lines), block)
+        else:
+            line = line_features(len(lines), block, raw, strip_line(raw))
+            line.kind = line.base_kind = classify_line(line)
+            if measured is not None:
+                measured[raw] = line.copy_at(line.pos, block)  # untouched by what follows
         lines.append(line)
     return lines
 
@@ -211,7 +221,7 @@ def _mark_trailers(lines: list[Line], clusters: list[tuple[int, int]], main: int
     or prose after a reader prompt that is short and shares little vocabulary with the article."""
     main_lines = lines[clusters[main][0] : clusters[main][1] + 1]
     main_words = _words(lines, *clusters[main])
-    main_vocab = _content_words([x for x in main_lines if _is_prose(x)])
+    main_vocab: set[str] | None = None  # measured only when a cluster after the main one needs it
     for n in range(main + 1, len(clusters)):
         gap_start = clusters[n - 1][1] + 1
         rest = [x for x in lines[gap_start:] if not x.label]
@@ -224,6 +234,8 @@ def _mark_trailers(lines: list[Line], clusters: list[tuple[int, int]], main: int
             # and about something else (a prompt inside an embedded post does not qualify).
             prose = [x for x in rest if _is_prose(x)]
             vocab = _content_words(prose)
+            if main_vocab is None:
+                main_vocab = _content_words([x for x in main_lines if _is_prose(x)])
             shared = len(vocab & main_vocab) / len(vocab) if vocab else 0.0
             ends_on_prompt = rest[-1].kind == "prompt"
             promo = ends_on_prompt and sum(x.words for x in prose) < 0.5 * main_words and shared < 0.35
@@ -288,12 +300,21 @@ def _joins(previous: Line, line: Line) -> bool:
     return last in STOP_WORDS or first.islower() or previous.text.endswith((",", ";", "-", "–", "—"))
 
 
-def classify_document(text: str, context: CleanContext | None = None, *, extracted: bool = False) -> Layout:
+def classify_document(
+    text: str,
+    context: CleanContext | None = None,
+    *,
+    extracted: bool = False,
+    lines: list[Line] | None = None,
+    measured: dict[str, Line] | None = None,
+) -> Layout:
     """Read a plain-text document as header, body paragraphs, subheads and trailer.
 
     `extracted` says an HTML extractor already chose this text as the page's main content: when no
-    line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected."""
-    lines = split_lines(text)
+    line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected.
+    `lines` are this text's lines from an earlier reading (`Layout.lines`): their features are reused
+    and every decision about them is taken again. `measured` is passed to `split_lines`."""
+    lines = split_lines(text, measured) if lines is None else [x.reset() for x in lines]
     for line in lines:
         if line.kind == "empty":
             _drop(line, _REASONS["empty"])

@@ -39,6 +39,7 @@ class _Result:
     article: Article
     month_day: tuple[int, int] | None = None  # a year-less filing date (`May 7 (UPI) --`)
     keys: set[str] = field(default_factory=set)  # normalised lines, for outlet repetition
+    lines: list[Line] = field(default_factory=list)  # measured lines, reused by a second reading
 
 
 def _as_text(content: str | bytes) -> str:
@@ -143,7 +144,14 @@ def _why_empty(layout: Layout, text: str) -> str:
     return f"no article text found: no line reads as prose ({len(layout.lines)} lines: {top})"
 
 
-def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
+def _clean(
+    raw: RawDocument,
+    context: CleanContext | None = None,
+    reuse: list[Line] | None = None,
+    measured: dict[str, Line] | None = None,
+) -> _Result:
+    """Clean one document. `reuse`: its lines from an earlier reading; `measured`: lines measured in
+    the other documents of a batch (see `blocks.split_lines`)."""
     extract: HtmlExtract | None = None
     if raw.kind == "html":
         from storyline.clean.html import extract_html  # another module's work; imported when needed
@@ -165,7 +173,7 @@ def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
         prefix_iso = m.group("iso")
         removed.append(Removal(m.group(0).strip(), "export date prefix"))
         text = text[m.end() :]
-    layout = classify_document(text, context, extracted=extract is not None)
+    layout = classify_document(text, context, extracted=extract is not None, lines=reuse, measured=measured)
     if not layout.paragraphs:
         raise CleanError(_why_empty(layout, text))
 
@@ -224,7 +232,7 @@ def _clean(raw: RawDocument, context: CleanContext | None = None) -> _Result:
         external_id=raw.external_id,
         extra=dict(raw.extra),
     )
-    return _Result(article, month_day, {x.key for x in layout.lines if x.key})
+    return _Result(article, month_day, {x.key for x in layout.lines if x.key}, layout.lines)
 
 
 def _published(
@@ -280,9 +288,10 @@ def clean_documents(raws: Iterable[RawDocument]) -> list[Article | CleanError]:
     """
     raws = list(raws)
     results: list[_Result | CleanError] = []
+    measured: dict[str, Line] = {}  # lines repeat across a batch: an outlet's furniture, syndicated copy
     for raw in raws:
         try:
-            results.append(_clean(raw))
+            results.append(_clean(raw, measured=measured))
         except CleanError as exc:
             results.append(exc)
     by_outlet: dict[str, list[int]] = defaultdict(list)
@@ -293,23 +302,35 @@ def clean_documents(raws: Iterable[RawDocument]) -> list[Article | CleanError]:
         if len(members) < 3:
             continue
         counts: Counter[str] = Counter()
-        keys = {i: _raw_keys(raws[i]) for i in members}
+        keys = {i: _raw_keys(raws[i], _known_keys(results[i])) for i in members}
         for i in members:
             counts.update(keys[i])
         for i in members:
             others = {k: counts[k] - 1 for k in keys[i] if counts[k] - 1 >= CleanContext().min_repeats}
             if not others:
                 continue  # nothing printed on two other pages: the first cleaning stands
+            first = results[i]
             try:
-                results[i] = _clean(raws[i], CleanContext(others))
+                # the same text read again with the outlet's context: its lines are not measured twice
+                results[i] = _clean(raws[i], CleanContext(others), first.lines if isinstance(first, _Result) else None)
             except CleanError as exc:
                 results[i] = exc
     _complete_years(results)
     return [r.article if isinstance(r, _Result) else r for r in results]
 
 
-def _raw_keys(raw: RawDocument) -> set[str]:
-    return {normalise_key(line) for line in _as_text(raw.content).split("\n") if line.strip()} - {""}
+def _raw_keys(raw: RawDocument, known: dict[str, str]) -> set[str]:
+    """Normalised keys of a document's raw lines; `known` maps raw lines to keys already computed."""
+    keys = {known.get(line) or normalise_key(line) for line in _as_text(raw.content).split("\n") if line.strip()}
+    return keys - {""}
+
+
+def _known_keys(result: _Result | CleanError) -> dict[str, str]:
+    """A cleaned document's keys by raw line, for the lines that carried no markup (there the line's
+    key is the raw line's key)."""
+    if not isinstance(result, _Result):
+        return {}
+    return {x.raw: x.key for x in result.lines if x.key and x.raw == x.marked.text}
 
 
 def _complete_years(results: list[_Result | CleanError]) -> None:

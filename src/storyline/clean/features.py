@@ -6,6 +6,7 @@ density, reader address, photo credits. No phrase comes from a particular outlet
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "yourselves", "yo
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’\-]*|\d[\d,.:]*")
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”’][.!?]$")
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d\d\b")
+_KEY_WORD = re.compile(r"[\w']+")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’")
 # A call to action addressed to the reader of a web page.
 # Both matched against the lower-cased line (one alternation behind one word boundary: fast).
@@ -91,12 +93,27 @@ class Line:
     label: str = ""  # the decision: body, heading, removed, title
     reason: str = ""
     key: str = ""  # normalised text for repetition counts
+    base_kind: str = ""  # the class from the line's own features, before any context changed `kind`
+
+    def reset(self) -> Line:
+        """Forget every decision taken about the line (its features stay): for a second reading of
+        the same document with more context, without measuring its lines again."""
+        self.text = self.marked.text
+        self.kind = self.base_kind
+        self.label = self.reason = ""
+        return self
+
+    def copy_at(self, pos: int, block: int) -> Line:
+        """The same line, measured, at another place (in another document), with no decision taken."""
+        line = copy.copy(self)
+        line.pos, line.block = pos, block
+        return line.reset()
 
 
 def normalise_key(text: str) -> str:
     """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
     text = text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return " ".join(re.findall(r"[\w']+", text))
+    return " ".join(_KEY_WORD.findall(text))
 
 
 def _outside_quotes(text: str) -> str:
@@ -108,16 +125,23 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     text = marked.text
     tokens = _WORD.findall(text)
     words = len(tokens)
-    lower = [t.casefold().strip("'’") for t in tokens]
-    stops = sum(1 for t in lower if t in STOP_WORDS)
-    content = [t for t, low in zip(tokens, lower, strict=True) if low not in STOP_WORDS and not t[0].isdigit()]
-    caps = sum(1 for t in content if t[0].isupper())
+    stops = caps = content = 0
+    for token in tokens:
+        if token.casefold().strip("'’") in STOP_WORDS:
+            stops += 1
+        elif not token[0].isdigit():
+            content += 1
+            caps += token[0].isupper()
     letters = sum(map(str.isalpha, text))
     upper = sum(map(str.isupper, text))
     folded = text.lower()
     # what a quoted speaker says is reported speech, not the page addressing its reader
-    unquoted = _outside_quotes(text)
-    outside = [t.casefold() for t in _WORD.findall(unquoted)]
+    quoted = '"' in text or "“" in text or "‘" in text
+    unquoted = _outside_quotes(text) if quoted else text
+    reader_address = 0
+    if "you" in text.casefold():  # every second-person word contains it: most lines stop here
+        outside = _WORD.findall(unquoted) if quoted else tokens
+        reader_address = sum(1 for t in outside if t.casefold() in SECOND_PERSON)
     return Line(
         pos=pos,
         block=block,
@@ -126,13 +150,13 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         text=text,
         words=words,
         stop_ratio=stops / words if words else 0.0,
-        cap_ratio=caps / len(content) if content else 0.0,
+        cap_ratio=caps / content if content else 0.0,
         letters=letters,
         upper_ratio=upper / letters if letters else 0.0,
         # A long line closing on a colon introduces a quotation or a list: prose too.
         terminal=bool(_TERMINAL.search(text)) or (words >= 8 and text.endswith(":")),
         starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
-        reader_address=sum(1 for t in outside if t in SECOND_PERSON),
+        reader_address=reader_address,
         # A call to action is short; a long sentence that mentions a newsletter is prose.
         cta=words <= _CTA_MAX_WORDS and bool(_CTA.search(unquoted.lower())),
         # A credit closes the line: only its end needs searching.
@@ -182,9 +206,9 @@ def is_title_like(line: Line, min_words: int = 2) -> bool:
         and not line.caption
         and not line.cta
         and not is_glued(text)
-        and not metadata.find_dates(text)
         and not _TIME_OF_DAY.search(text)
         and not ends_dangling(text)
+        and not metadata.find_dates(text)  # the dearest test last
     )
 
 
@@ -213,7 +237,7 @@ def classify_line(line: Line) -> str:
         return "shout"
     if line.marked.heading or (line.marked.bold and line.words <= 20 and not line.terminal):
         return "heading"
-    if metadata.find_dates(text) and line.words <= 14 and not (line.terminal and line.words >= 8):
+    if line.words <= 14 and not (line.terminal and line.words >= 8) and metadata.find_dates(text):
         return "date"
     if is_sentence(line):
         return "body"

@@ -314,7 +314,8 @@ def page_metadata(tree: HtmlElement, url: str | None) -> PageMeta:
 
     schema.org JSON-LD of an article comes first (publishers fill it for search engines, so it is the
     most deliberate statement), then Open Graph / article meta tags, then trafilatura's own metadata
-    search and htmldate for whatever is still missing.
+    search and htmldate for whatever is still missing. The publication date follows its own order
+    (see `_published`): the date line the page shows under its headline comes first.
     """
     ld_title = ld_date = ld_url = ld_site = None
     ld_authors: list[str] = []

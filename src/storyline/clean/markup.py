@@ -21,6 +21,7 @@ _DASH_WRAPPED = re.compile(r"^\s*[-–—]\s+(\S.{0,120}?\S)\s+[-–—]\s*$")
 _BULLET = re.compile(r"^\s*[-*+•·▪●◦‣]\s+")
 _ORDERED = re.compile(r"^\s*\d{1,3}[.)]\s+\S")  # `37. What did...`: the number is content, kept
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1[.:]?")
 _ITALIC = re.compile(r"(?<![\w*])([*_])(?=\S)([^*_]+?)(?<=\S)\1(?![\w*])")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$%&|<>~\"'])")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s?)+")
@@ -48,14 +49,22 @@ def collapse_spaces(text: str) -> str:
 
 def strip_inline(text: str) -> str:
     """Inline markup removed: images dropped, links and emphasis reduced to their words, escapes undone."""
-    text = _IMAGE.sub(lambda m: m.group(1), text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _REF_LINK.sub(lambda m: m.group(1), text)
-    text = _AUTOLINK.sub(lambda m: m.group(1), text)
-    for _ in range(2):  # nested emphasis (`***x***`) needs a second pass
-        text = _BOLD.sub(lambda m: m.group(2), text)
-        text = _ITALIC.sub(lambda m: m.group(2), text)
-    return _ESCAPE.sub(lambda m: m.group(1), text)
+    # each kind of markup needs its own character: a line without it skips that pattern (most do)
+    if "[" in text:
+        text = _IMAGE.sub(_first_group, text)
+        text = _LINK.sub(_first_group, text)
+        text = _REF_LINK.sub(_first_group, text)
+    if "<" in text:
+        text = _AUTOLINK.sub(_first_group, text)
+    if "*" in text or "_" in text:
+        for _ in range(2):  # nested emphasis (`***x***`) needs a second pass
+            text = _BOLD.sub(lambda m: m.group(2), text)
+            text = _ITALIC.sub(lambda m: m.group(2), text)
+    return _ESCAPE.sub(_first_group, text) if "\\" in text else text
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def strip_line(line: str) -> MarkedLine:
@@ -80,8 +89,8 @@ def strip_line(line: str) -> MarkedLine:
         line = _BULLET.sub("", line, count=1)
     elif not heading_level and _ORDERED.match(line):
         bullet = True
-    stripped_of_links = _LINK.sub(lambda m: m.group(1), line).strip()
-    bold = bool(re.fullmatch(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1[.:]?", stripped_of_links))
+    stripped_of_links = (_LINK.sub(_first_group, line) if "[" in line else line).strip()
+    bold = stripped_of_links.startswith(("**", "__")) and bool(_BOLD_LINE.fullmatch(stripped_of_links))
     text = collapse_spaces(strip_inline(line))
     return MarkedLine(
         text=text,

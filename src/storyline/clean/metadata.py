@@ -74,6 +74,7 @@ _DATE_PATTERNS = [
     re.compile(rf"\b{_MONTH}\s*{_DAY},?\s+{_YEAR}", re.IGNORECASE),
     re.compile(rf"(?<!\d){_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}", re.IGNORECASE),
 ]
+_YEAR_ANYWHERE = re.compile(r"(?:19|20)\d\d")
 _MONTH_DAY = re.compile(rf"^\s*{_MONTH}\s*{_DAY}\b", re.IGNORECASE)
 _URL_DATE = re.compile(r"(?<![\d])((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?![\d])")
 _URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/")
@@ -175,6 +176,8 @@ def _month_number(text: str) -> int:
 
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every complete calendar date (day, month and year) written in `text`, with its offset."""
+    if not _YEAR_ANYWHERE.search(text):
+        return []  # every complete date has a year: most lines are settled by this one scan
     found: list[tuple[int, date]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):

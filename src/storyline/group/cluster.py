@@ -3,7 +3,8 @@
 Articles arrive in publication order (undated ones last). Each is compared with a bounded set of
 candidate stories: those sharing one of its strongest keys in an inverted index over stories' top keys,
 and, for a dated article, whose dates lie within `window_days` of its own. Similarity is the cosine of
-TF-IDF vectors (document frequencies learned as articles arrive) over terms and entity names, lowered
+TF-IDF vectors over terms and entity names (document frequencies learned as articles arrive; a story
+sums its members' vectors as weighted when each joined), lowered
 by the time gap. A story whose last article is `retire_days` older than the newest one goes dormant
 (out of the index used for dated, in-order articles); at most `max_dormant` dormant stories are kept
 in memory for undated and late articles, so memory and cost per article stay bounded on an endless
@@ -39,7 +40,7 @@ class ClusterSettings:
     max_dormant: int = 5000
     query_keys: int = 30
     article_keys: int = 60
-    story_keys: int = 200
+    story_keys: int = 150
     dormant_keys: int = 60
     dormant_index_keys: int = 15
     index_keys: int = 40
@@ -106,7 +107,7 @@ def calendar_fit(features: ArticleFeatures, story: Story) -> float:
 
 def story_id(first_member: str) -> str:
     """A story's id, from its first article: stable as the story grows."""
-    return f"st-{first_member[:12]}"
+    return f"st-{first_member}"
 
 
 class Clusterer:
@@ -155,7 +156,6 @@ class Clusterer:
         if value is None:
             if self.docs - self._idf_docs > max(_IDF_REFRESH, self._idf_docs // 10) or len(self._idf) > 500_000:
                 self._idf.clear()
-                self._norms.clear()
                 self._idf_docs = self.docs
             value = self._idf[key] = math.log((self.docs + 1) / (self.df.get(key, 0) + 1)) + 1.0
         return value
@@ -178,15 +178,16 @@ class Clusterer:
         if day is not None and (self.clock is None or day > self.clock):
             self.clock = day
             self._retire()
+        weighted = self._weighted(features.keys, len(features.keys))
         target = self.stories.get(hint) if hint else None
         if target is None:
-            target = self._best(features, self._weighted(features.keys, self.settings.article_keys))
+            target = self._best(features, self._top(weighted, self.settings.article_keys))
         if target is None:
             target = Story(id=story_id(features.id), members=[], vector={}, title=features.title)
             if target.id in self.stories:  # the same article placed twice: keep its story
                 return target.id
             self.stories[target.id] = target
-        self._join(target, features)
+        self._join(target, features, weighted)
         self.assignments += 1
         return target.id
 
@@ -195,12 +196,11 @@ class Clusterer:
         vector = vector if vector is not None else self._weighted(features.keys, self.settings.article_keys)
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         story_vector = story.vector
-        idf = self.idf
         dot = 0.0
         for key, value in vector.items():
             weight = story_vector.get(key)
             if weight is not None:
-                dot += value * weight * idf(key)
+                dot += value * weight
         score = dot / (norm * self._norm(story))
         gap = self._gap(features, story)
         if gap is not None:
@@ -250,14 +250,13 @@ class Clusterer:
                 return None
         return best
 
-    def _join(self, story: Story, features: ArticleFeatures) -> None:
-        """Add an article to a story: its keys (raw weights, length-normalised) join the story's
+    def _join(self, story: Story, features: ArticleFeatures, weighted: dict[str, float]) -> None:
+        """Add an article to a story: its TF-IDF vector (idf as of now, unit length) joins the story's
         summed vector, pruned to its `story_keys` strongest."""
         story.members.append(features.id)
         vector = story.vector
-        keys = features.keys
-        length = math.sqrt(sum(v * v for v in keys.values())) or 1.0
-        for key, value in keys.items():
+        length = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        for key, value in weighted.items():
             if key in vector:
                 vector[key] += value / length
             else:
@@ -282,15 +281,14 @@ class Clusterer:
         self._norms.pop(story.id, None)
         self._index(story, force=revived)
 
-    def _top(self, vector: dict[str, float], n: int) -> dict[str, float]:
-        idf = self.idf
-        return dict(heapq.nlargest(n, vector.items(), key=lambda kv: kv[1] * idf(kv[0])))
+    @staticmethod
+    def _top(vector: dict[str, float], n: int) -> dict[str, float]:
+        return dict(heapq.nlargest(n, vector.items(), key=lambda kv: kv[1]))
 
     def _norm(self, story: Story) -> float:
         norm = self._norms.get(story.id)
         if norm is None:
-            idf = self.idf
-            norm = math.sqrt(sum((v * idf(k)) ** 2 for k, v in story.vector.items())) or 1.0
+            norm = math.sqrt(sum(v * v for v in story.vector.values())) or 1.0
             self._norms[story.id] = norm
         return norm
 

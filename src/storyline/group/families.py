@@ -99,7 +99,7 @@ class Family:
 
 def family_id(first_member: str) -> str:
     """A family's id, from its earliest member: stable as later copies join."""
-    return f"fam-{first_member[:12]}"
+    return f"fam-{first_member}"
 
 
 def minhash(article: Article, settings: FamilySettings) -> MinHash | None:

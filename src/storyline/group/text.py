@@ -12,8 +12,8 @@ import zlib
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-# Words, numbers with decimals or separators (7.3, 13,000), and scores or ranges (38-35).
-_WORD = re.compile(r"[^\W\d_](?:[\w’'.-]*\w)?|\d+(?:[.,:-]\d+)*", re.UNICODE)
+# Abbreviations (U.S.), words, numbers with decimals or separators (7.3, 13,000), scores (38-35).
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_](?:[\w’'.-]*\w)?|\d+(?:[.,:-]\d+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…”\"])\s+(?=[“\"‘'(\[]?[A-Z0-9])")
 _APOSTROPHE_S = re.compile(r"['’]s$")
 _DOTS = re.compile(r"(?<=\w)\.(?=\w)")

@@ -1,0 +1,80 @@
+"""Story clustering on the development corpus: a B-cubed floor, and confusable events kept apart.
+
+The gold `event` label is read for scoring only; the articles are built from text, URL and outlet.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.annotate import annotate
+from storyline.article import Article
+from storyline.clean import CleanError, clean_documents
+from storyline.group import Clusterer, bcubed, cluster_features, extract_features, find_families, pairwise
+from storyline.ingest import RawDocument
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+BCUBED_F1_FLOOR = 0.95
+CONFUSABLE = [
+    {"fukushima-offshore-earthquake-2021-02", "fukushima-offshore-earthquake-2022-03"},
+    {"ecb-signals-first-hike-2022-06", "ecb-first-hike-2022-07", "ecb-first-cut-2024-06"},
+    {"super-bowl-lvii-2023-02", "super-bowl-lviii-2024-02"},
+    {"lion-air-610-crash-2018-10", "ethiopian-302-crash-2019-03"},
+]
+
+
+@pytest.fixture(scope="module")
+def dev() -> tuple[list[Article], dict[str, str], dict[str, str]]:
+    path = DEV / "articles.jsonl"
+    if not path.is_file():
+        pytest.skip(f"development corpus not found at {path} (CI has ../shared beside the clone)")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    raws = [
+        RawDocument(source=r["id"], kind="text", content=r["text"], url=r.get("url"), outlet=r.get("outlet"))
+        for r in rows
+    ]
+    articles, gold, names = [], {}, {}
+    for row, article in zip(rows, clean_documents(raws), strict=True):
+        assert not isinstance(article, CleanError)
+        articles.append(article)
+        gold[article.id], names[article.id] = row["event"], row["id"]
+    return articles, gold, names
+
+
+@pytest.fixture(scope="module")
+def grouped(dev: tuple[list[Article], dict[str, str], dict[str, str]]) -> dict[str, str]:
+    articles, _, _ = dev
+    features = [extract_features(a, annotate(a.text, a.published)) for a in articles]
+    return cluster_features(features, Clusterer(), find_families(articles)).stories
+
+
+def test_bcubed_f1_floor(dev: tuple[list[Article], dict[str, str], dict[str, str]], grouped: dict[str, str]) -> None:
+    _, gold, _ = dev
+    scores = bcubed(grouped, gold)
+    assert scores.f1 >= BCUBED_F1_FLOOR, scores
+
+
+def test_confusable_events_are_kept_apart(
+    dev: tuple[list[Article], dict[str, str], dict[str, str]], grouped: dict[str, str]
+) -> None:
+    _, gold, _names = dev
+    events_of: dict[str, set[str]] = {}
+    for article, story in grouped.items():
+        events_of.setdefault(story, set()).add(gold[article])
+    for story, events in events_of.items():
+        for group in CONFUSABLE:
+            assert len(events & group) <= 1, (story, sorted(events))
+
+
+def test_families_are_copies_only(dev: tuple[list[Article], dict[str, str], dict[str, str]]) -> None:
+    """Every family found is (part of) a listed family: reports of one event in their own words are
+    never grouped as copies."""
+    articles, _, names = dev
+    by_name = {v: k for k, v in names.items()}
+    expected = [[by_name[i] for i in f["ids"]] for f in json.loads((DEV / "families.json").read_text())]
+    scores = pairwise([f.members for f in find_families(articles)], expected)
+    assert scores.precision == 1.0
+    assert scores.recall > 0
