@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.pipeline import IngestReport, load_annotations
+from storyline.pipeline import IngestReport
 from storyline.pipeline import ingest as ingest_paths
 from storyline.store import Store, StoreError
 
@@ -157,7 +157,7 @@ def regroup(db_path: str) -> None:
 
     _require_db(db_path)
     with _open_store(db_path) as store:
-        report = regroup_store(store, annotations_for=lambda article_id: load_annotations(store, article_id))
+        report = regroup_store(store)
     click.echo(
         f"grouped {report.articles} articles into {report.stories_total} stories; "
         f"{report.families} syndication families"

@@ -85,7 +85,7 @@ def ingest(
     if group and annotate:
         from storyline.group import update
 
-        report.grouping = update(store, annotations_for=lambda article_id: load_annotations(store, article_id))
+        report.grouping = update(store)
     return report
 
 

@@ -23,6 +23,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -354,8 +355,8 @@ def _body_blocks(body: str) -> list[_Block]:
     return [_Block(p) for p in paragraphs if p]
 
 
-def _run_trafilatura(html: str, url: str | None, **options: bool) -> list[_Block]:
-    doc = trafilatura.bare_extraction(
+def _run_trafilatura(html: str, url: str | None, **options: Any) -> list[_Block]:
+    doc: Any = trafilatura.bare_extraction(
         html,
         url=url,
         include_comments=False,

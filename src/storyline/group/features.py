@@ -7,7 +7,7 @@ cached, or replayed (benchmarks/group_scale.py) without the text.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -98,7 +98,7 @@ def _calendar(relative: str) -> list[str]:
 
 def extract_features(article: Article, annotations: Annotations | None = None) -> ArticleFeatures:
     """The event features of an article; without annotations, terms and the publication date only."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = defaultdict(float)
     for t in terms(article.title or ""):
         counts[t] += TITLE_WEIGHT
     position = 0

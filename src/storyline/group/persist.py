@@ -93,14 +93,6 @@ def independent_sources(members: Sequence[str], families: Sequence[Sequence[str]
     return count + len(member_set - in_family)
 
 
-def _stored_annotations(store: Store) -> Callable[[str], Annotations | None]:
-    def load(article_id: str) -> Annotations | None:
-        stored = store.annotations(article_id)
-        return Annotations.from_dict(stored["data"]) if stored else None
-
-    return load
-
-
 def load_clusterer(store: Store, settings: ClusterSettings | None = None) -> Clusterer:
     """The clusterer as the last update left it, or a fresh one."""
     row = store.db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
@@ -120,7 +112,12 @@ def update(
     `annotations_for(article_id)` gives an article's annotations (default: those in the store); an
     article without annotations is grouped on its words and publication date alone.
     """
-    annotations_for = annotations_for or _stored_annotations(store)
+    if annotations_for is None:
+        from storyline.pipeline import load_annotations
+
+        def annotations_for(article_id: str) -> Annotations | None:
+            return load_annotations(store, article_id)
+
     grouped = {row[0] for row in store.db.execute("SELECT article_id FROM story_articles")}
     articles = list(store.articles())
     new = [a for a in articles if a.id not in grouped]

@@ -58,7 +58,8 @@ def read_jsonl(path: Path) -> Iterator[Item]:
     Malformed lines are reported one by one (as `file:line`); the good lines are read.
     """
     try:
-        with gzip.open(path, "rb") if is_gzip(path) else path.open("rb") as handle:
+        handle: IO[bytes]
+        with gzip.open(path, "rb") if is_gzip(path) else path.open("rb") as handle:  # type: ignore[assignment]
             for number, line in enumerate(_lines(handle, path), start=1):
                 if line.strip():
                     yield _jsonl_record(line, f"{path}:{number}")
