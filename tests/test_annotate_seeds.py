@@ -8,14 +8,16 @@ import re
 import pytest
 from tests.conftest import seed_path
 
-from storyline.annotate import ANNOTATOR_VERSION, Annotations, annotate_many
+from storyline.annotate import ANNOTATOR_VERSION, Annotations, annotate, annotate_many
+from storyline.annotate.dates import resolve
 from storyline.article import Article
 from storyline.clean import clean_document
 from storyline.ingest.record import RawDocument
 
 SEEDS = ("000", "001", "002", "003", "004")
-#: UPI's dateline in 002 reads `May 7` with no year, so the story supplies the date.
-STORY_DATES = {"002": "2021-05-07"}
+#: Dates the story supplies where the cleaner finds none: UPI's dateline in 002 reads `May 7` with no
+#: year; 003 (Reuters via a reprint) is dated 2021-05-08 by its page, which the cleaner normally reads.
+STORY_DATES = {"002": "2021-05-07", "003": "2021-05-08"}
 
 
 @pytest.fixture(scope="module")
@@ -116,16 +118,16 @@ def test_dates(seeds: dict) -> None:
 
 
 def test_undated_articles_keep_relative_forms(seeds: dict) -> None:
-    article, _ = seeds["000"]
-    assert article.published is None
-    thursday = _time(seeds, "000", "Thursday")
+    # 000 and 004 carry no publication date of their own: annotated without one, as the store does.
+    undated = {p: (seeds[p][0], annotate(seeds[p][0].text, None)) for p in ("000", "004")}
+    thursday = _time(undated, "000", "Thursday")
     assert thursday.date is None and thursday.relative == "weekday:thursday"
-    since = _time(seeds, "000", "since 2014")
+    since = _time(undated, "000", "since 2014")
     assert (since.kind, since.date, since.precision) == ("since", "2014", "year")  # absolute: no anchor needed
-    article, _ann = seeds["004"]
-    assert article.published is None
-    visit = _time(seeds, "004", "May 5-6")
+    visit = _time(undated, "004", "May 5-6")
     assert visit.kind == "range" and visit.date is None and visit.relative == "md:05-05..05-06"
+    # Once the story supplies a date (the visit was announced on 30 April), the same form resolves.
+    assert resolve(visit.relative, "2021-04-30") == ("2021-05-05", "day", "2021-05-06")
 
 
 def test_spans_point_into_the_text_and_round_trip(seeds: dict) -> None:

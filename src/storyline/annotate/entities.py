@@ -29,7 +29,8 @@ _TITLE = re.compile(
     r"^(?:(?:Prime|Deputy|Vice|Foreign|Defen[cs]e|Finance|Chief|Former|Acting|Interior|Health)\s+)*"
     r"(?:President|Minister|Mayor|Governor|Senator|Chancellor|Secretary|Ambassador|King|Queen|Prince|"
     r"Princess|Pope|General|Colonel|Captain|Judge|Justice|Spokesman|Spokeswoman|Spokesperson|CEO|"
-    r"Chairman|Chairwoman|Director|Commissioner|Premier|Sheikh|Emir|Archbishop|Bishop)\s+"
+    r"Chairman|Chairwoman|Director|Commissioner|Premier|Sheikh|Emir|Archbishop|Bishop|Supervisor|"
+    r"Councilman|Councilwoman|Councillor|Rabbi|Imam|Reverend|Rev\.|Sheriff|Taoiseach|Tanaiste)\s+"
     r"(?=[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*$)"
 )
 #: Lower-case role words that put a person's name after them (`mayor Masuhiro Izumiya`,
