@@ -65,7 +65,9 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int) -> None:
 def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None:
     out = Console(highlight=False, soft_wrap=True)
     out.print(
-        f"[bold]{len(report.new)}[/] new, [bold]{len(report.present)}[/] already present, "
+        f"[bold]{len(report.new)}[/] new, "
+        + (f"[bold]{len(report.updated)}[/] updated, " if report.updated else "")
+        + f"[bold]{len(report.present)}[/] already present, "
         f"[bold]{len(report.failed)}[/] failed · {total} articles in {db_path}"
     )
     if report.annotated:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from storyline.article import article_id
-from storyline.clean import CleanError, clean_documents
+from storyline.clean import CLEANER_VERSION, CleanError, clean_documents
 from storyline.ingest import RawDocument, ReadFailure, read_paths
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class IngestReport:
-    """What an ingest run did: article ids stored anew, ids already present, and inputs that failed."""
+    """What an ingest run did: article ids stored anew, ids stored before but cleaned differently now
+    (replaced), ids already present unchanged, and inputs that failed."""
 
     new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
     failed: list[ReadFailure] = field(default_factory=list)
     annotated: int = 0
@@ -132,8 +134,9 @@ def _ingest_batch(batch: list[Item], store: Store, report: IngestReport) -> None
     for item in batch:
         if isinstance(item, ReadFailure):
             report.failed.append(item)
-        elif item.url and store.has_article(article_id(item.url, "")):
-            # With a URL from the container the id is known before cleaning: skip stored articles.
+        elif item.url and store.cleaner_version(article_id(item.url, "")) == CLEANER_VERSION:
+            # With a URL from the container the id is known before cleaning: skip articles this
+            # cleaner has already stored.
             report.present.append(article_id(item.url, ""))
         else:
             raws.append(item)
@@ -141,7 +144,8 @@ def _ingest_batch(batch: list[Item], store: Store, report: IngestReport) -> None
         if isinstance(result, CleanError):
             report.failed.append(ReadFailure(raw.source, str(result)))
         else:
-            (report.new if store.add_article(result) else report.present).append(result.id)
+            outcome = store.add_article(result, CLEANER_VERSION)
+            {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(result.id)
 
 
 @dataclass

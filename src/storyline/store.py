@@ -47,6 +47,7 @@ def _migration_1(db: sqlite3.Connection) -> None:
             dateline TEXT,
             text TEXT NOT NULL,
             text_hash TEXT NOT NULL,
+            cleaner_version TEXT NOT NULL DEFAULT '',
             headings TEXT NOT NULL DEFAULT '[]',
             removed TEXT NOT NULL DEFAULT '[]',
             external_id TEXT,
@@ -113,7 +114,7 @@ def text_hash(text: str) -> str:
 _ARTICLE_COLUMNS = (
     "id, source, kind, url, outlet, title, title_derived, authors, agency, published, published_inference, "
     "dateline, text, "
-    "text_hash, headings, removed, external_id, extra"
+    "text_hash, cleaner_version, headings, removed, external_id, extra"
 )
 
 
@@ -173,15 +174,30 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def add_article(self, article: Article) -> bool:
-        """Store an article in its own transaction. Returns False when it was already stored."""
+    def add_article(self, article: Article, cleaner_version: str = "") -> str:
+        """Store an article in its own transaction. Returns "new"; "updated" when an article with
+        this id was stored with other text or metadata (a newer cleaner, a corrected page), which
+        replaces it and so makes its annotations stale; or "present" when nothing changed."""
         with self.transaction() as db:
-            return self._insert_article(db, article)
+            if self._insert_article(db, article, cleaner_version):
+                return "new"
+            stored = self.article(article.id)
+            if stored is not None and _comparable(stored) == _comparable(article):
+                db.execute("UPDATE articles SET cleaner_version = ? WHERE id = ?", (cleaner_version, article.id))
+                return "present"
+            db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+            self._insert_article(db, article, cleaner_version)
+            return "updated"
 
-    def _insert_article(self, db: sqlite3.Connection, article: Article) -> bool:
+    def cleaner_version(self, article_id: str) -> str | None:
+        """The cleaner version that produced a stored article, or None when it is not stored."""
+        row = self.db.execute("SELECT cleaner_version FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _insert_article(self, db: sqlite3.Connection, article: Article, cleaner_version: str = "") -> bool:
         cursor = db.execute(
             f"INSERT OR IGNORE INTO articles ({_ARTICLE_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 article.source,
@@ -197,6 +213,7 @@ class Store:
                 article.dateline,
                 article.text,
                 text_hash(article.text),
+                cleaner_version,
                 json.dumps([h.__dict__ for h in article.headings]),
                 json.dumps([r.__dict__ for r in article.removed]),
                 article.external_id,
@@ -298,6 +315,13 @@ class Store:
                 families[fid] = {**json.loads(data or "{}"), "id": fid, "origin": origin, "members": []}
             families[fid]["members"].append(member)
         return list(families.values())
+
+
+def _comparable(article: Article) -> dict[str, Any]:
+    # The same article read from another path is still the same article.
+    data = article.to_dict()
+    del data["source"]
+    return data
 
 
 def _row_to_article(row: sqlite3.Row) -> Article:
