@@ -47,9 +47,11 @@ def test_each_bad_input_is_named_and_the_good_ones_are_stored(good: Path, tmp_pa
     ]
     (bad / "mixed.jsonl").write_text("\n".join(lines) + "\n")
     missing = tmp_path / "does-not-exist.txt"
+    empty_folder = tmp_path / "nothing-here"
+    empty_folder.mkdir()
 
     with Store(tmp_path / "s.db") as store:
-        report = ingest([good, bad, missing], store, annotate=False)
+        report = ingest([good, bad, missing, empty_folder], store, annotate=False)
         stored = {a.source: a for a in store.articles()}
 
     failed = {f.source: f.reason for f in report.failed}
@@ -64,6 +66,7 @@ def test_each_bad_input_is_named_and_the_good_ones_are_stored(good: Path, tmp_pa
         f"{bad / 'mixed.jsonl'}:3",
         f"{bad / 'mixed.jsonl'}:4",
         str(missing),
+        str(empty_folder),
     }
     assert "empty" in failed[str(bad / "empty.txt")]
     assert "binary" in failed[str(bad / "image.png")]
@@ -74,6 +77,7 @@ def test_each_bad_input_is_named_and_the_good_ones_are_stored(good: Path, tmp_pa
     assert "JSON object" in failed[f"{bad / 'mixed.jsonl'}:3"]
     assert "text" in failed[f"{bad / 'mixed.jsonl'}:4"]
     assert "no such file" in failed[str(missing)]
+    assert "no files" in failed[str(empty_folder)]
     assert all("\n" not in reason for reason in failed.values())
 
     # The five seeds and the good JSONL line are stored, with the JSONL's unknown field kept aside.

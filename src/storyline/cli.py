@@ -34,7 +34,17 @@ def _wide_console() -> Console:
     return probe if probe.is_terminal else Console(width=120)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _InOrder(click.Group):
+    """Lists commands in the order a newcomer uses them, not alphabetically."""
+
+    ORDER = ("run", "ingest", "articles", "stories", "brief", "regroup")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(self.ORDER))
+
+
+@click.group(cls=_InOrder, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="storyline")
 def main() -> None:
     """storyline: turn raw news articles into stories and auditable briefings."""
@@ -72,7 +82,7 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
     )
     if report.annotated:
         out.print(f"annotated {report.annotated} articles")
-    if report.grouping is not None:
+    if report.grouping is not None and report.grouping.articles:
         g = report.grouping
         out.print(
             f"grouped {g.articles} articles: {g.stories_new} new stories, {g.stories_grown} grown, "

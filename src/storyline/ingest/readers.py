@@ -7,6 +7,7 @@ the others.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -155,7 +156,12 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Item]:
     for raw_path in paths:
         path = Path(raw_path)
         if path.is_dir():
-            for file in iter_files(path):
+            files = iter_files(path)
+            first = next(files, None)
+            if first is None:
+                yield ReadFailure(str(path), "no files in this folder")
+                continue
+            for file in itertools.chain([first], files):
                 yield from read_file(file)
         elif path.is_file():
             yield from read_file(path)
