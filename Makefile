@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "slow or not slow"  # everything; plain `pytest` skips the slow tests
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -128,3 +128,17 @@ def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path) -> Non
     assert result.exit_code != 0
     assert str(not_db) in result.output and "not a usable storyline database" in result.output
     assert not_db.read_text().startswith("these are my notes")
+
+
+def test_a_page_that_opens_with_a_style_block_is_read_as_html(shared_data: Path, tmp_path: Path) -> None:
+    # A real page whose first 4 KB are CSS: once read as plain text, its <meta> tag became the title.
+    page = shared_data / "html" / "pages" / "1a203569f06884fa.html.gz"
+    renamed = tmp_path / "page.txt"
+    renamed.write_bytes(gzip.decompress(page.read_bytes()))
+    for path in (page, renamed):
+        (item,) = read_paths([path])
+        assert isinstance(item, RawDocument) and item.kind == "html", path
+    with Store(tmp_path / "s.db") as store:
+        ingest([page], store, annotate=False)
+        (article,) = store.articles()
+    assert article.title and "<" not in article.title and "Alexandria Douziech" in article.title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import storyline.annotate
+from storyline.annotate import Annotations
 from storyline.cli import main
 from storyline.pipeline import annotate_stored, ingest
 from storyline.store import Store
@@ -83,3 +85,41 @@ def test_run_writes_every_briefing_and_an_index(examples: Path, tmp_path: Path) 
     assert (out / entry["markdown"]).read_text().startswith("#")
     assert json.loads((out / entry["json"]).read_text())["story"]["id"] == entry["id"]
     assert "Blinken" in result.output
+
+
+@pytest.mark.slow
+def test_every_real_page_and_dev_article_goes_through_the_whole_job(shared_data: Path, tmp_path: Path) -> None:
+    # 166 real web pages and the development corpus: cleaning, annotation and grouping must not fail
+    # on any of them (one real page once crashed the entity linker and with it the whole run).
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([shared_data / "html" / "pages", shared_data / "dev" / "articles.jsonl"], store)
+        assert report.failed == []
+        assert report.annotated == len(report.new) == store.count_articles()
+        assert report.grouping is not None and report.grouping.articles == len(report.new)
+
+
+def test_an_article_the_annotator_fails_on_is_reported_and_the_others_annotated(
+    examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_annotate = storyline.annotate.annotate
+    real_many = storyline.annotate.annotate_many
+
+    def fails_on_upi(text: str, published: str | None) -> Annotations:
+        if "(UPI)" in text:
+            raise IndexError("injected")
+        return real_annotate(text, published)
+
+    def many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
+        for text, published in items:
+            yield fails_on_upi(text, published)
+
+    monkeypatch.setattr(storyline.annotate, "annotate", fails_on_upi)
+    monkeypatch.setattr(storyline.annotate, "annotate_many", many)
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([examples], store)
+        assert report.annotated == 4
+        (failure,) = report.failed
+        assert failure.source.endswith("002_9a6e5357df07f2d3.txt") and "annotation failed" in failure.reason
+        monkeypatch.setattr(storyline.annotate, "annotate", real_annotate)
+        monkeypatch.setattr(storyline.annotate, "annotate_many", real_many)
+        assert annotate_stored(store) == 1  # retried by the next run

@@ -83,7 +83,7 @@ def ingest(
             _ingest_batch(batch, store, report)
             advance(len(batch))
     if annotate:
-        report.annotated = annotate_stored(store, console, jobs=jobs)
+        report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
     if group and annotate:
         from storyline.group import update
 
@@ -91,21 +91,40 @@ def ingest(
     return report
 
 
-def annotate_stored(store: Store, console: Console | None = None, *, jobs: int = 1) -> int:
+def annotate_stored(
+    store: Store, console: Console | None = None, *, jobs: int = 1, failed: list[ReadFailure] | None = None
+) -> int:
     """Annotate every stored article whose annotations are missing or stale (other text or annotator
-    version). Each article's annotations are committed as they come, so an interrupted run resumes."""
+    version); returns how many were annotated. Each article's annotations are committed as they come,
+    so an interrupted run resumes. An article the annotator fails on is added to `failed` (when
+    given) and left unannotated, to be retried by the next run; it never stops the others."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
-    from storyline.annotate import ANNOTATOR_VERSION, annotate_many
+    from storyline.annotate import ANNOTATOR_VERSION, annotate, annotate_many
 
     stale = store.stale_annotations(ANNOTATOR_VERSION)
-    if not stale:
-        return 0
+    done = 0
     with progress(console, "annotating", len(stale)) as advance:
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
-        for article, annotations in zip(stale, results, strict=True):
-            store.save_annotations(article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict())
-            advance()
-    return len(stale)
+        try:
+            for article, annotations in zip(stale, results, strict=True):
+                store.save_annotations(article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict())
+                done += 1
+                advance()
+        except Exception:
+            # A batch died on one article: go on one by one so that only that article fails.
+            for article in stale[done:]:
+                try:
+                    annotations = annotate(article.text, article.published)
+                except Exception as exc:
+                    if failed is not None:
+                        failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
+                else:
+                    store.save_annotations(
+                        article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
+                    )
+                    done += 1
+                advance()
+    return done
 
 
 def load_annotations(store: Store, article_id: str) -> Annotations | None:

@@ -63,7 +63,7 @@ _PATTERN = re.compile(
             rf"(?:,?\s+(?P<dmr_y>{_YEAR})\b)?",
             rf"{_lead('md')}(?P<md_m>{_ANY_MONTH})\s+(?P<md_d>{_DAY})\b(?![:.,]?\d)(?:,?\s+(?P<md_y>{_YEAR})\b)?",
             rf"{_lead('dm')}\b(?P<dm_d>{_DAY})\s+(?P<dm_m>{_ANY_MONTH})\b(?:,?\s+(?P<dm_y>{_YEAR})\b)?",
-            rf"{_lead('my')}(?:(?:early|mid|late)-?\s*)?(?P<my_m>{_FULL_MONTH}),?\s+(?P<my_y>{_YEAR})\b",
+            rf"{_lead('my')}(?:(?:early|mid|late)-?\s*)?(?P<my_m>{_ANY_MONTH}),?\s+(?:of\s+)?(?P<my_y>{_YEAR})\b",
             rf"(?:(?P<mo_prep>in|since|by|until|from|last|next|this|early|late|mid|mid-)\s+)(?P<mo_m>{_FULL_MONTH})\b(?!,?\s+\d)",
             rf"\b(?:(?P<wd_mod>last|next|this|late|early)\s+)?(?P<wd>{_WEEKDAY})\b",
             r"\b(?:(?P<rel_pre>earlier|later)\s+)?(?P<rel_dir>last|next|this|past|coming)\s+"
@@ -72,7 +72,7 @@ _PATTERN = re.compile(
             rf"\b(?P<ago_n>{_NUM})\s+(?P<ago_u>{_UNIT})\s+ago\b",
             rf"\b(?P<dur_prep>in|over|for|during|within)\s+(?:the\s+)?(?:(?P<dur_dir>past|last|next|previous)\s+)?"
             rf"(?P<dur_n>{_NUM})\s+(?P<dur_u>{_UNIT})\b",
-            rf"{_lead('yr')}(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?!\d|,\d|%|\.\d)",
+            rf"{_lead('yr')}(?:(?:early|mid|late)-?\s*)?(?<![\d,.$£€])\b(?P<year>{_YEAR})\b(?!\d|,\d|%|\.\d)",
         ]
     )
     + ")",
@@ -114,6 +114,22 @@ def _nearest_year(month: int, day: int, pub: date) -> date:
         except ValueError:
             continue
     return min(options, key=lambda d: abs((d - pub).days))
+
+
+def _anchored(month: int, day: int, pub: date, mode: str) -> date | None:
+    """The year of a day or month written without one: nearest publication unless `mode` says."""
+    try:
+        if mode.startswith("y") and mode[1:].lstrip("-").isdigit():
+            return date(pub.year + int(mode[1:]), month, day)
+        if mode == "past":
+            this = date(pub.year, month, day)
+            return this if this <= pub else date(pub.year - 1, month, day)
+        if mode == "next":
+            this = date(pub.year, month, day)
+            return this if this > pub else date(pub.year + 1, month, day)
+    except ValueError:
+        return None
+    return _nearest_year(month, day, pub)
 
 
 def resolve(relative: str, published: str | None) -> tuple[str | None, Precision | None, str | None]:
@@ -159,18 +175,22 @@ def resolve(relative: str, published: str | None) -> tuple[str | None, Precision
         if unit == "M":
             return _iso(_add_months(pub, -n), "month"), "month", None
         return str(pub.year - n * (10 if unit == "X" else 1)), "year", None
-    if kind == "md":
-        head, _, tail = arg.partition("..")
-        m1, d1 = (int(x) for x in head.split("-"))
-        start = _nearest_year(m1, d1, pub)
+    if kind in ("md", "m"):
+        # `md:MM-DD[..MM-DD][:mode]`, `m:MM[:mode]`; mode `past` (`since September`, `last July`: the
+        # latest on or before publication), `next`, or `y-1`/`y0`/`y1` (`15 November last year`).
+        body, _, mode = arg.partition(":")
+        head, _, tail = body.partition("..")
+        m1, d1 = (int(x) for x in head.split("-")) if kind == "md" else (int(head), 1)
+        start = _anchored(m1, d1, pub, mode)
+        if start is None:
+            return None, None, None
+        if kind == "m":
+            return _iso(start, "month"), "month", None
         end = None
         if tail:
             m2, d2 = (int(x) for x in tail.split("-"))
             end = _iso(date(start.year + (1 if m2 < m1 else 0), m2, d2), "day")
         return _iso(start, "day"), "day", end
-    if kind == "m":
-        d = _nearest_year(int(arg), 1, pub)
-        return _iso(d, "month"), "month", None
     return None, None, None
 
 
@@ -190,10 +210,73 @@ def extract_times(text: str, published: str | None, sentence_at: Callable[[int],
         expression.start, expression.end = start, match.end()
         expression.text = text[start : match.end()]
         expression.sentence = sentence_at(start)
+        result.append(expression)
+    result = _join_compounds(text, result)
+    for expression in result:
+        if expression.kind == "point" and _is_period(text, expression):
+            expression.kind = "period"
         if expression.relative and expression.date is None:
             expression.date, expression.precision, expression.end_date = resolve(expression.relative, published)
-        result.append(expression)
+        expression.sentence = sentence_at(expression.start)
     return result
+
+
+#: What may stand between the parts of one date (`Tuesday, Sept. 26`, `15 November last year`).
+_JOINER = re.compile(r"[\s,]*")
+#: Words before a time expression that make it a stretch of time, not the date of a happening
+#: (`over the next week`, `in all of last year`, `since the beginning of this year`).
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:over|during|throughout|within|through|all\s+of|so\s+far|(?:beginning|start|end|rest|course|"
+    r"middle|half|part|remainder|first|second|third|fourth)\s+of)(?:\s+the)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_weekday(t: TimeExpression) -> bool:
+    return (t.relative or "").startswith("weekday:") and (t.relative or "").count(":") == 1
+
+
+def _is_day(t: TimeExpression) -> bool:
+    return t.kind != "range" and (t.precision == "day" or (t.relative or "").startswith("md:"))
+
+
+def _join_compounds(text: str, times: list[TimeExpression]) -> list[TimeExpression]:
+    """Fold the parts of one written date into one expression: a weekday beside its date
+    (`Tuesday, Sept. 26, 2023`, `March 16, Wednesday`) and a relative year after a day or month
+    (`15 November last year`, `in March this year`)."""
+    result: list[TimeExpression] = []
+    for t in times:
+        previous = result[-1] if result else None
+        if previous is None or not _JOINER.fullmatch(text[previous.end : t.start]):
+            result.append(t)
+            continue
+        if _is_weekday(previous) and _is_day(t):
+            t.start, t.text = previous.start, text[previous.start : t.end]
+            result[-1] = t
+        elif _is_day(previous) and _is_weekday(t):
+            previous.end, previous.text = t.end, text[previous.start : t.end]
+        elif (
+            (previous.relative or "").startswith(("md:", "m:"))
+            and previous.relative.count(":") == 1
+            and (t.relative or "") in ("year:-1", "year:0", "year:1")
+        ):
+            previous.relative += f":y{t.relative.split(':')[1]}"
+            previous.end, previous.text = t.end, text[previous.start : t.end]
+        else:
+            result.append(t)
+    return result
+
+
+def _is_period(text: str, t: TimeExpression) -> bool:
+    """A stretch of time rather than the date of a happening: `the past week`, `the coming months`,
+    `this year` (as in `6.8% this year`), or any month, year or week after `over`, `during`, `all of`,
+    `the beginning of`... Days and weekdays always date something."""
+    relative = t.relative or ""
+    if _is_day(t) or relative.startswith(("weekday:", "day:", "ago:")):
+        return False
+    if re.match(r"(?i)(?:past|coming)\b", t.text) or (relative == "year:0" and re.match(r"(?i)this\b", t.text)):
+        return True
+    return bool(_PERIOD_BEFORE.search(text[max(0, t.start - 40) : t.start]))
 
 
 def _kind_of(prep: str | None, default: str = "point") -> str:
@@ -234,14 +317,17 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
         if year:
             t.date, t.precision = date(int(year), m, day).isoformat(), "day"
         else:
-            t.relative = f"md:{m:02d}-{day:02d}"
+            t.relative = f"md:{m:02d}-{day:02d}" + (":past" if t.kind == "since" else "")
     elif g["my_m"]:
         t.date, t.precision = f"{int(g['my_y'] or 0):04d}-{_month(g['my_m']):02d}", "month"
     elif g["mo_m"]:
         prep = (g["mo_prep"] or "").lower()
         t.kind = _kind_of(prep)
         m = _month(g["mo_m"])
-        t.relative = f"m:{m:02d}"  # `last July` and `in July` both mean the July nearest publication
+        # `in July` means the July nearest publication; `since July` / `last July` the latest one
+        # before it, `next July` the first after it.
+        mode = {"since": ":past", "last": ":past", "next": ":next"}.get(prep, "")
+        t.relative = f"m:{m:02d}{mode}"
     elif g["wd"]:
         mod = (g["wd_mod"] or "").lower()
         suffix = f":{mod}" if mod in ("next", "last") else ""

@@ -116,8 +116,9 @@ def _person_full_names(raw: list[tuple[Mention, str]]) -> dict[str, str]:
     by_surname: dict[str, set[str]] = {}
     for mention, label in raw:
         words = mention.text.split()
-        if label == "PERSON" and len(words) >= 2:
-            by_surname.setdefault(_tokens(words[-1])[0], set()).add(mention.text)
+        last = _tokens(words[-1]) if label == "PERSON" and len(words) >= 2 else ()
+        if last:  # a trailing punctuation-only word (`John .`) has no tokens
+            by_surname.setdefault(last[0], set()).add(mention.text)
     full: dict[str, str] = {}
     for surname, names in by_surname.items():
         # Names that extend one another (`Abu Hatab`, `Walid Abu Hatab`) are one person: keep the

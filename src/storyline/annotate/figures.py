@@ -262,8 +262,48 @@ def _figure_at(
         figure.modifiers = [c.text for c in noun_token.children if c.dep_ in ("amod", "compound") and not c.like_num]
         if unit is None and currency is None and noun_token.lower_ in CURRENCY_WORDS:
             figure.currency, figure.unit = CURRENCY_WORDS[noun_token.lower_], "money"
-    _situate(figure, times, places, sentence_at)
+    anchors = {doc[k] for k in range(i, end)} | ({noun_token} if noun_token is not None else set())
+    tied = [t for t in times if t.sentence == sentence and _tied(doc, t, anchors)]
+    _situate(figure, tied, places, sentence_at)
     return figure, max(end, i + 1)
+
+
+#: Dependencies that open a clause of their own: a time expression inside one dates that clause's
+#: happening, not a figure outside it (`3,500 troops deployed to Crimea, which it annexed in 2014`).
+_CLAUSE_DEPS = frozenset({"ROOT", "relcl", "advcl", "acl", "ccomp", "csubj", "csubjpass", "parataxis", "pcomp"})
+
+
+def _clause_head(token: Token) -> Token:
+    """The head of the clause a token belongs to (the nearest clause-opening ancestor, or itself)."""
+    seen = 0
+    while not _opens_clause(token) and token.head.i != token.i and seen < 64:
+        token, seen = token.head, seen + 1
+    return token
+
+
+def _opens_clause(token: Token) -> bool:
+    return token.dep_ in _CLAUSE_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"))
+
+
+def _tied(doc: Doc, time: TimeExpression, anchors: set[Token]) -> bool:
+    """Is a time expression syntactically about a figure? Yes when it hangs from the figure's number
+    or counted noun (`50 in all of last year`), sits in a clause that describes the counted noun
+    (`13,000 people who have died since 2014`), or shares the figure's clause (`30 soldiers have been
+    killed over the past four months`); not when it dates something else in a clause of its own."""
+    span = doc.char_span(time.start, time.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    token = span.root
+    for _ in range(64):
+        if token in anchors:
+            return True
+        if _opens_clause(token) or token.head.i == token.i:
+            if token.head in anchors:
+                return True
+            break
+        token = token.head
+    figure_clauses = {_clause_head(a) for a in anchors}
+    return token in figure_clauses
 
 
 def _situate(
@@ -272,16 +312,16 @@ def _situate(
     places: list[tuple[int, int, str]],
     sentence_at: Callable[[int], int],
 ) -> None:
-    """The period (nearest time expression in the sentence, durations first) and place of a figure."""
-    same = [t for t in times if t.sentence == figure.sentence]
+    """The period (nearest of the time expressions tied to the figure, durations first) and place."""
+    same = times
     if same:
 
         def distance(t: TimeExpression) -> tuple[int, int]:
             gap = t.start - figure.end if t.start >= figure.end else figure.start - t.end
-            return (0 if t.kind in ("duration", "since") and gap < 40 else 1, gap)
+            return (0 if t.kind in ("duration", "period", "since") and gap < 40 else 1, gap)
 
         nearest = min(same, key=distance)
-        if nearest.kind in ("duration", "since") or distance(nearest)[1] < 120:
+        if nearest.kind in ("duration", "period", "since") or distance(nearest)[1] < 120:
             figure.period = nearest.text
     after = [p for p in places if 0 <= p[0] - figure.end < 40 and sentence_at(p[0]) == figure.sentence]
     if after:

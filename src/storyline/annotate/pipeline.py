@@ -35,6 +35,32 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+#: A quotation longer than this (characters) is more likely a stray quote mark than one quotation.
+_LONGEST_QUOTATION = 1200
+
+
+def _quotation_sentences(doc: Doc) -> Doc:
+    """Keep a quotation in one sentence: no sentence starts inside a quotation that opens and closes
+    within one paragraph (`"There may be a threat. Nobody wants these surprises," he said.`), nor at
+    its closing mark (a lone `"` after `...reforms."`). Runs before the parser, which respects it."""
+    opened: int | None = None
+    for token in doc:
+        # A paragraph break ends every quotation (news reopens a long one on the next paragraph).
+        if (token.i > 0 and "\n" in doc[token.i - 1].whitespace_) or (token.is_space and "\n" in token.text):
+            opened = None
+        if token.is_space:
+            continue
+        mark = token.text
+        if mark == "\u201c" or (mark == '"' and opened is None):
+            opened = token.i
+        elif (mark == "\u201d" or mark == '"') and opened is not None:
+            if doc[token.i].idx - doc[opened].idx <= _LONGEST_QUOTATION:
+                for inner in doc[opened + 1 : token.i + 1]:
+                    inner.is_sent_start = False
+            opened = None
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The English pipeline, loaded once per process without the components we do not use."""
@@ -45,6 +71,8 @@ def load_nlp() -> Language:
         raise ModelMissingError(f"spaCy is not installed: run `pip install spacy {INSTALL_HINT}`") from error
     if "paragraph_breaks" not in Language.factories:
         Language.component("paragraph_breaks")(_paragraph_breaks)
+    if "quotation_sentences" not in Language.factories:
+        Language.component("quotation_sentences")(_quotation_sentences)
     try:
         nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
     except OSError as error:
@@ -52,6 +80,7 @@ def load_nlp() -> Language:
             f"the spaCy English pipeline {MODEL!r} is not installed: run `{INSTALL_HINT}`"
         ) from error
     nlp.add_pipe("paragraph_breaks", before="parser")
+    nlp.add_pipe("quotation_sentences", before="parser")
     return nlp
 
 

@@ -121,7 +121,8 @@ class TimeExpression:
     `end_date` closes a range (`May 5-6` -> 2021-05-05 .. 2021-05-06). `relative` keeps the
     normalised relative form (`weekday:thursday`, `month:-1`, `monthday:05-05..05-06`, ...) so an
     expression can be resolved later by `storyline.annotate.dates.resolve(relative, published)`;
-    it is None for absolute dates. `kind` is `point`, `range`, `since`, `by` or `duration`
+    it is None for absolute dates. `kind` is `point`, `range`, `since`, `by`, `period` (a stretch of
+    time that dates no happening: `over the next week`, `all of last year`, `this year`) or `duration`
     (`in seven years`, with `duration` as ISO 8601, `P7Y`).
     """
 

@@ -113,7 +113,19 @@ def _mentions(
                 _Mention(article.id, index[(article.id, t.sentence)], rt.date, rt.precision,
                          rt.end_date, t.text, window, rt.inferred)
             )
-    return result
+    return _drop_restated(result)
+
+
+def _drop_restated(mentions: list[_Mention]) -> list[_Mention]:
+    """Drop a year or month that its own sentence states more precisely (`eleven years ago, on March
+    11, 2011`): one happening, one entry, at the finer date."""
+    finer: dict[int, list[str]] = {}
+    for m in mentions:
+        finer.setdefault(m.sentence, []).append(m.date)
+    return [
+        m for m in mentions
+        if not any(d != m.date and d.startswith(m.date) for d in finer[m.sentence]) or m.end_date
+    ]
 
 
 def _related(a: _Mention, b: _Mention, similarity: float, space: SentenceSpace) -> bool:

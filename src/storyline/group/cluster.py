@@ -13,8 +13,8 @@ stream. Story ids derive from the first article, so they are stable as stories g
 
 from __future__ import annotations
 
-import heapq
 import math
+import operator
 import sys
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
@@ -71,6 +71,7 @@ class Story:
 
 
 _IDF_REFRESH = 2000
+_VALUE = operator.itemgetter(1)
 
 
 def _overlap(a: Story, b: Story, slack: int) -> bool:
@@ -152,19 +153,30 @@ class Clusterer:
 
     def idf(self, key: str) -> float:
         """Inverse document frequency of a key (smoothed), from a cache refreshed as documents grow."""
+        self._refresh_idf()
         value = self._idf.get(key)
         if value is None:
-            if self.docs - self._idf_docs > max(_IDF_REFRESH, self._idf_docs // 10) or len(self._idf) > 500_000:
-                self._idf.clear()
-                self._idf_docs = self.docs
             value = self._idf[key] = math.log((self.docs + 1) / (self.df.get(key, 0) + 1)) + 1.0
         return value
 
+    def _refresh_idf(self) -> None:
+        if self.docs - self._idf_docs > max(_IDF_REFRESH, self._idf_docs // 10) or len(self._idf) > 500_000:
+            self._idf.clear()
+            self._idf_docs = self.docs
+
     def _weighted(self, keys: dict[str, float], limit: int) -> dict[str, float]:
-        idf = self.idf
-        weighted = {k: v * idf(k) for k, v in keys.items()}
+        # The hot path of every article: the idf lookups are inlined (one cache check per article, not
+        # one function call per key).
+        self._refresh_idf()
+        cache, df, log, total = self._idf, self.df, math.log, self.docs + 1
+        weighted = {}
+        for key, value in keys.items():
+            factor = cache.get(key)
+            if factor is None:
+                factor = cache[key] = log(total / (df.get(key, 0) + 1)) + 1.0
+            weighted[key] = value * factor
         if len(weighted) > limit:
-            weighted = dict(heapq.nlargest(limit, weighted.items(), key=lambda kv: kv[1]))
+            weighted = self._top(weighted, limit)
         return weighted
 
     # --- clustering ------------------------------------------------------------------------------
@@ -191,16 +203,20 @@ class Clusterer:
         self.assignments += 1
         return target.id
 
-    def similarity(self, features: ArticleFeatures, story: Story, vector: dict[str, float] | None = None) -> float:
-        """How well an article matches a story: cosine of TF-IDF vectors, lowered by the time gap."""
-        vector = vector if vector is not None else self._weighted(features.keys, self.settings.article_keys)
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    def similarity(
+        self, features: ArticleFeatures, story: Story, vector: dict[str, float] | None = None, norm: float | None = None
+    ) -> float:
+        """How well an article matches a story: cosine of TF-IDF vectors, lowered by the time gap.
+        `vector` and its `norm` are the article's, when the caller already has them."""
+        if vector is None:
+            vector = self._weighted(features.keys, self.settings.article_keys)
+        if norm is None:
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         story_vector = story.vector
-        dot = 0.0
-        for key, value in vector.items():
-            weight = story_vector.get(key)
-            if weight is not None:
-                dot += value * weight
+        # The shared keys are found by a set intersection in C; fsum makes the dot product independent
+        # of the order in which they come out.
+        shared = vector.keys() & story_vector.keys()
+        dot = math.fsum([vector[key] * story_vector[key] for key in shared]) if shared else 0.0
         score = dot / (norm * self._norm(story))
         gap = self._gap(features, story)
         if gap is not None:
@@ -218,7 +234,7 @@ class Clusterer:
 
     def _best(self, features: ArticleFeatures, vector: dict[str, float]) -> Story | None:
         settings = self.settings
-        query = heapq.nlargest(settings.query_keys, vector.items(), key=lambda kv: kv[1])
+        query = self._top(vector, settings.query_keys).items() if len(vector) > settings.query_keys else vector.items()
         late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
         postings = self._all if late else self._active
         hits: dict[str, float] = {}
@@ -230,12 +246,14 @@ class Clusterer:
         if not hits:
             return None
         scored: list[tuple[float, Story]] = []
-        for sid, _ in heapq.nlargest(settings.max_candidates, hits.items(), key=lambda kv: kv[1]):
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        # Strongest first, so that equal scores keep the story with more shared keys first.
+        for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
             story = self.stories[sid]
             gap = self._gap(features, story)
             if gap is not None and gap > settings.window_days:
                 continue
-            scored.append((self.similarity(features, story, vector), story))
+            scored.append((self.similarity(features, story, vector, norm), story))
         if not scored:
             return None
         scored.sort(key=lambda pair: -pair[0])
@@ -283,7 +301,11 @@ class Clusterer:
 
     @staticmethod
     def _top(vector: dict[str, float], n: int) -> dict[str, float]:
-        return dict(heapq.nlargest(n, vector.items(), key=lambda kv: kv[1]))
+        """The `n` largest entries (ties in insertion order, as `heapq.nlargest`): sorting in C beats
+        a heap in Python at these sizes."""
+        if len(vector) <= n:
+            return dict(vector)
+        return dict(sorted(vector.items(), key=_VALUE, reverse=True)[:n])
 
     def _norm(self, story: Story) -> float:
         norm = self._norms.get(story.id)

@@ -14,8 +14,13 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 # A JSONL file streams line by line, so it may be large; one line is one article.
 MAX_JSONL_LINE_BYTES = MAX_ARTICLE_BYTES
 
-_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<!--|<\?xml[^>]*>\s*<html)", re.I)
-_HTML_TAGS = re.compile(rb"<(?:p|div|article|section|span|a|br|h[1-6])\b[^>]*>", re.I)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<!--|<\?xml[^>]*>\s*<html|<(?:meta|style|script|link|title)\b)",
+    re.I,
+)
+_HTML_TAGS = re.compile(
+    rb"<(?:p|div|article|section|span|a|br|h[1-6]|meta|link|script|style|title|head|body)\b[^>]*>", re.I
+)
 _HTML_NAMES = (".html", ".htm", ".xhtml", ".shtml")
 _JSONL_NAMES = (".jsonl", ".ndjson", ".json")
 
@@ -72,7 +77,7 @@ def sniff(path: Path, head: bytes) -> str:
     """The kind of a file from its first bytes, falling back on its name when content is ambiguous."""
     name = logical_name(path)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _HTML_START.match(stripped) or (name.endswith(_HTML_NAMES) and _HTML_TAGS.search(head)):
+    if _HTML_START.match(stripped) or (name.endswith(_HTML_NAMES) and not stripped.startswith(b"{")):
         return "html"
     if stripped.startswith(b"{"):
         first_line = stripped.split(b"\n", 1)[0]

@@ -93,15 +93,15 @@ class BriefingView:
         return "unknown"
 
     def name(self, article: Mapping[str, Any]) -> str:
-        """A name to cite an article by: its outlet, else its agency, else its source file's name."""
+        """A name to cite an article by: its outlet (or URL host), else its agency, else a neutral
+        `unnamed source N` (N its label). Never the input file's name: that is not who published it."""
         outlet = self.outlet(article)
         if outlet != "unknown":
             return outlet
         agency = self.agency(article)
         if agency:
             return agency
-        source = str(article.get("source") or "")
-        return source.replace("\\", "/").rsplit("/", 1)[-1] or "unknown"
+        return f"unnamed source {self.label(str(article.get('id') or ''))}"
 
     def agency(self, article: Mapping[str, Any]) -> str:
         """The article's agency, else its family's origin marked `(copy)`, else ``."""
