@@ -62,7 +62,13 @@ def test_quotes_and_speakers(seeds: dict) -> None:
     assert _quote(seeds, "000", "We stand strongly with you").speaker == "Antony Blinken"
     zelensky = _quote(seeds, "000", "We think that the decrease")
     assert zelensky.speaker == "Volodymyr Zelensky"
-    assert "Nobody wants these surprises" in zelensky.text and zelensky.sentence_end > zelensky.sentence
+    # A quotation of several sentences is one quote, and the sentence splitter keeps it in one sentence
+    # with its attribution (`"... a threat. Nobody wants these surprises," Zelensky said.`).
+    assert "Nobody wants these surprises" in zelensky.text
+    article, ann = seeds["000"]
+    held = ann.sentences[zelensky.sentence]
+    assert held.start <= zelensky.start and zelensky.end <= held.end
+    assert "Zelensky said" in article.text[held.start : held.end]
     assert _quote(seeds, "001", "Overall, there is a significant Russian presence").speaker == "Jens Stoltenberg"
     partial = _quote(seeds, "001", "tens of thousands")
     assert partial.partial and partial.speaker == "Jens Stoltenberg"

@@ -170,6 +170,23 @@ def test_troop_buildup_claim(briefing: Briefing, num: dict[str, str]) -> None:
     assert claim.noun == "troop"
 
 
+def test_troop_buildup_claim_when_only_some_copies_state_a_date() -> None:
+    # Cleaned as a batch (as `storyline run` does), 002 gets its dateline's year and so resolves "last
+    # month" to April 2021, while the undated AFP copy 000 leaves it open until its date is inferred from
+    # its sibling: the claim must read both at the inferred date, not split 100,000 troops in two.
+    from storyline.clean import clean_documents
+    from storyline.group import find_families
+
+    paths = sorted(EXAMPLES.glob("*.txt"))
+    articles = clean_documents([RawDocument(source=str(p), kind="text", content=p.read_text("utf-8")) for p in paths])
+    assert all(isinstance(a, Article) for a in articles)
+    annotations = {a.id: annotate(a.text, a.published) for a in articles}
+    num = {a.id: p.name[:3] for a, p in zip(articles, paths, strict=True)}
+    briefing = build_briefing(articles, annotations, find_families(articles))
+    holding = [c for c in briefing.claims if any("100,000 troops" in v.text for v in c.values)]
+    assert len(holding) == 1 and _nums(holding[0].articles, num) == {"000", "001", "002"}
+
+
 def test_one_article_never_gives_two_values_of_a_claim(briefing: Briefing) -> None:
     # 004: "Around 30 Ukrainian soldiers have been killed ... compared with 50 in all of last year."
     for claim in briefing.claims:

@@ -98,3 +98,40 @@ def test_site_writes_json_markdown_and_index(briefing, tmp_path):
     assert markdown == render_markdown(briefing)
     index_md = report.index_md.read_text(encoding="utf-8")
     assert f"({entry['markdown']})" in index_md and briefing.story.title.replace("|", "\\|") in index_md
+
+
+def test_a_source_without_outlet_or_agency_is_never_named_by_its_file(briefing):
+    # 004 has neither outlet, URL nor agency: its name is neutral, never the input file's name.
+    md = render_markdown(briefing)
+    assert ".txt" not in md
+    header = md.split("\n\n")[1]
+    assert "unnamed source 5" in header  # 004 is the fifth article of the story
+    only = _section(md, "Only in one source")
+    assert "[5] unnamed source 5:" in only
+    console = Console(record=True, width=110, force_terminal=False, color_system=None)
+    print_briefing(briefing, console)
+    assert ".txt" not in console.export_text()
+
+
+def test_a_source_with_only_a_url_is_named_by_its_host():
+    from storyline.present.view import BriefingView
+
+    view = BriefingView.of(
+        {"articles": [{"id": "a1", "url": "https://www.example-news.org/2021/05/06/story", "source": "x/a1.txt"}]}
+    )
+    assert view.name(view.articles[0]) == "example-news.org"
+
+
+def test_a_figures_period_reads_as_a_phrase_or_stands_apart(briefing):
+    from storyline.present.view import value_text
+
+    md = render_markdown(briefing)
+    figures = _section(md, "Where the figures differ")
+    # 003's "about 3,500 ... troops deployed to the Crimean peninsula, which it annexed ... in 2014": the
+    # year dates the annexation, so it is not shown as the figure's period.
+    assert "3,500 2014" not in figures and "about 3,500" in figures
+    assert "14,000 people in seven years" in figures
+    # Development corpus (Japan, March 2022): a bare date is set apart from the wording.
+    shown = value_text({"text": "7.4 earthquake", "period": "March 16, Wednesday"})
+    assert shown == "7.4 earthquake (March 16, Wednesday)"
+    assert value_text({"text": "100,000 troops", "period": "last month"}) == "100,000 troops last month"

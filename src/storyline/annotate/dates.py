@@ -226,7 +226,7 @@ _JOINER = re.compile(r"[\s,]*")
 #: Words before a time expression that make it a stretch of time, not the date of a happening
 #: (`over the next week`, `in all of last year`, `since the beginning of this year`).
 _PERIOD_BEFORE = re.compile(
-    r"\b(?:over|during|throughout|within|through|all\s+of|so\s+far|(?:beginning|start|end|rest|course|"
+    r"\b(?:over|during|throughout|within|through|for\s+the|all\s+of|so\s+far|(?:beginning|start|end|rest|course|"
     r"middle|half|part|remainder|first|second|third|fourth)\s+of)(?:\s+the)?\s*$",
     re.IGNORECASE,
 )
@@ -256,11 +256,12 @@ def _join_compounds(text: str, times: list[TimeExpression]) -> list[TimeExpressi
         elif _is_day(previous) and _is_weekday(t):
             previous.end, previous.text = t.end, text[previous.start : t.end]
         elif (
-            (previous.relative or "").startswith(("md:", "m:"))
+            previous.relative is not None
+            and previous.relative.startswith(("md:", "m:"))
             and previous.relative.count(":") == 1
-            and (t.relative or "") in ("year:-1", "year:0", "year:1")
+            and t.relative in ("year:-1", "year:0", "year:1")
         ):
-            previous.relative += f":y{t.relative.split(':')[1]}"
+            previous.relative += f":y{(t.relative or '').split(':')[1]}"
             previous.end, previous.text = t.end, text[previous.start : t.end]
         else:
             result.append(t)
@@ -317,7 +318,8 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
         if year:
             t.date, t.precision = date(int(year), m, day).isoformat(), "day"
         else:
-            t.relative = f"md:{m:02d}-{day:02d}" + (":past" if t.kind == "since" else "")
+            since = (g.get("prep_md") or g.get("prep_dm") or "").lower() == "since"
+            t.relative = f"md:{m:02d}-{day:02d}" + (":past" if since else "")
     elif g["my_m"]:
         t.date, t.precision = f"{int(g['my_y'] or 0):04d}-{_month(g['my_m']):02d}", "month"
     elif g["mo_m"]:

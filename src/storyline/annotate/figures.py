@@ -64,6 +64,7 @@ UNIT_WORDS = {
 #: Entity types whose numbers are part of a name (`Group of Seven`, `60 Minutes`, `Boeing 737`).
 _NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "GPE"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_QUOTE_MARKS = frozenset({'"', "\u201d", "'", "\u2019"})
 _PLACE_PREPS = frozenset({"in", "from", "near", "across", "on", "at", "along", "inside", "throughout"})
 
 
@@ -132,6 +133,8 @@ def _qualifier_before(doc: Doc, i: int) -> tuple[Qualifier, int] | None:
 def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
     """The noun a number phrase counts: its head noun, or the noun right after it or after `of`."""
     j = last
+    if j + 1 < len(doc) and doc[j].text in _QUOTE_MARKS and doc[j + 1].lower_ == "of":
+        j += 1  # a quoted figure: `"tens of thousands" of Russian troops`
     while j < len(doc) and doc[j].lower_ == "of":
         # `3,500 of the tens of thousands of troops`: the noun is after the last `of`.
         j += 1

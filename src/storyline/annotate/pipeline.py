@@ -39,6 +39,27 @@ def _paragraph_breaks(doc: Doc) -> Doc:
 _LONGEST_QUOTATION = 1200
 
 
+#: Words that continue a sentence after a clock time's `a.m.` / `p.m.` (`at 11:07 p.m. Saturday and`).
+_AFTER_CLOCK = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "local", "gmt", "utc", "et",
+     "est", "edt", "pt", "pst", "pdt", "bst", "cet", "cest", "jst", "ist"}
+)  # fmt: skip
+
+
+def _sentence_constraints(doc: Doc) -> Doc:
+    """Sentence boundaries the parser must not place (it respects them): inside a quotation, and
+    after a clock time's `a.m.` / `p.m.` when the sentence plainly goes on (`p.m. Saturday and ...`)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if (
+            previous.lower_ in ("a.m.", "p.m.")
+            and "\n" not in previous.whitespace_
+            and (token.lower_ in _AFTER_CLOCK or token.is_lower)
+        ):
+            token.is_sent_start = False
+    return _quotation_sentences(doc)
+
+
 def _quotation_sentences(doc: Doc) -> Doc:
     """Keep a quotation in one sentence: no sentence starts inside a quotation that opens and closes
     within one paragraph (`"There may be a threat. Nobody wants these surprises," he said.`), nor at
@@ -71,8 +92,8 @@ def load_nlp() -> Language:
         raise ModelMissingError(f"spaCy is not installed: run `pip install spacy {INSTALL_HINT}`") from error
     if "paragraph_breaks" not in Language.factories:
         Language.component("paragraph_breaks")(_paragraph_breaks)
-    if "quotation_sentences" not in Language.factories:
-        Language.component("quotation_sentences")(_quotation_sentences)
+    if "sentence_constraints" not in Language.factories:
+        Language.component("sentence_constraints")(_sentence_constraints)
     try:
         nlp = spacy.load(MODEL, exclude=list(EXCLUDE))
     except OSError as error:
@@ -80,7 +101,7 @@ def load_nlp() -> Language:
             f"the spaCy English pipeline {MODEL!r} is not installed: run `{INSTALL_HINT}`"
         ) from error
     nlp.add_pipe("paragraph_breaks", before="parser")
-    nlp.add_pipe("quotation_sentences", before="parser")
+    nlp.add_pipe("sentence_constraints", before="parser")
     return nlp
 
 

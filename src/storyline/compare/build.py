@@ -207,7 +207,7 @@ def build_briefing(
         independent_sources=independent,
         entities=entities.records,
         quotes=link_quotes(articles, ann, entities),
-        claims=link_claims(articles, ann, entities),
+        claims=link_claims(articles, ann, entities, published=published),
         timeline=build_timeline(articles, ann, groups, published=published, space=space),
         summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space),
         coverage=coverage.articles,

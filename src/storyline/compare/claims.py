@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from storyline.annotate.records import Annotations, Figure
 from storyline.article import Article
+from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.entities import EntityIndex
 from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import Claim, ClaimValue
@@ -173,7 +174,12 @@ def _attribution(
     return (best[1], best[2]) if best else (None, None)
 
 
-def _items(articles: Sequence[Article], annotations: Mapping[str, Annotations], entities: EntityIndex) -> list[_Item]:
+def _items(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    entities: EntityIndex,
+    published: Mapping[str, PublicationDate] | None = None,
+) -> list[_Item]:
     items: list[_Item] = []
     for article in articles:
         ann = annotations.get(article.id)
@@ -191,9 +197,12 @@ def _items(articles: Sequence[Article], annotations: Mapping[str, Annotations], 
                 if entity.label in ("GPE", "LOC", "FAC", "ORG"):
                     named.append((m.start, name))
         dates: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for t in ann.times:
-            if t.date and t.precision and t.kind in _DATING_KINDS:
-                dates[t.sentence].append((t.date, t.precision))
+        # Relative dates resolved against the article's (possibly inferred) publication date: `last
+        # month` in an undated copy is the same month as in its dated sibling.
+        for rt in resolved_times(ann, (published or {}).get(article.id)):
+            t = rt.expression
+            if rt.date and rt.precision and t.kind in _DATING_KINDS:
+                dates[t.sentence].append((rt.date, rt.precision))
         for figure in ann.figures:
             span = bounds(figure)
             if span is None or not (0 <= figure.start < figure.end <= len(article.text)):
@@ -423,13 +432,15 @@ def link_claims(
     annotations: Mapping[str, Annotations],
     entities: EntityIndex,
     labels: dict[str, str] | None = None,
+    published: Mapping[str, PublicationDate] | None = None,
 ) -> list[Claim]:
     """Align the story's figures into claims, those reported by most articles first.
 
-    `labels` names articles in the `differences` text (e.g. outlet names); ids are used otherwise."""
+    `labels` names articles in the `differences` text (e.g. outlet names); ids are used otherwise.
+    `published` (from `infer_publication`) resolves relative dates in articles without a stated date."""
     order = {a.id: i for i, a in enumerate(articles)}
     outlet = {a.id: a.outlet for a in articles}
-    items = _items(articles, annotations, entities)
+    items = _items(articles, annotations, entities, published)
     claims: list[tuple[tuple[int, int], Claim]] = []
     for group_ids in _align(items):
         group = sorted((items[i] for i in group_ids), key=lambda it: (order.get(it.article, 0), it.figure.start))

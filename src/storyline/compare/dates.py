@@ -9,7 +9,9 @@ An article without a date gets, in order of preference:
 4. the story's reference date (the median of the dates its articles state).
 
 Once an article has a date, its relative expressions (`Thursday`, `last month`) are resolved against
-it with `storyline.annotate.dates.resolve`: `resolved_times` gives the dates to use.
+it with `storyline.annotate.dates.resolve`: `resolved_times` gives the dates to use. An article stamped
+a day or two before the rest of its story (a time zone behind the events) reads a bare weekday that
+would fall six days back as the day after its stamp (`early Thursday` in a Wednesday-stamped report).
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ class PublicationDate:
     date: str | None
     inferred: bool
     reason: str | None = None
+    #: The story's other articles are dated after this one: its stamp may be a time zone behind the
+    #: events, so a bare weekday naming the next day (`early Thursday` in a Wednesday-stamped report)
+    #: means that day, not the one six days before.
+    behind_story: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,12 @@ def _day(value: str | None) -> date | None:
 
 
 def is_dateline(expression: TimeExpression, text: str) -> bool:
-    """True for a date that opens the text as a dateline (`May 7 (UPI) --`, `2021-05-08 KIEV -`)."""
+    """True for a date that opens the text as a dateline (`May 7 (UPI) --`, `2021-05-08 KIEV -`), or
+    stands between separators as a page's stamp (`... | 14 Feb 2021 | ...`)."""
+    if re.search(r"\|\s*$", text[max(0, expression.start - 4) : expression.start]) and re.match(
+        r"\s*\|", text[expression.end : expression.end + 4]
+    ):
+        return True  # a page stamp between separators (`Title | 14 Feb 2021 | A powerful quake...`)
     if expression.start > _DATELINE_REACH:
         return False
     after = text[expression.end : expression.end + 40]
@@ -186,6 +197,10 @@ def infer_publication(
     reference = _reference(
         list(stated.values()) or [d for a in articles for d in _absolute_days(by_id[a.id])]
     )
+    if reference is not None:
+        for article_id, day in stated.items():
+            if 1 <= (reference - day).days <= 2:  # a day or two: a time zone, not an earlier report
+                result[article_id] = PublicationDate(day.isoformat(), False, behind_story=True)
     for article in articles:
         if article.id in result:
             continue
@@ -220,7 +235,20 @@ def resolved_times(ann: Annotations, published: PublicationDate | None) -> list[
     for t in ann.times:
         if t.relative and published is not None and published.date and (published.inferred or not t.date):
             when, precision, end = resolve(t.relative, published.date)
-            result.append(ResolvedTime(t, when, precision, end, inferred=published.inferred))
+            result.append(ResolvedTime(t, _next_day_weekday(t, when, published), precision, end,
+                                       inferred=published.inferred))
         else:
-            result.append(ResolvedTime(t, t.date, t.precision, t.end_date))
+            result.append(ResolvedTime(t, _next_day_weekday(t, t.date, published), t.precision, t.end_date))
     return result
+
+
+def _next_day_weekday(t: TimeExpression, when: str | None, published: PublicationDate | None) -> str | None:
+    """A bare weekday resolved six days back in an article stamped before the rest of its story is
+    the day after its stamp (time zones), not last week's."""
+    if not when or published is None or not published.behind_story or not published.date:
+        return when
+    kind, _, arg = (t.relative or "").partition(":")
+    pub, day = _day(published.date), _day(when)
+    if kind != "weekday" or ":" in arg or pub is None or day is None or (pub - day).days != 6:
+        return when
+    return (pub + timedelta(days=1)).isoformat()

@@ -1,7 +1,10 @@
 """The story's timeline: dated happenings from every article, merged across outlets, in order.
 
 Every time expression with a date (after publication dates are inferred and relative expressions
-resolved, see `compare/dates.py`) marks its sentence as an account of something on that date. Mentions
+resolved, see `compare/dates.py`) marks its sentence as an account of something on that date; a
+stretch of time (`over the next week`, kind `period`) or a duration dates nothing, a year or month
+its own sentence states more precisely is left to the finer date, and a relative expression inside a
+quotation is left out (it counts from when the words were said, which the text rarely gives). Mentions
 of one date (at one precision) are merged when their sentences describe the same happening: similar
 words (TF-IDF over the story) or, for a year or a month, the same rare terms next to the date
 (`Crimea` in `since 2014, when Russia annexed Crimea` and `Crimea, which Russia annexed in 2014`).
@@ -100,10 +103,13 @@ def _mentions(
     index = {(s.article, s.index): i for i, s in enumerate(space.sentences)}
     result: list[_Mention] = []
     for article in articles:
+        quoted = [(q.start, q.end) for q in by_id[article.id].quotes]
         for rt in resolved_times(by_id[article.id], published.get(article.id)):
             t = rt.expression
             if not rt.date or not rt.precision or t.kind not in _DATED_KINDS:
                 continue
+            if t.relative and any(start <= t.start < end for start, end in quoted):
+                continue  # `a couple of weeks ago` in a quotation counts from when it was said, not published
             if is_dateline(t, article.text) or (article.id, t.sentence) not in index:
                 continue
             before = article.text[: t.start].split()[-_WINDOW_WORDS:]

@@ -7,6 +7,7 @@ Markdown and terminal writers share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,11 @@ from urllib.parse import urlparse
 
 #: How many characters of a sentence a compact line shows.
 SHORT = 160
+#: A period that continues a figure's wording as a phrase (`since 2014`, `over the past four months`).
+_READS_ON = re.compile(
+    r"(?i)(?:since|in|over|during|for|by|until|till|from|within|through|throughout|before|after|last|next|"
+    r"this|past|earlier|later|as of)\b"
+)
 
 
 def as_document(briefing: Any) -> dict[str, Any]:
@@ -185,8 +191,10 @@ class BriefingView:
 def value_text(value: Mapping[str, Any]) -> str:
     """A claim value as written, with its attribution (`14,000 people, "Kiev says"`)."""
     text = str(value.get("text") or value.get("value") or "")
-    if value.get("period"):
-        text += f" {value['period']}" if str(value["period"]) not in text else ""
+    period = str(value.get("period") or "")
+    if period and period not in text:
+        # `14,000 people in seven years` reads on; a bare date is set apart (`7.4 earthquake (March 16)`).
+        text += f" {period}" if _READS_ON.match(period) else f" ({period})"
     if value.get("attribution"):
         text += f', "{value["attribution"]} says"'
     return text
