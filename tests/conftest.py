@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from storyline.annotate import Annotations, annotate
+from storyline.article import Article
+from storyline.clean import clean_document
+from storyline.ingest.record import RawDocument
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -27,3 +33,30 @@ def seed_path(prefix: str) -> Path:
     """The bundled seed whose file name starts with `prefix` (e.g. "001")."""
     (path,) = EXAMPLES.glob(f"{prefix}_*.txt")
     return path
+
+
+@dataclass(frozen=True)
+class SeedStory:
+    """The five seeds, each cleaned on its own and annotated, with their syndication families."""
+
+    articles: list[Article]  # in file order, 000 to 004
+    annotations: dict[str, Annotations]  # by article id
+    ids: dict[str, str]  # file prefix ("000") -> article id
+    families: list[list[str]]  # member ids
+
+
+@pytest.fixture(scope="session")
+def seed_story() -> SeedStory:
+    from storyline.group import find_families
+
+    paths = sorted(EXAMPLES.glob("*.txt"))
+    assert len(paths) == 5, f"expected the five seeds in {EXAMPLES}"
+    articles = [
+        clean_document(RawDocument(source=str(p), kind="text", content=p.read_text(encoding="utf-8"))) for p in paths
+    ]
+    return SeedStory(
+        articles=articles,
+        annotations={a.id: annotate(a.text, a.published) for a in articles},
+        ids={p.name[:3]: a.id for p, a in zip(paths, articles, strict=True)},
+        families=[list(f.members) for f in find_families(articles)],
+    )

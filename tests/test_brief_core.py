@@ -10,7 +10,6 @@ import pytest
 from storyline.annotate import Annotations, annotate
 from storyline.annotate.records import Entity, Mention
 from storyline.article import Article
-from storyline.clean import clean_document
 from storyline.compare import SCHEMA, Briefing, build_briefing
 from storyline.compare.entities import link_entities, skeleton
 from storyline.ingest.record import RawDocument
@@ -19,16 +18,9 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(scope="module")
-def seeds() -> tuple[list[Article], dict[str, Annotations], dict[str, str]]:
+def seeds(seed_story) -> tuple[list[Article], dict[str, Annotations], dict[str, str]]:
     """The five seeds cleaned and annotated, and article id -> file prefix ("000" ...)."""
-    paths = sorted(EXAMPLES.glob("*.txt"))
-    assert len(paths) == 5, f"expected the five seeds in {EXAMPLES}"
-    articles = [
-        clean_document(RawDocument(source=str(p), kind="text", content=p.read_text(encoding="utf-8"))) for p in paths
-    ]
-    annotations = {a.id: annotate(a.text, a.published) for a in articles}
-    prefix = {a.id: p.name[:3] for a, p in zip(articles, paths, strict=True)}
-    return articles, annotations, prefix
+    return seed_story.articles, seed_story.annotations, {i: p for p, i in seed_story.ids.items()}
 
 
 @pytest.fixture(scope="module")

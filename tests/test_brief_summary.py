@@ -22,16 +22,8 @@ DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 
 
 @pytest.fixture(scope="module")
-def seeds() -> tuple[list[Article], dict[str, Annotations], dict[str, str], list[list[str]]]:
-    from storyline.group import find_families
-
-    articles = []
-    for path in sorted(EXAMPLES.glob("*.txt")):
-        raw = RawDocument(source=str(path), kind="text", content=path.read_text(encoding="utf-8"))
-        articles.append(clean_document(raw))
-    annotations = {a.id: annotate(a.text, a.published) for a in articles}
-    ids = {Path(a.source).name[:3]: a.id for a in articles}
-    return articles, annotations, ids, [list(f.members) for f in find_families(articles)]
+def seeds(seed_story) -> tuple[list[Article], dict[str, Annotations], dict[str, str], list[list[str]]]:
+    return seed_story.articles, seed_story.annotations, seed_story.ids, seed_story.families
 
 
 @pytest.fixture(scope="module")

@@ -24,14 +24,8 @@ def _families(articles: list[Article]) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> tuple[list[Article], dict[str, Annotations], dict[str, str], list[list[str]]]:
-    articles = []
-    for path in sorted(EXAMPLES.glob("*.txt")):
-        raw = RawDocument(source=str(path), kind="text", content=path.read_text(encoding="utf-8"))
-        articles.append(clean_document(raw))
-    annotations = {a.id: annotate(a.text, a.published) for a in articles}
-    ids = {Path(a.source).name[:3]: a.id for a in articles}
-    return articles, annotations, ids, _families(articles)
+def seeds(seed_story) -> tuple[list[Article], dict[str, Annotations], dict[str, str], list[list[str]]]:
+    return seed_story.articles, seed_story.annotations, seed_story.ids, seed_story.families
 
 
 def test_families_pair_the_afp_copies(seeds):
