@@ -16,13 +16,6 @@ from storyline.ingest.record import RawDocument
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def _families(articles: list[Article]) -> list[list[str]]:
-    """The group stage's syndication families (000 and 001 are one AFP copy)."""
-    from storyline.group import find_families
-
-    return [list(f.members) for f in find_families(articles)]
-
-
 @pytest.fixture(scope="module")
 def seeds(seed_story) -> tuple[list[Article], dict[str, Annotations], dict[str, str], list[list[str]]]:
     return seed_story.articles, seed_story.annotations, seed_story.ids, seed_story.families
