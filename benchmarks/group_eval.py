@@ -1,17 +1,25 @@
 """Story clustering and syndication families against a labelled JSONL corpus.
 
     python benchmarks/group_eval.py [--path ../shared/data/dev/articles.jsonl] [--families FILE] [-v]
+                                    [--strip-url-dates] [--strip-text-dates] [--shuffle SEED]
 
 Each line holds `text` (or `html`), optional `url`, `outlet`, `title`, `published`, and the gold label
 `event`. Only the article fields reach the pipeline (clean, annotate, group); the label is used for
 scoring alone. Prints B-cubed precision/recall/F1, the number of stories against the number of events,
 and pairwise precision/recall of syndication families against `families.json` beside the corpus.
+
+Robustness variants: `--strip-url-dates` removes dates from URLs (`/2022/06/09/` path segments,
+`2023-02-13` or `20240102` in slugs), as for outlets whose URLs carry none; `--strip-text-dates` also
+drops the ` date YYYY-MM-DD` prefix the corpus tool puts before some excerpts, so only the article's
+own words give its dates; `--shuffle SEED` feeds the articles in a random order.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,15 +28,35 @@ from storyline.annotate import annotate
 from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
 from storyline.group import Clusterer, bcubed, cluster_features, extract_features, find_families, pairwise
+from storyline.group.evaluate import strip_url_dates
 from storyline.ingest import RawDocument
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" / "articles.jsonl"
 ARTICLE_FIELDS = ("url", "outlet", "title", "published")
+_TEXT_DATE_PREFIX = re.compile(r"^\s*date \d{4}(?:-\d\d){0,2}\s*")
 
 
-def load(path: Path) -> tuple[list[Article], dict[str, str], dict[str, str]]:
-    """Clean the corpus. Returns the articles, gold labels by article id, and corpus ids by article id."""
+def strip_text_date(text: str) -> str:
+    """The text without the corpus tool's ` date YYYY-MM-DD` prefix."""
+    return _TEXT_DATE_PREFIX.sub("", text, count=1)
+
+
+def load(
+    path: Path, url_dates: bool = True, text_dates: bool = True, shuffle: int | None = None
+) -> tuple[list[Article], dict[str, str], dict[str, str]]:
+    """Clean the corpus. Returns the articles, gold labels by article id, and corpus ids by article id.
+    `url_dates=False` strips dates from URLs, `text_dates=False` also the corpus's date prefix;
+    `shuffle` is a seed for a random input order."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(rows)
+    for row in rows:
+        if not url_dates and row.get("url"):
+            row["url"] = strip_url_dates(row["url"])
+        if not text_dates:
+            row.pop("published", None)
+            if row.get("text"):
+                row["text"] = strip_text_date(row["text"])
     raws = []
     for number, row in enumerate(rows, start=1):
         content = row.get("text") or row.get("html")
@@ -55,9 +83,14 @@ def main() -> None:
     parser.add_argument("--path", type=Path, default=DEFAULT)
     parser.add_argument("--families", type=Path, default=None, help="gold families (default: families.json beside)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list stories and their gold events")
+    parser.add_argument("--strip-url-dates", action="store_true", help="remove dates from URLs")
+    parser.add_argument("--strip-text-dates", action="store_true", help="also drop the text's `date ...` prefix")
+    parser.add_argument("--shuffle", type=int, default=None, metavar="SEED", help="feed articles in random order")
     args = parser.parse_args()
     started = time.perf_counter()
-    articles, gold, names = load(args.path)
+    no_urls = args.strip_url_dates or args.strip_text_dates
+    articles, gold, names = load(args.path, not no_urls, not args.strip_text_dates, args.shuffle)
+    dated = sum(a.published is not None for a in articles)
     annotations = {a.id: annotate(a.text, a.published) for a in articles}
     prepared = time.perf_counter()
     families = find_families(articles)
@@ -66,7 +99,16 @@ def main() -> None:
     done = time.perf_counter()
     scores = bcubed(grouping.stories, gold)
     stories = grouping.members()
-    print(f"corpus: {args.path} ({len(articles)} articles)")
+    variant = ", ".join(
+        v
+        for v, on in (
+            ("no URL dates", no_urls),
+            ("no text date prefix", args.strip_text_dates),
+            (f"shuffled {args.shuffle}", args.shuffle is not None),
+        )
+        if on
+    )
+    print(f"corpus: {args.path} ({len(articles)} articles, {dated} dated{'; ' + variant if variant else ''})")
     print(f"B-cubed precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}")
     print(f"stories {len(stories)}  events {len(set(gold.values()))}")
     mixed = [s for s in stories.values() if len({gold[a] for a in s}) > 1]

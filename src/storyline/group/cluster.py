@@ -169,12 +169,10 @@ class Clusterer:
         # one function call per key).
         self._refresh_idf()
         cache, df, log, total = self._idf, self.df, math.log, self.docs + 1
-        weighted = {}
-        for key, value in keys.items():
-            factor = cache.get(key)
-            if factor is None:
-                factor = cache[key] = log(total / (df.get(key, 0) + 1)) + 1.0
-            weighted[key] = value * factor
+        # (Not `keys.keys() - cache.keys()`: that walks the whole cache.)
+        for key in [k for k in keys if k not in cache]:
+            cache[key] = log(total / (df.get(key, 0) + 1)) + 1.0
+        weighted = {key: value * cache[key] for key, value in keys.items()}
         if len(weighted) > limit:
             weighted = self._top(weighted, limit)
         return weighted
@@ -212,15 +210,20 @@ class Clusterer:
             vector = self._weighted(features.keys, self.settings.article_keys)
         if norm is None:
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return self._score(features, story, vector, norm, self._gap(features, story))
+
+    def _score(
+        self, features: ArticleFeatures, story: Story, vector: dict[str, float], norm: float, gap: int | None
+    ) -> float:
         story_vector = story.vector
         # The shared keys are found by a set intersection in C; fsum makes the dot product independent
         # of the order in which they come out.
         shared = vector.keys() & story_vector.keys()
         dot = math.fsum([vector[key] * story_vector[key] for key in shared]) if shared else 0.0
         score = dot / (norm * self._norm(story))
-        gap = self._gap(features, story)
         if gap is not None:
-            score *= 1.0 - self.settings.gap_penalty * min(gap, self.settings.window_days) / self.settings.window_days
+            window = self.settings.window_days
+            score *= 1.0 - self.settings.gap_penalty * min(gap, window) / window
         elif features.day is None:
             score += self.settings.date_bonus * calendar_fit(features, story)
         return score
@@ -238,22 +241,28 @@ class Clusterer:
         late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
         postings = self._all if late else self._active
         hits: dict[str, float] = {}
+        get = hits.get
         for key, weight in query:
             ids = postings.get(key)
             if ids and len(ids) <= settings.max_postings:
                 for sid in ids:
-                    hits[sid] = hits.get(sid, 0.0) + weight
+                    hits[sid] = get(sid, 0.0) + weight
         if not hits:
             return None
         scored: list[tuple[float, Story]] = []
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         # Strongest first, so that equal scores keep the story with more shared keys first.
+        # The article's days are worked out once, not per candidate (the same as `_gap`).
+        anchors = features.anchors if features.day is not None else None
+        window, stories = settings.window_days, self.stories
         for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
-            story = self.stories[sid]
-            gap = self._gap(features, story)
-            if gap is not None and gap > settings.window_days:
-                continue
-            scored.append((self.similarity(features, story, vector, norm), story))
+            story = stories[sid]
+            gap = None
+            if anchors is not None and story.first is not None and story.last is not None:
+                gap = max(0, story.first - anchors[1], anchors[0] - story.last)
+                if gap > window:
+                    continue
+            scored.append((self._score(features, story, vector, norm, gap), story))
         if not scored:
             return None
         scored.sort(key=lambda pair: -pair[0])
@@ -332,8 +341,11 @@ class Clusterer:
         for index in postings or (self._active, self._all):
             for key in story.indexed:
                 ids = index.get(key)
-                if ids is not None and story.id in ids:
-                    ids.remove(story.id)
+                if ids is not None:
+                    try:
+                        ids.remove(story.id)
+                    except ValueError:  # never indexed here (a dormant story is not in `_active`)
+                        continue
                     if not ids:
                         del index[key]
 

@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+_MONTH = r"(?:0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+# A date in a URL: year, month (number or name) and optional day as path segments, or glued in a slug.
+_URL_DATES = (
+    re.compile(rf"/(?:19|20)\d\d/{_MONTH}(?:/\d{{1,2}})?(?=/|$)", re.IGNORECASE),
+    re.compile(r"(?<![0-9])(?:19|20)\d\d[-_/]?[01]\d[-_/]?[0-3]\d(?![0-9])"),
+)
+
+
+def strip_url_dates(url: str) -> str:
+    """The URL without the dates in its path (`/2022/06/09/slug` -> `/slug`, `/20240102-15/` ->
+    `/-15/`): a corpus as from outlets whose URLs carry no date, for robustness checks."""
+    for pattern in _URL_DATES:
+        url = pattern.sub("", url)
+    return url
 
 
 @dataclass(frozen=True)

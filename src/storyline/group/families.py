@@ -41,6 +41,19 @@ class FamilySettings:
     # A copied passage inside otherwise different pages (excerpts, other boilerplate): this many aligned
     # sentences of the reporter's own words (quotations do not count: outlets quote the same speaker).
     min_shared_sentences: int = 3
+    # A long shared passage of lightly edited wire copy (a figure updated, a clause trimmed, paragraphs
+    # reordered): this many words in at least `passage_sentences` of the reporter's own sentences (not
+    # quotations), each found at `passage_ratio` at least. Independent reports of one event share facts
+    # and quotations, and now and then one short sentence of agency wording, not whole passages.
+    passage_ratio: float = 80.0
+    passage_sentences: int = 2
+    min_passage_words: int = 50
+    # A shared passage is too small a part of a page for MinHash to propose the pair: articles sharing
+    # `passage_grams` runs of `passage_gram` words are proposed too. Runs found in more than
+    # `max_gram_postings` articles are boilerplate (an outlet's footer), not copy.
+    passage_gram: int = 8
+    passage_grams: int = 3
+    max_gram_postings: int = 20
 
 
 @dataclass
@@ -121,6 +134,8 @@ class Overlap:
     share: float
     words: int
     own_sentences: int
+    passage_sentences: int = 0
+    passage_words: int = 0
 
 
 def _sentence_keys(text: str) -> list[tuple[str, int, bool]]:
@@ -141,23 +156,34 @@ def overlap(shorter: str, longer: str, settings: FamilySettings = FamilySettings
     if not short_keys or not long_keys:
         return Overlap(0.0, 0, 0)
     exact = set(long_keys)
-    total = matched = own = 0
+    cutoff = min(settings.passage_ratio, settings.sentence_ratio)
+    total = matched = own = passage = passage_words = 0
     for key, n, quoted in short_keys:
         total += n
-        if key in exact or process.extractOne(key, long_keys, scorer=fuzz.ratio, score_cutoff=settings.sentence_ratio):
+        score = 100.0
+        if key not in exact:
+            match = process.extractOne(key, long_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+            score = match[1] if match else 0.0
+        if score >= settings.sentence_ratio:
             matched += n
             own += not quoted
-    return Overlap(matched / total, matched, own)
+        if score >= settings.passage_ratio and not quoted:
+            passage += 1
+            passage_words += n
+    return Overlap(matched / total, matched, own, passage, passage_words)
 
 
 def is_copy(a: Article, b: Article, settings: FamilySettings = FamilySettings()) -> bool:
     """Whether one article's text is a (possibly trimmed or edited) copy of the other's: most of the
-    shorter text is in the longer one, or both carry one copied passage of several sentences."""
+    shorter text is in the longer one, or both carry one copied passage of several sentences or of
+    several long ones."""
     shorter, longer = sorted((a.text, b.text), key=len)
     found = overlap(shorter, longer, settings)
-    if found.words < settings.min_shared_words:
-        return False
-    return found.share >= settings.min_containment or found.own_sentences >= settings.min_shared_sentences
+    if found.words >= settings.min_shared_words and (
+        found.share >= settings.min_containment or found.own_sentences >= settings.min_shared_sentences
+    ):
+        return True
+    return found.passage_sentences >= settings.passage_sentences and found.passage_words >= settings.min_passage_words
 
 
 def _sort_key(article: Article) -> tuple[bool, str, str]:
@@ -182,8 +208,9 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
             x = parent[x]
         return x
 
+    passages = _passage_candidates([by_id[a] for a in signatures], settings)
     for aid, signature in signatures.items():
-        for other in lsh.query(signature):
+        for other in sorted(set(lsh.query(signature)) | passages.get(aid, set())):
             if other <= aid or root(other) == root(aid):
                 continue
             if is_copy(by_id[aid], by_id[other], settings):
@@ -193,6 +220,26 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
         groups.setdefault(root(aid), []).append(by_id[aid])
     families = [build_family(members) for members in groups.values() if len(members) > 1]
     return sorted(families, key=lambda f: f.id)
+
+
+def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -> dict[str, set[str]]:
+    """Pairs of articles sharing several word runs (`passage_gram` words), by article id."""
+    n = settings.passage_gram
+    postings: dict[int, list[str]] = {}
+    for article in articles:
+        tokens = folded_words(article.text)
+        for gram in {hash(tuple(tokens[i : i + n])) for i in range(len(tokens) - n + 1)}:
+            postings.setdefault(gram, []).append(article.id)
+    shared: Counter[tuple[str, str]] = Counter()
+    for ids in postings.values():
+        if 1 < len(ids) <= settings.max_gram_postings:
+            shared.update((a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    out: dict[str, set[str]] = {}
+    for (a, b), count in shared.items():
+        if count >= settings.passage_grams:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+    return out
 
 
 def build_family(members: Sequence[Article]) -> Family:
