@@ -152,7 +152,7 @@ def stories(db_path: str, as_json: bool) -> None:
     table.add_column("dates", no_wrap=True)
     table.add_column("articles", justify="right", min_width=8)
     table.add_column("independent", justify="right", min_width=11)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=44)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=38)
     for s in found:
         dates = s.first_published or "-"
         if s.last_published and s.last_published != s.first_published:
