@@ -125,3 +125,85 @@ def test_removal_report_lists_every_decision(cleaned: list[Article]) -> None:
     assert "[reader prompt or promotion] vCard.red is a free platform" in report
     shares = [removed_share(a) for a in cleaned]
     assert max(shares) < 1.0 and sum(share > 0 for share in shares) >= 10
+
+
+def test_pipe_separated_header_is_split_from_the_body(cleaned: list[Article]) -> None:
+    # `Title | 14 Feb 2021 | body...` on one line: the title and the date are metadata, not text.
+    article = {a.source: a for a in cleaned}["dev-035"]
+    assert article.title == "Powerful magnitude 7.3 earthquake jolts Fukushima area"
+    assert not article.title_derived
+    assert article.published == "2021-02-14"
+    assert article.text.startswith("A powerful magnitude 7.3 earthquake struck late Saturday")
+    assert "|" not in article.text
+    assert ("14 Feb 2021", "header field (date)") in [(r.text, r.reason) for r in article.removed]
+
+
+def test_bylines_without_by(cleaned: list[Article]) -> None:
+    by_id = {a.source: a for a in cleaned}
+    assert by_id["dev-007"].authors == ["Thomas Maresca"]  # name, then `Special to ...`
+    assert by_id["dev-031"].authors == ["Eshe Nelson"]  # `By <organisation>`, name, date line
+    # Short capitalised header lines that are sections, not people: no author rather than a wrong one.
+    assert by_id["dev-033"].authors == []  # `Money Report`
+    authors = [name for a in cleaned for name in a.authors]
+    assert len(authors) == len(set(authors)) and all(name not in a.text for a in cleaned for name in a.authors)
+
+
+def test_month_only_date_prefix_keeps_the_month_as_the_reason(cleaned: list[Article]) -> None:
+    article = {a.source: a for a in cleaned}["dev-037"]
+    assert article.published is None  # `published` is an ISO day or None: no day is stated
+    assert article.published_inference is not None and "2024-02" in article.published_inference
+
+
+def _without_url(doc: RawDocument, closing: str) -> RawDocument:
+    return RawDocument(source=doc.source, kind="text", content=f"{doc.content}\n\n{closing}\n")
+
+
+@pytest.mark.parametrize(
+    ("closing", "outlet", "agency"),
+    [
+        ("© 2021 The Japan Times", "The Japan Times", None),
+        ("Copyright 2021 Kyodo News. All rights reserved.", None, "Kyodo"),  # the wire's copy, outlet unknown
+        ("(Reporting by Jane Roe; Editing by John Doe)", None, "Reuters"),
+    ],
+)
+def test_credits_name_outlet_or_agency_when_there_is_no_url(
+    dev_docs: list[RawDocument], closing: str, outlet: str | None, agency: str | None
+) -> None:
+    doc = next(d for d in dev_docs if d.source == "dev-030")
+    plain = clean_document(_without_url(doc, ""))
+    assert (plain.outlet, plain.agency) == (None, None)
+    article = clean_document(_without_url(doc, closing))
+    assert (article.outlet, article.agency) == (outlet, agency)
+    assert article.text == plain.text  # the credit line itself is not article text
+
+
+def test_captions_written_as_sentences_at_the_top(cleaned: list[Article]) -> None:
+    by_id = {a.source: a for a in cleaned}
+    # a caption followed by its photo credit on the next line
+    assert "is seen here in Frankfurt" not in by_id["dev-032"].text
+    assert by_id["dev-032"].text.startswith("In a bold attempt to get inflation under control")
+    assert "speaks during an event in Vienna" not in by_id["dev-039"].text
+    assert by_id["dev-039"].text.startswith("Austrian National Bank governor and noted hawk Robert Holzmann")
+
+
+def test_caption_wording_at_the_top_without_a_credit(dev_docs: list[RawDocument]) -> None:
+    doc = next(d for d in dev_docs if d.source == "dev-032")
+    uncredited = str(doc.content).replace("Daniel Roland/Pool/Reuters", "")  # the caption's credit line gone
+    article = clean_document(RawDocument(source=doc.source, kind="text", content=uncredited))
+    assert "is seen here in Frankfurt" not in article.text  # `... is seen here in ...`: caption wording
+    assert article.text.startswith("In a bold attempt to get inflation under control")
+
+
+def test_prose_that_reads_like_caption_wording_is_kept(dev_docs: list[RawDocument]) -> None:
+    doc = next(d for d in dev_docs if d.source == "dev-030")
+    lead = "The quake is seen as the strongest aftershock of the 2011 disaster, officials said on Sunday."
+    article = clean_document(RawDocument(source=doc.source, kind="text", content=f"{lead}\n\n{doc.content}"))
+    assert article.text.startswith(lead)
+
+
+def test_caption_with_agency_first_credit_is_removed(cleaned: list[Article]) -> None:
+    # `... a trail of destruction.AFP / Fred Mery`: the agency, then the photographer
+    article = {a.source: a for a in cleaned}["dev-017"]
+    assert "This aerial photo shows damaged" not in article.text
+    assert article.text.startswith("WAJIMA, Japan — Japanese rescuers scrambled to search for survivors")
+    assert article.dateline == "Wajima"

@@ -177,3 +177,63 @@ def test_derived_title_drops_the_dateline_and_stays_short() -> None:
 def test_markup_stripping(line: str, text: str, heading: bool, bold: bool, bullet: bool) -> None:
     marked = strip_line(line)
     assert (marked.text, marked.heading, marked.bold, marked.bullet) == (text, heading, bold, bullet)
+
+
+def test_pipe_header_fields_are_split_from_the_body() -> None:
+    line = (
+        "Quake jolts Fukushima area | 14 Feb 2021 | World | A powerful earthquake struck late Saturday off the "
+        "coast, leaving at least 50 people injured. The quake was felt in Tokyo."
+    )
+    header = meta.split_pipe_header(line)
+    assert header is not None
+    assert header.fields == ["Quake jolts Fukushima area", "14 Feb 2021", "World"]
+    assert (header.title, header.published) == ("Quake jolts Fukushima area", date(2021, 2, 14))
+    assert header.body.startswith("A powerful earthquake struck late Saturday")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # pipes inside prose, a table row, a header with no date: left alone
+        "Rates rose in July | fell in May | and held in June, the bank said in a statement on Thursday.",
+        "Team | Wins | Losses | Chiefs won the game on a last-second field goal by their kicker on Sunday night.",
+        "Photo | Reuters | 14 Feb 2021",
+        "Photo | 14 Feb 2021 | A powerful earthquake struck late Saturday off the coast, leaving dozens injured.",
+    ],
+)
+def test_pipes_that_are_not_a_header(line: str) -> None:
+    assert meta.split_pipe_header(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "holder"),
+    [
+        ("© 2024 The Japan Times", "The Japan Times"),
+        ("Copyright 2021 Kyodo News. All rights reserved.", "Kyodo News"),
+        ("© Copyright 2020, The Washington Post", "The Washington Post"),
+        ("Copyright 2024 Nexstar Media Inc. All rights reserved.", "Nexstar Media"),
+        ("Copyright Notice", None),
+        ("Copyright infringement is a crime in 2024.", None),
+    ],
+)
+def test_copyright_holders(line: str, holder: str | None) -> None:
+    assert meta.copyright_holder(line) == holder
+
+
+def test_reuters_closing_credit_is_an_agency_credit() -> None:
+    assert meta.credit_line_agencies("(Reporting by Kiyoshi Takenaka; Editing by Gerry Doyle)") == ["Reuters"]
+    assert meta.credit_line_agencies("Reporting by Kiyoshi Takenaka in Tokyo") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Thomas Maresca", "Thomas Maresca"),
+        ("Jean-Claude Van Damme", "Jean-Claude Van Damme"),
+        ("Hot topics close", None),
+        ("Reuters", None),
+        ("Special to USA TODAY", None),
+    ],
+)
+def test_person_name_shape(line: str, name: str | None) -> None:
+    assert meta.person_name(line) == name

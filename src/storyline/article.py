@@ -43,7 +43,8 @@ class Article:
     authors: list[str] = field(default_factory=list)
     agency: str | None = None
     published: str | None = None
-    # Why `published` is an inference rather than a stated date (None when the source states it).
+    # Why `published` is an inference rather than a stated date (None when the source states it). It can
+    # also explain why `published` is None although the text dates itself loosely ("month only: 2024-02").
     published_inference: str | None = None
     dateline: str | None = None
     headings: list[Heading] = field(default_factory=list)
@@ -53,7 +54,8 @@ class Article:
 
     @property
     def published_inferred(self) -> bool:
-        return self.published_inference is not None
+        """True when `published` is set but was inferred rather than stated."""
+        return self.published is not None and self.published_inference is not None
 
     @property
     def paragraphs(self) -> list[str]:

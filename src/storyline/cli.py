@@ -122,7 +122,7 @@ def articles(article: str | None, db_path: str, as_json: bool) -> None:
     table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=52)
     table.add_column("words", justify="right", no_wrap=True)
     for a in rows:
-        published = (a.published or "-") + ("*" if a.published_inferred else "")
+        published = (a.published + ("*" if a.published_inferred else "")) if a.published else "-"
         title = escape(a.title or "") + (" [dim](derived)[/]" if a.title_derived else "")
         source = " · ".join(x for x in (a.outlet, a.agency) if x) or "-"
         table.add_row(a.id[:8], published, source, title, str(len(a.text.split())))

@@ -11,7 +11,7 @@ from storyline.clean.review import removal_report, removed_share
 
 #: Bump whenever cleaning the same input can give another result: re-ingesting then refreshes stored
 #: articles (and so their annotations) instead of skipping them.
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 
 __all__ = [
     "CLEANER_VERSION",

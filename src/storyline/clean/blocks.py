@@ -18,6 +18,7 @@ How it decides, in order (every dropped line keeps its reason):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -160,6 +161,37 @@ def _mark_caption_blocks(lines: list[Line]) -> None:
                     x.kind = "header_prose"
 
 
+# Photo caption wording: position labels (`(L)`, `(R)`, `(left)`) and the verbs captions describe a
+# picture with. `seen as`/`seen by`/`seen to` are prose (`The move is seen as ...`).
+_CAPTION_WORDING = re.compile(
+    r"\((?:L|R|C|left|right|centre|center|front|back|top|bottom|2nd [LR]|from [LR])\)"
+    r"|\b(?:is|are) (?:pictured|shown|seen(?! as\b| by\b| to\b| fit\b))\b|\bpictured\b"
+)
+_CAPTION_MAX_WORDS = 45
+
+
+def _is_credit_only(line: Line) -> bool:
+    """A photo credit on a line of its own (`Daniel Roland/Pool/Reuters`, `PHOTO: REUTERS`)."""
+    return line.caption and line.words <= 8 and line.stop_ratio <= 0.2 and not line.terminal
+
+
+def _mark_top_caption(lines: list[Line]) -> None:
+    """The first prose line of a dump is often the caption of the lead photo, written as a sentence.
+    It is one when the next line is its photo credit, or when it is worded as a caption (`(L)`,
+    `is pictured`, `is seen here`) and the lead follows. Only at the top: inside the body, a credit
+    line may belong to a picture with no caption, after a paragraph that is article text."""
+    live = [x for x in lines if not x.label and x.kind != "empty"]
+    first = next((n for n, x in enumerate(live) if _is_prose(x)), None)
+    if first is None or first + 1 >= len(live) or live[first].words > _CAPTION_MAX_WORDS:
+        return
+    line, after = live[first], live[first + 1]
+    credited = _is_credit_only(after) and any(_is_prose(x) for x in live[first + 2 :])
+    worded = _is_prose(after) and bool(_CAPTION_WORDING.search(line.text))
+    if credited or worded:
+        line.kind = "caption"
+        _drop(line, "photo caption (followed by its credit)" if credited else "photo caption (caption wording)")
+
+
 def _is_prose(line: Line) -> bool:
     return line.kind == "body" and not line.label
 
@@ -251,10 +283,17 @@ def _short_paragraph(line: Line) -> bool:
     return line.words >= 3 and line.starts_ok and line.terminal and not line.text.endswith(":")
 
 
+# Lines that close a dump after its last paragraph without being part of it.
+_CLOSING_FURNITURE = frozenset({"credit", "prompt", "url", "byline", "caption", "embed"})
+
+
 def _mark_truncated_end(lines: list[Line]) -> None:
     """A dump cut off in mid-sentence ends on a fragment (`... could be a mistake, he sa`): when the
-    last line follows a prose line directly and reads like the start of a sentence, it is prose."""
+    last line follows a prose line directly and reads like the start of a sentence, it is prose.
+    Closing furniture after it (a credit, a copyright line, a URL) does not hide it."""
     live = [x for x in lines if not x.label]
+    while live and live[-1].kind in _CLOSING_FURNITURE:
+        live.pop()
     if len(live) < 2:
         return
     last, before = live[-1], live[-2]
@@ -322,6 +361,7 @@ def classify_document(
     if extracted:
         return _settle_extracted(lines)
     _mark_caption_blocks(lines)
+    _mark_top_caption(lines)
     _mark_truncated_end(lines)
     prose = [x.pos for x in lines if _is_prose(x)]
     if not prose:

@@ -173,6 +173,9 @@ def _clean(
         prefix_iso = m.group("iso")
         removed.append(Removal(m.group(0).strip(), "export date prefix"))
         text = text[m.end() :]
+    pipe: meta.PipeHeader | None = None
+    if extract is None:
+        text, pipe = _split_pipe_header(text, removed)
     layout = classify_document(text, context, extracted=extract is not None, lines=reuse, measured=measured)
     if not layout.paragraphs:
         raise CleanError(_why_empty(layout, text))
@@ -189,7 +192,8 @@ def _clean(
     outlet = raw.outlet or meta.outlet_from_url(url) or (extract.sitename if extract else None)
 
     headline = _headline(layout, url)
-    title = raw.title or (extract.title if extract else None) or (headline.text if headline else None)
+    title = raw.title or (extract.title if extract else None) or (pipe.title if pipe else None)
+    title = title or (headline.text if headline else None)
     if headline is not None:
         headline.reason = "headline (kept as title)"
 
@@ -202,13 +206,26 @@ def _clean(
             byline.agency = text_byline.agency
     authors = list(extract.authors) if extract and extract.authors and not raw.byline else []
     authors = authors or (byline.authors if byline else [])
+    if not authors and extract is None and not raw.byline:
+        authors = _unmarked_byline(layout, headline)
+
+    holder = _copyright_holder(layout)
+    if holder and not outlet and not meta.canonical_agency(holder):
+        outlet = holder  # `© 2024 The Japan Times` on a page with no address: who published it
 
     first_paragraph = " ".join(x.text for x in layout.paragraphs[0])
     dateline = meta.parse_dateline(first_paragraph)
     agency = _agency(layout, byline, dateline)
+    if agency is None and holder:
+        agency = meta.canonical_agency(holder)  # `Copyright 2021 Kyodo News`: the wire's own copy
 
     body_text, headings = _text_and_headings(layout)
-    published, month_day = _published(raw, extract, prefix_iso, layout, glued, url, dateline)
+    published, month_day = _published(raw, extract, prefix_iso, layout, pipe or glued, url, dateline)
+    inference = None
+    if published is None and prefix_iso and len(prefix_iso) == 7 and month_day is None:
+        # `date 2024-02`: the month is stated, the day is not. `published` stays an ISO day or None,
+        # so the month is kept (and shown) as the reason no day is given.
+        inference = f"month only: {prefix_iso} (no day stated)"
     title_derived = title is None
     if title is None:
         title = meta.derive_title(first_paragraph)
@@ -226,6 +243,7 @@ def _clean(
         authors=authors,
         agency=agency,
         published=published,
+        published_inference=inference,
         dateline=dateline.place if dateline else None,
         headings=headings,
         removed=removed,
@@ -240,17 +258,20 @@ def _published(
     extract: HtmlExtract | None,
     prefix_iso: str | None,
     layout: Layout,
-    glued: date | None,
+    glued: meta.PipeHeader | date | None,
     url: str | None,
     dateline: meta.Dateline | None,
 ) -> tuple[str | None, tuple[int, int] | None]:
-    """The publication date by precedence, and a year-less filing date left for the batch to complete."""
+    """The publication date by precedence, and a year-less filing date left for the batch to complete.
+    `glued`: a date glued to the lead, or the header fields split from it."""
     if raw.published:
         return raw.published, None
     if extract and extract.published:
         return extract.published, None
     if prefix_iso and len(prefix_iso) == 10:
         return prefix_iso, None
+    if isinstance(glued, meta.PipeHeader):
+        return glued.published.isoformat(), None
     found = _published_in_text(layout) or glued or meta.url_date(url)
     if found:
         return found.isoformat(), None
@@ -264,6 +285,69 @@ def _published(
                 return None, None
         return None, dateline.month_day
     return None, None
+
+
+def _split_pipe_header(text: str, removed: list[Removal]) -> tuple[str, meta.PipeHeader | None]:
+    """`Title | 14 Feb 2021 | body...` on one of the first lines: the header fields go, the body stays."""
+    lines = text.split("\n")
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        pipe = meta.split_pipe_header(line)
+        if pipe is not None:
+            for f in pipe.fields:
+                what = "title" if f == pipe.title else "date" if meta.find_dates(f) else "section"
+                removed.append(Removal(f, f"header field ({what})"))
+            lines[i] = pipe.body
+            return "\n".join(lines), pipe
+        seen += 1
+        if seen >= 3:
+            break
+    return text, None
+
+
+def _unmarked_byline(layout: Layout, headline: Line | None) -> list[str]:
+    """A byline printed without `By`: a header line that is only a person's name (`Thomas Maresca`),
+    next to a date line, a `By <organisation>` line or a role line (`Special to USA TODAY`).
+
+    Conservative, as a wrong author is worse than none: the name must not appear in the body (a
+    place or a subject does), and none of its words may be used there as a common word (`Global
+    Economy`, `Money Report` are sections)."""
+    header = layout.lines[: layout.body_start]
+    candidates = [
+        (i, x)
+        for i, x in enumerate(header)
+        if x is not headline and x.base_kind == "short" and x.words <= 4 and meta.person_name(x.text)
+    ]
+    if not candidates:
+        return []
+    body = " ".join(x.text for para in layout.paragraphs for x in para)
+    common = {w for w in re.findall(r"[a-z][\w'’-]*", body)}
+    found: list[str] = []
+    for i, x in candidates:
+        if x.text in body or any(w.casefold() in common or w.casefold() in STOP_WORDS for w in x.text.split()):
+            continue
+        neighbours = [header[j] for j in (i - 1, i + 1) if 0 <= j < len(header)]
+        if any(
+            n.base_kind == "date" or n.text.casefold().startswith("by ") or meta.is_role_line(n.text)
+            for n in neighbours
+        ):
+            found.append(x.text)
+            x.reason = "byline (name only)"
+    return found[:1] if len(found) == 1 else []  # several candidates: no safe choice
+
+
+def _copyright_holder(layout: Layout) -> str | None:
+    """The one holder named by the copyright lines outside the body (`© 2024 The Japan Times`)."""
+    holders = {
+        h
+        for x in layout.lines
+        if x.label != "body" and ("©" in x.text or "opyright" in x.text or "(c)" in x.text.casefold())
+        for h in [meta.copyright_holder(x.text)]
+        if h
+    }
+    return holders.pop() if len(holders) == 1 else None
 
 
 def clean_document(raw: RawDocument, context: CleanContext | None = None) -> Article:

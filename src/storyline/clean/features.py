@@ -59,6 +59,10 @@ _CREDIT_TAIL = re.compile(
     r"(?:^|\s)\|\s*[A-Z][A-Z./ ]{1,30}$"
     r"|\b[A-Z][\w.-]+(?: [A-Z][\w.-]+)* ?/ ?(?:[A-Z][\w.-]+ ?/ ?)*"
     r"(?:AFP|AP|Reuters|REUTERS|EPA|Pool|POOL|Getty|UPI|Xinhua|Kyodo|KYODO|Bloomberg)\s*\)?\.?$"
+    # the agency first, then the photographer's full name: `AFP / Fred Mery`, `REUTERS/Kim Kyung-Hoon`
+    # (two names at least: `a Reuters/Ipsos poll` is a survey, not a credit)
+    r"|(?:AFP|AP|Reuters|REUTERS|EPA|Getty Images|UPI|Xinhua|Kyodo|KYODO|Bloomberg) ?/ ?"
+    r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}\s*\)?$"
 )
 # Caption position labels (`Top:`, `Above:`): how photo sets are captioned in print and on the web.
 _CAPTION_LABEL = re.compile(

@@ -124,7 +124,7 @@ def credit_line_agencies(line: str) -> list[str]:
     """The agencies of a line that is nothing but agency credits (`REUTERS`, `(AFP)`), else []."""
     match = _CREDIT_LINE.match(line)
     if not match:
-        return []
+        return ["Reuters"] if reuters_credit(line) else []
     found = [canonical_agency(m.group(1)) for m in _AGENCY_WORD.finditer(match.group(1))]
     return list(dict.fromkeys(a for a in found if a))
 
@@ -289,3 +289,112 @@ def derive_title(lead: str, max_words: int = 20) -> str:
     if cut > len(head) // 2:
         return head[:cut] + "…"
     return head.rstrip(" ,;:") + "…"
+
+
+# --- header fields, unmarked bylines, credits -------------------------------------------------------
+
+_PIPE_FIELD_MAX_WORDS = 20
+_PIPE_BODY_MIN_WORDS = 12
+
+
+@dataclass(frozen=True)
+class PipeHeader:
+    """A dump's one-line header `Title | 14 Feb 2021 | Section | body...` split into its fields."""
+
+    fields: list[str]  # the header fields, in order (title, date, section...)
+    title: str
+    published: date
+    body: str  # the rest of the line: the article's first paragraph
+
+
+def split_pipe_header(line: str) -> PipeHeader | None:
+    """Split a `|`-separated header (title, date, section) from the body text it is glued to.
+
+    Only when the fields before the body are short, none ends like a sentence, one of them is a
+    date on its own, another is a headline (three words or more; the longest is the title), and what
+    follows reads as prose: `a | b | c` inside a paragraph stays as it is.
+    """
+    if line.count("|") < 2:
+        return None
+    parts = [p.strip() for p in line.split("|")]
+    k = next(
+        (
+            n
+            for n, part in enumerate(parts)
+            if len(part.split()) >= _PIPE_BODY_MIN_WORDS and re.search(r"[.!?][\"'”’)]*(?:\s|$)", part)
+        ),
+        None,
+    )
+    if k is None:
+        return None
+    fields = parts[:k]
+    if len(fields) < 2 or any(not f or len(f.split()) > _PIPE_FIELD_MAX_WORDS or f.endswith(".") for f in fields):
+        return None
+    dated = [(f, find_dates(f)) for f in fields]
+    # a date field is a date and little more (`14 Feb 2021`, `Sunday, February 14, 2021 10:32`)
+    date_fields = [(f, found[0][1]) for f, found in dated if found and len(f.split()) <= 7]
+    if not date_fields:
+        return None
+    others = [f for f in fields if f not in {d for d, _ in date_fields}]
+    named = [f for f in others if len(f.split()) >= 3]
+    if not named:
+        return None  # `Photo | Reuters | 14 Feb 2021 | ...`: credits and a date, no headline to split off
+    title = max(named, key=lambda f: len(f.split()))
+    return PipeHeader(fields=fields, title=title, published=date_fields[0][1], body=" | ".join(parts[k:]))
+
+
+# A person's name as a byline prints it: 2-4 capitalised words or initials, name particles allowed.
+_PERSON_WORD = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.(?:[A-Z]\.)?|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
+_PERSON = re.compile(rf"^{_PERSON_WORD}(?:\s+(?:(?:de|da|van|von|der|al|bin|le|la|du|di)\s+)?{_PERSON_WORD}){{1,3}}$")
+# A byline's second line: the writer's role or the outlet they write for (`Special to USA TODAY`).
+_ROLE = re.compile(
+    r"\b(?:special to|staff|correspondent|reporter|writer|editor|contributor|columnist|bureau|journalist"
+    r"|freelance|contributing)\b",
+    re.IGNORECASE,
+)
+
+
+def person_name(line: str) -> str | None:
+    """The line when it is nothing but a person's name as bylines print it (`Thomas Maresca`), else None.
+
+    Shape only: whether a header line with that shape IS a byline is for the cleaner to decide from
+    the lines around it."""
+    text = line.strip()
+    if not _PERSON.match(text) or canonical_agency(text):
+        return None
+    return text
+
+
+def is_role_line(line: str) -> bool:
+    """A byline's role or outlet line (`Special to USA TODAY`, `Staff Writer`, `Tokyo correspondent`)."""
+    return len(line.split()) <= 8 and bool(_ROLE.search(line)) and not find_dates(line)
+
+
+# Reuters closes its copy with `(Reporting by A; Editing by B)`: the wire's own credit format.
+_REUTERS_CREDIT = re.compile(
+    r"^\(?\s*(?:additional\s+)?reporting\s+by\b[^()]*?\bediting\s+by\b[^()]*\)?\s*\.?\s*$", re.IGNORECASE
+)
+# `© 2024 The Japan Times`, `Copyright 2021 Kyodo News. All rights reserved.`, `(c) 2019 Example Media Ltd`
+_COPYRIGHT = re.compile(
+    r"^\s*(?:(?:©|\(c\)|copyright)\s*)+(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[\w&'’.-]+){0,5}?)\s*(?:[.,;|]|all rights reserved|$)",
+    re.IGNORECASE,
+)
+
+
+def reuters_credit(line: str) -> bool:
+    """`(Reporting by A; Editing by B)`: the closing credit of Reuters copy."""
+    return bool(_REUTERS_CREDIT.match(line))
+
+
+def copyright_holder(line: str) -> str | None:
+    """The holder named by a copyright line (`© 2024 The Japan Times` -> `The Japan Times`), or None."""
+    m = _COPYRIGHT.match(line)
+    # a year or the sign: `Copyright Notice` is a menu item, not a credit
+    if not m or not re.search(r"©|\(c\)|(?:19|20)\d\d", m.group(0), re.IGNORECASE):
+        return None
+    name = m.group("name").strip(" .,")
+    name = re.sub(r"\s+(?:ltd|inc|llc|plc|limited|corp|corporation|co)\.?$", "", name, flags=re.IGNORECASE)
+    if not name or not name[0].isupper() or name.casefold() in ("all", "all rights reserved"):
+        return None
+    return name
