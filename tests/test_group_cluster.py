@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from storyline.clean import clean_document
-from storyline.group import ArticleFeatures, Clusterer, ClusterSettings, extract_features
+from storyline.group import ArticleFeatures, Clusterer, ClusterSettings, Story, extract_features
+from storyline.group.cluster import calendar_fit, quantities, quantity_fit
 from storyline.group.features import day_number
+from storyline.group.stories import stream_order
+from storyline.group.text import terms
 from storyline.ingest import RawDocument
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -96,3 +99,58 @@ def test_inactive_stories_retire_from_the_active_index(seeds: dict[str, ArticleF
     assert all(old not in ids for ids in clusterer._active.values())
     live = [s for s in clusterer.stories.values() if not s.dormant]
     assert len(live) == 1 and len(clusterer.stories) == 2
+
+
+def _with(features: ArticleFeatures, lead: str, iso: str | None, suffix: str) -> ArticleFeatures:
+    """An article with a sentence added to its lead, published on `iso` (None: undated)."""
+    keys = dict(features.keys)
+    for key in terms(lead):
+        keys[key] = keys.get(key, 0.0) + 1.0
+    features = replace(features, id=features.id + suffix, keys=keys, event_days=[])
+    if iso is None:
+        return replace(features, day=None, published=None)
+    return _on(features, iso)
+
+
+def test_figures_place_an_undated_article_between_two_occurrences(seeds: dict[str, ArticleFeatures]) -> None:
+    """Two occurrences a year apart in the same words, told apart by the figure they state: an
+    undated report stating one of them joins that one; without the figure it fits both equally and
+    starts its own story."""
+    before = _with(seeds["001"], "Officials said 157 passengers were on board.", "2021-05-06", "-a")
+    after = _with(seeds["001"], "Officials said 189 passengers were on board.", "2022-05-06", "-b")
+    stating = _with(seeds["003"], "The plane carried 189 passengers.", None, "-c")
+    silent = _with(seeds["003"], "The plane carried passengers.", None, "-d")
+    placed = []
+    for undated in (stating, silent):
+        clusterer = Clusterer()
+        first, second, story = _place(clusterer, [before, after, undated])
+        assert first != second
+        placed.append((story, {first: "before", second: "after"}))
+    assert placed[0][1].get(placed[0][0]) == "after"
+    assert placed[1][0] not in placed[1][1]
+
+
+def test_figures_and_scores_compare_by_what_they_count() -> None:
+    assert quantity_fit(quantities(terms("a 50 basis point rise")), quantities(terms("25 basis points"))) == -1
+    assert quantity_fit(quantities(terms("at 11:36 pm")), quantities(terms("at 11.36pm local"))) == 1
+    assert quantity_fit(quantities(terms("won 38-35")), quantities(terms("a 25-22 win"))) == -1
+    # A year names an occasion cited as background, not a figure of the event.
+    assert quantities(terms("the 2011 quake")) == {}
+
+
+def test_calendar_fit_uses_the_years_and_since_dates_an_undated_article_states() -> None:
+    day = date(2022, 7, 21).toordinal()
+    story = Story(id="st-x", members=["x"], vector={}, first=day, last=day)
+    undated = ArticleFeatures(id="y", keys={})
+    assert calendar_fit(replace(undated, years=[2011, 2022]), story) == 0.5
+    assert calendar_fit(replace(undated, years=[2024]), story) == 0.0
+    # "the first cut since September 2023": written after then, so not about a 2022 story.
+    assert calendar_fit(replace(undated, after=date(2023, 9, 1).toordinal()), story) == -1.0
+    assert calendar_fit(replace(undated, after=date(2011, 1, 1).toordinal()), story) == 0.0
+
+
+def test_undated_articles_stating_dates_are_placed_before_vaguer_ones(seeds: dict[str, ArticleFeatures]) -> None:
+    dated = _on(seeds["001"], "2021-05-06")
+    undated = replace(seeds["002"], day=None, published=None, event_days=[])
+    vague, stating = replace(undated, id="a"), replace(undated, id="b", stated_days=[dated.day or 0])
+    assert [f.id for f in stream_order([vague, stating, dated])] == [dated.id, "b", "a"]

@@ -4,19 +4,23 @@ Articles arrive in publication order (undated ones last). Each is compared with 
 candidate stories: those sharing one of its strongest keys in an inverted index over stories' top keys,
 and, for a dated article, whose dates lie within `window_days` of its own. Similarity is the cosine of
 TF-IDF vectors over terms and entity names (document frequencies learned as articles arrive; a story
-sums its members' vectors as weighted when each joined), lowered
-by the time gap. A story whose last article is `retire_days` older than the newest one goes dormant
-(out of the index used for dated, in-order articles); at most `max_dormant` dormant stories are kept
-in memory for undated and late articles, so memory and cost per article stay bounded on an endless
-stream. Story ids derive from the first article, so they are stable as stories grow.
+sums its members' vectors as weighted when each joined), lowered by the time gap. An undated article
+has no time window: its score moves with how the dates it states fit the story's (`calendar_fit`:
+dates, day names, years, `since` dates) and with the figures both state (`quantity_fit`: 25 vs 50
+basis points, a 38-35 vs a 25-22 final). A story whose last article is `retire_days` older than the
+newest one goes dormant (out of the index used for dated, in-order articles); at most `max_dormant`
+dormant stories are kept in memory for undated and late articles, so memory and cost per article stay
+bounded on an endless stream. Story ids derive from the first article, so they are stable as stories grow.
 """
 
 from __future__ import annotations
 
 import math
 import operator
+import re
 import sys
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -48,6 +52,8 @@ class ClusterSettings:
     max_postings: int = 400
     gap_penalty: float = 0.3
     date_bonus: float = 0.1
+    figure_penalty: float = 0.6
+    figure_bonus: float = 0.03
     ambiguity: float = 0.85
     df_prune_at: int = 400_000
 
@@ -80,17 +86,34 @@ def _overlap(a: Story, b: Story, slack: int) -> bool:
     return a.first - slack <= b.last and b.first - slack <= a.last
 
 
+# An article that says something has held since a date was written after it: a story that ended
+# this long before that date is another occurrence (a retrospective is the exception).
+AFTER_SLACK = 45
+
+
 def calendar_fit(features: ArticleFeatures, story: Story) -> float:
-    """How well an undated article's dates fit a story's days: 1 when a date it states (with or
-    without the year) falls in them; for a story of a few days, 0.5 when a day name it uses does and
-    -0.5 when none does; 0 otherwise (a date that does not fit is no penalty: articles cite others)."""
+    """How well an undated article's dates fit a story's days, -1..1.
+
+    1 when a date it states (with or without the year) falls in them. -1 when the story ended well
+    before a date the article says something has held since (it was written later). Otherwise the sum
+    of two weaker clues: for a story of a few days, 0.5 when a day name it uses falls in it and -0.5
+    when none does; 0.5 when a year it mentions is the story's. A date that does not fit is no penalty
+    by itself: articles cite earlier events.
+    """
     if story.first is None or story.last is None:
         return 0.0
     low, high = story.first - 2, story.last + 2
     if any(low <= d <= high for d in features.stated_days):
         return 1.0
+    if features.after is not None and features.after > story.last + AFTER_SLACK:
+        return -1.0
+    fit = 0.0
+    if features.years:
+        first_year, last_year = date.fromordinal(story.first).year, date.fromordinal(story.last).year
+        if any(first_year <= y <= last_year for y in features.years):
+            fit += 0.5
     if not features.calendar:
-        return 0.0
+        return fit
     days = [date.fromordinal(d) for d in range(low, min(high, low + 60) + 1)]
     month_days = {f"md:{d.month:02d}-{d.day:02d}" for d in days}
     if any(c in month_days for c in features.calendar):
@@ -102,8 +125,48 @@ def calendar_fit(features: ArticleFeatures, story: Story) -> float:
         if named:
             # Reports name the days of the event they cover: none of them fitting is evidence of
             # another occurrence.
-            return 0.5 if any(c in weekdays for c in named) else -0.5
-    return 0.0
+            fit += 0.5 if any(c in weekdays for c in named) else -0.5
+    return max(-1.0, min(1.0, fit))
+
+
+# A number with what it counts (`50~basis`, `7.3~magnitude`, see `text.terms`) or a score (`38-35`):
+# two reports of one event state the same figures, two occurrences different ones (a 25 vs a 50
+# basis-point move, a 7.3 vs a 7.4 quake, last year's final score vs this year's).
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_SCORE = re.compile(r"^(\d{1,3})-(\d{1,3})$")
+# Ordinal suffixes are not units (`1~st`, `6~th`); a report gives many percentages (several rates,
+# shares, polls), so two reports of one event rarely state the same set of them.
+_NOT_UNITS = frozenset({"st", "nd", "rd", "th", "percent", "per", "pct"})
+
+
+def quantities(keys: Iterable[str]) -> dict[str, set[str]]:
+    """The stated figures among `keys`, by what they count: `{"basis": {"25"}, "#score": {"38-35"}}`."""
+    out: dict[str, set[str]] = {}
+    for key in keys:
+        if not key[:1].isdigit():
+            continue
+        number, sep, unit = key.partition("~")
+        if sep:
+            # Separators are house style (`11:36 pm`, `11.36pm`); a year names an occasion, which
+            # articles cite as background (`the 2011 quake`), not a figure of this event.
+            number = number.replace(":", "").replace(",", "")
+            if unit not in _NOT_UNITS and not unit[:1].isdigit() and not _YEAR.match(number):
+                out.setdefault(unit, set()).add(number)
+        else:
+            score = _SCORE.match(key)
+            if score and int(score[1]) < 200 and int(score[2]) < 200:
+                out.setdefault("#score", set()).add(key)
+    return out
+
+
+def quantity_fit(article: dict[str, set[str]], story: dict[str, set[str]]) -> int:
+    """How many of the things both count they count alike, less how many they count differently."""
+    fit = 0
+    for unit, numbers in article.items():
+        theirs = story.get(unit)
+        if theirs:
+            fit += 1 if numbers & theirs else -1
+    return fit
 
 
 def story_id(first_member: str) -> str:
@@ -131,6 +194,8 @@ class Clusterer:
         self._dormant: OrderedDict[str, None] = OrderedDict()
         self._live: set[str] = set()
         self._norms: dict[str, float] = {}
+        self._stated: tuple[str, dict[str, set[str]]] | None = None
+        self._story_figures: dict[str, dict[str, set[str]]] = {}
         # idf values change slowly; they are cached and recomputed after every `_IDF_REFRESH` articles.
         self._idf: dict[str, float] = {}
         self._idf_docs = 0
@@ -225,8 +290,30 @@ class Clusterer:
             window = self.settings.window_days
             score *= 1.0 - self.settings.gap_penalty * min(gap, window) / window
         elif features.day is None:
+            # An undated article has no time window: when and what it counts place it instead.
             score += self.settings.date_bonus * calendar_fit(features, story)
+            fit = self._figures(features, story)
+            if fit < 0:
+                score *= self.settings.figure_penalty ** min(-fit, 2)
+            elif fit > 0:
+                score += self.settings.figure_bonus * min(fit, 2)
         return score
+
+    def _figures(self, features: ArticleFeatures, story: Story) -> int:
+        # Both sides' figures are cached: the article's for its candidates, a story's until it changes.
+        if self._stated is None or self._stated[0] != features.id:
+            self._stated = (features.id, quantities(features.keys))
+        stated = self._stated[1]
+        if not stated:
+            return 0
+        theirs = self._story_figures.get(story.id)
+        if theirs is None:
+            theirs = self._story_figures[story.id] = quantities(story.vector)
+        return quantity_fit(stated, theirs)
+
+    def _against(self, features: ArticleFeatures, story: Story) -> bool:
+        """Whether an undated article's dates or figures speak against a story (see `_score`)."""
+        return calendar_fit(features, story) < 0 or self._figures(features, story) < 0
 
     def _gap(self, features: ArticleFeatures, story: Story) -> int | None:
         anchors = features.anchors
@@ -272,8 +359,13 @@ class Clusterer:
         if features.day is None and len(scored) > 1:
             # An undated article that fits two occurrences apart in time about equally well (last
             # year's and this year's final) belongs to neither with any confidence: it starts its own.
+            # Not when the dates or figures it states rule the runner-up out and not the best.
             runner_score, runner = scored[1]
-            if runner_score >= settings.ambiguity * best_score and not _overlap(best, runner, settings.window_days):
+            if (
+                runner_score >= settings.ambiguity * best_score
+                and not _overlap(best, runner, settings.window_days)
+                and not (self._against(features, runner) and not self._against(features, best))
+            ):
                 return None
         return best
 
@@ -306,6 +398,7 @@ class Clusterer:
             self._dormant.pop(story.id, None)
         self._live.add(story.id)
         self._norms.pop(story.id, None)
+        self._story_figures.pop(story.id, None)
         self._index(story, force=revived)
 
     @staticmethod
@@ -363,6 +456,7 @@ class Clusterer:
             # A dormant story is only looked up again by undated or late articles: keep it compact.
             story.vector = self._top(story.vector, self.settings.dormant_keys)
             self._norms.pop(story.id, None)
+            self._story_figures.pop(story.id, None)
             self._index(story, force=True)
             self._dormant[story.id] = None
         while len(self._dormant) > self.settings.max_dormant:
@@ -370,6 +464,7 @@ class Clusterer:
             story = self.stories.pop(sid)
             self._unindex(story, (self._all,))
             self._norms.pop(sid, None)
+            self._story_figures.pop(sid, None)
             self.evicted.append(sid)
 
     # --- state -----------------------------------------------------------------------------------

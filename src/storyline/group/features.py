@@ -42,7 +42,10 @@ class ArticleFeatures:
     `day` is the publication date as a day number (`date.toordinal()`), None when unknown;
     `event_days` are the day numbers of dates the text resolves near the publication date. For an
     undated article, `stated_days` are dates written with their year, and `calendar` the day names and
-    month-days it mentions (`weekday:3` for Thursday, `md:03-16`), which a story's dates may or may not fit.
+    month-days it mentions (`weekday:3` for Thursday, `md:03-16`), which a story's dates may or may not fit;
+    `years` are the years of the absolute dates it mentions (`2022`, `May 2021`, `June 9, 2022`) and
+    `after` the latest day it says something has held *since* (`since September 2019`): it cannot have
+    been written before then. Together they estimate when an undated article was written.
     """
 
     id: str
@@ -51,6 +54,8 @@ class ArticleFeatures:
     event_days: list[int] = field(default_factory=list)
     stated_days: list[int] = field(default_factory=list)
     calendar: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    after: int | None = None
     title: str | None = None
     published: str | None = None
 
@@ -75,6 +80,17 @@ def day_number(iso: str | None) -> int | None:
     try:
         return date.fromisoformat(iso[:10]).toordinal()
     except ValueError:
+        return None
+
+
+def period_start(iso: str | None) -> int | None:
+    """The first day of an ISO date of any precision (`2019`, `2019-09`, `2019-09-12`); None otherwise."""
+    if not iso or len(iso) < 4 or not iso[:4].isdigit():
+        return None
+    parts = [int(p) for p in iso[:10].split("-") if p.isdigit()] + [1, 1]
+    try:
+        return date(parts[0], parts[1], parts[2]).toordinal()
+    except (ValueError, IndexError):
         return None
 
 
@@ -111,6 +127,8 @@ def extract_features(article: Article, annotations: Annotations | None = None) -
     event_days: list[int] = []
     stated_days: list[int] = []
     calendar: set[str] = set()
+    years: set[int] = set()
+    after: int | None = None
     if annotations is not None:
         for entity in annotations.entities:
             if entity.label in _ENTITY_LABELS and entity.mentions:
@@ -118,6 +136,14 @@ def extract_features(article: Article, annotations: Annotations | None = None) -
         for expression in annotations.times:
             if day is None and expression.kind == "point" and expression.relative:
                 calendar.update(_calendar(expression.relative))
+            if day is None and expression.relative is None and expression.kind != "duration":
+                # Only dates written out in full: a relative one resolves against nothing here.
+                start = period_start(expression.date)
+                if start is not None:
+                    if expression.kind == "since":
+                        after = start if after is None else max(after, start)
+                    elif expression.kind in ("point", "range"):
+                        years.add(date.fromordinal(start).year)
             if expression.precision != "day" or expression.kind == "duration":
                 continue
             resolved = day_number(expression.date)
@@ -137,6 +163,8 @@ def extract_features(article: Article, annotations: Annotations | None = None) -
         event_days=sorted(set(event_days)),
         stated_days=sorted(set(stated_days)),
         calendar=sorted(calendar),
+        years=sorted(years),
+        after=after,
         title=article.title,
         published=article.published,
     )

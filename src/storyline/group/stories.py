@@ -30,8 +30,16 @@ class Grouping:
 
 
 def stream_order(features: Iterable[ArticleFeatures]) -> list[ArticleFeatures]:
-    """Publication order, undated articles last (they are matched on content alone)."""
-    return sorted(features, key=lambda f: (f.day is None, f.day or 0, f.published or "", f.id))
+    """Publication order, undated articles last (they are matched on content and the dates they
+    mention), those stating full dates first: the better an undated article is placed, the less
+    a story it joins drifts from its event for the ones after it."""
+    return sorted(features, key=lambda f: (f.day is None, f.day or 0, _vagueness(f), f.published or "", f.id))
+
+
+def _vagueness(features: ArticleFeatures) -> int:
+    if features.day is not None or features.stated_days:
+        return 0
+    return 1 if features.calendar or features.years or features.after is not None else 2
 
 
 def features_of(
