@@ -1,4 +1,4 @@
-"""The ingest job: read, clean, store (then annotate and group), one article at a time.
+"""The ingest job: read, clean (in batches), store one article at a time, then annotate and group.
 
 Each article is committed on its own, so an interrupted run keeps everything committed before the
 interruption, and a re-run stores only what is missing.
@@ -78,7 +78,9 @@ def ingest(
     add it to the stories. Bad inputs are reported, never fatal."""
     paths = list(paths)
     report = IngestReport()
-    with progress(console, "ingesting", estimate_inputs(paths)) as advance:
+    # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
+    total = estimate_inputs(paths) if console is not None and console.is_terminal else None
+    with progress(console, "ingesting", total) as advance:
         for batch in _batches(read_paths(paths), BATCH_SIZE):
             _ingest_batch(batch, store, report)
             advance(len(batch))
