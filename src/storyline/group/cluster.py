@@ -19,10 +19,11 @@ import math
 import operator
 import re
 import sys
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import filterfalse
 from typing import Any
 
 from storyline.group.features import ArticleFeatures
@@ -235,9 +236,10 @@ class Clusterer:
         self._refresh_idf()
         cache, df, log, total = self._idf, self.df, math.log, self.docs + 1
         # (Not `keys.keys() - cache.keys()`: that walks the whole cache.)
-        for key in [k for k in keys if k not in cache]:
+        # The filter and the products run in C (`map`, `zip`): a Python loop per key costs twice as much.
+        for key in list(filterfalse(cache.__contains__, keys)):
             cache[key] = log(total / (df.get(key, 0) + 1)) + 1.0
-        weighted = {key: value * cache[key] for key, value in keys.items()}
+        weighted = dict(zip(keys, map(operator.mul, keys.values(), map(cache.__getitem__, keys)), strict=True))
         if len(weighted) > limit:
             weighted = self._top(weighted, limit)
         return weighted
@@ -327,13 +329,13 @@ class Clusterer:
         query = self._top(vector, settings.query_keys).items() if len(vector) > settings.query_keys else vector.items()
         late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
         postings = self._all if late else self._active
-        hits: dict[str, float] = {}
-        get = hits.get
+        # A missing story starts at 0.0, and 0.0 + weight is weight: the sums are those of `get(sid, 0.0)`.
+        hits: defaultdict[str, float] = defaultdict(float)
         for key, weight in query:
             ids = postings.get(key)
             if ids and len(ids) <= settings.max_postings:
                 for sid in ids:
-                    hits[sid] = get(sid, 0.0) + weight
+                    hits[sid] += weight
         if not hits:
             return None
         scored: list[tuple[float, Story]] = []
@@ -341,15 +343,27 @@ class Clusterer:
         # Strongest first, so that equal scores keep the story with more shared keys first.
         # The article's days are worked out once, not per candidate (the same as `_gap`).
         anchors = features.anchors if features.day is not None else None
-        window, stories = settings.window_days, self.stories
+        window, stories, norms, fsum = settings.window_days, self.stories, self._norms, math.fsum
+        keys, penalty = vector.keys(), settings.gap_penalty
         for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
             story = stories[sid]
-            gap = None
             if anchors is not None and story.first is not None and story.last is not None:
                 gap = max(0, story.first - anchors[1], anchors[0] - story.last)
                 if gap > window:
                     continue
-            scored.append((self._score(features, story, vector, norm, gap), story))
+                # `_score` for a dated article, inlined (the same operations in the same order): this
+                # loop runs for every candidate of every article.
+                story_vector = story.vector
+                shared = keys & story_vector.keys()
+                dot = fsum([vector[key] * story_vector[key] for key in shared]) if shared else 0.0
+                story_norm = norms.get(sid)
+                if story_norm is None:
+                    story_norm = self._norm(story)
+                score = dot / (norm * story_norm)
+                score *= 1.0 - penalty * min(gap, window) / window
+                scored.append((score, story))
+                continue
+            scored.append((self._score(features, story, vector, norm, None), story))
         if not scored:
             return None
         scored.sort(key=lambda pair: -pair[0])
@@ -424,7 +438,8 @@ class Clusterer:
             return
         self._unindex(story)
         limit = self.settings.dormant_index_keys if story.dormant else self.settings.index_keys
-        story.indexed = [sys.intern(k) for k in self._top(story.vector, limit)]
+        # Vector keys are interned when they join (`_join`, `from_state`): no need to intern them again.
+        story.indexed = list(self._top(story.vector, limit))
         for key in story.indexed:
             self._all.setdefault(key, []).append(story.id)
             if not story.dormant:
@@ -491,6 +506,9 @@ class Clusterer:
         clusterer.assignments = int(state.get("assignments", 0))
         for data in state["stories"]:
             story = Story(**data)
+            # Interned like the keys `_join` adds (`_index` relies on it).
+            story.vector = {sys.intern(k): v for k, v in story.vector.items()}
+            story.indexed = [sys.intern(k) for k in story.indexed]
             clusterer.stories[story.id] = story
             if not story.dormant:
                 clusterer._live.add(story.id)
