@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"third-party data not found at {SHARED_DATA} (CI has ../shared beside the clone)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def pages(shared_data: Path) -> dict[str, dict[str, Any]]:
+    """The real HTML pages' expectations by page name, each with the `path` of its gzipped page."""
+    path = shared_data / "html"
+    if not (path / "expectations.json").is_file():
+        pytest.skip(f"real HTML pages not found at {path}")
+    items = json.loads((path / "expectations.json").read_text(encoding="utf-8"))
+    return {Path(item["file"]).name.split(".")[0]: {**item, "path": path / item["file"]} for item in items}
 
 
 def seed_path(prefix: str) -> Path:

@@ -4,27 +4,14 @@ extract and what mentions cookies or sign-ups in passing is the page's content, 
 from __future__ import annotations
 
 import gzip
-import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from storyline.article import Article
 from storyline.clean import classify_document, clean_document
 from storyline.clean.blocks import split_lines
 from storyline.clean.html import HtmlExtract, extract_html
 from storyline.ingest.record import RawDocument
-
-
-@pytest.fixture(scope="module")
-def pages(shared_data: Path) -> dict[str, dict[str, Any]]:
-    path = shared_data / "html"
-    if not (path / "expectations.json").is_file():
-        pytest.skip(f"real HTML pages not found at {path}")
-    items = json.loads((path / "expectations.json").read_text(encoding="utf-8"))
-    return {Path(item["file"]).name.split(".")[0]: {**item, "path": path / item["file"]} for item in items}
 
 
 def _clean(pages: dict[str, dict[str, Any]], name: str) -> tuple[HtmlExtract, Article]:

@@ -4,11 +4,8 @@ headline, then its explicit metadata, then the URL, then htmldate."""
 from __future__ import annotations
 
 import gzip
-import json
-from pathlib import Path
 from typing import Any
 
-import pytest
 import trafilatura
 
 from storyline.clean.html_meta import header_date, page_metadata
@@ -16,15 +13,6 @@ from storyline.clean.html_meta import header_date, page_metadata
 # page_metadata dated 117 of the 123 pages with a known date correctly when this floor was set
 # (0.913 on the development half, 1.000 on the check half), against 110 (0.894) for trafilatura.
 DATE_FLOOR = 0.93
-
-
-@pytest.fixture(scope="module")
-def pages(shared_data: Path) -> dict[str, dict[str, Any]]:
-    path = shared_data / "html"
-    if not (path / "expectations.json").is_file():
-        pytest.skip(f"real HTML pages not found at {path}")
-    items = json.loads((path / "expectations.json").read_text(encoding="utf-8"))
-    return {Path(item["file"]).name.split(".")[0]: {**item, "path": path / item["file"]} for item in items}
 
 
 def _tree(item: dict[str, Any]) -> Any:
