@@ -11,7 +11,6 @@ spellings swapped, a figure changed; the copies are annotated first, and only th
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
@@ -24,31 +23,22 @@ from storyline.article import Article, article_id
 from storyline.clean import CleanError, clean_documents
 from storyline.compare import build_briefing
 from storyline.group import Clusterer, cluster_features, extract_features, find_families
-from storyline.ingest import RawDocument
+from storyline.ingest import RawDocument, read_paths
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" / "articles.jsonl"
-ARTICLE_FIELDS = ("url", "outlet", "title", "published")
 # House-style swaps an editor makes to wire copy.
 SWAPS = (("U.S.", "US"), ("percent", "per cent"), ("said", "told reporters"), ("Kyiv", "Kiev"), ("about", "some"))
 NUMBER = re.compile(r"\b\d{2,}(?:,\d{3})*\b")
 
 
 def load(path: Path) -> tuple[list[Article], dict[str, str]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    raws = [
-        RawDocument(
-            source=f"{path}:{n}",
-            kind="text" if row.get("text") else "html",
-            content=row.get("text") or row.get("html"),
-            **{k: str(row[k]) for k in ARTICLE_FIELDS if row.get(k)},
-        )
-        for n, row in enumerate(rows, start=1)
-    ]
-    articles, events = [], {}
-    for row, result in zip(rows, clean_documents(raws), strict=True):
+    raws = [item for item in read_paths([path]) if isinstance(item, RawDocument)]
+    articles: list[Article] = []
+    events: dict[str, str] = {}
+    for result in clean_documents(raws):
         if not isinstance(result, CleanError):
             articles.append(result)
-            events[result.id] = row["event"]
+            events[result.id] = result.extra["event"]  # the gold label, kept aside by the JSONL reader
     return articles, events
 
 

@@ -8,69 +8,37 @@ from pathlib import Path
 
 import pytest
 
-from storyline.annotate import Annotations, annotate
+from storyline.annotate import annotate
 from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
 from storyline.compare import Briefing, build_briefing
 from storyline.compare.evidence import Evidence
-from storyline.ingest import RawDocument
+from storyline.group import Clusterer, cluster_features, extract_features, find_families
+from storyline.ingest import RawDocument, read_paths
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" / "articles.jsonl"
-ARTICLE_FIELDS = ("url", "outlet", "title", "published")
 
 
-def _load() -> tuple[list[Article], dict[str, str]]:
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-    raws = [
-        RawDocument(
-            source=f"{DEV}:{n}",
-            kind="text" if row.get("text") else "html",
-            content=row.get("text") or row.get("html"),
-            **{k: str(row[k]) for k in ARTICLE_FIELDS if row.get(k)},
-        )
-        for n, row in enumerate(rows, start=1)
-    ]
-    articles: list[Article] = []
-    events: dict[str, str] = {}
-    for row, result in zip(rows, clean_documents(raws), strict=True):
-        if not isinstance(result, CleanError):
-            articles.append(result)
-            events[result.id] = row["event"]
-    return articles, events
-
-
-def _stories(
-    articles: list[Article], annotations: dict[str, Annotations], families: list[object], events: dict[str, str]
-) -> dict[str, list[Article]]:
-    """The clusterer's stories; the gold events when the clusterer is not there (grouping is not under
-    test here, only that any story briefs)."""
-    by_id = {a.id: a for a in articles}
-    try:
-        from storyline.group import Clusterer, cluster_features, extract_features
-    except ImportError:
-        stories: dict[str, list[Article]] = {}
-        for a in articles:
-            stories.setdefault(events[a.id], []).append(a)
-        return stories
-    features = [extract_features(a, annotations[a.id]) for a in articles]
-    grouping = cluster_features(features, Clusterer(), families)  # type: ignore[arg-type]
-    return {sid: [by_id[i] for i in ids] for sid, ids in grouping.members().items()}
+def _load() -> list[Article]:
+    raws = [item for item in read_paths([DEV]) if isinstance(item, RawDocument)]
+    return [a for a in clean_documents(raws) if not isinstance(a, CleanError)]
 
 
 @pytest.fixture(scope="module")
 def briefings() -> list[tuple[Briefing, dict[str, str]]]:
+    """Every story the clusterer finds in the dev corpus, briefed (grouping is not under test here,
+    only that any story briefs), with its articles' texts."""
     if not DEV.is_file():
         pytest.skip(f"development corpus not found at {DEV} (CI has ../shared beside the clone)")
-    articles, events = _load()
+    articles = _load()
+    by_id = {a.id: a for a in articles}
     annotations = {a.id: annotate(a.text, a.published) for a in articles}
-    try:
-        from storyline.group import find_families
-
-        families: list[object] = list(find_families(articles))
-    except ImportError:
-        families = []
+    families = find_families(articles)
+    features = [extract_features(a, annotations[a.id]) for a in articles]
+    grouping = cluster_features(features, Clusterer(), families)
     out = []
-    for sid, members in _stories(articles, annotations, families, events).items():
+    for sid, ids in grouping.members().items():
+        members = [by_id[i] for i in ids]
         briefing = build_briefing(members, {a.id: annotations[a.id] for a in members}, families, story_id=sid)
         out.append((briefing, {a.id: a.text for a in members}))
     return out
