@@ -116,6 +116,16 @@ def test_dates_and_hosts_of_urls() -> None:
     assert meta.outlet_from_url("not a url") is None
 
 
+def test_outlet_is_the_registered_domain() -> None:
+    # One outlet whatever the edition or subdomain; a public suffix of two labels stays whole.
+    assert meta.outlet_from_url("https://edition.cnn.com/2021/05/06/politics/blinken-ukraine") == "cnn.com"
+    assert meta.outlet_from_url("https://www.cnn.com/2021/05/06/politics/blinken-ukraine") == "cnn.com"
+    assert meta.outlet_from_url("https://www.bbc.co.uk/news/world-europe-56995525") == "bbc.co.uk"
+    assert meta.outlet_from_url("https://uk.reuters.com/article/ukraine-crisis-blinken") == "reuters.com"
+    # An address with no registered domain keeps its host.
+    assert meta.outlet_from_url("http://10.1.2.3/story") == "10.1.2.3"
+
+
 def test_date_prefix_and_glued_date() -> None:
     m = meta.DATE_PREFIX.match(" date 2021-05-08 KIEV • United States Secretary of State")
     assert m and m.group("iso") == "2021-05-08"

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.pipeline import IngestReport
+from storyline.pipeline import IngestInterrupted, IngestReport
 from storyline.pipeline import ingest as ingest_paths
 from storyline.store import Store, StoreError
 
@@ -65,11 +65,23 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int) -> None:
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
     with _open_store(db_path) as store:
-        report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs)
+        try:
+            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs)
+        except IngestInterrupted as stop:
+            _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()
     _print_ingest_report(report, total, db_path)
     if not report.ok:
         sys.exit(1)
+
+
+def _interrupted(report: IngestReport, total: int, db_path: str) -> None:
+    """Ctrl-C: say what was kept and how to go on, and exit 130 as a shell expects."""
+    Console(stderr=True, highlight=False).print(
+        f"interrupted: {len(report.new) + len(report.updated)} articles stored by this run were kept "
+        f"({total} in {db_path}); run the same command again to resume"
+    )
+    sys.exit(130)
 
 
 def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None:
@@ -225,7 +237,10 @@ def run(paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, se
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     db_path = db_path or str(Path(out_dir) / "storyline.db")
     with _open_store(db_path) as store:
-        result = run_all(paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences)
+        try:
+            result = run_all(paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences)
+        except IngestInterrupted as stop:
+            _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()
     _print_ingest_report(result.ingest, total, db_path)
     if result.briefings:

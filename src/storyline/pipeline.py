@@ -1,12 +1,13 @@
-"""The ingest job: read, clean (in batches), store one article at a time, then annotate and group.
+"""The ingest job: read, clean and store one article at a time, then the corpus step, annotate, group.
 
-Each article is committed on its own, so an interrupted run keeps everything committed before the
-interruption, and a re-run stores only what is missing.
+Each article is committed as soon as it is cleaned, so an interrupted run keeps everything cleaned
+before the interruption, and a re-run stores only what is missing. Cleaning sees one document at a
+time; what needs the other stored articles is the corpus step's (`storyline.corpus`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,15 +15,12 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from storyline.article import article_id
-from storyline.clean import CLEANER_VERSION, CleanError, clean_documents
-from storyline.ingest import RawDocument, ReadFailure, read_paths
+from storyline.clean import CLEANER_VERSION, CleanError, clean_document
+from storyline.corpus import CorpusReport, date_filings, remove_furniture
+from storyline.ingest import ReadFailure, read_paths
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
 from storyline.store import Store, text_hash
-
-# Documents cleaned together: enough pages of one outlet to see its repeated boilerplate, few enough
-# that an interruption loses little work.
-BATCH_SIZE = 200
 
 if TYPE_CHECKING:
     from storyline.annotate import Annotations
@@ -42,10 +40,19 @@ class IngestReport:
     failed: list[ReadFailure] = field(default_factory=list)
     annotated: int = 0
     grouping: GroupReport | None = None
+    corpus: CorpusReport = field(default_factory=CorpusReport)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest: `report` says what was kept (every article stored before it is)."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__("ingest interrupted")
+        self.report = report
 
 
 def estimate_inputs(paths: Iterable[str | Path]) -> int:
@@ -80,30 +87,48 @@ def ingest(
     report = IngestReport()
     # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
     total = estimate_inputs(paths) if console is not None and console.is_terminal else None
-    with progress(console, "ingesting", total) as advance:
-        for batch in _batches(read_paths(paths), BATCH_SIZE):
-            _ingest_batch(batch, store, report)
-            advance(len(batch))
-    if annotate:
-        report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
-    if group and annotate:
-        from storyline.group import update
+    try:
+        with progress(console, "ingesting", total) as advance:
+            for item in read_paths(paths):
+                _ingest_one(item, store, report)
+                advance()
+        outlets = {a.outlet for a in map(store.article, report.new + report.updated) if a and a.outlet}
+        report.corpus.furniture = remove_furniture(store, outlets)
+        if annotate:
+            report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
+        if group and annotate:
+            from storyline.group import update
 
-        report.grouping = update(store)
+            report.grouping = update(store)
+            # Dates from the stories: the articles whose date changed are annotated again.
+            report.corpus.dated = date_filings(store)
+            if report.corpus.dated:
+                # An article the annotator failed on in this run is not tried twice.
+                tried = {f.source for f in report.failed}
+                again = {a for a in report.corpus.dated if (x := store.article(a)) and x.source not in tried}
+                report.annotated += annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
+    except KeyboardInterrupt as exc:
+        raise IngestInterrupted(report) from exc
     return report
 
 
 def annotate_stored(
-    store: Store, console: Console | None = None, *, jobs: int = 1, failed: list[ReadFailure] | None = None
+    store: Store,
+    console: Console | None = None,
+    *,
+    jobs: int = 1,
+    failed: list[ReadFailure] | None = None,
+    only: set[str] | None = None,
 ) -> int:
     """Annotate every stored article whose annotations are missing or stale (other text or annotator
     version); returns how many were annotated. Each article's annotations are committed as they come,
     so an interrupted run resumes. An article the annotator fails on is added to `failed` (when
-    given) and left unannotated, to be retried by the next run; it never stops the others."""
+    given) and left unannotated, to be retried by the next run; it never stops the others. `only`:
+    annotate just these of the stale articles."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
     from storyline.annotate import ANNOTATOR_VERSION, annotate, annotate_many
 
-    stale = store.stale_annotations(ANNOTATOR_VERSION)
+    stale = [a for a in store.stale_annotations(ANNOTATOR_VERSION) if only is None or a.id in only]
     done = 0
     with progress(console, "annotating", len(stale)) as advance:
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
@@ -137,36 +162,23 @@ def load_annotations(store: Store, article_id: str) -> Annotations | None:
     return Annotations.from_dict(stored["data"]) if stored else None
 
 
-def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _ingest_batch(batch: list[Item], store: Store, report: IngestReport) -> None:
-    """Clean a batch together (an outlet's repeated boilerplate shows across its pages) and store each
-    article in its own transaction."""
-    raws: list[RawDocument] = []
-    for item in batch:
-        if isinstance(item, ReadFailure):
-            report.failed.append(item)
-        elif item.url and store.cleaner_version(article_id(item.url, "")) == CLEANER_VERSION:
-            # With a URL from the container the id is known before cleaning: skip articles this
-            # cleaner has already stored.
-            report.present.append(article_id(item.url, ""))
-        else:
-            raws.append(item)
-    for raw, result in zip(raws, clean_documents(raws), strict=True):
-        if isinstance(result, CleanError):
-            report.failed.append(ReadFailure(raw.source, str(result)))
-        else:
-            outcome = store.add_article(result, CLEANER_VERSION)
-            {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(result.id)
+def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
+    """Clean one read document and store it in its own transaction."""
+    if isinstance(item, ReadFailure):
+        report.failed.append(item)
+        return
+    if item.url and store.cleaner_version(article_id(item.url, "")) == CLEANER_VERSION:
+        # With a URL from the container the id is known before cleaning: skip articles this cleaner
+        # has already stored.
+        report.present.append(article_id(item.url, ""))
+        return
+    try:
+        article = clean_document(item)
+    except CleanError as exc:
+        report.failed.append(ReadFailure(item.source, str(exc)))
+        return
+    outcome = store.add_article(article, CLEANER_VERSION)
+    {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(article.id)
 
 
 @dataclass

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,22 @@ def _migration_2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(db: sqlite3.Connection) -> None:
+    # The corpus step (storyline.corpus) changes a stored article's text, removals or date from what its
+    # neighbours show; `cleaned` keeps the cleaner's own values of the fields it changed (JSON, NULL when
+    # it changed nothing), so that the step can be recomputed and a re-ingest compares like with like.
+    _execute_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN cleaned TEXT;
+        CREATE INDEX articles_outlet ON articles(outlet, kind)
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+# The fields the corpus step may change, kept in `cleaned` as the cleaner wrote them.
+_CORPUS_FIELDS = ("text", "removed", "published", "published_inference")
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -116,6 +132,7 @@ _ARTICLE_COLUMNS = (
     "dateline, text, "
     "text_hash, cleaner_version, headings, removed, external_id, extra"
 )
+_READ_COLUMNS = f"{_ARTICLE_COLUMNS}, cleaned"
 
 
 class Store:
@@ -181,7 +198,7 @@ class Store:
         with self.transaction() as db:
             if self._insert_article(db, article, cleaner_version):
                 return "new"
-            stored = self.article(article.id)
+            stored = self.cleaned_article(article.id)
             if stored is not None and _comparable(stored) == _comparable(article):
                 db.execute("UPDATE articles SET cleaner_version = ? WHERE id = ?", (cleaner_version, article.id))
                 return "present"
@@ -224,10 +241,10 @@ class Store:
 
     def article(self, ref: str) -> Article | None:
         """The article with this id, or with this unique id prefix, or whose source is `ref`."""
-        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (ref,)).fetchone()
+        row = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles WHERE id = ?", (ref,)).fetchone()
         if row is None:
             rows = self.db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id LIKE ? OR source = ? LIMIT 2",
+                f"SELECT {_READ_COLUMNS} FROM articles WHERE id LIKE ? OR source = ? LIMIT 2",
                 (ref.replace("%", "") + "%", ref),
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
@@ -236,13 +253,98 @@ class Store:
     def articles(self) -> Iterator[Article]:
         """Every stored article, oldest publication first (undated last), then by source."""
         rows = self.db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY published IS NULL, published, source, id"
+            f"SELECT {_READ_COLUMNS} FROM articles ORDER BY published IS NULL, published, source, id"
         )
         for row in rows:
             yield _row_to_article(row)
 
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    # --- the corpus step's changes (storyline.corpus) -----------------------------------------------
+
+    def cleaned_article(self, article_id: str) -> Article | None:
+        """The article as its cleaner wrote it, before the corpus step changed anything."""
+        row = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _row_to_article(row, cleaned=True) if row else None
+
+    def cleaned_articles(
+        self, *, outlet: str | None = None, kind: str | None = None, story: str | None = None
+    ) -> list[Article]:
+        """Articles as their cleaner wrote them, of one outlet (and kind) or one story, by id."""
+        where, args = [], []
+        if outlet is not None:
+            where.append("outlet = ?")
+            args.append(outlet)
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        if story is not None:
+            where.append("id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            args.append(story)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles {clause} ORDER BY id", args)
+        return [_row_to_article(row, cleaned=True) for row in rows]
+
+    def cleaned_undated(self) -> list[Article]:
+        """Articles their cleaner left without a publication date, as the cleaner wrote them."""
+        rows = self.db.execute(
+            f"SELECT {_READ_COLUMNS} FROM articles WHERE published IS NULL "
+            "OR (cleaned IS NOT NULL AND json_extract(cleaned, '$.published') IS NULL) ORDER BY id"
+        )
+        return [a for a in (_row_to_article(row, cleaned=True) for row in rows) if a.published is None]
+
+    def set_corpus_text(self, article_id: str, text: str, removed: list[Removal]) -> bool:
+        """Store the corpus step's text for an article: `text`, with `removed` added to the cleaner's
+        removals (the cleaner's own text: its own removals). Returns whether anything changed."""
+        def change(cleaned: Article, current: Article) -> dict[str, Any]:
+            if text == cleaned.text:
+                return {"text": cleaned.text, "removed": cleaned.removed}
+            return {"text": text, "removed": cleaned.removed + removed}
+
+        return self._set_corpus(article_id, change)
+
+    def set_corpus_date(self, article_id: str, published: str | None, inference: str | None) -> bool:
+        """Store the corpus step's publication date and its reason (None: the cleaner's own date).
+        Returns whether anything changed."""
+        def change(cleaned: Article, current: Article) -> dict[str, Any]:
+            if published is None:
+                return {"published": cleaned.published, "published_inference": cleaned.published_inference}
+            return {"published": published, "published_inference": inference}
+
+        return self._set_corpus(article_id, change)
+
+    def _set_corpus(self, article_id: str, change: Callable[[Article, Article], dict[str, Any]]) -> bool:
+        with self.transaction() as db:
+            row = db.execute(f"SELECT {_READ_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return False
+            cleaned, current = _row_to_article(row, cleaned=True), _row_to_article(row)
+            before = {f: getattr(current, f) for f in _CORPUS_FIELDS}
+            values = {**before, **change(cleaned, current)}
+            if values == before:
+                return False
+            original = {f: getattr(cleaned, f) for f in _CORPUS_FIELDS}
+            keep = None if values == original else json.dumps(_plain(original), ensure_ascii=False)
+            db.execute(
+                "UPDATE articles SET text = ?, text_hash = ?, removed = ?, published = ?, published_inference = ?, "
+                "cleaned = ? WHERE id = ?",
+                (
+                    values["text"],
+                    text_hash(values["text"]),
+                    json.dumps([r.__dict__ for r in values["removed"]]),
+                    values["published"],
+                    values["published_inference"],
+                    keep,
+                    article_id,
+                ),
+            )
+            return True
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article belongs to, or None."""
+        row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     # --- annotations ----------------------------------------------------------------------------
 
@@ -255,7 +357,7 @@ class Store:
     def stale_annotations(self, version: str) -> list[Article]:
         """Articles with no annotations, or annotations from another version or text."""
         rows = self.db.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(','))} FROM articles a "
+            f"SELECT {', '.join('a.' + c.strip() for c in _READ_COLUMNS.split(','))} FROM articles a "
             "LEFT JOIN annotations n ON n.article_id = a.id "
             "WHERE n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash "
             "ORDER BY a.published IS NULL, a.published, a.source",
@@ -292,8 +394,12 @@ class Store:
         return str(rows[0][0])
 
     def story_article_ids(self, story_id: str) -> list[str]:
-        """The ids of a story's articles, in the order they joined it."""
-        query = "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY position, article_id"
+        """The ids of a story's articles, oldest publication first (undated last), then by id: an order
+        that does not depend on the order they arrived in."""
+        query = (
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            "WHERE sa.story_id = ? ORDER BY a.published IS NULL, a.published, sa.article_id"
+        )
         return [str(r[0]) for r in self.db.execute(query, (story_id,))]
 
     def families_with(self, article_ids: list[str]) -> list[dict[str, Any]]:
@@ -324,7 +430,21 @@ def _comparable(article: Article) -> dict[str, Any]:
     return data
 
 
-def _row_to_article(row: sqlite3.Row) -> Article:
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: [r.__dict__ for r in v] if k == "removed" else v for k, v in values.items()}
+
+
+def _row_to_article(row: sqlite3.Row, *, cleaned: bool = False) -> Article:
+    """The article of a row; with `cleaned`, as its cleaner wrote it (the corpus step's changes undone)."""
+    article = _stored_article(row)
+    if cleaned and row["cleaned"]:
+        original = json.loads(row["cleaned"])
+        original["removed"] = [Removal(**r) for r in original["removed"]]
+        article = replace(article, **original)
+    return article
+
+
+def _stored_article(row: sqlite3.Row) -> Article:
     return Article(
         id=row["id"],
         source=row["source"],

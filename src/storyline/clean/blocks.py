@@ -4,9 +4,10 @@ How it decides, in order (every dropped line keeps its reason):
 
 1. Each line gets a class from its own features (`features.classify_line`): sentence-shaped prose,
    short headline-like line, caption, byline, date line, reader prompt, menu item, URL, credit...
-2. Repetition: a line the outlet prints on other pages (when a batch gives that context), short lines
-   repeated in the document (ad labels, menus), a line shown twice in a row (headline and photo caption
-   rendered twice), later copies of a repeated paragraph.
+2. Repetition within the document: short lines repeated in it (ad labels, menus), a line shown twice
+   in a row (headline and photo caption rendered twice), later copies of a repeated paragraph. An
+   outlet's furniture printed on many of its pages needs other documents: that is the corpus step's
+   work (`storyline.corpus`), as cleaning sees one document.
 3. Position: the body runs from the first to the last prose line. Prose lines separated by at most one
    non-prose line form a cluster; the largest cluster is the article. Clusters after it are dropped when
    they look like the end matter of a web page: teasers of other stories (headline + one paragraph,
@@ -20,8 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from storyline.clean.features import STOP_WORDS, Line, classify_line, ends_dangling, is_title_like, line_features
 from storyline.clean.markup import strip_line
@@ -44,16 +44,6 @@ _REASONS = {
     "heading": "heading outside the body",
     "header_prose": "caption or standfirst (shares a header block)",
 }
-
-
-@dataclass(frozen=True)
-class CleanContext:
-    """What other documents tell about this one. `outlet_lines` maps a normalised line
-    (`features.normalise_key`) to the number of OTHER documents of the same outlet that contain it;
-    a line printed on `min_repeats` or more of them is the outlet's boilerplate."""
-
-    outlet_lines: Mapping[str, int] = field(default_factory=dict)
-    min_repeats: int = 2
 
 
 @dataclass
@@ -95,17 +85,7 @@ def _drop(line: Line, reason: str) -> None:
         line.label, line.reason = "removed", reason
 
 
-def _mark_repetition(lines: list[Line], context: CleanContext | None, extracted: bool = False) -> None:
-    if context and context.outlet_lines:
-        shared = [(x, context.outlet_lines.get(x.key, 0)) for x in lines if x.key]
-        shared = [(x, seen) for x, seen in shared if seen >= context.min_repeats]
-        prose = sum(x.words for x in lines if x.kind == "body")
-        # Most of the prose on other pages too: copies of one article (an update, a second address),
-        # not boilerplate. Then only the non-prose lines count as the outlet's furniture.
-        copies = sum(x.words for x, _ in shared if x.kind == "body") > 0.5 * prose
-        for line, seen in shared:
-            if not (copies and line.kind == "body"):
-                _drop(line, f"repeated on {seen} other pages of the outlet")
+def _mark_repetition(lines: list[Line], extracted: bool = False) -> None:
     counts = Counter(line.key for line in lines if line.key)
     first: dict[str, Line] = {}
     for i, line in enumerate(lines):
@@ -341,23 +321,20 @@ def _joins(previous: Line, line: Line) -> bool:
 
 def classify_document(
     text: str,
-    context: CleanContext | None = None,
     *,
     extracted: bool = False,
-    lines: list[Line] | None = None,
     measured: dict[str, Line] | None = None,
 ) -> Layout:
     """Read a plain-text document as header, body paragraphs, subheads and trailer.
 
     `extracted` says an HTML extractor already chose this text as the page's main content: when no
     line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected.
-    `lines` are this text's lines from an earlier reading (`Layout.lines`): their features are reused
-    and every decision about them is taken again. `measured` is passed to `split_lines`."""
-    lines = split_lines(text, measured) if lines is None else [x.reset() for x in lines]
+    `measured` is passed to `split_lines`."""
+    lines = split_lines(text, measured)
     for line in lines:
         if line.kind == "empty":
             _drop(line, _REASONS["empty"])
-    _mark_repetition(lines, context, extracted)
+    _mark_repetition(lines, extracted)
     if extracted:
         return _settle_extracted(lines)
     _mark_caption_blocks(lines)

@@ -7,17 +7,17 @@ Metadata precedence: what the container states (`RawDocument.title`, `.published
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from storyline.article import Article, Heading, Removal, article_id
 from storyline.clean import metadata as meta
-from storyline.clean.blocks import CleanContext, Layout, classify_document
-from storyline.clean.features import STOP_WORDS, Line, normalise_key
+from storyline.clean.blocks import Layout, classify_document
+from storyline.clean.features import STOP_WORDS, Line
 from storyline.ingest.record import RawDocument
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 _SOURCE_LABEL = re.compile(
     r"^(?:original|source|canonical|article)?\s*(?:url|link|source)\s*:\s*(?P<url>\S+)?\s*$", re.IGNORECASE
 )
-# Longest gap between a year-less filing date and a dated article of the batch that lends its year.
-_YEAR_WINDOW_DAYS = 31
 
 
 class CleanError(ValueError):
@@ -37,9 +35,7 @@ class CleanError(ValueError):
 @dataclass
 class _Result:
     article: Article
-    month_day: tuple[int, int] | None = None  # a year-less filing date (`May 7 (UPI) --`)
-    keys: set[str] = field(default_factory=set)  # normalised lines, for outlet repetition
-    lines: list[Line] = field(default_factory=list)  # measured lines, reused by a second reading
+    lines: list[Line] = field(default_factory=list)  # measured lines
 
 
 def _as_text(content: str | bytes) -> str:
@@ -144,14 +140,8 @@ def _why_empty(layout: Layout, text: str) -> str:
     return f"no article text found: no line reads as prose ({len(layout.lines)} lines: {top})"
 
 
-def _clean(
-    raw: RawDocument,
-    context: CleanContext | None = None,
-    reuse: list[Line] | None = None,
-    measured: dict[str, Line] | None = None,
-) -> _Result:
-    """Clean one document. `reuse`: its lines from an earlier reading; `measured`: lines measured in
-    the other documents of a batch (see `blocks.split_lines`)."""
+def _clean(raw: RawDocument, measured: dict[str, Line] | None = None) -> _Result:
+    """Clean one document. `measured`: a cache of lines already measured (see `blocks.split_lines`)."""
     extract: HtmlExtract | None = None
     if raw.kind == "html":
         from storyline.clean.html import extract_html  # another module's work; imported when needed
@@ -176,7 +166,7 @@ def _clean(
     pipe: meta.PipeHeader | None = None
     if extract is None:
         text, pipe = _split_pipe_header(text, removed)
-    layout = classify_document(text, context, extracted=extract is not None, lines=reuse, measured=measured)
+    layout = classify_document(text, extracted=extract is not None, measured=measured)
     if not layout.paragraphs:
         raise CleanError(_why_empty(layout, text))
 
@@ -220,9 +210,9 @@ def _clean(
         agency = meta.canonical_agency(holder)  # `Copyright 2021 Kyodo News`: the wire's own copy
 
     body_text, headings = _text_and_headings(layout)
-    published, month_day = _published(raw, extract, prefix_iso, layout, pipe or glued, url, dateline)
+    published, filed = _published(raw, extract, prefix_iso, layout, pipe or glued, url, dateline)
     inference = None
-    if published is None and prefix_iso and len(prefix_iso) == 7 and month_day is None:
+    if published is None and prefix_iso and len(prefix_iso) == 7 and not filed:
         # `date 2024-02`: the month is stated, the day is not. `published` stays an ISO day or None,
         # so the month is kept (and shown) as the reason no day is given.
         inference = f"month only: {prefix_iso} (no day stated)"
@@ -250,7 +240,7 @@ def _clean(
         external_id=raw.external_id,
         extra=dict(raw.extra),
     )
-    return _Result(article, month_day, {x.key for x in layout.lines if x.key}, layout.lines)
+    return _Result(article, layout.lines)
 
 
 def _published(
@@ -261,30 +251,31 @@ def _published(
     glued: meta.PipeHeader | date | None,
     url: str | None,
     dateline: meta.Dateline | None,
-) -> tuple[str | None, tuple[int, int] | None]:
-    """The publication date by precedence, and a year-less filing date left for the batch to complete.
-    `glued`: a date glued to the lead, or the header fields split from it."""
+) -> tuple[str | None, bool]:
+    """The publication date by precedence, and whether a year-less filing date (`May 7 (UPI) --`) was
+    left for the corpus step to complete from the article's neighbours. `glued`: a date glued to the
+    lead, or the header fields split from it."""
     if raw.published:
-        return raw.published, None
+        return raw.published, False
     if extract and extract.published:
-        return extract.published, None
+        return extract.published, False
     if prefix_iso and len(prefix_iso) == 10:
-        return prefix_iso, None
+        return prefix_iso, False
     if isinstance(glued, meta.PipeHeader):
-        return glued.published.isoformat(), None
+        return glued.published.isoformat(), False
     found = _published_in_text(layout) or glued or meta.url_date(url)
     if found:
-        return found.isoformat(), None
+        return found.isoformat(), False
     if dateline and dateline.month_day:
         month, day = dateline.month_day
         year = int(prefix_iso[:4]) if prefix_iso else meta.url_year(url)
         if year:
             try:
-                return date(year, month, day).isoformat(), None
+                return date(year, month, day).isoformat(), False
             except ValueError:
-                return None, None
-        return None, dateline.month_day
-    return None, None
+                return None, False
+        return None, True
+    return None, False
 
 
 def _split_pipe_header(text: str, removed: list[Removal]) -> tuple[str, meta.PipeHeader | None]:
@@ -350,94 +341,26 @@ def _copyright_holder(layout: Layout) -> str | None:
     return holders.pop() if len(holders) == 1 else None
 
 
-def clean_document(raw: RawDocument, context: CleanContext | None = None) -> Article:
+def clean_document(raw: RawDocument) -> Article:
     """Clean one raw document into an Article: the body text (paragraphs separated by one blank line),
     subheads as headings, metadata, and every removed line with its reason.
 
-    Pure function of its input. `context` adds what other documents of the same outlet show (see
-    `clean_documents`). Raises CleanError when no article text can be found.
+    A pure function of this one document: what needs other documents (an outlet's furniture printed on
+    many of its pages, the year of a year-less filing date) is the corpus step's work, after storing
+    (`storyline.corpus`). Raises CleanError when no article text can be found.
     """
-    return _clean(raw, context).article
+    return _clean(raw).article
 
 
 def clean_documents(raws: Iterable[RawDocument]) -> list[Article | CleanError]:
-    """Clean a batch, using what the documents show about each other:
-
-    - lines printed on several pages of one outlet (its promotion blocks, menus) are boilerplate;
-    - a year-less filing date (`May 7 (UPI) --`) takes the year that puts it nearest to the dated
-      articles of the batch, if one is within a month; such a date is flagged in
-      `Article.published_inference`. A lone document never gets an inferred year.
-
-    Returns one Article or CleanError per input, in order.
-    """
-    raws = list(raws)
-    results: list[_Result | CleanError] = []
-    measured: dict[str, Line] = {}  # lines repeat across a batch: an outlet's furniture, syndicated copy
+    """`clean_document` over many documents, each on its own (the result of one never depends on the
+    others); a line printed again in another document (syndicated copy, an outlet's menu) is measured
+    once. Returns one Article or CleanError per input, in order."""
+    measured: dict[str, Line] = {}
+    results: list[Article | CleanError] = []
     for raw in raws:
         try:
-            results.append(_clean(raw, measured=measured))
+            results.append(_clean(raw, measured=measured).article)
         except CleanError as exc:
             results.append(exc)
-    by_outlet: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(results):
-        if isinstance(r, _Result) and r.article.outlet and raws[i].kind == "text":
-            by_outlet[r.article.outlet].append(i)
-    for members in by_outlet.values():
-        if len(members) < 3:
-            continue
-        counts: Counter[str] = Counter()
-        keys = {i: _raw_keys(raws[i], _known_keys(results[i])) for i in members}
-        for i in members:
-            counts.update(keys[i])
-        for i in members:
-            others = {k: counts[k] - 1 for k in keys[i] if counts[k] - 1 >= CleanContext().min_repeats}
-            if not others:
-                continue  # nothing printed on two other pages: the first cleaning stands
-            first = results[i]
-            try:
-                # the same text read again with the outlet's context: its lines are not measured twice
-                results[i] = _clean(raws[i], CleanContext(others), first.lines if isinstance(first, _Result) else None)
-            except CleanError as exc:
-                results[i] = exc
-    _complete_years(results)
-    return [r.article if isinstance(r, _Result) else r for r in results]
-
-
-def _raw_keys(raw: RawDocument, known: dict[str, str]) -> set[str]:
-    """Normalised keys of a document's raw lines; `known` maps raw lines to keys already computed."""
-    keys = {known.get(line) or normalise_key(line) for line in _as_text(raw.content).split("\n") if line.strip()}
-    return keys - {""}
-
-
-def _known_keys(result: _Result | CleanError) -> dict[str, str]:
-    """A cleaned document's keys by raw line, for the lines that carried no markup (there the line's
-    key is the raw line's key)."""
-    if not isinstance(result, _Result):
-        return {}
-    return {x.raw: x.key for x in result.lines if x.key and x.raw == x.marked.text}
-
-
-def _complete_years(results: list[_Result | CleanError]) -> None:
-    known = [
-        date.fromisoformat(r.article.published)
-        for r in results
-        if isinstance(r, _Result) and r.article.published and len(r.article.published) == 10
-    ]
-    for r in results:
-        if not isinstance(r, _Result) or r.month_day is None or not known:
-            continue
-        month, day = r.month_day
-        candidates = []
-        for year in sorted({k.year + d for k in known for d in (-1, 0, 1)}):
-            try:
-                candidate = date(year, month, day)
-            except ValueError:
-                continue
-            candidates.append((min(abs((candidate - k).days) for k in known), candidate))
-        if candidates and min(candidates)[0] <= _YEAR_WINDOW_DAYS:
-            gap, chosen = min(candidates)
-            r.article = replace(
-                r.article,
-                published=chosen.isoformat(),
-                published_inference=f"year from a batch article dated {gap} days away",
-            )
+    return results

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from courlan import extract_domain
+
 # Wire services whose copy other outlets republish. Keys are how they are written in credits and
 # datelines (matched case-insensitively as whole words); values are the canonical names we store.
 AGENCIES: dict[str, str] = {
@@ -263,13 +265,18 @@ def is_url_only(text: str) -> bool:
 
 
 def outlet_from_url(url: str | None) -> str | None:
-    """The host of a URL without `www.` (`themoscowtimes.com`), or None."""
+    """The outlet of a URL: its registered domain by the public suffix list (`edition.cnn.com` and
+    `www.cnn.com` are `cnn.com`; `bbc.co.uk` stays whole; a blog host's subdomain, `x.blogspot.com`,
+    is its own outlet), or the host for an address with no registered domain (an IP); None when the
+    URL has no usable host."""
     if not url:
         return None
     host = urlsplit(url if "//" in url else f"//{url}").hostname
     if not host or "." not in host:
         return None
-    return host[4:] if host.startswith("www.") else host
+    # courlan (trafilatura's URL toolkit) ships the suffix list: no download at run time.
+    domain = extract_domain(f"https://{host}/")
+    return domain or (host[4:] if host.startswith("www.") else host)
 
 
 def derive_title(lead: str, max_words: int = 20) -> str:

@@ -222,7 +222,10 @@ def _save_family(db: Any, family: Family) -> None:
 def _save_story(db: Any, sid: str, by_id: dict[str, Article]) -> None:
     query = "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY position"
     members = [r[0] for r in db.execute(query, (sid,))]
-    articles = [by_id[m] for m in members if m in by_id]
+    # Publication order, then id: the story's title does not depend on the order articles arrived in.
+    articles = sorted(
+        (by_id[m] for m in members if m in by_id), key=lambda a: (a.published is None, a.published or "", a.id)
+    )
     dates = sorted(a.published[:10] for a in articles if a.published)
     titled = [a for a in articles if a.title and not a.title_derived] or [a for a in articles if a.title]
     data = {"articles": len(members)}
@@ -248,7 +251,7 @@ def list_stories(store: Store) -> list[StorySummary]:
     members: dict[str, list[StoryArticle]] = {}
     for r in store.db.execute(
         "SELECT sa.story_id, a.id, a.source, a.outlet, a.title, a.published, a.agency FROM story_articles sa "
-        "JOIN articles a ON a.id = sa.article_id ORDER BY sa.story_id, sa.position"
+        "JOIN articles a ON a.id = sa.article_id ORDER BY sa.story_id, a.published IS NULL, a.published, a.id"
     ):
         members.setdefault(r[0], []).append(StoryArticle(*r[1:]))
     family_members: dict[str, list[str]] = {}
