@@ -72,3 +72,25 @@ def seed_story() -> SeedStory:
         ids={p.name[:3]: a.id for p, a in zip(paths, articles, strict=True)},
         families=[list(f.members) for f in find_families(articles)],
     )
+
+
+def store_snapshot(store: Any, briefings: bool = True) -> dict[str, Any]:
+    """Everything an ingest leaves in a store, comparable across runs: articles with their
+    annotations, stories by their members (story ids follow arrival order by design) with titles,
+    dates and (optionally) briefings, and syndication families."""
+    from storyline.compare import brief_story
+    from storyline.group import list_stories
+
+    articles = {}
+    for article in store.articles():
+        stored = store.annotations(article.id)
+        articles[article.id] = (article.to_dict(), stored["data"] if stored else None)
+    stories = []
+    summaries = list_stories(store)
+    for story in summaries:
+        members = tuple(sorted(a.id for a in story.articles))
+        briefing = brief_story(store, story.id).to_dict() if briefings else {"story": {}}
+        briefing["story"].pop("id", None)
+        stories.append((members, story.title, story.first_published, story.last_published, briefing))
+    families = sorted(tuple(sorted(f.members)) for s in summaries for f in s.families)
+    return {"articles": articles, "stories": sorted(stories, key=lambda s: s[0]), "families": families}

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLES, seed_path
+from tests.conftest import EXAMPLES, seed_path, store_snapshot
 
 from storyline.corpus import FURNITURE_REASON, filing_month_day, infer_year, outlet_furniture, without_paragraphs
-from storyline.group import list_stories
 from storyline.ingest.record import RawDocument
 from storyline.pipeline import ingest
 from storyline.store import Store
@@ -80,30 +79,11 @@ def test_furniture_is_removed_after_storing_and_recomputed(tmp_path: Path) -> No
         assert len(again.present) == 3 and not again.corpus.furniture
 
 
-def _snapshot(store: Store) -> dict[str, Any]:
-    """Everything a run leaves, with story ids replaced by their members (ids follow arrival order)."""
-    from storyline.compare import brief_story
-
-    articles = {}
-    for article in store.articles():
-        data = article.to_dict()
-        stored = store.annotations(article.id)
-        articles[article.id] = (data, stored["data"] if stored else None)
-    stories = []
-    for story in list_stories(store):
-        members = tuple(sorted(a.id for a in story.articles))
-        briefing = brief_story(store, story.id).to_dict()
-        briefing["story"].pop("id")
-        stories.append((members, story.title, story.first_published, story.last_published, briefing))
-    families = sorted(tuple(sorted(f.members)) for s in list_stories(store) for f in s.families)
-    return {"articles": articles, "stories": sorted(stories, key=lambda s: s[0]), "families": families}
-
-
 @pytest.fixture(scope="module")
 def all_at_once(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with Store(tmp_path_factory.mktemp("once") / "s.db") as store:
         ingest(SEEDS, store)
-        return _snapshot(store)
+        return store_snapshot(store)
 
 
 def test_seeds_all_at_once(all_at_once: dict[str, Any]) -> None:
@@ -121,7 +101,7 @@ def test_seeds_in_any_order_give_the_same_store(
     with Store(tmp_path / "s.db") as store:
         for path in paths:
             ingest([path], store)
-        assert _snapshot(store) == all_at_once
+        assert store_snapshot(store) == all_at_once
 
 
 def test_reingesting_one_seed_changes_nothing(all_at_once: dict[str, Any], tmp_path: Path) -> None:
@@ -129,7 +109,7 @@ def test_reingesting_one_seed_changes_nothing(all_at_once: dict[str, Any], tmp_p
         ingest(SEEDS, store)
         report = ingest([SEEDS[2]], store)
         assert report.present and not report.new and not report.updated
-        assert _snapshot(store) == all_at_once
+        assert store_snapshot(store) == all_at_once
 
 
 def test_filing_date_is_read_from_the_stored_text() -> None:

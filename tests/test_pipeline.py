@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import storyline.annotate
+import storyline.versions
 from storyline.annotate import Annotations
 from storyline.cli import main
 from storyline.pipeline import annotate_stored, ingest
@@ -35,7 +36,7 @@ def test_annotations_are_reused_until_text_or_version_changes(
     with Store(copy) as store:
         assert ingest([examples], store).annotated == 0
         # A new annotator version makes every stored annotation stale.
-        monkeypatch.setattr(storyline.annotate, "ANNOTATOR_VERSION", "test-next")
+        monkeypatch.setattr(storyline.versions, "ANNOTATOR_VERSION", "test-next")
         assert annotate_stored(store) == 5
         assert annotate_stored(store) == 0
         # The same article (same URL) cleaned to another text replaces the stored one, and only its

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from storyline import versions
 from storyline.article import article_id
-from storyline.clean import CLEANER_VERSION, CleanError, clean_document
+from storyline.clean import CleanError, clean_document
 from storyline.corpus import CorpusReport, date_filings, remove_furniture
 from storyline.ingest import ReadFailure, read_paths
 from storyline.ingest.readers import Item, iter_files
@@ -92,8 +93,7 @@ def ingest(
             for item in read_paths(paths):
                 _ingest_one(item, store, report)
                 advance()
-        outlets = {a.outlet for a in map(store.article, report.new + report.updated) if a and a.outlet}
-        report.corpus.furniture = remove_furniture(store, outlets)
+        report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, report))
         if annotate:
             report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
         if group and annotate:
@@ -126,15 +126,17 @@ def annotate_stored(
     given) and left unannotated, to be retried by the next run; it never stops the others. `only`:
     annotate just these of the stale articles."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
-    from storyline.annotate import ANNOTATOR_VERSION, annotate, annotate_many
+    from storyline.annotate import annotate, annotate_many
 
-    stale = [a for a in store.stale_annotations(ANNOTATOR_VERSION) if only is None or a.id in only]
+    stale = [a for a in store.stale_annotations(versions.ANNOTATOR_VERSION) if only is None or a.id in only]
     done = 0
     with progress(console, "annotating", len(stale)) as advance:
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
         try:
             for article, annotations in zip(stale, results, strict=True):
-                store.save_annotations(article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict())
+                store.save_annotations(
+                    article.id, versions.ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
+                )
                 done += 1
                 advance()
         except Exception:
@@ -147,7 +149,7 @@ def annotate_stored(
                         failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
                 else:
                     store.save_annotations(
-                        article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
+                        article.id, versions.ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
                     )
                     done += 1
                 advance()
@@ -162,12 +164,20 @@ def load_annotations(store: Store, article_id: str) -> Annotations | None:
     return Annotations.from_dict(stored["data"]) if stored else None
 
 
+def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
+    """Outlets whose furniture may have changed: those of the articles this run stored, and of the
+    articles not yet annotated (stored by a run interrupted before its corpus step)."""
+    articles = [store.article(a) for a in report.new + report.updated]
+    articles += store.stale_annotations(versions.ANNOTATOR_VERSION)
+    return {a.outlet for a in articles if a is not None and a.outlet}
+
+
 def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
     """Clean one read document and store it in its own transaction."""
     if isinstance(item, ReadFailure):
         report.failed.append(item)
         return
-    if item.url and store.cleaner_version(article_id(item.url, "")) == CLEANER_VERSION:
+    if item.url and store.cleaner_version(article_id(item.url, "")) == versions.CLEANER_VERSION:
         # With a URL from the container the id is known before cleaning: skip articles this cleaner
         # has already stored.
         report.present.append(article_id(item.url, ""))
@@ -177,7 +187,7 @@ def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
     except CleanError as exc:
         report.failed.append(ReadFailure(item.source, str(exc)))
         return
-    outcome = store.add_article(article, CLEANER_VERSION)
+    outcome = store.add_article(article, versions.CLEANER_VERSION)
     {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(article.id)
 
 

@@ -261,6 +261,14 @@ class Store:
     def count_articles(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def count_annotated(self) -> int:
+        """Articles with stored annotations (of any version)."""
+        return int(self.db.execute("SELECT count(*) FROM annotations").fetchone()[0])
+
+    def integrity(self) -> str:
+        """SQLite's own check of the file: "ok", or what is damaged."""
+        return "; ".join(str(r[0]) for r in self.db.execute("PRAGMA integrity_check"))
+
     # --- the corpus step's changes (storyline.corpus) -----------------------------------------------
 
     def cleaned_article(self, article_id: str) -> Article | None:
