@@ -18,14 +18,13 @@ from storyline.clean import CLEANER_VERSION, CleanError, clean_documents
 from storyline.ingest import RawDocument, ReadFailure, read_paths
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
-from storyline.store import Store, text_hash
+from storyline.store import Store
 
 # Documents cleaned together: enough pages of one outlet to see its repeated boilerplate, few enough
 # that an interruption loses little work.
 BATCH_SIZE = 200
 
 if TYPE_CHECKING:
-    from storyline.annotate import Annotations
     from storyline.compare import Briefing
     from storyline.group import GroupReport
     from storyline.present import SiteReport
@@ -87,6 +86,7 @@ def ingest(
     if annotate:
         report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
     if group and annotate:
+        # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
         from storyline.group import update
 
         report.grouping = update(store)
@@ -109,7 +109,7 @@ def annotate_stored(
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
         try:
             for article, annotations in zip(stale, results, strict=True):
-                store.save_annotations(article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict())
+                store.save_annotations(article, ANNOTATOR_VERSION, annotations.to_dict())
                 done += 1
                 advance()
         except Exception:
@@ -121,20 +121,10 @@ def annotate_stored(
                     if failed is not None:
                         failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
                 else:
-                    store.save_annotations(
-                        article.id, ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
-                    )
+                    store.save_annotations(article, ANNOTATOR_VERSION, annotations.to_dict())
                     done += 1
                 advance()
     return done
-
-
-def load_annotations(store: Store, article_id: str) -> Annotations | None:
-    """The stored annotations of an article as records, or None when it has none."""
-    from storyline.annotate import Annotations
-
-    stored = store.annotations(article_id)
-    return Annotations.from_dict(stored["data"]) if stored else None
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -188,6 +178,7 @@ def run(
     sentences: int = 6,
 ) -> RunReport:
     """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""
+    # Imported here: grouping and comparing import scikit-learn (see `ingest`).
     from storyline.compare import brief_story
     from storyline.group import list_stories
     from storyline.present import write_site

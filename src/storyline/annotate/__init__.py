@@ -6,11 +6,9 @@ and spreads it over processes. spaCy is imported only when the first article is 
 
 from __future__ import annotations
 
-#: Bump whenever the output for the same text can change (stored annotations are then redone).
-ANNOTATOR_VERSION = "2"
-
-from storyline.annotate.pipeline import ModelMissingError, annotate, annotate_many  # noqa: E402
-from storyline.annotate.records import (  # noqa: E402
+from storyline.annotate.parallel import annotate_many
+from storyline.annotate.pipeline import ModelMissingError, annotate
+from storyline.annotate.records import (
     Annotations,
     Entity,
     Figure,
@@ -19,6 +17,7 @@ from storyline.annotate.records import (  # noqa: E402
     Sentence,
     TimeExpression,
 )
+from storyline.versions import ANNOTATOR_VERSION
 
 __all__ = [
     "ANNOTATOR_VERSION",

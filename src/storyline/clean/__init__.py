@@ -8,10 +8,7 @@ articles = clean_documents(raws)       # a batch: also uses repetition across an
 from storyline.clean.blocks import CleanContext, classify_document
 from storyline.clean.document import CleanError, clean_document, clean_documents
 from storyline.clean.review import removal_report, removed_share
-
-#: Bump whenever cleaning the same input can give another result: re-ingesting then refreshes stored
-#: articles (and so their annotations) instead of skipping them.
-CLEANER_VERSION = "2"
+from storyline.versions import CLEANER_VERSION
 
 __all__ = [
     "CLEANER_VERSION",
