@@ -270,7 +270,7 @@ def test_brief_a_stored_story(tmp_path: Path, briefing: Briefing) -> None:
 
     with Store(tmp_path / "seeds.db") as store:
         ingest([EXAMPLES], store)
-        (story_id,) = [row[0] for row in store.db.execute("SELECT id FROM stories")]
+        (story_id,) = store.story_ids()
         stored = brief_story(store, story_id[:6], sentences=5)
         with pytest.raises(StoryNotFoundError, match="storyline stories"):
             brief_story(store, "no-such-story")

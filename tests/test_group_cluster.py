@@ -79,6 +79,25 @@ def test_story_ids_are_stable_as_stories_grow(seeds: dict[str, ArticleFeatures])
     assert clusterer.stories[sid].members[0] == first.id
 
 
+def test_an_article_taken_out_is_placed_again_once(seeds: dict[str, ArticleFeatures]) -> None:
+    clusterer = Clusterer()
+    first = _on(seeds["001"], "2021-05-06")
+    follow_up = _on(seeds["003"], "2021-05-08")
+    september = _on(seeds["003"], "2021-09-10", "-sep")
+    sid, _, lone = _place(clusterer, [first, follow_up, september])
+    assert lone != sid
+    # Its founder leaves and comes back: the story keeps its id, and lists each member once.
+    assert clusterer.remove([first.id]) == [sid]
+    assert clusterer.members() == {follow_up.id: sid, september.id: lone}
+    assert clusterer.add(first) == sid
+    assert sorted(clusterer.stories[sid].members) == sorted([first.id, follow_up.id])
+    # A story left empty is forgotten, in memory and in its state.
+    assert clusterer.remove([september.id]) == [lone]
+    assert lone not in clusterer.stories
+    assert lone not in {s["id"] for s in clusterer.to_state()["stories"]}
+    assert clusterer.remove([]) == [] and clusterer.remove(["not-placed"]) == []
+
+
 def test_state_round_trip_continues_the_same_stories(seeds: dict[str, ArticleFeatures]) -> None:
     clusterer = Clusterer()
     (sid,) = _place(clusterer, [_on(seeds["001"], "2021-05-06")])

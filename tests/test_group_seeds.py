@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -46,11 +45,11 @@ def test_seed_family_is_the_afp_copy(seeded: tuple[Store, dict[str, str]]) -> No
     (family,) = story.families
     assert set(family.members) == {ids["000"], ids["001"]}
     assert family.origin == "AFP"
-    row = store.db.execute("SELECT data FROM families WHERE id = ?", (family.id,)).fetchone()
-    data = json.loads(row[0])
+    (data,) = store.families_with([ids["000"]])
+    assert data["id"] == family.id
     # 000 carries no credit of its own: it inherits AFP, marked as inferred; 001 states it.
     assert data["origin_inferred"] == {ids["000"]: True, ids["001"]: False}
-    in_family = {r[0] for r in store.db.execute("SELECT article_id FROM family_articles")}
+    in_family = set(store.family_placements())
     assert not in_family & {ids["002"], ids["003"], ids["004"]}
 
 

@@ -21,10 +21,9 @@ from storyline.corpus import CorpusReport, date_filings, remove_furniture
 from storyline.ingest import ReadFailure, read_paths
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
-from storyline.store import Store, text_hash
+from storyline.store import Store
 
 if TYPE_CHECKING:
-    from storyline.annotate import Annotations
     from storyline.compare import Briefing
     from storyline.group import GroupReport
     from storyline.present import SiteReport
@@ -97,6 +96,7 @@ def ingest(
         if annotate:
             report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
         if group and annotate:
+            # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
             from storyline.group import update
 
             report.grouping = update(store)
@@ -106,7 +106,8 @@ def ingest(
                 # An article the annotator failed on in this run is not tried twice.
                 tried = {f.source for f in report.failed}
                 again = {a for a in report.corpus.dated if (x := store.article(a)) and x.source not in tried}
-                report.annotated += annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
+                # Counted once: each was annotated (or failed) a moment ago.
+                annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
     except KeyboardInterrupt as exc:
         raise IngestInterrupted(report) from exc
     return report
@@ -134,9 +135,7 @@ def annotate_stored(
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
         try:
             for article, annotations in zip(stale, results, strict=True):
-                store.save_annotations(
-                    article.id, versions.ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
-                )
+                store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
                 done += 1
                 advance()
         except Exception:
@@ -148,20 +147,10 @@ def annotate_stored(
                     if failed is not None:
                         failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
                 else:
-                    store.save_annotations(
-                        article.id, versions.ANNOTATOR_VERSION, text_hash(article.text), annotations.to_dict()
-                    )
+                    store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
                     done += 1
                 advance()
     return done
-
-
-def load_annotations(store: Store, article_id: str) -> Annotations | None:
-    """The stored annotations of an article as records, or None when it has none."""
-    from storyline.annotate import Annotations
-
-    stored = store.annotations(article_id)
-    return Annotations.from_dict(stored["data"]) if stored else None
 
 
 def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
@@ -210,6 +199,7 @@ def run(
     sentences: int = 6,
 ) -> RunReport:
     """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""
+    # Imported here: grouping and comparing import scikit-learn (see `ingest`).
     from storyline.compare import brief_story
     from storyline.group import list_stories
     from storyline.present import write_site

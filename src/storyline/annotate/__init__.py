@@ -6,7 +6,8 @@ and spreads it over processes. spaCy is imported only when the first article is 
 
 from __future__ import annotations
 
-from storyline.annotate.pipeline import ModelMissingError, annotate, annotate_many
+from storyline.annotate.parallel import annotate_many
+from storyline.annotate.pipeline import ModelMissingError, annotate
 from storyline.annotate.records import (
     Annotations,
     Entity,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from storyline.annotate.dates import extract_times
+from storyline.annotate.entities import extract_entities
+from storyline.annotate.figures import extract_figures
+from storyline.annotate.quotes import extract_quotes
 from storyline.annotate.records import Annotations, Sentence
+from storyline.versions import ANNOTATOR_VERSION
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -122,13 +126,6 @@ def sentences_of(doc: Doc, text: str) -> list[Sentence]:
 
 def annotate_doc(doc: Doc, published: str | None) -> Annotations:
     """Annotations of one parsed article (the post-processing half of `annotate`)."""
-    # Imported here so that importing this module stays cheap and free of cycles.
-    from storyline.annotate import ANNOTATOR_VERSION
-    from storyline.annotate.dates import extract_times
-    from storyline.annotate.entities import extract_entities
-    from storyline.annotate.figures import extract_figures
-    from storyline.annotate.quotes import extract_quotes
-
     text = doc.text  # rebuilt from the tokens on every access
     sentences = sentences_of(doc, text)
     starts = [s.start for s in sentences]
@@ -164,19 +161,3 @@ def annotate_batch(items: list[tuple[str, str | None]]) -> list[Annotations]:
     nlp = load_nlp()
     docs = nlp.pipe((text for text, _ in items), batch_size=BATCH_SIZE)
     return [annotate_doc(doc, published) for doc, (_, published) in zip(docs, items, strict=True)]
-
-
-def annotate_many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
-    """Annotate (text, published) pairs, yielding results in input order.
-
-    With `jobs` > 1 the work is spread over that many processes (see `storyline.annotate.parallel`).
-    """
-    if jobs > 1:
-        from storyline.annotate.parallel import annotate_parallel
-
-        yield from annotate_parallel(items, jobs)
-        return
-    nlp = load_nlp()
-    pairs = ((text, published) for text, published in items)
-    for doc, published in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
-        yield annotate_doc(doc, published)

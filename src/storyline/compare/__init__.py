@@ -19,8 +19,8 @@ __all__ = ["SCHEMA", "Briefing", "Evidence", "brief_story", "build_briefing"]
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded on first use: build.py imports every compare module (timeline, summary, ...), and those
-    # import the records from this package; an eager import here would be circular.
+    # Loaded on first use: build.py imports every compare module, and with them numpy, SciPy and
+    # scikit-learn (the sentence space), which take a second; the records alone should not pay for it.
     if name in ("build_briefing", "brief_story"):
         from storyline.compare import build
 

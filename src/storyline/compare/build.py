@@ -220,13 +220,11 @@ def build_briefing(
 
 def brief_story(store: Store, story_id: str, sentences: int = DEFAULT_SENTENCES) -> Briefing:
     """The briefing of a stored story (`story_id` or a unique prefix of it)."""
-    from storyline.pipeline import load_annotations
-
     try:
         full_id = store.resolve_story(story_id)
     except LookupError as exc:
         raise StoryNotFoundError(str(exc.args[0])) from exc
     articles = [a for a in (store.article(i) for i in store.story_article_ids(full_id)) if a is not None]
-    annotations = {a.id: ann for a in articles if (ann := load_annotations(store, a.id)) is not None}
+    annotations = {a.id: ann for a in articles if (ann := store.load_annotations(a.id)) is not None}
     families = store.families_with([a.id for a in articles])
     return build_briefing(articles, annotations, families, story_id=full_id, sentences=sentences)

@@ -260,10 +260,14 @@ class Clusterer:
         if target is None:
             target = self._best(features, self._top(weighted, self.settings.article_keys))
         if target is None:
-            target = Story(id=story_id(features.id), members=[], vector={}, title=features.title)
-            if target.id in self.stories:  # the same article placed twice: keep its story
-                return target.id
-            self.stories[target.id] = target
+            sid = story_id(features.id)
+            founded = self.stories.get(sid)
+            if founded is not None and features.id in founded.members:  # the same article placed twice
+                return sid
+            # An article placed again (its text changed) that fits no story returns to the one it
+            # started, when that one lives on with other members: ids stay unique and stable.
+            target = founded or Story(id=sid, members=[], vector={}, title=features.title)
+            self.stories[sid] = target
         self._join(target, features, weighted)
         self.assignments += 1
         return target.id
@@ -481,6 +485,34 @@ class Clusterer:
             self._norms.pop(sid, None)
             self._story_figures.pop(sid, None)
             self.evicted.append(sid)
+
+    def members(self) -> dict[str, str]:
+        """Article id -> story id, for every member of a story held in memory."""
+        return {member: story.id for story in self.stories.values() for member in story.members}
+
+    def remove(self, article_ids: Iterable[str]) -> list[str]:
+        """Take articles out of their stories (to place them again: their text changed). Returns the
+        ids of the stories they left; a story left empty is forgotten. The story keeps its date span
+        and the weights the articles added to its summed vector (a pruned sum cannot be taken apart),
+        and the document frequencies keep their keys: both are statistics, placing an article again
+        only nudges them."""
+        leaving = set(article_ids)
+        left: list[str] = []
+        if not leaving:
+            return left
+        for story in list(self.stories.values()):
+            if leaving.isdisjoint(story.members):
+                continue
+            left.append(story.id)
+            story.members = [m for m in story.members if m not in leaving]
+            if not story.members:
+                self._unindex(story)
+                del self.stories[story.id]
+                self._dormant.pop(story.id, None)
+                self._live.discard(story.id)
+            self._norms.pop(story.id, None)
+            self._story_figures.pop(story.id, None)
+        return left
 
     # --- state -----------------------------------------------------------------------------------
 

@@ -1,15 +1,15 @@
 """Grouping against the store: add new articles to families and stories, rebuild, list.
 
-The clusterer's state (document frequencies, in-memory stories and their index) is kept in
-`group_state`, so each `update()` continues the stories of earlier runs; stories and families are
-written to their tables in the same transaction as that state.
+The clusterer's state (document frequencies, in-memory stories and their index) is kept in the store,
+so each `update()` continues the stories of earlier runs; stories and families are written in the
+same transaction as that state (`Store.save_grouping`), so the two never disagree. An article whose
+text changed since it was placed leaves its story and family, in the tables and in the state, and is
+placed again in that same update.
 """
 
 from __future__ import annotations
 
-import json
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,9 +19,8 @@ from storyline.group.cluster import Clusterer, ClusterSettings
 from storyline.group.families import Family, FamilySettings, build_family, find_families
 from storyline.group.features import day_number
 from storyline.group.stories import cluster_features, features_of
-from storyline.store import Store
+from storyline.store import GroupingChange, Store, StoredFamily, text_hash
 
-STATE_KEY = "clusterer"
 # Copies of one wire text appear within days of each other; older stored articles are not re-compared.
 FAMILY_WINDOW_DAYS = 7
 
@@ -95,10 +94,8 @@ def independent_sources(members: Sequence[str], families: Sequence[Sequence[str]
 
 def load_clusterer(store: Store, settings: ClusterSettings | None = None) -> Clusterer:
     """The clusterer as the last update left it, or a fresh one."""
-    row = store.db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
-    if row is None:
-        return Clusterer(settings)
-    return Clusterer.from_state(json.loads(zlib.decompress(row[0])), settings)
+    state = store.group_state()
+    return Clusterer(settings) if state is None else Clusterer.from_state(state, settings)
 
 
 def update(
@@ -107,52 +104,46 @@ def update(
     settings: ClusterSettings | None = None,
     family_settings: FamilySettings | None = None,
 ) -> GroupReport:
-    """Add every stored article not yet in a story to families and stories, and store the result.
+    """Add every stored article not yet in a story (or placed on a text that has changed since) to
+    families and stories, and store the result.
 
     `annotations_for(article_id)` gives an article's annotations (default: those in the store); an
     article without annotations is grouped on its words and publication date alone.
     """
     if annotations_for is None:
-        from storyline.pipeline import load_annotations
-
-        def annotations_for(article_id: str) -> Annotations | None:
-            return load_annotations(store, article_id)
-
-    grouped = {row[0] for row in store.db.execute("SELECT article_id FROM story_articles")}
+        annotations_for = store.load_annotations
+    placed = store.story_placements()
+    replaced = set(store.placed_on_other_text())
     articles = list(store.articles())
-    new = [a for a in articles if a.id not in grouped]
+    new = [a for a in articles if a.id not in placed or a.id in replaced]
     report = GroupReport()
     if not new:
-        report.stories_total = _count(store, "stories")
-        report.families = _count(store, "families")
+        report.stories_total = store.count_stories()
+        report.families = store.count_families()
         return report
-    families = _update_families(store, new, [a for a in articles if a.id in grouped], family_settings)
-    placed = dict(store.db.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    kept = {aid: sid for aid, sid in placed.items() if aid not in replaced}
     clusterer = load_clusterer(store, settings)
-    grouping = cluster_features(features_of(new, annotations_for), clusterer, families, placed)
-    by_id = {a.id: a for a in articles}
-    existing = {row[0] for row in store.db.execute("SELECT id FROM stories")}
+    # Members the tables do not hold as they are (changed texts) leave the clusterer's stories too.
+    clusterer.remove(aid for aid in clusterer.members() if aid not in kept)
+    families = _update_families(store, new, [a for a in articles if a.id in kept], family_settings, replaced)
+    grouping = cluster_features(features_of(new, annotations_for), clusterer, families, kept)
+    existing = store.story_ids()
     touched = set(grouping.stories.values())
-    with store.transaction() as db:
-        for family in families:
-            _save_family(db, family)
-        for sid in touched:
-            db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (sid,))
-            position = db.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (sid,)).fetchone()[0]
-            for aid in (a for a, s in grouping.stories.items() if s == sid):
-                db.execute(
-                    "INSERT OR REPLACE INTO story_articles (article_id, story_id, position) VALUES (?, ?, ?)",
-                    (aid, sid, position),
-                )
-                position += 1
-            _save_story(db, sid, by_id)
-        state = zlib.compress(json.dumps(clusterer.to_state(), separators=(",", ":")).encode("utf-8"))
-        db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, state))
+    by_id = {a.id: a for a in new}
+    store.save_grouping(
+        GroupingChange(
+            removed=sorted(replaced),
+            families=[StoredFamily(f.id, f.origin, list(f.members), f.to_dict()) for f in families],
+            placements=grouping.stories,
+            text_hashes={aid: text_hash(by_id[aid].text) for aid in grouping.stories},
+            state=clusterer.to_state(),
+        )
+    )
     report.articles = len(new)
     report.stories_new = len(touched - existing)
     report.stories_grown = len(touched & existing)
-    report.stories_total = _count(store, "stories")
-    report.families = _count(store, "families")
+    report.stories_total = store.count_stories()
+    report.families = store.count_families()
     return report
 
 
@@ -163,14 +154,8 @@ def regroup(
     family_settings: FamilySettings | None = None,
 ) -> GroupReport:
     """Forget all stories, families and clusterer state, and group every stored article afresh."""
-    with store.transaction() as db:
-        for table in ("story_articles", "stories", "family_articles", "families", "group_state"):
-            db.execute(f"DELETE FROM {table}")
+    store.clear_grouping()
     return update(store, annotations_for, settings, family_settings)
-
-
-def _count(store: Store, table: str) -> int:
-    return int(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def _family_pool(new: Sequence[Article], grouped: Sequence[Article]) -> list[Article]:
@@ -184,12 +169,22 @@ def _family_pool(new: Sequence[Article], grouped: Sequence[Article]) -> list[Art
 
 
 def _update_families(
-    store: Store, new: Sequence[Article], grouped: Sequence[Article], settings: FamilySettings | None
+    store: Store,
+    new: Sequence[Article],
+    grouped: Sequence[Article],
+    settings: FamilySettings | None,
+    leaving: Collection[str] = (),
 ) -> list[Family]:
     """Families found among the new articles and their neighbours, merged with stored families that
-    share a member. Returns every family that gained members (to be saved)."""
+    share a member, and the stored families that `leaving` articles (placed again) leave with two
+    members or more. Returns every family that changed (to be saved)."""
     found = find_families(_family_pool(new, grouped), settings or FamilySettings())
-    stored_of = dict(store.db.execute("SELECT article_id, family_id FROM family_articles").fetchall())
+    placements = store.family_placements()
+    stored_of = {aid: fid for aid, fid in placements.items() if aid not in leaving}
+
+    def stored_members(fid: str) -> list[str]:
+        return [m for m in store.family_members(fid) if m not in leaving]
+
     new_ids = {a.id for a in new}
     changed: list[Family] = []
     for family in found:
@@ -197,74 +192,34 @@ def _update_families(
             continue
         members = set(family.members)
         for fid in {stored_of[m] for m in family.members if m in stored_of}:
-            members.update(
-                r[0] for r in store.db.execute("SELECT article_id FROM family_articles WHERE family_id = ?", (fid,))
-            )
-        articles = [a for a in (store.article(m) for m in sorted(members)) if a is not None]
-        changed.append(build_family(articles))
+            members.update(stored_members(fid))
+        changed.append(_build(store, members))
+    covered = {m for f in changed for m in f.members}
+    for fid in sorted({placements[aid] for aid in leaving if aid in placements}):
+        rest = stored_members(fid)
+        if len(rest) >= 2 and covered.isdisjoint(rest):
+            changed.append(_build(store, rest))
     return changed
 
 
-def _save_family(db: Any, family: Family) -> None:
-    marks = ",".join("?" * len(family.members))
-    query = f"SELECT DISTINCT family_id FROM family_articles WHERE article_id IN ({marks})"
-    old = {r[0] for r in db.execute(query, family.members)}
-    for fid in old - {family.id}:
-        db.execute("DELETE FROM families WHERE id = ?", (fid,))
-    db.execute(
-        "INSERT OR REPLACE INTO families (id, origin, data) VALUES (?, ?, ?)",
-        (family.id, family.origin, json.dumps(family.to_dict(), ensure_ascii=False)),
-    )
-    for member in family.members:
-        db.execute("INSERT OR REPLACE INTO family_articles (article_id, family_id) VALUES (?, ?)", (member, family.id))
-
-
-def _save_story(db: Any, sid: str, by_id: dict[str, Article]) -> None:
-    query = "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY position"
-    members = [r[0] for r in db.execute(query, (sid,))]
-    # Publication order, then id: the story's title does not depend on the order articles arrived in.
-    articles = sorted(
-        (by_id[m] for m in members if m in by_id), key=lambda a: (a.published is None, a.published or "", a.id)
-    )
-    dates = sorted(a.published[:10] for a in articles if a.published)
-    titled = [a for a in articles if a.title and not a.title_derived] or [a for a in articles if a.title]
-    data = {"articles": len(members)}
-    db.execute(
-        "UPDATE stories SET title = ?, first_published = ?, last_published = ?, data = ? WHERE id = ?",
-        (
-            titled[0].title if titled else None,
-            dates[0] if dates else None,
-            dates[-1] if dates else None,
-            json.dumps(data),
-            sid,
-        ),
-    )
+def _build(store: Store, members: Collection[str]) -> Family:
+    return build_family([a for a in (store.article(m) for m in sorted(members)) if a is not None])
 
 
 def list_stories(store: Store) -> list[StorySummary]:
     """Every story, newest first (by last publication date; undated stories last), with its articles,
     syndication families and independent-source count."""
-    rows = store.db.execute(
-        "SELECT id, title, first_published, last_published FROM stories "
-        "ORDER BY last_published IS NULL, last_published DESC, first_published DESC, id"
-    ).fetchall()
-    members: dict[str, list[StoryArticle]] = {}
-    for r in store.db.execute(
-        "SELECT sa.story_id, a.id, a.source, a.outlet, a.title, a.published, a.agency FROM story_articles sa "
-        "JOIN articles a ON a.id = sa.article_id ORDER BY sa.story_id, a.published IS NULL, a.published, a.id"
-    ):
-        members.setdefault(r[0], []).append(StoryArticle(*r[1:]))
-    family_members: dict[str, list[str]] = {}
-    for fid, aid in store.db.execute("SELECT family_id, article_id FROM family_articles ORDER BY family_id"):
-        family_members.setdefault(fid, []).append(aid)
-    origins = dict(store.db.execute("SELECT id, origin FROM families").fetchall())
+    members = {
+        sid: [StoryArticle(*row[1:]) for row in rows] for sid, rows in store.story_members().items()
+    }
+    family_rows = store.family_rows()
     out = []
-    for sid, title, first, last in rows:
+    for sid, title, first, last in store.stories_newest_first():
         articles = members.get(sid, [])
         ids = {a.id for a in articles}
         families = [
-            FamilySummary(fid, [m for m in (a.id for a in articles) if m in fm], origins.get(fid))
-            for fid, fm in family_members.items()
+            FamilySummary(fid, [m for m in (a.id for a in articles) if m in fm], origin)
+            for fid, origin, fm in family_rows
             if ids.intersection(fm)
         ]
         out.append(

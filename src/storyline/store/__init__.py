@@ -1,0 +1,40 @@
+"""The SQLite store: one file, WAL, a versioned schema with numbered migrations. It alone speaks SQL.
+
+Every write runs in a transaction, so a crash or Ctrl-C leaves every committed article intact and the
+database consistent; a re-run skips what is already stored. `schema` holds the migrations, `articles`
+the article and annotation tables, `corpus` the corpus step's changes to articles, `groups` the
+stories, families and the clusterer's state.
+"""
+
+from __future__ import annotations
+
+from storyline.store.articles import ArticleTables, text_hash
+from storyline.store.base import StoreError
+from storyline.store.corpus import CorpusTables
+from storyline.store.groups import (
+    FamilyRow,
+    GroupingChange,
+    GroupTables,
+    StoredFamily,
+    StoryMemberRow,
+    StoryRow,
+)
+from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class Store(ArticleTables, CorpusTables, GroupTables):
+    """A storyline database. Use as a context manager, or call `close()`."""
+
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "FamilyRow",
+    "GroupingChange",
+    "Store",
+    "StoreError",
+    "StoredFamily",
+    "StoryMemberRow",
+    "StoryRow",
+    "text_hash",
+]

@@ -1,0 +1,121 @@
+"""What the corpus step (`storyline.corpus`) changes in stored articles, beside what the cleaner wrote.
+
+The step removes an outlet's furniture from the text and infers a year-less filing date from the
+article's story. `articles.cleaned` keeps the cleaner's own values of the fields it changed (JSON; NULL
+when it changed nothing), so that the step can be recomputed from the cleaner's output alone, and a
+re-ingest compares like with like. A change of text is placed in a story again by the next grouping
+(`GroupTables.placed_on_other_text`); a change of date makes the annotations stale and refreshes the
+dates its story lists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from storyline.article import Article, Removal
+from storyline.store.articles import _READ_COLUMNS, _row_to_article, text_hash
+from storyline.store.base import StoreBase
+from storyline.store.groups import refresh_stories, stories_of
+
+# The fields the corpus step may change, kept in `cleaned` as the cleaner wrote them.
+CORPUS_FIELDS = ("text", "removed", "published", "published_inference")
+
+Change = Callable[[Article], dict[str, Any]]
+
+
+class CorpusTables(StoreBase):
+    """The corpus step's view of the articles: the cleaner's output, and the step's changes to it."""
+
+    def cleaned_article(self, article_id: str) -> Article | None:
+        """The article as its cleaner wrote it, before the corpus step changed anything."""
+        row = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _row_to_article(row, cleaned=True) if row else None
+
+    def cleaned_articles(
+        self, *, outlet: str | None = None, kind: str | None = None, story: str | None = None
+    ) -> list[Article]:
+        """Articles as their cleaner wrote them, of one outlet (and kind) or one story, by id."""
+        where: list[str] = []
+        args: list[str] = []
+        if outlet is not None:
+            where.append("outlet = ?")
+            args.append(outlet)
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        if story is not None:
+            where.append("id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            args.append(story)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles {clause} ORDER BY id", args)
+        return [_row_to_article(row, cleaned=True) for row in rows]
+
+    def cleaned_undated(self) -> list[Article]:
+        """Articles their cleaner left without a publication date, as the cleaner wrote them."""
+        rows = self.db.execute(
+            f"SELECT {_READ_COLUMNS} FROM articles WHERE published IS NULL "
+            "OR (cleaned IS NOT NULL AND json_extract(cleaned, '$.published') IS NULL) ORDER BY id"
+        )
+        return [a for a in (_row_to_article(row, cleaned=True) for row in rows) if a.published is None]
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story an article belongs to, or None."""
+        row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_corpus_text(self, article_id: str, text: str, removed: list[Removal]) -> bool:
+        """Store the corpus step's text for an article: `text`, with `removed` added to the cleaner's
+        removals (the cleaner's own text: its own removals). Returns whether anything changed."""
+
+        def change(cleaned: Article) -> dict[str, Any]:
+            if text == cleaned.text:
+                return {"text": cleaned.text, "removed": cleaned.removed}
+            return {"text": text, "removed": cleaned.removed + removed}
+
+        return self._set_corpus(article_id, change)
+
+    def set_corpus_date(self, article_id: str, published: str | None, inference: str | None) -> bool:
+        """Store the corpus step's publication date and its reason (None: the cleaner's own date).
+        Returns whether anything changed; LookupError when no such article is stored."""
+
+        def change(cleaned: Article) -> dict[str, Any]:
+            if published is None:
+                return {"published": cleaned.published, "published_inference": cleaned.published_inference}
+            return {"published": published, "published_inference": inference}
+
+        return self._set_corpus(article_id, change)
+
+    def _set_corpus(self, article_id: str, change: Change) -> bool:
+        with self.transaction() as db:
+            row = db.execute(f"SELECT {_READ_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"no stored article {article_id!r}")
+            cleaned, current = _row_to_article(row, cleaned=True), _row_to_article(row)
+            before = {f: getattr(current, f) for f in CORPUS_FIELDS}
+            values = {**before, **change(cleaned)}
+            if values == before:
+                return False
+            original = {f: getattr(cleaned, f) for f in CORPUS_FIELDS}
+            keep = None if values == original else json.dumps(_plain(original), ensure_ascii=False)
+            db.execute(
+                "UPDATE articles SET text = ?, text_hash = ?, removed = ?, published = ?, published_inference = ?, "
+                "cleaned = ? WHERE id = ?",
+                (
+                    values["text"],
+                    text_hash(values["text"]),
+                    json.dumps([r.__dict__ for r in values["removed"]]),
+                    values["published"],
+                    values["published_inference"],
+                    keep,
+                    article_id,
+                ),
+            )
+            # A story lists its members' dates.
+            refresh_stories(db, stories_of(db, [article_id]))
+            return True
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: [r.__dict__ for r in v] if k == "removed" else v for k, v in values.items()}

@@ -1,0 +1,286 @@
+"""Stories, syndication families and the clusterer's saved state, as `storyline.group` writes them.
+
+The clusterer's state and the story and family tables change together, in one transaction
+(`save_grouping`), so the state never lists a member the tables do not hold, or the reverse. Each
+membership row keeps the hash of the text the article was placed on: when the text changes, grouping
+takes the article out of its story and places it again (`placed_on_other_text`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from storyline.store.base import StoreBase
+
+#: The `group_state` key of the clusterer's state.
+STATE_KEY = "clusterer"
+
+
+@dataclass
+class StoredFamily:
+    """A syndication family as stored: id, origin, member ids, and its record as JSON-ready data."""
+
+    id: str
+    origin: str | None
+    members: list[str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class GroupingChange:
+    """One grouping update, saved all at once by `save_grouping`.
+
+    `removed`: articles taken out of their stories and families (they are placed again in this same
+    change). `families`: families to write, each replacing the stored families that share a member.
+    `placements`: article id -> story id, in the order the articles were placed. `text_hashes`: the
+    hash of the text each placed article was grouped on. `state`: the clusterer's state afterwards.
+    """
+
+    removed: list[str]
+    families: list[StoredFamily]
+    placements: dict[str, str]
+    text_hashes: dict[str, str]
+    state: dict[str, Any]
+
+
+class StoryRow(NamedTuple):
+    """A story as listed: id, title and date range."""
+
+    id: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+
+
+class StoryMemberRow(NamedTuple):
+    """One article of a story as listed."""
+
+    story_id: str
+    id: str
+    source: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    agency: str | None
+
+
+class FamilyRow(NamedTuple):
+    """A family as listed: id, origin and member ids."""
+
+    id: str
+    origin: str | None
+    members: list[str]
+
+
+def stories_of(db: sqlite3.Connection, article_ids: Iterable[str]) -> list[str]:
+    """The stories holding any of `article_ids`, by id."""
+    found = {
+        str(row[0])
+        for aid in article_ids
+        for row in db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (aid,))
+    }
+    return sorted(found)
+
+
+def refresh_stories(db: sqlite3.Connection, story_ids: Iterable[str]) -> None:
+    """Recompute each story's listed title, date range and size from its members as stored now."""
+    for sid in story_ids:
+        members = db.execute(
+            "SELECT a.title, a.title_derived, a.published FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? "
+            # Publication order, then id: the title does not depend on the order articles arrived in.
+            "ORDER BY a.published IS NULL, a.published, sa.article_id",
+            (sid,),
+        ).fetchall()
+        dates = sorted(str(m["published"])[:10] for m in members if m["published"])
+        titled = [m for m in members if m["title"] and not m["title_derived"]] or [m for m in members if m["title"]]
+        db.execute(
+            "UPDATE stories SET title = ?, first_published = ?, last_published = ?, data = ? WHERE id = ?",
+            (
+                titled[0]["title"] if titled else None,
+                dates[0] if dates else None,
+                dates[-1] if dates else None,
+                json.dumps({"articles": len(members)}),
+                sid,
+            ),
+        )
+
+
+def _save_family(db: sqlite3.Connection, family: StoredFamily) -> None:
+    # A family found anew absorbs the stored families its members were in.
+    marks = ",".join("?" * len(family.members))
+    query = f"SELECT DISTINCT family_id FROM family_articles WHERE article_id IN ({marks})"
+    old = {r[0] for r in db.execute(query, family.members)}
+    for fid in old - {family.id}:
+        db.execute("DELETE FROM families WHERE id = ?", (fid,))
+    db.execute(
+        "INSERT OR REPLACE INTO families (id, origin, data) VALUES (?, ?, ?)",
+        (family.id, family.origin, json.dumps(family.data, ensure_ascii=False)),
+    )
+    for member in family.members:
+        db.execute("INSERT OR REPLACE INTO family_articles (article_id, family_id) VALUES (?, ?)", (member, family.id))
+
+
+class GroupTables(StoreBase):
+    """The story and family tables and the clusterer's state."""
+
+    def resolve_story(self, ref: str) -> str:
+        """The full id of the story `ref` names (its id or a unique prefix); LookupError otherwise."""
+        if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (ref,)).fetchone():
+            return ref
+        rows = self.db.execute(
+            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (ref.replace("%", "") + "%",)
+        ).fetchall()
+        if len(rows) != 1:
+            why = "several stories start so" if rows else "no such story"
+            raise LookupError(f"story {ref!r}: {why}; `storyline stories` lists them")
+        return str(rows[0][0])
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        """The ids of a story's articles, oldest publication first (undated last), then by id: an order
+        that does not depend on the order they arrived in."""
+        query = (
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            "WHERE sa.story_id = ? ORDER BY a.published IS NULL, a.published, sa.article_id"
+        )
+        return [str(r[0]) for r in self.db.execute(query, (story_id,))]
+
+    def story_ids(self) -> set[str]:
+        """The ids of every stored story."""
+        return {str(r[0]) for r in self.db.execute("SELECT id FROM stories")}
+
+    def story_placements(self) -> dict[str, str]:
+        """Article id -> the id of the story it is in, for every article in a story."""
+        return {str(a): str(s) for a, s in self.db.execute("SELECT article_id, story_id FROM story_articles")}
+
+    def placed_on_other_text(self) -> list[str]:
+        """Articles in a story whose text has changed since they were placed (to be placed again)."""
+        rows = self.db.execute(
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            "WHERE sa.text_hash != a.text_hash ORDER BY sa.article_id"
+        )
+        return [str(r[0]) for r in rows]
+
+    def family_placements(self) -> dict[str, str]:
+        """Article id -> the id of its syndication family, for every article in one."""
+        return {str(a): str(f) for a, f in self.db.execute("SELECT article_id, family_id FROM family_articles")}
+
+    def family_members(self, family_id: str) -> list[str]:
+        """The member ids of a stored family."""
+        query = "SELECT article_id FROM family_articles WHERE family_id = ? ORDER BY article_id"
+        return [str(r[0]) for r in self.db.execute(query, (family_id,))]
+
+    def families_with(self, article_ids: list[str]) -> list[dict[str, Any]]:
+        """The stored syndication families with a member among `article_ids`: each the family's JSON
+        data (as `storyline.group` wrote it) with `id`, `origin` and all its `members`."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self.db.execute(
+            "SELECT f.id, f.origin, f.data, fa.article_id FROM families f "
+            "JOIN family_articles fa ON fa.family_id = f.id "
+            f"WHERE f.id IN (SELECT family_id FROM family_articles WHERE article_id IN ({marks})) "
+            "ORDER BY f.id, fa.article_id",
+            article_ids,
+        ).fetchall()
+        families: dict[str, dict[str, Any]] = {}
+        for fid, origin, data, member in rows:
+            if fid not in families:
+                families[fid] = {**json.loads(data or "{}"), "id": fid, "origin": origin, "members": []}
+            families[fid]["members"].append(member)
+        return list(families.values())
+
+    def count_stories(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    def count_families(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM families").fetchone()[0])
+
+    # --- listing ----------------------------------------------------------------------------------
+
+    def stories_newest_first(self) -> list[StoryRow]:
+        """Every story, newest first (by last publication date; undated stories last)."""
+        rows = self.db.execute(
+            "SELECT id, title, first_published, last_published FROM stories "
+            "ORDER BY last_published IS NULL, last_published DESC, first_published DESC, id"
+        )
+        return [StoryRow(*r) for r in rows]
+
+    def story_members(self) -> dict[str, list[StoryMemberRow]]:
+        """Story id -> its articles, oldest publication first (undated last), then by id."""
+        members: dict[str, list[StoryMemberRow]] = {}
+        for r in self.db.execute(
+            "SELECT sa.story_id, a.id, a.source, a.outlet, a.title, a.published, a.agency FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id ORDER BY sa.story_id, a.published IS NULL, a.published, a.id"
+        ):
+            members.setdefault(r[0], []).append(StoryMemberRow(*r))
+        return members
+
+    def family_rows(self) -> list[FamilyRow]:
+        """Every family with its origin and members, by family id."""
+        origins = dict(self.db.execute("SELECT id, origin FROM families").fetchall())
+        members: dict[str, list[str]] = {}
+        for fid, aid in self.db.execute("SELECT family_id, article_id FROM family_articles ORDER BY family_id"):
+            members.setdefault(fid, []).append(aid)
+        return [FamilyRow(fid, origins.get(fid), ids) for fid, ids in members.items()]
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def group_state(self) -> dict[str, Any] | None:
+        """The clusterer's state as the last grouping saved it, or None before the first."""
+        row = self.db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
+        return None if row is None else dict(json.loads(zlib.decompress(row[0])))
+
+    def save_grouping(self, change: GroupingChange) -> None:
+        """Save one grouping update in one transaction: take the `removed` articles out of their stories
+        and families, write the families, place the articles, refresh the stories' listed titles and
+        dates, and save the clusterer's state. A family left with one member and a story left with
+        none are deleted."""
+        with self.transaction() as db:
+            left_stories = stories_of(db, change.removed)
+            left_families = {
+                str(r[0])
+                for aid in change.removed
+                for r in db.execute("SELECT family_id FROM family_articles WHERE article_id = ?", (aid,))
+            }
+            for aid in change.removed:
+                db.execute("DELETE FROM story_articles WHERE article_id = ?", (aid,))
+                db.execute("DELETE FROM family_articles WHERE article_id = ?", (aid,))
+            for family in change.families:
+                _save_family(db, family)
+            for fid in sorted(left_families):
+                if db.execute("SELECT count(*) FROM family_articles WHERE family_id = ?", (fid,)).fetchone()[0] < 2:
+                    db.execute("DELETE FROM families WHERE id = ?", (fid,))
+            touched = list(dict.fromkeys(change.placements.values()))
+            for sid in touched:
+                db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (sid,))
+                query = "SELECT coalesce(max(position) + 1, 0) FROM story_articles WHERE story_id = ?"
+                position = db.execute(query, (sid,)).fetchone()[0]
+                for aid in (a for a, s in change.placements.items() if s == sid):
+                    db.execute(
+                        "INSERT OR REPLACE INTO story_articles (article_id, story_id, position, text_hash) "
+                        "VALUES (?, ?, ?, ?)",
+                        (aid, sid, position, change.text_hashes[aid]),
+                    )
+                    position += 1
+            emptied = [
+                sid
+                for sid in left_stories
+                if db.execute("SELECT 1 FROM story_articles WHERE story_id = ?", (sid,)).fetchone() is None
+            ]
+            for sid in emptied:
+                db.execute("DELETE FROM stories WHERE id = ?", (sid,))
+            refresh_stories(db, dict.fromkeys([*touched, *(s for s in left_stories if s not in emptied)]))
+            state = zlib.compress(json.dumps(change.state, separators=(",", ":")).encode("utf-8"))
+            db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, state))
+
+    def clear_grouping(self) -> None:
+        """Forget every story, family and the clusterer's state (before grouping everything afresh)."""
+        with self.transaction() as db:
+            for table in ("story_articles", "stories", "family_articles", "families", "group_state"):
+                db.execute(f"DELETE FROM {table}")
