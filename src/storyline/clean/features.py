@@ -12,23 +12,8 @@ from dataclasses import dataclass
 
 from storyline.clean import metadata
 from storyline.clean.markup import MarkedLine
+from storyline.text import PROSE_STOP_WORDS
 
-# The commonest English function words: their density separates running prose (0.3-0.5) from
-# headlines, menus, credits and other languages (mostly below 0.15).
-# fmt: off
-STOP_WORDS = frozenset({
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
-    "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has",
-    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
-    "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once",
-    "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-    "whom", "why", "will", "with", "would", "you", "your", "said", "says", "told", "since", "amid", "despite",
-    "who's", "it's", "he's", "she's", "they're", "we're", "there's"
-})
-# fmt: on
 SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "yourselves", "you're", "you'll", "you've", "you'd"])
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’\-]*|\d[\d,.:]*")
@@ -131,7 +116,7 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     words = len(tokens)
     stops = caps = content = 0
     for token in tokens:
-        if token.casefold().strip("'’") in STOP_WORDS:
+        if token.casefold().strip("'’") in PROSE_STOP_WORDS:
             stops += 1
         elif not token[0].isdigit():
             content += 1
