@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.annotate.records import Entity, Quote
+from storyline.text import stem
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -233,11 +234,11 @@ def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int] 
         return None
     if any(c.dep_ in ("amod", "compound", "poss") for c in token.children):
         return None  # `the U.S. diplomat`, `the state agency`: a description, not a short name
-    head = token.lower_.rstrip("s")
+    head = stem(token.lower_, inflections=False)
     names = {
         entity.canonical
         for entity in ctx.organisations
-        if entity.canonical.split()[-1].lower().rstrip("s") == head and entity.mentions[0].start < token.idx
+        if stem(entity.canonical.split()[-1], inflections=False) == head and entity.mentions[0].start < token.idx
     }
     if len(names) != 1:
         return None

@@ -153,9 +153,8 @@ def _attribution(
                 distance = abs(m.start - figure.start)
                 if best is None or distance < best[0]:
                     name = entities.name_of(article.id, entity.canonical) or entity.canonical
-                    between = " ".join(
-                        w for w in (reporting.group("between").split() if reporting else []) if w not in SENTENCE_STOP_WORDS
-                    )
+                    between_words = reporting.group("between").split() if reporting else []
+                    between = " ".join(w for w in between_words if w not in SENTENCE_STOP_WORDS)
                     # `the Ukrainian military said`: the source is the military, named by its country.
                     who = f"{name} {between}" if between and entity.label in ("NORP", "GPE") else name
                     best = (distance, who, (m.start, m.end))
@@ -205,7 +204,9 @@ def _items(
             sentence = article.text[lo:hi]
             before = article.text[lo : figure.start] if lo <= figure.start else ""
             after = article.text[figure.end : hi] if figure.end <= hi else ""
-            words = [w for w in letter_tokens(f"{before} {after}") if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2]
+            words = [
+                w for w in letter_tokens(f"{before} {after}") if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
+            ]
             context = frozenset(stem(w) for w in words) | entity_words.get(figure.sentence, set())
             near = (max(lo, figure.start - 50), min(hi, figure.end + 60))
             # Whole words only: widen the window to the nearest spaces.

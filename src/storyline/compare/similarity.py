@@ -24,6 +24,7 @@ from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.text import SENTENCE_STOP_WORDS, fold, stem, tokens
 
+
 def family_groups(families: Sequence[Any] | None) -> list[list[str]]:
     """Member-id groups from the group stage's families or from plain sequences of ids."""
     groups: list[list[str]] = []
