@@ -20,7 +20,6 @@ import pytest
 from storyline import text
 
 
-
 @pytest.fixture(scope="module")
 def seeds(examples: Path) -> dict[str, str]:
     """The seed articles' text by file name prefix (`000` ...)."""
@@ -158,17 +157,15 @@ def _is_table(value: ast.AST) -> bool:
     """A literal table (dict, set, list) or one built by `dict(...)`/`frozenset(...)`, not a regex."""
     if isinstance(value, ast.Dict | ast.DictComp | ast.Set | ast.List | ast.Tuple | ast.BinOp):
         return True
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("dict", "frozenset", "set")
+    func = value.func if isinstance(value, ast.Call) else None
+    return isinstance(func, ast.Name) and func.id in ("dict", "frozenset", "set")
 
 
 def _strips_suffix(node: ast.If | ast.IfExp) -> bool:
     """`if w.endswith("s"): w = w[:-1]`: an inflectional ending tested, then cut off."""
-    tests = [
-        sub
-        for sub in ast.walk(node.test)
-        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "endswith" and sub.args
-    ]
-    suffixes = {s for t in tests for s in _strings(t.args[0]) + [getattr(t.args[0], "value", None)] if isinstance(s, str)}
+    calls = [sub for sub in ast.walk(node.test) if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)]
+    tests = [c.args[0] for c in calls if isinstance(c.func, ast.Attribute) and c.func.attr == "endswith" and c.args]
+    suffixes = {s for t in tests for s in [*_strings(t), getattr(t, "value", None)] if isinstance(s, str)}
     if not suffixes & STEM_SUFFIXES:
         return False
     body = node.body if isinstance(node.body, list) else [node.body]
@@ -178,6 +175,13 @@ def _strips_suffix(node: ast.If | ast.IfExp) -> bool:
             if isinstance(upper, ast.UnaryOp) and isinstance(upper.op, ast.USub):
                 return True
     return False
+
+
+def _strips_plural(node: ast.AST) -> bool:
+    """`word.rstrip("s")`: a crude plural fold."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rstrip"):
+        return False
+    return bool(node.args) and isinstance(node.args[0], ast.Constant) and node.args[0].value == "s"
 
 
 def _uses_regex(node: ast.AST) -> bool:
@@ -203,7 +207,8 @@ def violations(path: Path) -> list[str]:
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = [t.id if isinstance(t, ast.Name) else t.attr for t in targets if isinstance(t, ast.Name | ast.Attribute)]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            names += [t.attr for t in targets if isinstance(t, ast.Attribute)]
             value = node.value
             for name in (n for n in names if n.isupper()):  # constants; `stops` counters are no lists
                 if "STOP" in name:
@@ -214,7 +219,7 @@ def violations(path: Path) -> list[str]:
                     found.append(f"{line}: month table {name}")
             words = _strings(value)
             words = [w for x in words for w in (constants[x].split() if x in constants else [x])]
-            if FUNCTION_WORD_PROBE <= set(words):
+            if set(words) >= FUNCTION_WORD_PROBE:
                 found.append(f"{line}: a list of function words")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and MONTH_PROBE.search(node.value):
             found.append(f"{line}: month names spelt out")
@@ -240,9 +245,8 @@ def violations(path: Path) -> list[str]:
             found.append(f"{line}: union-find loop")
         elif isinstance(node, ast.If | ast.IfExp) and _strips_suffix(node):
             found.append(f"{line}: suffix stripping")
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rstrip":
-            if node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == "s":
-                found.append(f"{line}: plural stripping (rstrip)")
+        elif _strips_plural(node):
+            found.append(f"{line}: plural stripping (rstrip)")
     return found
 
 
