@@ -2,7 +2,10 @@
 
 A small resolver of our own covers what news text uses (weekdays, month names, `last/next
 week/month/year`, `since 2014`, `in July 2020`, `May 5-6`, `three weeks ago`, durations); dateparser
-is not needed for these and would cost more than the whole parse. Conventions:
+is not needed for these and would cost more than the whole parse, and its relative dates count from
+today, not from publication. Absolute dates in the cleaner are read by `clean.metadata.find_dates`;
+dateparser reaches storyline only through htmldate (trafilatura's fallback date of an HTML page), so
+it is no dependency of ours. Conventions:
 
 - a bare weekday is the latest such day on or before publication (`next Thursday` is after it,
   `last Thursday` strictly before);
