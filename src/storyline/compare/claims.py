@@ -27,7 +27,7 @@ from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.entities import EntityIndex
 from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import Claim, ClaimValue
-from storyline.text import SENTENCE_STOP_WORDS, letter_tokens, stem
+from storyline.text import SENTENCE_STOP_WORDS, letter_tokens, prefix_stem, stem
 
 # How far apart two figures may lie and still be about the same thing (share of the larger).
 VALUE_GAP = 0.2
@@ -207,7 +207,7 @@ def _items(
             words = [
                 w for w in letter_tokens(f"{before} {after}") if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
             ]
-            context = frozenset(stem(w) for w in words) | entity_words.get(figure.sentence, set())
+            context = frozenset(prefix_stem(w) for w in words) | entity_words.get(figure.sentence, set())
             near = (max(lo, figure.start - 50), min(hi, figure.end + 60))
             # Whole words only: widen the window to the nearest spaces.
             while near[0] > lo and not article.text[near[0] - 1].isspace():
@@ -400,8 +400,8 @@ def _about(group: list[_Item]) -> str:
     for item in group:
         nearest: dict[str, int] = {}
         for word, distance in item.words:
-            key = stem(word)
-            if key != stem(noun) and distance < nearest.get(key, 99):
+            key = prefix_stem(word)
+            if key != prefix_stem(noun) and distance < nearest.get(key, 99):
                 nearest[key] = distance
                 surface[key][word.casefold()] += 1
         for key, distance in nearest.items():

@@ -24,7 +24,7 @@ from storyline.article import Article
 from storyline.compare.entities import EntityIndex
 from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import QuoteRecord, QuoteVariant, VariantKind
-from storyline.text import STOP_WORDS, fold, stem, words
+from storyline.text import STOP_WORDS, fold, prefix_stem, words
 
 # Below this many words a quote is a scare-quoted fragment (`"aggressive"`): merged only when the
 # words are identical and the speakers agree.
@@ -103,7 +103,7 @@ def _forms(articles: Sequence[Article], annotations: Mapping[str, Annotations], 
             key = tokens if len(tokens) >= MIN_WORDS else (*tokens, "\x00", speaker or "")
             form = forms.get(key)
             if form is None:
-                content = frozenset(stem(t) for t in tokens if t not in STOP_WORDS and len(t) > 2)
+                content = frozenset(prefix_stem(t) for t in tokens if t not in STOP_WORDS and len(t) > 2)
                 form = forms[key] = _Form(tokens, " ".join(tokens), content)
             form.instances.append(_Instance(article.id, quote, speaker))
     return list(forms.values())
