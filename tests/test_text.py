@@ -66,6 +66,15 @@ def test_stems_let_two_wordings_of_one_fact_meet(seeds: dict[str, str]) -> None:
     assert text.stem("pressed", inflections=False) == "pressed"
 
 
+def test_prefix_stems_meet_derivations_and_spellings(seeds: dict[str, str]) -> None:
+    found = {w.casefold() for w in text.tokens(" ".join(seeds.values())) if w.casefold().startswith("withdr")}
+    assert found == {"withdraw", "withdrawal", "withdrawn"}
+    assert {text.prefix_stem(w) for w in found} == {"withdr"}
+    # Two outlets' translations of one remark (dev2, the 2022 Champions League final) spell it apart.
+    assert text.prefix_stem("organisation") == text.prefix_stem("organization")
+    assert text.prefix_stem("troops") == "troop"
+
+
 def test_stop_word_lists_nest_and_drop_what_they_should(seeds: dict[str, str]) -> None:
     assert text.COMMON_FUNCTION_WORDS < text.STOP_WORDS < text.SENTENCE_STOP_WORDS < text.EVENT_STOP_WORDS
     assert text.PROSE_STOP_WORDS <= text.SENTENCE_STOP_WORDS
