@@ -17,14 +17,13 @@ no one (`officials said`) leaves the speaker None. A wrong speaker is worse than
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.annotate.records import Entity, Quote
-from storyline.text import stem
+from storyline.text import stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -65,7 +64,6 @@ _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _PERSON_ONLY = frozenset({"PERSON"})
 _OPENERS_BEFORE = set(" \t\n([{—–-/")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…")
-_WORD = re.compile(r"[A-Za-z]+")
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -434,7 +432,7 @@ def _continue_from(previous: Quote, quote: Quote, text: str) -> None:
     # (`"...?" Wootton asked. She answered, "..."`).
     own_cue_end = previous.cue_end if previous.cue_end is not None and previous.cue_end > previous.end else 0
     rest = text[max(previous.end, own_cue_end) : quote.start]
-    if any(word.lower() in CUE_FORMS for word in _WORD.findall(rest)):
+    if any(word.lower() in CUE_FORMS for word in words(rest)):
         return
     quote.speaker = previous.speaker
     quote.how = "continuation"

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 from storyline.clean import metadata
 from storyline.clean.markup import MarkedLine
-from storyline.text import PROSE_STOP_WORDS
+from storyline.text import PROSE_STOP_WORDS, words
+from storyline.text import tokens as word_tokens
 
 SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "yourselves", "you're", "you'll", "you've", "you'd"])
 
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’\-]*|\d[\d,.:]*")
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”’][.!?]$")
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d\d\b")
-_KEY_WORD = re.compile(r"[\w']+")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’")
 # A call to action addressed to the reader of a web page.
 # Both matched against the lower-cased line (one alternation behind one word boundary: fast).
@@ -102,7 +101,7 @@ class Line:
 def normalise_key(text: str) -> str:
     """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
     text = text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return " ".join(_KEY_WORD.findall(text))
+    return " ".join(words(text))
 
 
 def _outside_quotes(text: str) -> str:
@@ -112,7 +111,7 @@ def _outside_quotes(text: str) -> str:
 def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     """Measure one line."""
     text = marked.text
-    tokens = _WORD.findall(text)
+    tokens = word_tokens(text)
     words = len(tokens)
     stops = caps = content = 0
     for token in tokens:
@@ -129,7 +128,7 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     unquoted = _outside_quotes(text) if quoted else text
     reader_address = 0
     if "you" in text.casefold():  # every second-person word contains it: most lines stop here
-        outside = _WORD.findall(unquoted) if quoted else tokens
+        outside = word_tokens(unquoted) if quoted else tokens
         reader_address = sum(1 for t in outside if t.casefold() in SECOND_PERSON)
     return Line(
         pos=pos,
