@@ -1,8 +1,7 @@
-"""Text normalisation shared by syndication families and story clustering.
-
-Two concerns live here because both stages need the same view of words: content terms for the
-event representation (folded, stop words dropped, stemmed) and normalised sentences
-and word shingles for copy detection (house-style differences such as `U.S.` / `US` folded away).
+"""The grouping stages' view of text, built on `storyline.text`: content terms for the event
+representation (folded, event stop words dropped, plurals folded, numbers with what they count) and a
+cheap sentence splitter for copy alignment. Full stemming (`cutting` -> `cut`) was measured here and
+split stories on dev and mixed more on dev2, so grouping folds plurals only.
 """
 
 from __future__ import annotations
