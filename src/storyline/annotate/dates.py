@@ -2,7 +2,10 @@
 
 A small resolver of our own covers what news text uses (weekdays, month names, `last/next
 week/month/year`, `since 2014`, `in July 2020`, `May 5-6`, `three weeks ago`, durations); dateparser
-is not needed for these and would cost more than the whole parse. Conventions:
+is not needed for these and would cost more than the whole parse, and its relative dates count from
+today, not from publication. Absolute dates in the cleaner are read by `clean.metadata.find_dates`;
+dateparser reaches storyline only through htmldate (trafilatura's fallback date of an HTML page), so
+it is no dependency of ours. Conventions:
 
 - a bare weekday is the latest such day on or before publication (`next Thursday` is after it,
   `last Thursday` strictly before);
@@ -21,11 +24,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from storyline.annotate.records import Precision, TimeExpression
+from storyline.text import FULL_MONTH_NAME, MONTH_NAME, WEEKDAYS, month_number
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-MONTHS["sept"] = 9
-WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -33,11 +33,8 @@ NUMBER_WORDS = {
 }  # fmt: skip
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y"}
 
-_FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_ANY_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
-)
+_FULL_MONTH = FULL_MONTH_NAME
+_ANY_MONTH = rf"{MONTH_NAME}\.?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -90,10 +87,6 @@ def _day(text: str) -> int:
 def _number(text: str) -> int:
     text = text.lower()
     return int(text) if text.isdigit() else NUMBER_WORDS.get(text, 1)
-
-
-def _month(text: str) -> int:
-    return MONTHS[text.lower().rstrip(".")]
 
 
 def _iso(d: date, precision: Precision) -> str:
@@ -297,7 +290,7 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
         d = date.fromisoformat(g["iso"])
         t.date, t.precision = d.isoformat(), "day"
     elif g["mdr_m"] or g["dmr_m"]:
-        m = _month(g["mdr_m"] or g["dmr_m"] or "")
+        m = month_number(g["mdr_m"] or g["dmr_m"] or "")
         a = _day(g["mdr_a"] or g["dmr_a"] or "0")
         b = _day(g["mdr_b"] or g["dmr_b"] or "0")
         year = g["mdr_y"] or g["dmr_y"]
@@ -310,7 +303,7 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
         else:
             t.relative = f"md:{m:02d}-{a:02d}..{m:02d}-{b:02d}"
     elif g["md_m"] or g["dm_m"]:
-        m = _month(g["md_m"] or g["dm_m"] or "")
+        m = month_number(g["md_m"] or g["dm_m"] or "")
         day = _day(g["md_d"] or g["dm_d"] or "0")
         year = g["md_y"] or g["dm_y"]
         if day > calendar.monthrange(2024, m)[1]:
@@ -321,11 +314,11 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
             since = (g.get("prep_md") or g.get("prep_dm") or "").lower() == "since"
             t.relative = f"md:{m:02d}-{day:02d}" + (":past" if since else "")
     elif g["my_m"]:
-        t.date, t.precision = f"{int(g['my_y'] or 0):04d}-{_month(g['my_m']):02d}", "month"
+        t.date, t.precision = f"{int(g['my_y'] or 0):04d}-{month_number(g['my_m']):02d}", "month"
     elif g["mo_m"]:
         prep = (g["mo_prep"] or "").lower()
         t.kind = _kind_of(prep)
-        m = _month(g["mo_m"])
+        m = month_number(g["mo_m"])
         # `in July` means the July nearest publication; `since July` / `last July` the latest one
         # before it, `next July` the first after it.
         mode = {"since": ":past", "last": ":past", "next": ":next"}.get(prep, "")
@@ -342,11 +335,11 @@ def _interpret(match: re.Match[str], g: dict[str, str | None]) -> TimeExpression
         word = g["deictic"].lower()
         t.relative = f"day:{ {'yesterday': -1, 'tomorrow': 1}.get(word, 0) }"
     elif g["ago_u"]:
-        unit = g["ago_u"].lower().rstrip("s")
+        unit = g["ago_u"].lower().removesuffix("s")
         n = _number(g["ago_n"] or "1")
         t.relative = f"ago:{'X' if unit == 'decade' else _UNIT_CODE[unit]}:{n}"
     elif g["dur_u"]:
-        unit = g["dur_u"].lower().rstrip("s")
+        unit = g["dur_u"].lower().removesuffix("s")
         n = _number(g["dur_n"] or "1") * (10 if unit == "decade" else 1)
         t.kind = "duration"
         t.duration = f"P{n}{_UNIT_CODE[unit]}"

@@ -17,13 +17,13 @@ no one (`officials said`) leaves the speaker None. A wrong speaker is worse than
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.annotate.records import Entity, Quote
+from storyline.text import stem, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -64,7 +64,6 @@ _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _PERSON_ONLY = frozenset({"PERSON"})
 _OPENERS_BEFORE = set(" \t\n([{—–-/")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…")
-_WORD = re.compile(r"[A-Za-z]+")
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -233,11 +232,11 @@ def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int] 
         return None
     if any(c.dep_ in ("amod", "compound", "poss") for c in token.children):
         return None  # `the U.S. diplomat`, `the state agency`: a description, not a short name
-    head = token.lower_.rstrip("s")
+    head = stem(token.lower_, inflections=False)
     names = {
         entity.canonical
         for entity in ctx.organisations
-        if entity.canonical.split()[-1].lower().rstrip("s") == head and entity.mentions[0].start < token.idx
+        if stem(entity.canonical.split()[-1], inflections=False) == head and entity.mentions[0].start < token.idx
     }
     if len(names) != 1:
         return None
@@ -433,7 +432,7 @@ def _continue_from(previous: Quote, quote: Quote, text: str) -> None:
     # (`"...?" Wootton asked. She answered, "..."`).
     own_cue_end = previous.cue_end if previous.cue_end is not None and previous.cue_end > previous.end else 0
     rest = text[max(previous.end, own_cue_end) : quote.start]
-    if any(word.lower() in CUE_FORMS for word in _WORD.findall(rest)):
+    if any(word.lower() in CUE_FORMS for word in words(rest)):
         return
     quote.speaker = previous.speaker
     quote.how = "continuation"

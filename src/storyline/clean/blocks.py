@@ -23,8 +23,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from storyline.clean.features import STOP_WORDS, Line, classify_line, ends_dangling, is_title_like, line_features
+from storyline.clean.features import Line, classify_line, ends_dangling, is_title_like, line_features
 from storyline.clean.markup import strip_line
+from storyline.text import PROSE_STOP_WORDS
 
 # Why a line of each class is dropped when it is not part of the body.
 _REASONS = {
@@ -225,7 +226,7 @@ def _is_teaser_run(lines: list[Line], a: int, b: int) -> bool:
 
 
 def _content_words(lines: list[Line]) -> set[str]:
-    return {w for x in lines for w in x.key.split() if len(w) >= 4 and w not in STOP_WORDS and not w[0].isdigit()}
+    return {w for x in lines for w in x.key.split() if len(w) >= 4 and w not in PROSE_STOP_WORDS and not w[0].isdigit()}
 
 
 def _mark_trailers(lines: list[Line], clusters: list[tuple[int, int]], main: int) -> None:
@@ -316,7 +317,7 @@ def _joins(previous: Line, line: Line) -> bool:
         return False
     last = previous.text.split()[-1].casefold().strip(",;")
     first = line.text[:1]
-    return last in STOP_WORDS or first.islower() or previous.text.endswith((",", ";", "-", "–", "—"))
+    return last in PROSE_STOP_WORDS or first.islower() or previous.text.endswith((",", ";", "-", "–", "—"))
 
 
 def classify_document(

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 from storyline.article import Article, Heading, Removal, article_id
 from storyline.clean import metadata as meta
 from storyline.clean.blocks import Layout, classify_document
-from storyline.clean.features import STOP_WORDS, Line
+from storyline.clean.features import Line
 from storyline.ingest.record import RawDocument
+from storyline.text import PROSE_STOP_WORDS
 
 if TYPE_CHECKING:
     from storyline.clean.html import HtmlExtract
@@ -59,7 +60,7 @@ def _source_url(lines: list[Line]) -> str | None:
 
 def _slug_words(url: str) -> set[str]:
     path = urlsplit(url).path.casefold()
-    return {w for w in re.findall(r"[a-z]+", path) if len(w) > 2 and w not in STOP_WORDS}
+    return {w for w in re.findall(r"[a-z]+", path) if len(w) > 2 and w not in PROSE_STOP_WORDS}
 
 
 def _slug_overlap(line: Line, url: str | None) -> int:
@@ -317,7 +318,7 @@ def _unmarked_byline(layout: Layout, headline: Line | None) -> list[str]:
     common = {w for w in re.findall(r"[a-z][\w'’-]*", body)}
     found: list[str] = []
     for i, x in candidates:
-        if x.text in body or any(w.casefold() in common or w.casefold() in STOP_WORDS for w in x.text.split()):
+        if x.text in body or any(w.casefold() in common or w.casefold() in PROSE_STOP_WORDS for w in x.text.split()):
             continue
         neighbours = [header[j] for j in (i - 1, i + 1) if 0 <= j < len(header)]
         if any(

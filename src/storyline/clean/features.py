@@ -12,29 +12,13 @@ from dataclasses import dataclass
 
 from storyline.clean import metadata
 from storyline.clean.markup import MarkedLine
+from storyline.text import PROSE_STOP_WORDS, words
+from storyline.text import tokens as word_tokens
 
-# The commonest English function words: their density separates running prose (0.3-0.5) from
-# headlines, menus, credits and other languages (mostly below 0.15).
-# fmt: off
-STOP_WORDS = frozenset({
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
-    "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has",
-    "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
-    "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once",
-    "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-    "whom", "why", "will", "with", "would", "you", "your", "said", "says", "told", "since", "amid", "despite",
-    "who's", "it's", "he's", "she's", "they're", "we're", "there's"
-})
-# fmt: on
 SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "yourselves", "you're", "you'll", "you've", "you'd"])
 
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’\-]*|\d[\d,.:]*")
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”’][.!?]$")
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d\d\b")
-_KEY_WORD = re.compile(r"[\w']+")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|‘[^’]*’")
 # A call to action addressed to the reader of a web page.
 # Both matched against the lower-cased line (one alternation behind one word boundary: fast).
@@ -117,7 +101,7 @@ class Line:
 def normalise_key(text: str) -> str:
     """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
     text = text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return " ".join(_KEY_WORD.findall(text))
+    return " ".join(words(text))
 
 
 def _outside_quotes(text: str) -> str:
@@ -127,11 +111,11 @@ def _outside_quotes(text: str) -> str:
 def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     """Measure one line."""
     text = marked.text
-    tokens = _WORD.findall(text)
+    tokens = word_tokens(text)
     words = len(tokens)
     stops = caps = content = 0
     for token in tokens:
-        if token.casefold().strip("'’") in STOP_WORDS:
+        if token.casefold().strip("'’") in PROSE_STOP_WORDS:
             stops += 1
         elif not token[0].isdigit():
             content += 1
@@ -144,7 +128,7 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     unquoted = _outside_quotes(text) if quoted else text
     reader_address = 0
     if "you" in text.casefold():  # every second-person word contains it: most lines stop here
-        outside = _WORD.findall(unquoted) if quoted else tokens
+        outside = word_tokens(unquoted) if quoted else tokens
         reader_address = sum(1 for t in outside if t.casefold() in SECOND_PERSON)
     return Line(
         pos=pos,

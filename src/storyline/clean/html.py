@@ -32,6 +32,7 @@ from lxml.html import HtmlElement
 
 from storyline.article import Removal
 from storyline.clean.html_meta import PageMeta, page_metadata
+from storyline.text import words
 
 __all__ = ["HtmlExtract", "decode_html", "extract_html"]
 
@@ -262,15 +263,14 @@ _POINTER = re.compile(
 )
 _BYLINE = re.compile(r"^by\s+[A-Z\w.'’ -]{2,60}$", re.IGNORECASE)
 _CYRILLIC_IN_LATIN = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def _words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(words(text))
 
 
 def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    return " ".join(words(text.casefold()))
 
 
 def _captions(tree: HtmlElement) -> set[str]:

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from courlan import extract_domain
 
+from storyline.text import MONTH_NAME, dateline, month_number
+
 # Wire services whose copy other outlets republish. Keys are how they are written in credits and
 # datelines (matched case-insensitively as whole words); values are the canonical names we store.
 AGENCIES: dict[str, str] = {
@@ -62,13 +64,7 @@ _CREDIT_LINE = re.compile(
 # `(AP)`, `(Reuters)`, `(AP/KPR)`: the agency in a dateline or at the end of a paragraph.
 _PAREN_AGENCY = re.compile(rf"\(\s*((?:{_AGENCY_ALT}))(?:\s*/\s*[\w .-]+)?\s*\)", re.IGNORECASE)
 
-MONTHS: dict[str, int] = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = rf"(?P<month>{MONTH_NAME})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _DATE_PATTERNS = [
@@ -93,19 +89,6 @@ _BYLINE = re.compile(r"^\s*(?:by|words by|written by|reporting by)\s*:?\s+(?P<na
 _NAME = re.compile(
     r"^(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|der|al|el|bin|le|la|du|di)){1,4}$"
 )
-# Dateline at the start of a lead: `KIEV - `, `KIEV • `, `WAJIMA, Japan — `, `GLENDALE, Ariz. (AP) - `,
-# `(LAS VEGAS, NV) --`, `HANOI: `. Upper-case places take any separator; mixed-case places need a dash.
-_DL_SEP = r"\s*(?:--|[-–—•:|])\s+"
-_DATELINE_UPPER = re.compile(
-    r"^\(?(?P<place>[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})(?:,\s*(?P<region>[A-Za-z][A-Za-z. ]{1,25}?))?"
-    r"\)?\s*(?:\((?P<credit>[^)]{1,40})\))?" + _DL_SEP
-)
-_DATELINE_MIXED = re.compile(
-    r"^(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?:,\s*(?P<region>[A-Z][A-Za-z. ]{1,25}?))?"
-    r"\s*(?:\((?P<credit>[^)]{1,40})\))?\s*(?:--|[—–])\s+"
-)
-# `May 7 (UPI) --`: a wire dateline made of the filing date and the agency.
-_DATE_DATELINE = re.compile(rf"^\s*{_MONTH}\s*{_DAY}\s*\((?P<credit>[^)]{{1,30}})\)\s*(?:--|[-–—:])\s*", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 
 
@@ -172,10 +155,6 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _month_number(text: str) -> int:
-    return int(text) if text.isdigit() else MONTHS[text.casefold().rstrip(".")]
-
-
 def find_dates(text: str) -> list[tuple[int, date]]:
     """Every complete calendar date (day, month and year) written in `text`, with its offset."""
     if not _YEAR_ANYWHERE.search(text):
@@ -183,7 +162,7 @@ def find_dates(text: str) -> list[tuple[int, date]]:
     found: list[tuple[int, date]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            d = _valid(int(m.group("year")), _month_number(m.group("month")), int(m.group("day")))
+            d = _valid(int(m.group("year")), month_number(m.group("month")), int(m.group("day")))
             if d:
                 found.append((m.start(), d))
     return sorted(found)
@@ -218,30 +197,18 @@ class Dateline:
     month_day: tuple[int, int] | None = None
 
 
-def _title_place(place: str) -> str:
-    return " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in place.split())
-
-
 def parse_dateline(paragraph: str) -> Dateline | None:
-    """The dateline opening a lead paragraph (`KIEV - `, `May 7 (UPI) --`), or None."""
-    m = _DATE_DATELINE.match(paragraph)
-    if m:
-        day = int(m.group("day"))
-        month = _month_number(m.group("month"))
-        agency = _credit_agency(m.group("credit"))
-        if agency and 1 <= day <= 31:
-            return Dateline(agency=agency, month_day=(month, day))
-    for pattern in (_DATELINE_UPPER, _DATELINE_MIXED):
-        m = pattern.match(paragraph)
-        if not m:
-            continue
-        place = m.group("place").strip()
-        if pattern is _DATELINE_UPPER and (len(place) < 3 or canonical_agency(place)):
-            continue
-        if pattern is _DATELINE_UPPER and (place.isupper() is False):
-            continue
-        return Dateline(place=_title_place(place), agency=_credit_agency(m.group("credit") or ""))
-    return None
+    """The dateline opening a lead paragraph (`KIEV - `, `May 7 (UPI) --`), or None. A filing-date
+    dateline counts only with an agency's credit, and an agency is no place (`REUTERS - `)."""
+    found = dateline(paragraph)
+    if found is None:
+        return None
+    agency = _credit_agency(found.credit or "")
+    if found.month_day:
+        return Dateline(agency=agency, month_day=found.month_day) if agency else None
+    if found.place is None or canonical_agency(found.place):
+        return None
+    return Dateline(place=found.place, agency=agency)
 
 
 def _credit_agency(credit: str) -> str | None:
@@ -281,12 +248,8 @@ def outlet_from_url(url: str | None) -> str | None:
 
 def derive_title(lead: str, max_words: int = 20) -> str:
     """A title from the lead's first sentence, without dateline: short, at a clause boundary if long."""
-    text = lead
-    for pattern in (_DATE_DATELINE, _DATELINE_UPPER, _DATELINE_MIXED):
-        m = pattern.match(text)
-        if m:
-            text = text[m.end() :]
-            break
+    found = dateline(lead)
+    text = lead[found.end :] if found else lead
     sentence = re.split(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“])", text, maxsplit=1)[0].strip()
     words = sentence.split()
     if len(words) <= max_words:

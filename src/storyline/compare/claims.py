@@ -27,20 +27,13 @@ from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.entities import EntityIndex
 from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import Claim, ClaimValue
+from storyline.text import SENTENCE_STOP_WORDS, letter_tokens, prefix_stem, stem
 
 # How far apart two figures may lie and still be about the same thing (share of the larger).
 VALUE_GAP = 0.2
 # How an approximate figure (`about 3,500`) and an open bound (`more than 13,000`) read as bounds.
 APPROX = 0.1
 
-_WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_STOPWORD_TEXT = """a an the and or but if of to in on at by for with from as into about than then that this these
-    those there here it its is are was were be been being have has had do does did will would can could
-    should may might must we our us you your i me my he him his she her they them their not no so just
-    very also what which who whom when where why how all any some more most such only own same too
-    still over under after before since while said says say told tells added adds according having
-    mr mrs ms dr around nearly almost least up out some another other"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _NUMBER_NOUNS = frozenset(
     {
         "tens",
@@ -95,24 +88,19 @@ class _Item:
     members: list[int] = field(default_factory=list)
 
 
-def _stem(word: str) -> str:
-    word = word.casefold().replace("’", "'")
-    return word[:6] if len(word) > 6 else word.rstrip("s")
-
-
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
     """The counted noun. A bare number beside a vague magnitude counts part of that whole and takes
     its noun (`tens of thousands of troops remain ..., with only some 3,500 having been withdrawn`,
     `about 3,500 of the tens of thousands of troops`)."""
     noun = (figure.noun or "").casefold()
     if noun and noun not in _NUMBER_NOUNS:
-        return _NOUN_SYNONYMS.get(noun, noun.rstrip("s") if len(noun) > 3 else noun)
+        return _NOUN_SYNONYMS.get(noun, stem(noun, inflections=False))
     for other in sorted(same_sentence, key=lambda f: abs(f.start - figure.start)):
         if other.qualifier != "vague" or other is figure:
             continue
         if other.noun and other.noun.casefold() not in _NUMBER_NOUNS:
             n = other.noun.casefold()
-            return _NOUN_SYNONYMS.get(n, n.rstrip("s") if len(n) > 3 else n)
+            return _NOUN_SYNONYMS.get(n, stem(n, inflections=False))
     return None
 
 
@@ -165,9 +153,8 @@ def _attribution(
                 distance = abs(m.start - figure.start)
                 if best is None or distance < best[0]:
                     name = entities.name_of(article.id, entity.canonical) or entity.canonical
-                    between = " ".join(
-                        w for w in (reporting.group("between").split() if reporting else []) if w not in _STOPWORDS
-                    )
+                    between_words = reporting.group("between").split() if reporting else []
+                    between = " ".join(w for w in between_words if w not in SENTENCE_STOP_WORDS)
                     # `the Ukrainian military said`: the source is the military, named by its country.
                     who = f"{name} {between}" if between and entity.label in ("NORP", "GPE") else name
                     best = (distance, who, (m.start, m.end))
@@ -217,16 +204,18 @@ def _items(
             sentence = article.text[lo:hi]
             before = article.text[lo : figure.start] if lo <= figure.start else ""
             after = article.text[figure.end : hi] if figure.end <= hi else ""
-            words = [w for w in _WORD.findall(f"{before} {after}") if w.casefold() not in _STOPWORDS and len(w) > 2]
-            context = frozenset(_stem(w) for w in words) | entity_words.get(figure.sentence, set())
+            words = [
+                w for w in letter_tokens(f"{before} {after}") if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
+            ]
+            context = frozenset(prefix_stem(w) for w in words) | entity_words.get(figure.sentence, set())
             near = (max(lo, figure.start - 50), min(hi, figure.end + 60))
             # Whole words only: widen the window to the nearest spaces.
             while near[0] > lo and not article.text[near[0] - 1].isspace():
                 near = (near[0] - 1, near[1])
             while near[1] < hi and not article.text[near[1]].isspace():
                 near = (near[0], near[1] + 1)
-            left = _WORD.findall(article.text[near[0] : figure.start])[::-1]
-            right = _WORD.findall(article.text[figure.end : near[1]])
+            left = letter_tokens(article.text[near[0] : figure.start])[::-1]
+            right = letter_tokens(article.text[figure.end : near[1]])
             near_words = [(w, d) for side in (left, right) for d, w in enumerate(side)]
             who, who_span = _attribution(article, ann, figure, entities)
             items.append(
@@ -242,7 +231,7 @@ def _items(
                         (w, d)
                         for w, d in near_words
                         if w[0].islower()
-                        and w.casefold() not in _STOPWORDS
+                        and w.casefold() not in SENTENCE_STOP_WORDS
                         and w.casefold() not in _NUMBER_NOUNS
                         and len(w) > 2
                     ],
@@ -411,8 +400,8 @@ def _about(group: list[_Item]) -> str:
     for item in group:
         nearest: dict[str, int] = {}
         for word, distance in item.words:
-            key = _stem(word)
-            if key != _stem(noun) and distance < nearest.get(key, 99):
+            key = prefix_stem(word)
+            if key != prefix_stem(noun) and distance < nearest.get(key, 99):
                 nearest[key] = distance
                 surface[key][word.casefold()] += 1
         for key, distance in nearest.items():

@@ -20,8 +20,9 @@ from typing import Any
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.evidence import Evidence
-from storyline.compare.similarity import SentenceSpace, strip_dateline
+from storyline.compare.similarity import SentenceSpace
 from storyline.compare.summary import build_summary, standalone_problem
+from storyline.text import strip_dateline
 
 #: Best similarity to any other independent source below which a sentence may be unique.
 ONLY = 0.33

@@ -22,15 +22,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from storyline.annotate.dates import WEEKDAYS, resolve
+from storyline.annotate.dates import resolve
 from storyline.annotate.records import Annotations, TimeExpression
 from storyline.article import Article
 from storyline.compare.similarity import annotations_by_id, family_groups
+from storyline.text import WEEKDAYS, is_dateline_date
 
 #: Relative forms that depend on the publication date itself (useless to infer it).
 _SELF_RELATIVE = ("weekday:", "day:", "week:", "weekend:", "month:", "year:", "ago:")
-#: How far a dateline may sit from the start of the text (characters).
-_DATELINE_REACH = 3
 _FUTURE = re.compile(
     r"\b(?:(?:will|would|shall|to)\s+be\s+\w+|(?:will|won't|shall|would)(?:\s+\w+)?|'ll|is to|are to|"
     r"was to|scheduled|expected|due|plans?|planned|set to|going to|upcoming|next)\b",
@@ -80,19 +79,6 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def is_dateline(expression: TimeExpression, text: str) -> bool:
-    """True for a date that opens the text as a dateline (`May 7 (UPI) --`, `2021-05-08 KIEV -`), or
-    stands between separators as a page's stamp (`... | 14 Feb 2021 | ...`)."""
-    if re.search(r"\|\s*$", text[max(0, expression.start - 4) : expression.start]) and re.match(
-        r"\s*\|", text[expression.end : expression.end + 4]
-    ):
-        return True  # a page stamp between separators (`Title | 14 Feb 2021 | A powerful quake...`)
-    if expression.start > _DATELINE_REACH:
-        return False
-    after = text[expression.end : expression.end + 40]
-    return bool(re.match(r"\s*(?:\([^)]{1,30}\)\s*)?(?:--|-|–|—|•|:|\s[A-Z]{3,})", after))
-
-
 def _tense(expression: TimeExpression, text: str, sentence_start: int) -> str | None:
     """`past`, `future` or None: the nearest tense marker before the expression in its clause."""
     before = text[sentence_start : expression.start]
@@ -124,7 +110,7 @@ def _own_date(article: Article, ann: Annotations, reference: date) -> tuple[date
         when = _day(resolve(t.relative, reference.isoformat())[0] if t.relative else t.date)
         if when is None or ((t.precision or "day") != "day" and not t.relative):
             continue
-        if is_dateline(t, article.text):
+        if is_dateline_date(article.text, t.start, t.end):
             return when, "dateline"
         start = ann.sentences[t.sentence].start if t.sentence < len(ann.sentences) else 0
         tense = _tense(t, article.text, start)

@@ -21,7 +21,6 @@ uses as a place (`in Kiev`, `from Kyiv`, `Donetsk and Luhansk`) becomes a place.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from storyline.annotate.records import Annotations, Mention
 from storyline.article import Article
 from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import EntityRecord
+from storyline.text import UnionFind, fold
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -89,15 +89,9 @@ _SPACES = re.compile(r"\s+")
 _TRANSLIT = str.maketrans("zyj", "sii")
 
 
-def _fold(text: str) -> str:
-    """Accents off, case folded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def _key(name: str) -> str:
     """The form under which two spellings are the same name: `U.S.` = `US`, `the Kremlin` = `Kremlin`."""
-    folded = _fold(name).replace("’", "'")
+    folded = fold(name).replace("’", "'")
     if folded.endswith("'s"):
         folded = folded[:-2]
     folded = folded.replace(".", "").replace("-", " ").replace("'", "")
@@ -111,7 +105,7 @@ def skeleton(word: str) -> str:
     """A consonant skeleton that transliterations of one name share (`Zelensky`, `Zelenskiy`,
     `Zelenskyy` -> `slnsk`; `Kiev`, `Kyiv` -> `kv`): first letter kept, vowels dropped, letters
     that transliterations swap (y/i/j, w/v, c/k, z/s) folded, doubles collapsed."""
-    w = re.sub(r"[^a-z]", "", _fold(word))
+    w = re.sub(r"[^a-z]", "", fold(word))
     if not w:
         return ""
     for a, b in (("ph", "f"), ("ck", "k"), ("kh", "h"), ("q", "k"), ("x", "ks"), ("w", "v"), ("c", "k")):
@@ -127,7 +121,7 @@ def skeleton(word: str) -> str:
 
 def _same_word(a: str, b: str) -> bool:
     """Two spellings of one name part (`Zelensky` / `Zelenskiy`, `Volodymyr` / `Volodimir`)."""
-    fa, fb = _fold(a), _fold(b)
+    fa, fb = fold(a), fold(b)
     if fa == fb:
         return True
     if min(len(fa), len(fb)) < 4:
@@ -143,10 +137,10 @@ def _first_names_agree(a: str, b: str) -> bool:
     """First names of one person: the same word, or an initial of it (`J.` / `Joe`)."""
     ca, cb = a.rstrip("."), b.rstrip(".")
     if len(ca) == 1 or len(cb) == 1:
-        return _fold(ca)[0] == _fold(cb)[0]
+        return fold(ca)[0] == fold(cb)[0]
     # Stricter than surnames: `Daniel` and `Danielle` are two people; `Volodymyr` / `Volodimir`,
     # `Aleksandr` / `Alexander` one.
-    fa, fb = _fold(ca), _fold(cb)
+    fa, fb = fold(ca), fold(cb)
     return fa == fb or (skeleton(fa) == skeleton(fb) and abs(len(fa) - len(fb)) <= 1)
 
 
@@ -175,22 +169,6 @@ class _Name:
     @property
     def display(self) -> str:
         return self.forms.most_common(1)[0][0]
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass
@@ -313,7 +291,7 @@ def _person_parts(tokens: list[str]) -> tuple[list[str], str | None]:
     return tokens, None
 
 
-def _merge_people(names: list[_Name], uf: _UnionFind) -> None:
+def _merge_people(names: list[_Name], uf: UnionFind[int]) -> None:
     """Full names that are one person; bare surnames onto the one full name that carries them."""
     full = [i for i, n in enumerate(names) if _is_person(n) and len(_person_parts(n.tokens)[0]) >= 2]
     for x, i in enumerate(full):
@@ -346,7 +324,7 @@ def _initials(tokens: list[str]) -> str:
     return "".join(t[0] for t in tokens if t not in _MINOR_WORDS)
 
 
-def _merge_others(names: list[_Name], uf: _UnionFind) -> None:
+def _merge_others(names: list[_Name], uf: UnionFind[int]) -> None:
     """Non-person names: near-identical spellings of one kind, acronyms, the variants table."""
     others = [i for i, n in enumerate(names) if not _is_person(n) or len(n.tokens) == 1]
     by_family: dict[str, list[int]] = defaultdict(list)
@@ -442,7 +420,7 @@ def link_entities(articles: Sequence[Article], annotations: Mapping[str, Annotat
     """Merge the articles' entities into story-wide records, most widely reported first."""
     order = {a.id: i for i, a in enumerate(articles)}
     names, owner = _collect(articles, annotations)
-    uf = _UnionFind(len(names))
+    uf: UnionFind[int] = UnionFind(range(len(names)))
     _merge_people(names, uf)
     _merge_others(names, uf)
     clusters: dict[int, list[int]] = defaultdict(list)

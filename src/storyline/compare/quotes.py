@@ -13,7 +13,6 @@ distinct wordings.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,15 +24,8 @@ from storyline.article import Article
 from storyline.compare.entities import EntityIndex
 from storyline.compare.evidence import Evidence, sort_evidence
 from storyline.compare.records import QuoteRecord, QuoteVariant, VariantKind
+from storyline.text import STOP_WORDS, fold, prefix_stem, words
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-# Function words: shared content words, not these, make two wordings one remark.
-_STOPWORD_TEXT = """a an the and or but if of to in on at by for with from as into about than then that this these
-    those there here it its it's is are was were be been being have has had do does did will would can
-    could should may might must shall we we're our us you your i i'm me my he him his she her they them
-    their not no so just very also what which who whom whose when where why how all any some more most
-    such only own same too s t don now one up out over"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # Below this many words a quote is a scare-quoted fragment (`"aggressive"`): merged only when the
 # words are identical and the speakers agree.
 MIN_WORDS = 3
@@ -45,12 +37,7 @@ MIN_SHARED_CONTENT = 4
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(m.group(0).casefold().replace("’", "'") for m in _WORD.finditer(text))
-
-
-def _stem(word: str) -> str:
-    """A crude stem so that `remain` and `remaining` count as one content word."""
-    return word[:6] if len(word) > 6 else word.rstrip("s")
+    return tuple(fold(w).replace("’", "'") for w in words(text))
 
 
 @dataclass
@@ -116,7 +103,7 @@ def _forms(articles: Sequence[Article], annotations: Mapping[str, Annotations], 
             key = tokens if len(tokens) >= MIN_WORDS else (*tokens, "\x00", speaker or "")
             form = forms.get(key)
             if form is None:
-                content = frozenset(_stem(t) for t in tokens if t not in _STOPWORDS and len(t) > 2)
+                content = frozenset(prefix_stem(t) for t in tokens if t not in STOP_WORDS and len(t) > 2)
                 form = forms[key] = _Form(tokens, " ".join(tokens), content)
             form.instances.append(_Instance(article.id, quote, speaker))
     return list(forms.values())

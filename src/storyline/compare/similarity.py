@@ -12,29 +12,17 @@ Families (syndication copies) matter for corroboration: two copies of one wire t
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.annotate.records import Annotations
 from storyline.article import Article
-
-_TOKEN = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
-#: A dateline before the first words of a lead: `KIEV - `, `KIEV • `, `May 7 (UPI) -- `,
-#: `WASHINGTON (Reuters) - `, `HANOI: `. Removed from summary and timeline texts (not from evidence).
-DATELINE = re.compile(
-    r"^(?:[A-Z][A-Za-z]*\.?\s+\d{1,2}\s*|[A-Z][A-Z.'’ ,-]{1,40}?\s*)"
-    r"(?:\([^)\n]{1,30}\)\s*)?(?:--|-|–|—|•|:)\s+(?=[A-Z\"“'‘])"
-)
-#: Words too common in news to tell sentences apart, on top of scikit-learn's English stop words.
-_NEWS_STOP = frozenset({"said", "say", "says", "told", "tell", "mr", "mrs", "ms", "also", "would", "could"})
-_STOP = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+from storyline.text import SENTENCE_STOP_WORDS, fold, stem, tokens
 
 
 def family_groups(families: Sequence[Any] | None) -> list[list[str]]:
@@ -70,32 +58,11 @@ def annotations_by_id(
     return {a.id: ann for a, ann in zip(articles, annotations, strict=True)}
 
 
-def stem(word: str) -> str:
-    """A crude suffix stripper: enough to meet `troops`/`troop`, `annexed`/`annex`, `killing`/`kill`."""
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    w = w.replace(",", "").replace("'", "")
-    if w.isdigit() or len(w) <= 3:
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            return w[: -len(suffix)]
-    return w
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: a key for comparing spellings."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
 def terms(text: str) -> list[str]:
     """The content terms of a piece of text (stemmed, stop words out, numbers kept)."""
     result = []
-    for token in _TOKEN.findall(fold(text)):
-        if token in _STOP or (len(token) < 2 and not token.isdigit()):
+    for token in tokens(fold(text)):
+        if token in SENTENCE_STOP_WORDS or (len(token) < 2 and not token.isdigit()):
             continue
         result.append(stem(token))
     return result
@@ -116,14 +83,6 @@ class StorySentence:
     @property
     def words(self) -> int:
         return len(self.text.split())
-
-
-def strip_dateline(text: str) -> tuple[str, int]:
-    """The sentence without a leading dateline, and how many characters were cut."""
-    match = DATELINE.match(text)
-    if match and match.end() < len(text) * 0.5:
-        return text[match.end() :], match.end()
-    return text, 0
 
 
 @dataclass

@@ -21,7 +21,8 @@ import numpy as np
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.evidence import Evidence
-from storyline.compare.similarity import SentenceSpace, StorySentence, strip_dateline
+from storyline.compare.similarity import SentenceSpace, StorySentence
+from storyline.text import strip_dateline
 
 #: Similarity at which another article is taken to report the same thing (TF-IDF cosine, story IDF).
 SUPPORT = 0.25

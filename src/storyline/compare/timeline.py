@@ -24,9 +24,10 @@ import numpy as np
 
 from storyline.annotate.records import Annotations
 from storyline.article import Article
-from storyline.compare.dates import PublicationDate, infer_publication, is_dateline, resolved_times
+from storyline.compare.dates import PublicationDate, infer_publication, resolved_times
 from storyline.compare.evidence import Evidence
-from storyline.compare.similarity import SentenceSpace, annotations_by_id, strip_dateline, terms
+from storyline.compare.similarity import SentenceSpace, annotations_by_id, terms
+from storyline.text import UnionFind, is_dateline_date, strip_dateline
 
 #: Sentence similarity at which two mentions of one date describe the same happening.
 SAME_HAPPENING = 0.2
@@ -110,7 +111,7 @@ def _mentions(
                 continue
             if t.relative and any(start <= t.start < end for start, end in quoted):
                 continue  # `a couple of weeks ago` in a quotation counts from when it was said, not published
-            if is_dateline(t, article.text) or (article.id, t.sentence) not in index:
+            if is_dateline_date(article.text, t.start, t.end) or (article.id, t.sentence) not in index:
                 continue
             before = article.text[: t.start].split()[-_WINDOW_WORDS:]
             after = article.text[t.end :].split()[:_WINDOW_WORDS]
@@ -151,23 +152,13 @@ def _window_weight(a: _Mention, b: _Mention, space: SentenceSpace) -> float:
 
 def _cluster(members: list[_Mention], space: SentenceSpace) -> list[list[_Mention]]:
     """Single-linkage clusters of mentions of one date."""
-    parent = list(range(len(members)))
+    sets: UnionFind[int] = UnionFind(range(len(members)))
     sims = _similarities(members, members, space)
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for i in range(len(members)):
         for j in range(i + 1, len(members)):
-            if find(i) != find(j) and _related(members[i], members[j], float(sims[i, j]), space):
-                parent[find(j)] = find(i)
-    clusters: dict[int, list[_Mention]] = {}
-    for i, m in enumerate(members):
-        clusters.setdefault(find(i), []).append(m)
-    return list(clusters.values())
+            if sets.find(i) != sets.find(j) and _related(members[i], members[j], float(sims[i, j]), space):
+                sets.union(i, j)
+    return [[members[i] for i in group] for group in sets.groups()]
 
 
 def _similarities(rows: list[_Mention], columns: list[_Mention], space: SentenceSpace) -> np.ndarray:

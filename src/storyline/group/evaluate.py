@@ -7,10 +7,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_MONTH = r"(?:0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+from storyline.text import MONTH_NAME
+
 # A date in a URL: year, month (number or name) and optional day as path segments, or glued in a slug.
 _URL_DATES = (
-    re.compile(rf"/(?:19|20)\d\d/{_MONTH}(?:/\d{{1,2}})?(?=/|$)", re.IGNORECASE),
+    re.compile(rf"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2]|{MONTH_NAME})(?:/\d{{1,2}})?(?=/|$)", re.IGNORECASE),
     re.compile(r"(?<![0-9])(?:19|20)\d\d[-_/]?[01]\d[-_/]?[0-3]\d(?![0-9])"),
 )
 

@@ -20,7 +20,8 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 
 from storyline.article import Article
-from storyline.group.text import fold, folded_words, sentences, words
+from storyline.group.text import sentences
+from storyline.text import UnionFind, fold_word, folded_tokens, tokens
 
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
@@ -117,7 +118,7 @@ def family_id(first_member: str) -> str:
 
 def minhash(article: Article, settings: FamilySettings) -> MinHash | None:
     """The MinHash of the article's word shingles, or None when the text is too short to compare."""
-    tokens = folded_words(article.text)
+    tokens = folded_tokens(article.text)
     if len(tokens) < settings.shingle * 3:
         return None
     shingles = {" ".join(tokens[i : i + settings.shingle]).encode() for i in range(len(tokens) - settings.shingle + 1)}
@@ -142,7 +143,7 @@ def _sentence_keys(text: str) -> list[tuple[str, int, bool]]:
     """Each sentence as folded words joined, its word count, and whether it is mostly quotation."""
     out = []
     for sentence in sentences(text):
-        tokens = folded_words(sentence)
+        tokens = folded_tokens(sentence)
         if len(tokens) >= 5:
             quoted = sum(len(q) for q in _QUOTED.findall(sentence))
             out.append((" ".join(tokens), len(tokens), quoted > 0.5 * len(sentence)))
@@ -200,25 +201,17 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
         if signature is not None and article.id not in signatures:
             signatures[article.id] = signature
             lsh.insert(article.id, signature)
-    parent = {a: a for a in signatures}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets: UnionFind[str] = UnionFind(signatures)
 
     passages = _passage_candidates([by_id[a] for a in signatures], settings)
     for aid, signature in signatures.items():
         for other in sorted(set(lsh.query(signature)) | passages.get(aid, set())):
-            if other <= aid or root(other) == root(aid):
+            if other <= aid or sets.find(other) == sets.find(aid):
                 continue
             if is_copy(by_id[aid], by_id[other], settings):
-                parent[root(other)] = root(aid)
-    groups: dict[str, list[Article]] = {}
-    for aid in signatures:
-        groups.setdefault(root(aid), []).append(by_id[aid])
-    families = [build_family(members) for members in groups.values() if len(members) > 1]
+                sets.union(aid, other)
+    groups = [[by_id[a] for a in members] for members in sets.groups()]
+    families = [build_family(members) for members in groups if len(members) > 1]
     return sorted(families, key=lambda f: f.id)
 
 
@@ -227,7 +220,7 @@ def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -
     n = settings.passage_gram
     postings: dict[int, list[str]] = {}
     for article in articles:
-        tokens = folded_words(article.text)
+        tokens = folded_tokens(article.text)
         for gram in {hash(tuple(tokens[i : i + n])) for i in range(len(tokens) - n + 1)}:
             postings.setdefault(gram, []).append(article.id)
     shared: Counter[tuple[str, str]] = Counter()
@@ -289,10 +282,10 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
         Substitution(a=wa, b=wb, articles_a=sorted(ia), articles_b=sorted(ib)) for (wa, wb), (ia, ib) in swaps.items()
     ]
     titles = {a.id: a.title for a in members}
-    if len({fold(t or "") for t in titles.values()}) > 1:
+    if len({fold_word(t or "") for t in titles.values()}) > 1:
         diff.headlines = titles
     endings = {a.id: paragraphs[a.id][-1] for a in members if paragraphs[a.id]}
-    if len({" ".join(folded_words(e)) for e in endings.values()}) > 1:
+    if len({" ".join(folded_tokens(e)) for e in endings.values()}) > 1:
         diff.endings = endings
     return diff
 
@@ -306,7 +299,7 @@ def _sentences_found(paragraph: str, others: list[str], ratio: float) -> bool:
 def _word_swaps(a: str, b: str) -> list[tuple[str, str]]:
     """Short word-level replacements between two versions of one paragraph (`destabilising` ->
     `destabilizing`, `US` -> `U.S.`); long rewrites are not swaps."""
-    wa, wb = words(a), words(b)
+    wa, wb = tokens(a), tokens(b)
     matcher = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
     out = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -14,7 +14,8 @@ from typing import Any
 
 from storyline.annotate.records import Annotations
 from storyline.article import Article
-from storyline.group.text import fold, terms
+from storyline.group.text import terms
+from storyline.text import fold_word
 
 # Terms in the headline and the lead say what the article is about; the tail of a page is where
 # related-story links, captions and boilerplate that escaped cleaning tend to sit.
@@ -96,7 +97,7 @@ def period_start(iso: str | None) -> int | None:
 
 def entity_key(name: str) -> str:
     """The key of an entity's canonical name: case and punctuation folded (`U.S.` == `US`)."""
-    return ENTITY_PREFIX + " ".join(fold(w) for w in name.split())
+    return ENTITY_PREFIX + " ".join(fold_word(w) for w in name.split())
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
