@@ -26,7 +26,6 @@ Figures (blank where a split has no gold for them):
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import re
 import subprocess
@@ -132,12 +131,12 @@ def line_found(line: str, stored: str) -> bool:
     one per line). Both are folded (`fold`, and `gold_line` for the line), so whitespace, re-joined
     paragraphs, accents and typographic quotes do not matter. A line of `SHORT_LINE_WORDS` words or
     more is found when it occurs in the folded text between word boundaries; a shorter one only when
-    some stored line (paragraph) is exactly it. An empty line is never found."""
+    some stored line (paragraph), read like a gold line, is exactly it. An empty line is never found."""
     target = gold_line(line)
     if not target:
         return False
     if len(target.split()) < SHORT_LINE_WORDS:
-        return any(fold(part) == target for part in stored.splitlines())
+        return any(gold_line(part) == target for part in stored.splitlines())
     return re.search(rf"(?<!\w){re.escape(target)}(?!\w)", fold(stored)) is not None
 
 
@@ -183,15 +182,21 @@ def cleaning_counts(lines: Iterable[Mapping[str, str]], text: str, title_and_hea
 
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "in", "de", "du", "la", "le", "del", "von", "van"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "prof", "the", "a", "an"})
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PLACE_WORDS = frozenset({"in", "at"})
 
 
 def name_words(name: str) -> list[str]:
-    """The words of a speaker's name, folded, without a possessive `'s` and without leading
-    honorifics or articles (`Mr`, `Dr`, `the`)."""
+    """The words of a speaker's name, folded, without a possessive `'s`, without leading
+    honorifics or articles (`Mr`, `Dr`, `the`), without a trailing generation (`Jr`) and without a
+    trailing place (`National Weather Service in Tallahassee` is the National Weather Service)."""
     tokens = words(re.sub(r"['\u2019]s\b", "", name))
     while tokens and tokens[0] in _HONORIFICS:
         tokens = tokens[1:]
-    return tokens
+    while len(tokens) > 1 and tokens[-1] in _GENERATIONS:
+        tokens = tokens[:-1]
+    cut = next((i for i, w in enumerate(tokens) if i > 0 and w in _PLACE_WORDS), len(tokens))
+    return tokens[:cut]
 
 
 def _is_short_form(short: list[str], full: list[str]) -> bool:
@@ -218,8 +223,8 @@ def _is_acronym(short: list[str], full: list[str]) -> bool:
 def same_speaker(predicted: str, gold: str) -> bool:
     """Whether the predicted speaker names the gold speaker's person or body: the same name, a
     shorter form of one of them (its last words: a surname, the name without a first name or title;
-    not the words after `of`), or the acronym of one of them (case, accents, possessives and leading
-    honorifics ignored; see `name_words`)."""
+    not the words after `of`), or the acronym of one of them (case, accents, possessives, leading
+    honorifics, a generation and a trailing place ignored; see `name_words`)."""
     p, g = name_words(predicted), name_words(gold)
     if not p or not g:
         return False
@@ -230,22 +235,17 @@ def same_speaker(predicted: str, gold: str) -> bool:
 
 def match_quotes(starts: Sequence[str], quotes: Sequence[str]) -> list[int | None]:
     """Match gold quotes, by their opening words (`quote_start`), to predicted quote texts of the
-    same article: each gold quote, in order, takes the first unused predicted quote whose words
-    begin with the gold's words (punctuation, case, accents and typographic marks ignored). Returns,
-    per gold quote, the index of its predicted quote or None."""
+    same article: each gold quote, in order, takes an unused predicted quote whose words begin with
+    the gold's words (punctuation, case, accents and typographic marks ignored): one that is exactly
+    those words if any (`the bird is freed` and its longer repetition), else the first. Returns, per
+    gold quote, the index of its predicted quote or None."""
     quote_words = [words(q) for q in quotes]
     used: set[int] = set()
     out: list[int | None] = []
     for start in starts:
         target = words(start)
-        found = next(
-            (
-                i
-                for i, w in enumerate(quote_words)
-                if i not in used and target and w[: len(target)] == target
-            ),
-            None,
-        )
+        candidates = [i for i, w in enumerate(quote_words) if i not in used and target and w[: len(target)] == target]
+        found = min(candidates, key=lambda i: (len(quote_words[i]) != len(target), i), default=None)
         if found is not None:
             used.add(found)
         out.append(found)
@@ -318,7 +318,8 @@ def figure_values(text: str) -> set[float]:
     """The numbers a gold figure's text states, read independently of the annotator: digits (with
     thousands commas and decimals) times a following scale word (`$9.7 billion`, `£18m`: `m` and `k`
     only after a currency sign, since `450m` is metres), and number words (`three`, `a dozen`,
-    `half`) times a following scale (`two million`). Ordinals and vague magnitudes give nothing."""
+    `half`; `a` before a scale) times a following scale (`two million`, `a million`). Ordinals and
+    vague magnitudes give nothing."""
     folded = fold(text)
     values: set[float] = set()
     for m in _NUMBER.finditer(folded):
@@ -331,9 +332,10 @@ def figure_values(text: str) -> set[float]:
         values.add(value)
     tokens = _WORDS.findall(folded)
     for i, token in enumerate(tokens):
-        if token in _NUMBER_WORDS:
-            value = float(_NUMBER_WORDS[token])
-            if i + 1 < len(tokens) and tokens[i + 1] in _SCALE_WORDS:
+        scaled = i + 1 < len(tokens) and tokens[i + 1] in _SCALE_WORDS
+        if token in _NUMBER_WORDS or (token in ("a", "an") and scaled):
+            value = float(_NUMBER_WORDS.get(token, 1))
+            if scaled:
                 value *= _SCALE_WORDS[tokens[i + 1]]
             values.add(value)
     return values
@@ -352,24 +354,24 @@ def value_right(gold_text: str, figure: Mapping[str, Any]) -> bool:
     held = [float(figure[k]) for k in ("value", "low", "high") if figure.get(k) is not None]
     if not stated:
         return figure.get("value") is None
-    return all(any(_close(s, h) for h in held) for s in stated) and all(
-        any(_close(h, s) for s in stated) for h in held
-    )
+    return all(any(_close(s, h) for h in held) for s in stated) and all(any(_close(h, s) for s in stated) for h in held)
 
 
-def _occurrences(needle: str, text: str) -> list[tuple[int, int]]:
-    # Spans of `needle` in `text`, compared folded character by character (folding keeps positions
-    # only where it maps one character to one; otherwise fall back to a case-insensitive search).
-    spans = []
-    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)", re.IGNORECASE)
-    spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
-    if spans:
+def _pattern(needle: str, flags: int = 0) -> re.Pattern[str]:
+    # `needle` between word boundaries, any run of whitespace where it has one.
+    body = r"\s+".join(re.escape(w) for w in needle.split())
+    return re.compile(rf"(?<!\w){body}(?!\w)", flags)
+
+
+def occurrences(needle: str, text: str) -> list[tuple[int, int]]:
+    """The spans of `needle` in `text` between word boundaries, case-insensitive, any whitespace
+    matching any whitespace; failing that, compared character by character after folding
+    (typographic marks, accents), which keeps the positions when every character folds to one."""
+    spans = [(m.start(), m.end()) for m in _pattern(needle, re.IGNORECASE).finditer(text)]
+    if spans or not needle.strip():
         return spans
-    folded_text = "".join(fold(c) or " " for c in text)
-    if len(folded_text) == len(text):
-        pattern = re.compile(rf"(?<!\w){re.escape(fold(needle))}(?!\w)")
-        spans = [(m.start(), m.end()) for m in pattern.finditer(folded_text)]
-    return spans
+    folded_text = "".join(" " if c.isspace() else f if len(f := fold(c)) == 1 else "\0" for c in text)
+    return [(m.start(), m.end()) for m in _pattern(fold(needle)).finditer(folded_text)]
 
 
 def match_figures(gold: Sequence[str], text: str, figures: Sequence[Mapping[str, Any]]) -> list[int | None]:
@@ -381,13 +383,9 @@ def match_figures(gold: Sequence[str], text: str, figures: Sequence[Mapping[str,
     out: list[int | None] = []
     for item in gold:
         found = None
-        for start, end in _occurrences(item.strip(), text):
+        for start, end in occurrences(item.strip(), text):
             found = next(
-                (
-                    i
-                    for i, f in enumerate(figures)
-                    if i not in used and int(f["start"]) < end and start < int(f["end"])
-                ),
+                (i for i, f in enumerate(figures) if i not in used and int(f["start"]) < end and start < int(f["end"])),
                 None,
             )
             if found is not None:
@@ -503,9 +501,7 @@ def ingest_corpus(folder: Path, work: Path) -> Corpus:
             entry = store.annotations(article.id)
             annotations[gid] = entry["data"] if entry else {}
         stories = {gold_of[a.id]: s.id for s in list_stories(store) for a in s.articles if a.id in gold_of}
-        families = [
-            [gold_of[m] for m in f["members"] if m in gold_of] for f in store.families_with(sorted(gold_of))
-        ]
+        families = [[gold_of[m] for m in f["members"] if m in gold_of] for f in store.families_with(sorted(gold_of))]
     return Corpus(folder.name, rows, articles, annotations, stories, families)
 
 
@@ -601,6 +597,12 @@ def score_split(corpus: Corpus, prefixes: tuple[str, ...] | None, data: Path) ->
     return out
 
 
+def _cell(value: float | None, width: int) -> str:
+    if value is None:
+        return " " * width
+    return f"{value:>{width}d}" if isinstance(value, int) else f"{value:>{width}.3f}"
+
+
 def table(results: Mapping[str, Mapping[str, Any]]) -> str:
     """The figures as a text table, one row per split, blank where a split has no gold."""
     groups = [("cleaning", 3), ("quotes", 7), ("stories", 4), ("families", 7), ("figures", 3)]
@@ -608,12 +610,7 @@ def table(results: Mapping[str, Mapping[str, Any]]) -> str:
     lines = [" " * 11 + "".join(f"{g:<{k * (width + 1)}}" for g, k in groups).rstrip()]
     lines.append(f"{'split':<11}" + " ".join(f"{h:>{width}}" for _, h, _ in COLUMNS))
     for split, figures in results.items():
-        cells = []
-        for key, _, _ in COLUMNS:
-            value = figures.get(key)
-            cells.append(
-                " " * width if value is None else f"{value:>{width}d}" if isinstance(value, int) else f"{value:>{width}.3f}"
-            )
+        cells = [_cell(figures.get(key), width) for key, _, _ in COLUMNS]
         lines.append(f"{split:<11}" + " ".join(cells))
     return "\n".join(lines)
 
