@@ -91,6 +91,9 @@ _TYPOGRAPHY = str.maketrans(
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
         "\u2026": "...", "\u00a0": " ",
+        # Letters NFKD does not decompose (`Guðni`, `Þorbjörn`, `Ørsted`).
+        "\u00f0": "d", "\u00d0": "D", "\u00fe": "th", "\u00de": "Th", "\u00e6": "ae", "\u00c6": "Ae",
+        "\u00f8": "o", "\u00d8": "O", "\u0142": "l", "\u0141": "L", "\u0111": "d", "\u0110": "D", "\u00df": "ss",
     }
 )  # fmt: skip
 # The corpus tool's ` date YYYY-MM-DD` before some excerpts (metadata the cleaner reads, not text).
@@ -318,8 +321,8 @@ def figure_values(text: str) -> set[float]:
     """The numbers a gold figure's text states, read independently of the annotator: digits (with
     thousands commas and decimals) times a following scale word (`$9.7 billion`, `£18m`: `m` and `k`
     only after a currency sign, since `450m` is metres), and number words (`three`, `a dozen`,
-    `half`; `a` before a scale) times a following scale (`two million`, `a million`). Ordinals and
-    vague magnitudes give nothing."""
+    `half`; `a` before a scale) times a following scale (`two million`, `a million`). A digit
+    ordinal reads as its number (`52nd`); word ordinals and vague magnitudes give nothing."""
     folded = fold(text)
     values: set[float] = set()
     for m in _NUMBER.finditer(folded):
