@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= storyline.db
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/html_eval.py
+
+quality: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/quality.py
 
 clean:
 	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm
