@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from tests.conftest import EXAMPLES
 
 from storyline.annotate import Annotations, annotate
 from storyline.annotate.dates import extract_times
 from storyline.article import Article
-from storyline.clean import clean_documents
+from storyline.clean import clean_document, clean_documents
 from storyline.ingest.record import RawDocument
 
 
@@ -150,3 +153,16 @@ def test_a_quoted_figure_still_counts_its_noun(seeds: dict) -> None:
     # 001: Stoltenberg said that "tens of thousands" of Russian troops remained.
     figure = _figure(seeds, "001", "tens of thousands")
     assert (figure.noun, figure.modifiers) == ("troops", ["Russian"])
+
+
+def test_a_definite_noun_names_the_organisation_it_shortens(shared_data: Path) -> None:
+    """`the bank` after `the Bank of England`: the first word of one organisation named earlier
+    (as `the committee` would be the last word of the Norwegian Nobel Committee). Real text: dev2 a-048."""
+    lines = (shared_data / "dev2" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = {row["id"]: row for row in map(json.loads, lines)}
+    row = rows["a-048"]
+    article = clean_document(RawDocument(source="a-048", kind="text", content=row["text"], url=row["url"]))
+    quotes = annotate(article.text, article.published).quotes
+    (bank,) = (q for q in quotes if q.text.startswith("crystallizing"))
+    assert bank.speaker == "Bank of England"
+    assert article.text[bank.speaker_start : bank.speaker_end].casefold() == "bank"  # type: ignore[misc]

@@ -227,16 +227,18 @@ def _name_of(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
 
 def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
     """`the agency said` after `the Japan Meteorological Agency (JMA) issued ...`: a definite noun that
-    repeats the last word of exactly one organisation named earlier stands for it."""
+    repeats the first or last word of exactly one organisation named earlier stands for it."""
     if token.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
         return None
     if any(c.dep_ in ("amod", "compound", "poss") for c in token.children):
         return None  # `the U.S. diplomat`, `the state agency`: a description, not a short name
     head = stem(token.lower_, inflections=False)
+    # `the bank` for the Bank of England as well as `the committee` for the Norwegian Nobel Committee.
     names = {
         entity.canonical
         for entity in ctx.organisations
-        if stem(entity.canonical.split()[-1], inflections=False) == head and entity.mentions[0].start < token.idx
+        if head in {stem(entity.canonical.split()[k], inflections=False) for k in (0, -1)}
+        and entity.mentions[0].start < token.idx
     }
     if len(names) != 1:
         return None
