@@ -205,10 +205,14 @@ def run(
     from storyline.present import write_site
 
     report = ingest(paths, store, console, jobs=jobs)
-    summaries = list_stories(store)
-    briefings = []
-    with progress(console, "briefing", len(summaries)) as advance:
-        for summary in summaries:
-            briefings.append(brief_story(store, summary.id, sentences=sentences))
-            advance()
-    return RunReport(report, briefings, write_site(briefings, out))
+    try:
+        summaries = list_stories(store)
+        briefings = []
+        with progress(console, "briefing", len(summaries)) as advance:
+            for summary in summaries:
+                briefings.append(brief_story(store, summary.id, sentences=sentences))
+                advance()
+        return RunReport(report, briefings, write_site(briefings, out))
+    except KeyboardInterrupt as exc:
+        # Everything ingested is stored; briefings are made again from the store by the next run.
+        raise IngestInterrupted(report) from exc
