@@ -101,8 +101,8 @@ def ingest(
     report = IngestReport()
     # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
     total = estimate_inputs(paths) if console is not None and console.is_terminal else None
-    store.begin_ingest()
     try:
+        store.begin_ingest()
         with progress(console, "ingesting", total) as advance:
             for item in read_paths(paths):
                 _ingest_one(item, store, report)
@@ -141,7 +141,7 @@ def _release(store: Store) -> None:
 def _wait_for_ingests(store: Store, console: Console | None) -> None:
     """Wait until no other ingest is running on the store (its articles are then grouped too)."""
     if console is not None:
-        console.print("waiting for another storyline ingest into this database to finish before grouping")
+        console.print("waiting for another storyline ingest into this database before grouping")
     while store.ingests_running():
         time.sleep(WAIT_POLL_SECONDS)
 
@@ -186,6 +186,8 @@ def annotate_stored(
     while True:
         stale = store.claim_stale_annotations(versions.ANNOTATOR_VERSION, only=only, skip=failures)
         if not stale:
+            if failures:  # left to the next run, or another process now
+                store.release_annotation_claims()
             return done
         saved, failing = _annotate_claimed(store, stale, console, jobs, failed)
         done += saved

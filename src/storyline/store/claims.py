@@ -2,7 +2,7 @@
 
 A claim names what it is on (`annotate:<article id>`, `ingest:<owner>`), who holds it (`StoreBase.owner`:
 host, process id and a random part) and when it lapses. Every write of the holder renews its claims
-(`renew_claims`); a claim lapses when it is not renewed for `CLAIM_SECONDS`, or at once when its
+(`renew`); a claim lapses when it is not renewed for `CLAIM_SECONDS`, or at once when its
 holder ran on this machine and its process is gone: a killed process blocks nobody.
 """
 
@@ -86,7 +86,7 @@ class ClaimTables(StoreBase):
         with self.transaction() as db:
             db.execute("DELETE FROM claims WHERE owner = ?", (self.owner,))
 
-    def renew_claims(self) -> None:
-        """Keep this store's claims from lapsing (a long step with no write in between)."""
+    def release_annotation_claims(self) -> None:
+        """Give up this store's claims on articles to annotate (it will not annotate them now)."""
         with self.transaction() as db:
-            renew(db, self.owner)
+            db.execute("DELETE FROM claims WHERE owner = ? AND what LIKE ?", (self.owner, ANNOTATE + "%"))
