@@ -21,9 +21,14 @@ DB_OPTION = click.option(
 )
 
 
+WAITING = "waiting for another storyline process writing this database"
+
+
 def _open_store(db_path: str) -> Store:
+    """The store, saying once on stderr when a write waits for another process's lock."""
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        return Store(db_path)
+        return Store(db_path, on_wait=lambda: console.print(f"{WAITING} ({db_path})"))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -38,6 +43,14 @@ class _InOrder(click.Group):
     """Lists commands in the order a newcomer uses them, not alphabetically."""
 
     ORDER = ("run", "ingest", "articles", "stories", "brief", "regroup")
+
+    def invoke(self, ctx: click.Context) -> object:
+        # A store that became unusable mid-command (another process kept the write lock past the
+        # give-up time) ends with one line, not a traceback.
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)
@@ -100,6 +113,8 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
             f"grouped {g.articles} articles: {g.stories_new} new stories, {g.stories_grown} grown, "
             f"{g.stories_total} in all; {g.families} syndication families"
         )
+    if report.grouping_left:
+        out.print("grouping left to another storyline ingest into this database, which groups these articles too")
     for failure in report.failed:
         out.print(f"  [red]failed[/] {escape(str(failure))}")
 

@@ -7,6 +7,8 @@ time; what needs the other stored articles is the corpus step's (`storyline.corp
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,18 +17,22 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from storyline import versions
-from storyline.article import article_id
+from storyline.article import Article, article_id
 from storyline.clean import CleanError, clean_document
 from storyline.corpus import CorpusReport, date_filings, remove_furniture
 from storyline.ingest import ReadFailure, read_paths
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
-from storyline.store import Store
+from storyline.store import Store, StoreError, StoreLocked
 
 if TYPE_CHECKING:
     from storyline.compare import Briefing
     from storyline.group import GroupReport
     from storyline.present import SiteReport
+
+
+# Seconds between looks at whether the other ingests into a database have finished.
+WAIT_POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -40,6 +46,8 @@ class IngestReport:
     failed: list[ReadFailure] = field(default_factory=list)
     annotated: int = 0
     grouping: GroupReport | None = None
+    # Grouping was left to another ingest still running on the database (it groups these too).
+    grouping_left: bool = False
     corpus: CorpusReport = field(default_factory=CorpusReport)
 
     @property
@@ -80,37 +88,80 @@ def ingest(
     jobs: int = 1,
     annotate: bool = True,
     group: bool = True,
+    wait_for_others: bool = False,
 ) -> IngestReport:
     """Read every article under `paths`, clean and store it, then annotate what is new or stale and
-    add it to the stories. Bad inputs are reported, never fatal."""
+    add it to the stories. Bad inputs are reported, never fatal.
+
+    Other processes may ingest into the same database at once: each article is annotated by one of
+    them, and the last to finish groups what all of them stored (the others say so in
+    `IngestReport.grouping_left`), so that the stories are those of one ingest of everything; with
+    `wait_for_others`, this one waits for the others to finish and then groups."""
     paths = list(paths)
     report = IngestReport()
     # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
     total = estimate_inputs(paths) if console is not None and console.is_terminal else None
     try:
+        store.begin_ingest()
         with progress(console, "ingesting", total) as advance:
             for item in read_paths(paths):
                 _ingest_one(item, store, report)
                 advance()
-        report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, report))
+        # Under the write lock: the step reads an outlet's stored pages, and another ingest storing
+        # or changing them meanwhile would leave this one's stale result last.
+        with store.transaction():
+            report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, report))
         if annotate:
             report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
-        if group and annotate:
-            # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
-            from storyline.group import update
-
-            report.grouping = update(store)
-            # Dates from the stories: the articles whose date changed are annotated again.
-            report.corpus.dated = date_filings(store)
-            if report.corpus.dated:
-                # An article the annotator failed on in this run is not tried twice.
-                tried = {f.source for f in report.failed}
-                again = {a for a in report.corpus.dated if (x := store.article(a)) and x.source not in tried}
-                # Counted once: each was annotated (or failed) a moment ago.
-                annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
+        others = store.end_ingest()
+        if group and annotate and others and not wait_for_others:
+            # The last ingest groups what all of them stored, at once, as one ingest of the whole would.
+            report.grouping_left = True
+        elif group and annotate:
+            if others:
+                _wait_for_ingests(store, console)
+            _group(store, console, jobs, report)
     except KeyboardInterrupt as exc:
+        _release(store)
         raise IngestInterrupted(report) from exc
+    except StoreLocked:
+        raise  # releasing would wait as long again; the claims lapse with this process
+    except BaseException:
+        _release(store)
+        raise
     return report
+
+
+def _release(store: Store) -> None:
+    """Give up this run's claims, so that other processes need not wait for them to lapse."""
+    with contextlib.suppress(StoreError):
+        store.release_claims()
+
+
+def _wait_for_ingests(store: Store, console: Console | None) -> None:
+    """Wait until no other ingest is running on the store (its articles are then grouped too)."""
+    if console is not None:
+        console.print("waiting for another storyline ingest into this database before grouping")
+    while store.ingests_running():
+        time.sleep(WAIT_POLL_SECONDS)
+
+
+def _group(store: Store, console: Console | None, jobs: int, report: IngestReport) -> None:
+    """Add the stored articles to stories, then the dates taken from the stories (see `ingest`)."""
+    # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
+    from storyline.group import update
+
+    report.grouping = update(store)
+    # Dates from the stories: the articles whose date changed are annotated again. Under the write
+    # lock, as the furniture step.
+    with store.transaction():
+        report.corpus.dated = date_filings(store)
+    if report.corpus.dated:
+        # An article the annotator failed on in this run is not tried twice.
+        tried = {f.source for f in report.failed}
+        again = {a for a in report.corpus.dated if (x := store.article(a)) and x.source not in tried}
+        # Counted once: each was annotated (or failed) a moment ago.
+        annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
 
 
 def annotate_stored(
@@ -125,32 +176,57 @@ def annotate_stored(
     version); returns how many were annotated. Each article's annotations are committed as they come,
     so an interrupted run resumes. An article the annotator fails on is added to `failed` (when
     given) and left unannotated, to be retried by the next run; it never stops the others. `only`:
-    annotate just these of the stale articles."""
+    annotate just these of the stale articles.
+
+    Another process annotating the same database at once takes other articles: each is claimed
+    before it is annotated (`Store.claim_stale_annotations`), and what changed meanwhile is claimed
+    and annotated again."""
+    done = 0
+    failures: set[str] = set()  # failed in this call: tried once
+    while True:
+        stale = store.claim_stale_annotations(versions.ANNOTATOR_VERSION, only=only, skip=failures)
+        if not stale:
+            if failures:  # left to the next run, or another process now
+                store.release_annotation_claims()
+            return done
+        saved, failing = _annotate_claimed(store, stale, console, jobs, failed)
+        done += saved
+        failures |= failing
+        # Others release their claims as they finish; what changed meanwhile is stale again.
+
+
+def _annotate_claimed(
+    store: Store, stale: list[Article], console: Console | None, jobs: int, failed: list[ReadFailure] | None
+) -> tuple[int, set[str]]:
+    """Annotate the claimed articles and save what is still current: how many were saved, and the
+    ids of the articles the annotator failed on."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
     from storyline.annotate import annotate, annotate_many
 
-    stale = [a for a in store.stale_annotations(versions.ANNOTATOR_VERSION) if only is None or a.id in only]
-    done = 0
+    done = tried = 0
+    failing: set[str] = set()
     with progress(console, "annotating", len(stale)) as advance:
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
         try:
             for article, annotations in zip(stale, results, strict=True):
-                store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
-                done += 1
+                done += store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
+                tried += 1
                 advance()
+        except StoreError:
+            raise
         except Exception:
             # A batch died on one article: go on one by one so that only that article fails.
-            for article in stale[done:]:
+            for article in stale[tried:]:
                 try:
                     annotations = annotate(article.text, article.published)
                 except Exception as exc:
+                    failing.add(article.id)
                     if failed is not None:
                         failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
                 else:
-                    store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
-                    done += 1
+                    done += store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
                 advance()
-    return done
+    return done, failing
 
 
 def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
@@ -204,7 +280,8 @@ def run(
     from storyline.group import list_stories
     from storyline.present import write_site
 
-    report = ingest(paths, store, console, jobs=jobs)
+    # The briefings need every story: group after any other ingest into the database, not leave it.
+    report = ingest(paths, store, console, jobs=jobs, wait_for_others=True)
     try:
         summaries = list_stories(store)
         briefings = []

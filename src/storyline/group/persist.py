@@ -2,7 +2,8 @@
 
 The clusterer's state (document frequencies, in-memory stories and their index) is kept in the store,
 so each `update()` continues the stories of earlier runs; stories and families are written in the
-same transaction as that state (`Store.save_grouping`), so the two never disagree. An article whose
+same transaction as that state (`Store.save_grouping`), so the two never disagree, and only over the
+state the update was computed from (another process may group the same database). An article whose
 text changed since it was placed leaves its story and family, in the tables and in the state, and is
 placed again in that same update.
 """
@@ -103,48 +104,76 @@ def update(
     annotations_for: Callable[[str], Annotations | None] | None = None,
     settings: ClusterSettings | None = None,
     family_settings: FamilySettings | None = None,
+    *,
+    fresh: bool = False,
 ) -> GroupReport:
     """Add every stored article not yet in a story (or placed on a text that has changed since) to
-    families and stories, and store the result.
+    families and stories, and store the result. `fresh`: group every stored article anew, and replace
+    all stories and families at once (`regroup`).
 
     `annotations_for(article_id)` gives an article's annotations (default: those in the store); an
     article without annotations is grouped on its words and publication date alone.
+
+    The grouping is computed from one consistent read of the store and saved only if no other process
+    saved a grouping meanwhile (else computed again from what that one saved): never from a stale
+    state, and without holding the write lock while computing.
     """
     if annotations_for is None:
         annotations_for = store.load_annotations
-    placed = store.story_placements()
-    replaced = set(store.placed_on_other_text())
-    articles = list(store.articles())
-    new = [a for a in articles if a.id not in placed or a.id in replaced]
-    report = GroupReport()
-    if not new:
-        report.stories_total = store.count_stories()
-        report.families = store.count_families()
-        return report
-    kept = {aid: sid for aid, sid in placed.items() if aid not in replaced}
-    clusterer = load_clusterer(store, settings)
-    # Members the tables do not hold as they are (changed texts) leave the clusterer's stories too.
-    clusterer.remove(aid for aid in clusterer.members() if aid not in kept)
-    families = _update_families(store, new, [a for a in articles if a.id in kept], family_settings, replaced)
-    grouping = cluster_features(features_of(new, annotations_for), clusterer, families, kept)
-    existing = store.story_ids()
-    touched = set(grouping.stories.values())
-    by_id = {a.id: a for a in new}
-    store.save_grouping(
-        GroupingChange(
-            removed=sorted(replaced),
-            families=[StoredFamily(f.id, f.origin, list(f.members), f.to_dict()) for f in families],
-            placements=grouping.stories,
-            text_hashes={aid: text_hash(by_id[aid].text) for aid in grouping.stories},
-            state=clusterer.to_state(),
-        )
-    )
-    report.articles = len(new)
-    report.stories_new = len(touched - existing)
-    report.stories_grown = len(touched & existing)
+    while True:
+        with store.snapshot():
+            generation = store.grouping_generation()
+            planned = _plan(store, annotations_for, settings, family_settings, fresh)
+        if planned is None:
+            report = GroupReport()
+            break
+        change, report = planned
+        if store.save_grouping(change, generation):
+            break
     report.stories_total = store.count_stories()
     report.families = store.count_families()
     return report
+
+
+def _plan(
+    store: Store,
+    annotations_for: Callable[[str], Annotations | None],
+    settings: ClusterSettings | None,
+    family_settings: FamilySettings | None,
+    fresh: bool,
+) -> tuple[GroupingChange, GroupReport] | None:
+    """The grouping change `update` saves, computed from the store as it reads now; None when there
+    is nothing to group."""
+    placed = {} if fresh else store.story_placements()
+    replaced = set() if fresh else set(store.placed_on_other_text())
+    articles = list(store.articles())
+    new = [a for a in articles if a.id not in placed or a.id in replaced]
+    if not new and not fresh:
+        return None
+    kept = {aid: sid for aid, sid in placed.items() if aid not in replaced}
+    clusterer = Clusterer(settings) if fresh else load_clusterer(store, settings)
+    # Members the tables do not hold as they are (changed texts) leave the clusterer's stories too.
+    clusterer.remove(aid for aid in clusterer.members() if aid not in kept)
+    family_placements = {} if fresh else store.family_placements()
+    families = _update_families(
+        store, new, [a for a in articles if a.id in kept], family_settings, replaced, family_placements
+    )
+    grouping = cluster_features(features_of(new, annotations_for), clusterer, families, kept)
+    existing = set() if fresh else store.story_ids()
+    touched = set(grouping.stories.values())
+    by_id = {a.id: a for a in new}
+    change = GroupingChange(
+        removed=sorted(replaced),
+        families=[StoredFamily(f.id, f.origin, list(f.members), f.to_dict()) for f in families],
+        placements=grouping.stories,
+        text_hashes={aid: text_hash(by_id[aid].text) for aid in grouping.stories},
+        state=clusterer.to_state(),
+        replace_all=fresh,
+    )
+    report = GroupReport(
+        articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing)
+    )
+    return change, report
 
 
 def regroup(
@@ -153,9 +182,10 @@ def regroup(
     settings: ClusterSettings | None = None,
     family_settings: FamilySettings | None = None,
 ) -> GroupReport:
-    """Forget all stories, families and clusterer state, and group every stored article afresh."""
-    store.clear_grouping()
-    return update(store, annotations_for, settings, family_settings)
+    """Forget all stories, families and clusterer state, and group every stored article afresh. The
+    new stories replace the old in one transaction: a reader sees the old or the new, and an
+    interrupted regroup leaves the old."""
+    return update(store, annotations_for, settings, family_settings, fresh=True)
 
 
 def _family_pool(new: Sequence[Article], grouped: Sequence[Article]) -> list[Article]:
@@ -173,13 +203,14 @@ def _update_families(
     new: Sequence[Article],
     grouped: Sequence[Article],
     settings: FamilySettings | None,
-    leaving: Collection[str] = (),
+    leaving: Collection[str],
+    placements: dict[str, str],
 ) -> list[Family]:
     """Families found among the new articles and their neighbours, merged with stored families that
-    share a member, and the stored families that `leaving` articles (placed again) leave with two
-    members or more. Returns every family that changed (to be saved)."""
+    share a member (`placements`: article id -> stored family id), and the stored families that
+    `leaving` articles (placed again) leave with two members or more. Returns every family that
+    changed (to be saved)."""
     found = find_families(_family_pool(new, grouped), settings or FamilySettings())
-    placements = store.family_placements()
     stored_of = {aid: fid for aid, fid in placements.items() if aid not in leaving}
 
     def stored_members(fid: str) -> list[str]:
@@ -208,7 +239,12 @@ def _build(store: Store, members: Collection[str]) -> Family:
 
 def list_stories(store: Store) -> list[StorySummary]:
     """Every story, newest first (by last publication date; undated stories last), with its articles,
-    syndication families and independent-source count."""
+    syndication families and independent-source count, all read from one state of the store."""
+    with store.snapshot():
+        return _list_stories(store)
+
+
+def _list_stories(store: Store) -> list[StorySummary]:
     members = {
         sid: [StoryArticle(*row[1:]) for row in rows] for sid, rows in store.story_members().items()
     }

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 
 from storyline.annotate.records import Annotations
 from storyline.article import Article, Heading, Removal
 from storyline.store.base import StoreBase
+from storyline.store.claims import ANNOTATE, claim, drop_lapsed, renew
 from storyline.store.groups import refresh_stories, stories_of
 
 
@@ -75,6 +76,7 @@ class ArticleTables(StoreBase):
         then changes in place (its annotations go stale when their inputs changed; it is placed in
         a story again when its text changed); or "present" when nothing changed."""
         with self.transaction() as db:
+            renew(db, self.owner)
             if self._insert_article(db, article, cleaner_version):
                 return "new"
             # Compared with what the cleaner wrote, not with what the corpus step made of it.
@@ -143,25 +145,53 @@ class ArticleTables(StoreBase):
     def stale_annotations(self, version: str) -> list[Article]:
         """Articles with no annotations, or annotations from another annotator version, another text
         or another publication date (relative dates resolve against it)."""
-        rows = self.db.execute(
-            f"SELECT {', '.join('a.' + c for c in _COLUMNS)}, a.cleaned FROM articles a "
-            "LEFT JOIN annotations n ON n.article_id = a.id "
-            "WHERE n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash "
-            "OR n.published IS NOT a.published "
-            "ORDER BY a.published IS NULL, a.published, a.source",
-            (version,),
-        )
-        return [_row_to_article(row) for row in rows]
+        return [_row_to_article(row) for row in self.db.execute(_STALE, (version,))]
 
-    def save_annotations(self, article: Article, version: str, data: dict[str, Any]) -> None:
-        """Store the annotations made from `article` (its text and publication date, recorded with
-        them so that they go stale when either changes)."""
+    def claim_stale_annotations(
+        self, version: str, *, only: Collection[str] | None = None, skip: Collection[str] = ()
+    ) -> list[Article]:
+        """The stale articles (`stale_annotations`) no other process is annotating, claimed for this
+        store in one short transaction, so that two processes annotate each article once. `only`:
+        just these; `skip`: not these. The claims end as `save_annotations` stores each article's
+        annotations (or with `release_claims`), and lapse when this process dies."""
         with self.transaction() as db:
+            drop_lapsed(db)
+            renew(db, self.owner)
+            query = "SELECT what FROM claims WHERE what LIKE ? AND owner != ?"
+            taken = {str(r[0])[len(ANNOTATE) :] for r in db.execute(query, (ANNOTATE + "%", self.owner))}
+            stale = [
+                a for a in (_row_to_article(row) for row in db.execute(_STALE, (version,)))
+                if a.id not in taken and a.id not in skip and (only is None or a.id in only)
+            ]  # fmt: skip
+            for article in stale:
+                claim(db, ANNOTATE + article.id, self.owner)
+        return stale
+
+    def save_annotations(self, article: Article, version: str, data: dict[str, Any]) -> bool:
+        """Store the annotations made from `article` (its text and publication date, recorded with
+        them so that they go stale when either changes), and end this store's claim on it. Returns
+        False, storing nothing, when the stored article no longer has that text and date (another
+        process changed it meanwhile: the annotations are stale already) or already has current
+        annotations of this version from another process."""
+        digest = text_hash(article.text)
+        with self.transaction() as db:
+            db.execute("DELETE FROM claims WHERE what = ? AND owner = ?", (ANNOTATE + article.id, self.owner))
+            renew(db, self.owner)
+            row = db.execute(
+                "SELECT a.text_hash, a.published, n.version, n.text_hash AS done_hash, n.published AS done_published "
+                "FROM articles a LEFT JOIN annotations n ON n.article_id = a.id WHERE a.id = ?",
+                (article.id,),
+            ).fetchone()
+            if row is None or (row["text_hash"], row["published"]) != (digest, article.published):
+                return False
+            if (row["version"], row["done_hash"], row["done_published"]) == (version, digest, article.published):
+                return False
             db.execute(
                 "INSERT OR REPLACE INTO annotations (article_id, version, text_hash, published, data) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (article.id, version, text_hash(article.text), article.published, json.dumps(data, ensure_ascii=False)),
+                (article.id, version, digest, article.published, json.dumps(data, ensure_ascii=False)),
             )
+        return True
 
     def annotations(self, article_id: str) -> dict[str, Any] | None:
         """The stored annotations of an article as a dict with `version` and `data`, or None."""
@@ -174,6 +204,15 @@ class ArticleTables(StoreBase):
         """The stored annotations of an article as records, or None when it has none."""
         stored = self.annotations(article_id)
         return Annotations.from_dict(stored["data"]) if stored else None
+
+
+_STALE = (
+    f"SELECT {', '.join('a.' + c for c in _COLUMNS)}, a.cleaned FROM articles a "
+    "LEFT JOIN annotations n ON n.article_id = a.id "
+    "WHERE n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash "
+    "OR n.published IS NOT a.published "
+    "ORDER BY a.published IS NULL, a.published, a.source"
+)
 
 
 def _comparable(article: Article) -> dict[str, Any]:

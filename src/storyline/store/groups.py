@@ -19,6 +19,10 @@ from storyline.store.base import StoreBase
 
 #: The `group_state` key of the clusterer's state.
 STATE_KEY = "clusterer"
+#: The `group_state` key of the grouping's generation: saved groupings counted, so that a grouping
+#: computed from one state is saved only over that same state (`save_grouping`).
+GENERATION_KEY = "generation"
+_GROUP_TABLES = ("story_articles", "stories", "family_articles", "families")
 
 
 @dataclass
@@ -39,6 +43,7 @@ class GroupingChange:
     change). `families`: families to write, each replacing the stored families that share a member.
     `placements`: article id -> story id, in the order the articles were placed. `text_hashes`: the
     hash of the text each placed article was grouped on. `state`: the clusterer's state afterwards.
+    `replace_all`: every stored story and family goes first (a regroup: the change holds them all).
     """
 
     removed: list[str]
@@ -46,6 +51,7 @@ class GroupingChange:
     placements: dict[str, str]
     text_hashes: dict[str, str]
     state: dict[str, Any]
+    replace_all: bool = False
 
 
 class StoryRow(NamedTuple):
@@ -236,12 +242,28 @@ class GroupTables(StoreBase):
         row = self.db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
         return None if row is None else dict(json.loads(zlib.decompress(row[0])))
 
-    def save_grouping(self, change: GroupingChange) -> None:
+    def grouping_generation(self) -> int:
+        """How many groupings were saved (or cleared): read it with the state a grouping starts from,
+        and give it to `save_grouping`."""
+        row = self.db.execute("SELECT value FROM group_state WHERE key = ?", (GENERATION_KEY,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def save_grouping(self, change: GroupingChange, generation: int | None = None) -> bool:
         """Save one grouping update in one transaction: take the `removed` articles out of their stories
         and families, write the families, place the articles, refresh the stories' listed titles and
         dates, and save the clusterer's state. A family left with one member and a story left with
-        none are deleted."""
+        none are deleted.
+
+        `generation`: the `grouping_generation()` the change was computed from; when another process
+        saved a grouping since, nothing is saved and the result is False (compute it again from the
+        state as it is now). Returns True when saved."""
         with self.transaction() as db:
+            current = self.grouping_generation()
+            if generation is not None and current != generation:
+                return False
+            if change.replace_all:
+                for table in _GROUP_TABLES:
+                    db.execute(f"DELETE FROM {table}")
             left_stories = stories_of(db, change.removed)
             left_families = {
                 str(r[0])
@@ -278,9 +300,15 @@ class GroupTables(StoreBase):
             refresh_stories(db, dict.fromkeys([*touched, *(s for s in left_stories if s not in emptied)]))
             state = zlib.compress(json.dumps(change.state, separators=(",", ":")).encode("utf-8"))
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, state))
+            db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))
+        return True
 
     def clear_grouping(self) -> None:
-        """Forget every story, family and the clusterer's state (before grouping everything afresh)."""
+        """Forget every story, family and the clusterer's state (before grouping everything afresh).
+        A regroup does not use it (`storyline.group.regroup` replaces them in one transaction)."""
         with self.transaction() as db:
-            for table in ("story_articles", "stories", "family_articles", "families", "group_state"):
+            current = self.grouping_generation()
+            for table in _GROUP_TABLES:
                 db.execute(f"DELETE FROM {table}")
+            db.execute("DELETE FROM group_state WHERE key = ?", (STATE_KEY,))
+            db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))

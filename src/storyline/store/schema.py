@@ -116,5 +116,24 @@ def _migration_4(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
+def _migration_5(db: sqlite3.Connection) -> None:
+    # Claims on work shared by processes writing one database (`store.claims`): `what` is an article
+    # being annotated ("annotate:<id>") or a running ingest ("ingest:<owner>"); a claim lapses at
+    # `expires` (Unix time) or when its owner's process is gone, so a killed process blocks nobody.
+    _execute_script(
+        db,
+        """
+        CREATE TABLE claims (
+            what TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires REAL NOT NULL
+        );
+        CREATE INDEX claims_owner ON claims(owner)
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5,
+]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
