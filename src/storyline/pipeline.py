@@ -7,7 +7,8 @@ time; what needs the other stored articles is the corpus step's (`storyline.corp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,36 +16,50 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from storyline import versions
-from storyline.article import article_id
+from storyline.article import Article, article_id
 from storyline.clean import CleanError, clean_document
 from storyline.corpus import CorpusReport, date_filings, remove_furniture
 from storyline.ingest import ReadFailure, read_paths
+from storyline.ingest.failures import FailureLog
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
 from storyline.store import Store
 
 if TYPE_CHECKING:
+    from storyline.annotate import Annotations
     from storyline.compare import Briefing
     from storyline.group import GroupReport
     from storyline.present import SiteReport
 
 
+#: Runs that try to annotate an article the annotator fails on; after the last it is passed over
+#: (until its text or the annotator changes), so that one poison article does not fail every run.
+MAX_ANNOTATION_ATTEMPTS = 3
+
+
 @dataclass
 class IngestReport:
     """What an ingest run did: article ids stored anew, ids stored before but cleaned differently now
-    (replaced), ids already present unchanged, and inputs that failed."""
+    (replaced), ids already present unchanged, inputs that failed (`failures`: in input order, a
+    file's many bad lines summarised), and how many of storyline's own files it passed over."""
 
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
-    failed: list[ReadFailure] = field(default_factory=list)
+    failures: FailureLog = field(default_factory=FailureLog)
     annotated: int = 0
     grouping: GroupReport | None = None
     corpus: CorpusReport = field(default_factory=CorpusReport)
+    skipped_own: int = 0
+
+    @property
+    def failed(self) -> list[ReadFailure]:
+        """The failures as listed: each, or one line for a file with many bad lines."""
+        return list(self.failures)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failures
 
 
 class IngestInterrupted(KeyboardInterrupt):
@@ -80,21 +95,25 @@ def ingest(
     jobs: int = 1,
     annotate: bool = True,
     group: bool = True,
+    errors: Callable[[ReadFailure], None] | None = None,
 ) -> IngestReport:
     """Read every article under `paths`, clean and store it, then annotate what is new or stale and
-    add it to the stories. Bad inputs are reported, never fatal."""
+    add it to the stories. Bad inputs are reported, never fatal; `errors`, when given, receives
+    every failure as it comes (the report keeps only the first few bad lines of each file)."""
     paths = list(paths)
-    report = IngestReport()
+    report = IngestReport(failures=FailureLog(errors))
+    own: list[Path] = []
     # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
     total = estimate_inputs(paths) if console is not None and console.is_terminal else None
     try:
         with progress(console, "ingesting", total) as advance:
-            for item in read_paths(paths):
+            for item in read_paths(paths, own):
                 _ingest_one(item, store, report)
                 advance()
+        report.skipped_own = len(own)
         report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, report))
         if annotate:
-            report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
+            report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failures)
         if group and annotate:
             # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
             from storyline.group import update
@@ -103,11 +122,10 @@ def ingest(
             # Dates from the stories: the articles whose date changed are annotated again.
             report.corpus.dated = date_filings(store)
             if report.corpus.dated:
-                # An article the annotator failed on in this run is not tried twice.
-                tried = {f.source for f in report.failed}
-                again = {a for a in report.corpus.dated if (x := store.article(a)) and x.source not in tried}
+                # An article the annotator failed on (in this run, or given up on) is not tried twice.
+                again = set(report.corpus.dated) - store.annotation_failure_ids()
                 # Counted once: each was annotated (or failed) a moment ago.
-                annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
+                annotate_stored(store, console, jobs=jobs, failed=report.failures, only=again)
     except KeyboardInterrupt as exc:
         raise IngestInterrupted(report) from exc
     return report
@@ -118,24 +136,47 @@ def annotate_stored(
     console: Console | None = None,
     *,
     jobs: int = 1,
-    failed: list[ReadFailure] | None = None,
+    failed: FailureLog | list[ReadFailure] | None = None,
     only: set[str] | None = None,
 ) -> int:
     """Annotate every stored article whose annotations are missing or stale (other text or annotator
     version); returns how many were annotated. Each article's annotations are committed as they come,
     so an interrupted run resumes. An article the annotator fails on is added to `failed` (when
-    given) and left unannotated, to be retried by the next run; it never stops the others. `only`:
-    annotate just these of the stale articles."""
+    given) and left unannotated; it never stops the others. The failure is recorded in the store:
+    the next runs try it again, up to `MAX_ANNOTATION_ATTEMPTS` in all, and the last failure says it
+    is skipped from now on; later runs pass over it silently until its text or the annotator
+    changes. `only`: annotate just these of the stale articles."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
     from storyline.annotate import annotate, annotate_many
 
-    stale = [a for a in store.stale_annotations(versions.ANNOTATOR_VERSION) if only is None or a.id in only]
+    version = versions.ANNOTATOR_VERSION
+    given_up = store.annotation_given_up(version, MAX_ANNOTATION_ATTEMPTS)
+    stale = [
+        a for a in store.stale_annotations(version) if (only is None or a.id in only) and a.id not in given_up
+    ]
+    had_failed = store.annotation_failure_ids()
+
+    def save(article: Article, annotations: Annotations) -> None:
+        store.save_annotations(article, version, annotations.to_dict())
+        if article.id in had_failed:
+            store.clear_annotation_failure(article.id)
+
+    def fail(article: Article, exc: Exception) -> None:
+        error = _one_line(f"{type(exc).__name__}: {exc}")
+        attempts = store.record_annotation_failure(article, version, error)
+        if attempts >= MAX_ANNOTATION_ATTEMPTS:
+            reason = f"annotation failed ({error}), {attempts} times: skipped from now on"
+        else:
+            reason = f"annotation failed ({error}); attempt {attempts} of {MAX_ANNOTATION_ATTEMPTS}"
+        if failed is not None:
+            failed.append(ReadFailure(article.source, reason))
+
     done = 0
     with progress(console, "annotating", len(stale)) as advance:
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
         try:
             for article, annotations in zip(stale, results, strict=True):
-                store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
+                save(article, annotations)
                 done += 1
                 advance()
         except Exception:
@@ -144,13 +185,18 @@ def annotate_stored(
                 try:
                     annotations = annotate(article.text, article.published)
                 except Exception as exc:
-                    if failed is not None:
-                        failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
+                    fail(article, exc)
                 else:
-                    store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
+                    save(article, annotations)
                     done += 1
                 advance()
     return done
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    """An error message on one line of bounded length (spaCy's run over several lines)."""
+    flat = re.sub(r"\s+", " ", message).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
@@ -164,7 +210,7 @@ def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
 def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
     """Clean one read document and store it in its own transaction."""
     if isinstance(item, ReadFailure):
-        report.failed.append(item)
+        report.failures.add(item)
         return
     if item.url and store.cleaner_version(article_id(item.url, "")) == versions.CLEANER_VERSION:
         # With a URL from the container the id is known before cleaning: skip articles this cleaner
@@ -174,7 +220,7 @@ def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
     try:
         article = clean_document(item)
     except CleanError as exc:
-        report.failed.append(ReadFailure(item.source, str(exc)))
+        report.failures.add(ReadFailure(item.source, str(exc)))
         return
     outcome = store.add_article(article, versions.CLEANER_VERSION)
     {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(article.id)
@@ -197,6 +243,7 @@ def run(
     *,
     jobs: int = 1,
     sentences: int = 6,
+    errors: Callable[[ReadFailure], None] | None = None,
 ) -> RunReport:
     """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""
     # Imported here: grouping and comparing import scikit-learn (see `ingest`).
@@ -204,7 +251,7 @@ def run(
     from storyline.group import list_stories
     from storyline.present import write_site
 
-    report = ingest(paths, store, console, jobs=jobs)
+    report = ingest(paths, store, console, jobs=jobs, errors=errors)
     summaries = list_stories(store)
     briefings = []
     with progress(console, "briefing", len(summaries)) as advance:

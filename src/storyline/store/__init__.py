@@ -3,7 +3,7 @@
 Every write runs in a transaction, so a crash or Ctrl-C leaves every committed article intact and the
 database consistent; a re-run skips what is already stored. `schema` holds the migrations, `articles`
 the article and annotation tables, `corpus` the corpus step's changes to articles, `groups` the
-stories, families and the clusterer's state.
+stories, families and the clusterer's state, `failures` the annotation failures kept across runs.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from storyline.store.articles import ArticleTables, text_hash
 from storyline.store.base import StoreError
 from storyline.store.corpus import CorpusTables
+from storyline.store.failures import FailureTables
 from storyline.store.groups import (
     FamilyRow,
     GroupingChange,
@@ -22,7 +23,7 @@ from storyline.store.groups import (
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class Store(ArticleTables, CorpusTables, GroupTables):
+class Store(ArticleTables, CorpusTables, GroupTables, FailureTables):
     """A storyline database. Use as a context manager, or call `close()`."""
 
 
