@@ -77,6 +77,24 @@ def test_a_text_longer_than_the_parsers_limit_is_annotated_in_pieces(
     assert batched.to_dict() == annotations.to_dict()
 
 
+def test_an_article_longer_than_the_parsers_limit_is_ingested_and_annotated(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: stored but never annotated, and every later ingest retried it and exited 1.
+    text = "\n\n".join(_dev_texts(shared_data)[:20])
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"text": text, "url": "https://example.org/long"}) + "\n")
+    monkeypatch.setattr(load_nlp(), "max_length", 8_000)
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([path], store)
+        assert report.ok, report.failed
+        (article,) = store.articles()
+        annotations = store.load_annotations(article.id)
+    assert len(article.text) > 2 * 8_000 and report.annotated == 1
+    assert annotations is not None
+    _assert_spans_of(article.text, annotations)
+
+
 def test_a_short_text_is_annotated_as_before(shared_data: Path) -> None:
     # Splitting is only for what the parser cannot take whole: an ordinary article is one piece.
     text = _dev_texts(shared_data)[0]
@@ -252,6 +270,14 @@ def test_text_with_a_unicode_bom_is_decoded(examples: Path, tmp_path: Path, enco
     (item,) = read_paths([path])
     assert isinstance(item, RawDocument), item
     assert item.kind == "text" and item.content == text
+
+
+def test_jsonl_in_utf16_is_refused_with_what_to_do(examples: Path, tmp_path: Path) -> None:
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(_seed_line(examples).decode().encode("utf-16"))
+    (item,) = read_paths([path])
+    assert isinstance(item, ReadFailure) and item.source == str(path)
+    assert "UTF-16" in item.reason and "re-save it as UTF-8" in item.reason
 
 
 def test_an_html_page_in_utf16_is_read_as_html(shared_data: Path, tmp_path: Path) -> None:

@@ -154,6 +154,8 @@ def annotate_stored(
     stale = [
         a for a in store.stale_annotations(version) if (only is None or a.id in only) and a.id not in given_up
     ]
+    if not stale:
+        return 0  # without loading the pipeline (seconds)
     had_failed = store.annotation_failure_ids()
 
     def save(article: Article, annotations: Annotations) -> None:

@@ -65,6 +65,8 @@ def _megabytes(size: int) -> str:
 
 def bom_encoding(data: bytes) -> str | None:
     """The encoding a UTF-16 or UTF-32 byte-order mark at the start of `data` announces, if any."""
+    if data[:1] not in (b"\xff", b"\xfe", b"\x00"):  # the common case, on every JSONL line
+        return None
     for mark, encoding in _BOMS:
         if data.startswith(mark):
             return encoding
