@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 import storyline.annotate
 from storyline.annotate import Annotations, annotate, annotate_many
-from storyline.annotate.pipeline import load_nlp
+from storyline.annotate.pipeline import PIECE_CHARS, load_nlp, split_text
 from storyline.cli import main
 from storyline.ingest import RawDocument, ReadFailure, read_paths
 from storyline.ingest.detect import MAX_ARTICLE_BYTES
@@ -72,6 +72,12 @@ def test_a_text_longer_than_the_parsers_limit_is_annotated_in_pieces(
     last = len(text) - len(texts[-1])
     assert any(s.start >= last for s in annotations.sentences)
     assert any(m.start >= last for e in annotations.entities for m in e.mentions)
+    # Pieces are whole paragraphs, each within the limit, end to end.
+    spans = split_text(text, len(text) // 4)
+    assert len(spans) >= 4 and spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert all(end - start <= len(text) // 4 for start, end in spans)
+    assert all(text[end - 2 : end] == "\n\n" for _, end in spans[:-1])
     # The batch path gives the same as one article on its own.
     (batched,) = annotate_many([(text, "2022-06-10")])
     assert batched.to_dict() == annotations.to_dict()
@@ -257,6 +263,7 @@ def test_the_readme_states_the_codes_size_limit(tmp_path: Path) -> None:
     stated = {int(n) for n in re.findall(r"over (\d+) MB", readme)}
     assert stated == {MAX_ARTICLE_BYTES // 1_000_000}
     assert MAX_ARTICLE_BYTES % 1_000_000 == 0
+    assert f"over {PIECE_CHARS:,} characters" in readme
     huge = tmp_path / "huge.txt"
     huge.write_bytes(b"word " * (MAX_ARTICLE_BYTES // 5 + 1))
     (failure,) = read_paths([huge])
