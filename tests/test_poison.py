@@ -361,12 +361,13 @@ def test_failure_messages_go_to_stderr_in_input_order_file_name_first(examples: 
     (bad / "a_empty.txt").write_bytes(b"")
     (bad / "b_latin1.txt").write_bytes("Le ministre a déclaré jeudi.".encode("latin-1"))
     (bad / "c_lines.jsonl").write_bytes(b"{}\n[2]\n")
+    (bad / "d_[red]odd:smile:.txt").write_bytes(b"")  # printed as named, not as markup or an emoji
     missing = tmp_path / "missing.txt"
     result = CliRunner().invoke(main, ["ingest", str(missing), str(bad), str(examples), "--db", str(tmp_path / "d")])
     assert result.exit_code == 1
     failures = [line for line in result.stderr.splitlines() if line.strip()]
     expected = [str(missing), str(bad / "a_empty.txt"), str(bad / "b_latin1.txt"), f"{bad / 'c_lines.jsonl'}:1",
-                f"{bad / 'c_lines.jsonl'}:2"]
+                f"{bad / 'c_lines.jsonl'}:2", str(bad / "d_[red]odd:smile:.txt")]
     assert [line.split(": ")[0] for line in failures] == expected, failures
     assert not any(str(bad) in line or str(missing) in line for line in result.stdout.splitlines())
-    assert "5 new, 0 already present, 5 failed" in result.stdout
+    assert "5 new, 0 already present, 6 failed" in result.stdout

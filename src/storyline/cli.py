@@ -121,9 +121,9 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
             f"grouped {g.articles} articles: {g.stories_new} new stories, {g.stories_grown} grown, "
             f"{g.stories_total} in all; {g.families} syndication families"
         )
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     for failure in report.failures:
-        errors.print(str(failure), markup=False)
+        # Plain: a file name or reason is not rich markup, nor emoji codes.
+        click.echo(str(failure), err=True)
 
 
 @main.command()
