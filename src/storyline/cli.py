@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from storyline.ingest import ReadFailure
 from storyline.pipeline import IngestInterrupted, IngestReport
 from storyline.pipeline import ingest as ingest_paths
 from storyline.store import Store, StoreError
@@ -67,19 +70,34 @@ JOBS_OPTION = click.option(
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1),
     help="Processes for annotation.",
 )
+ERRORS_OPTION = click.option(
+    "--errors", "errors_path", default=None, type=click.Path(dir_okay=False),
+    help="Write every failure to this file, one per line (the summary shows a few bad lines per file).",
+)
+
+
+@contextmanager
+def _errors_sink(errors_path: str | None) -> Iterator[Callable[[ReadFailure], None] | None]:
+    """A function writing each failure on its own line to `errors_path`, or None without one."""
+    if errors_path is None:
+        yield None
+        return
+    with open(errors_path, "w", encoding="utf-8") as handle:
+        yield lambda failure: print(failure, file=handle)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
 @JOBS_OPTION
-def ingest(paths: tuple[str, ...], db_path: str, jobs: int) -> None:
+@ERRORS_OPTION
+def ingest(paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None) -> None:
     """Add articles from files and folders (text, HTML, JSONL); the same article twice is stored once.
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
-    with _open_store(db_path) as store:
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
         try:
-            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs)
+            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs, errors=errors)
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()
@@ -98,13 +116,16 @@ def _interrupted(report: IngestReport, total: int, db_path: str) -> None:
 
 
 def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None:
+    """The summary to stdout; each failure to stderr, in input order, its file name first."""
     out = Console(highlight=False, soft_wrap=True)
     out.print(
         f"[bold]{len(report.new)}[/] new, "
         + (f"[bold]{len(report.updated)}[/] updated, " if report.updated else "")
         + f"[bold]{len(report.present)}[/] already present, "
-        f"[bold]{len(report.failed)}[/] failed · {total} articles in {db_path}"
+        f"[bold]{report.failures.total:,}[/] failed · {total} articles in {escape(db_path)}"
     )
+    if report.skipped_own:
+        out.print(f"skipped {report.skipped_own} files storyline wrote")
     if report.annotated:
         out.print(f"annotated {report.annotated} articles")
     if report.grouping is not None and report.grouping.articles:
@@ -115,8 +136,9 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
         )
     if report.grouping_left:
         out.print("grouping left to another storyline ingest into this database, which groups these articles too")
-    for failure in report.failed:
-        out.print(f"  [red]failed[/] {escape(str(failure))}")
+    for failure in report.failures:
+        # Plain: a file name or reason is not rich markup, nor emoji codes.
+        click.echo(str(failure), err=True)
 
 
 @main.command()
@@ -242,7 +264,10 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
               help="SQLite database file [default: OUT/storyline.db].")
 @JOBS_OPTION
 @SENTENCES_OPTION
-def run(paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int) -> None:
+@ERRORS_OPTION
+def run(
+    paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None
+) -> None:
     """One shot: ingest PATHS, group, brief every story, and write JSON + Markdown to --out.
 
     Prints the largest story's briefing."""
@@ -251,9 +276,11 @@ def run(paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, se
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     db_path = db_path or str(Path(out_dir) / "storyline.db")
-    with _open_store(db_path) as store:
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
         try:
-            result = run_all(paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences)
+            result = run_all(
+                paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences, errors=errors
+            )
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()

@@ -8,8 +8,9 @@ time; what needs the other stored articles is the corpus step's (`storyline.corp
 from __future__ import annotations
 
 import contextlib
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,11 +22,13 @@ from storyline.article import Article, article_id
 from storyline.clean import CleanError, clean_document
 from storyline.corpus import CorpusReport, date_filings, remove_furniture
 from storyline.ingest import ReadFailure, read_paths
+from storyline.ingest.failures import FailureLog
 from storyline.ingest.readers import Item, iter_files
 from storyline.progress import progress
 from storyline.store import Store, StoreError, StoreLocked
 
 if TYPE_CHECKING:
+    from storyline.annotate import Annotations
     from storyline.compare import Briefing
     from storyline.group import GroupReport
     from storyline.present import SiteReport
@@ -34,25 +37,36 @@ if TYPE_CHECKING:
 # Seconds between looks at whether the other ingests into a database have finished.
 WAIT_POLL_SECONDS = 0.5
 
+#: Runs that try to annotate an article the annotator fails on; after the last it is passed over
+#: (until its text or the annotator changes), so that one poison article does not fail every run.
+MAX_ANNOTATION_ATTEMPTS = 3
+
 
 @dataclass
 class IngestReport:
     """What an ingest run did: article ids stored anew, ids stored before but cleaned differently now
-    (replaced), ids already present unchanged, and inputs that failed."""
+    (replaced), ids already present unchanged, inputs that failed (`failures`: in input order, a
+    file's many bad lines summarised), and how many of storyline's own files it passed over."""
 
     new: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
-    failed: list[ReadFailure] = field(default_factory=list)
+    failures: FailureLog = field(default_factory=FailureLog)
     annotated: int = 0
     grouping: GroupReport | None = None
     # Grouping was left to another ingest still running on the database (it groups these too).
     grouping_left: bool = False
     corpus: CorpusReport = field(default_factory=CorpusReport)
+    skipped_own: int = 0
+
+    @property
+    def failed(self) -> list[ReadFailure]:
+        """The failures as listed: each, or one line for a file with many bad lines."""
+        return list(self.failures)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failures
 
 
 class IngestInterrupted(KeyboardInterrupt):
@@ -72,8 +86,9 @@ def estimate_inputs(paths: Iterable[str | Path]) -> int:
         for file in files:
             name = file.name.lower()
             if name.endswith((".jsonl", ".ndjson")):
+                # Line breaks counted in chunks: a line of any length is never held whole.
                 with file.open("rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
             else:
                 total += 1
         total += 0 if files else 1
@@ -89,30 +104,34 @@ def ingest(
     annotate: bool = True,
     group: bool = True,
     wait_for_others: bool = False,
+    errors: Callable[[ReadFailure], None] | None = None,
 ) -> IngestReport:
     """Read every article under `paths`, clean and store it, then annotate what is new or stale and
-    add it to the stories. Bad inputs are reported, never fatal.
+    add it to the stories. Bad inputs are reported, never fatal; `errors`, when given, receives
+    every failure as it comes (the report keeps only the first few bad lines of each file).
 
     Other processes may ingest into the same database at once: each article is annotated by one of
     them, and the last to finish groups what all of them stored (the others say so in
     `IngestReport.grouping_left`), so that the stories are those of one ingest of everything; with
     `wait_for_others`, this one waits for the others to finish and then groups."""
     paths = list(paths)
-    report = IngestReport()
+    report = IngestReport(failures=FailureLog(errors))
+    own: list[Path] = []
     # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
     total = estimate_inputs(paths) if console is not None and console.is_terminal else None
     try:
         store.begin_ingest()
         with progress(console, "ingesting", total) as advance:
-            for item in read_paths(paths):
+            for item in read_paths(paths, own):
                 _ingest_one(item, store, report)
                 advance()
+        report.skipped_own = len(own)
         # Under the write lock: the step reads an outlet's stored pages, and another ingest storing
         # or changing them meanwhile would leave this one's stale result last.
         with store.transaction():
             report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, report))
         if annotate:
-            report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failed)
+            report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failures)
         others = store.end_ingest()
         if group and annotate and others and not wait_for_others:
             # The last ingest groups what all of them stored, at once, as one ingest of the whole would.
@@ -157,11 +176,10 @@ def _group(store: Store, console: Console | None, jobs: int, report: IngestRepor
     with store.transaction():
         report.corpus.dated = date_filings(store)
     if report.corpus.dated:
-        # An article the annotator failed on in this run is not tried twice.
-        tried = {f.source for f in report.failed}
-        again = {a for a in report.corpus.dated if (x := store.article(a)) and x.source not in tried}
+        # An article the annotator failed on (in this run, or given up on) is not tried twice.
+        again = set(report.corpus.dated) - store.annotation_failure_ids()
         # Counted once: each was annotated (or failed) a moment ago.
-        annotate_stored(store, console, jobs=jobs, failed=report.failed, only=again)
+        annotate_stored(store, console, jobs=jobs, failed=report.failures, only=again)
 
 
 def annotate_stored(
@@ -169,22 +187,26 @@ def annotate_stored(
     console: Console | None = None,
     *,
     jobs: int = 1,
-    failed: list[ReadFailure] | None = None,
+    failed: FailureLog | list[ReadFailure] | None = None,
     only: set[str] | None = None,
 ) -> int:
     """Annotate every stored article whose annotations are missing or stale (other text or annotator
     version); returns how many were annotated. Each article's annotations are committed as they come,
     so an interrupted run resumes. An article the annotator fails on is added to `failed` (when
-    given) and left unannotated, to be retried by the next run; it never stops the others. `only`:
-    annotate just these of the stale articles.
+    given) and left unannotated; it never stops the others. The failure is recorded in the store:
+    the next runs try it again, up to `MAX_ANNOTATION_ATTEMPTS` in all, and the last failure says it
+    is skipped from now on; later runs pass over it silently until its text or the annotator
+    changes. `only`: annotate just these of the stale articles.
 
     Another process annotating the same database at once takes other articles: each is claimed
     before it is annotated (`Store.claim_stale_annotations`), and what changed meanwhile is claimed
     and annotated again."""
+    version = versions.ANNOTATOR_VERSION
     done = 0
-    failures: set[str] = set()  # failed in this call: tried once
+    # Failed in this call (tried once), and given up on in earlier runs: not claimed.
+    failures: set[str] = set(store.annotation_given_up(version, MAX_ANNOTATION_ATTEMPTS))
     while True:
-        stale = store.claim_stale_annotations(versions.ANNOTATOR_VERSION, only=only, skip=failures)
+        stale = store.claim_stale_annotations(version, only=only, skip=failures)
         if not stale:
             if failures:  # left to the next run, or another process now
                 store.release_annotation_claims()
@@ -196,12 +218,35 @@ def annotate_stored(
 
 
 def _annotate_claimed(
-    store: Store, stale: list[Article], console: Console | None, jobs: int, failed: list[ReadFailure] | None
+    store: Store,
+    stale: list[Article],
+    console: Console | None,
+    jobs: int,
+    failed: FailureLog | list[ReadFailure] | None,
 ) -> tuple[int, set[str]]:
     """Annotate the claimed articles and save what is still current: how many were saved, and the
-    ids of the articles the annotator failed on."""
+    ids of the articles the annotator failed on (each failure recorded in the store)."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
     from storyline.annotate import annotate, annotate_many
+
+    version = versions.ANNOTATOR_VERSION
+    had_failed = store.annotation_failure_ids()
+
+    def save(article: Article, annotations: Annotations) -> bool:
+        saved = store.save_annotations(article, version, annotations.to_dict())
+        if article.id in had_failed:
+            store.clear_annotation_failure(article.id)
+        return saved
+
+    def fail(article: Article, exc: Exception) -> None:
+        error = _one_line(f"{type(exc).__name__}: {exc}")
+        attempts = store.record_annotation_failure(article, version, error)
+        if attempts >= MAX_ANNOTATION_ATTEMPTS:
+            reason = f"annotation failed ({error}), {attempts} times: skipped from now on"
+        else:
+            reason = f"annotation failed ({error}); attempt {attempts} of {MAX_ANNOTATION_ATTEMPTS}"
+        if failed is not None:
+            failed.append(ReadFailure(article.source, reason))
 
     done = tried = 0
     failing: set[str] = set()
@@ -209,7 +254,7 @@ def _annotate_claimed(
         results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
         try:
             for article, annotations in zip(stale, results, strict=True):
-                done += store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
+                done += save(article, annotations)
                 tried += 1
                 advance()
         except StoreError:
@@ -221,12 +266,17 @@ def _annotate_claimed(
                     annotations = annotate(article.text, article.published)
                 except Exception as exc:
                     failing.add(article.id)
-                    if failed is not None:
-                        failed.append(ReadFailure(article.source, f"annotation failed ({type(exc).__name__}: {exc})"))
+                    fail(article, exc)
                 else:
-                    done += store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
+                    done += save(article, annotations)
                 advance()
     return done, failing
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    """An error message on one line of bounded length (spaCy's run over several lines)."""
+    flat = re.sub(r"\s+", " ", message).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
@@ -240,7 +290,7 @@ def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
 def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
     """Clean one read document and store it in its own transaction."""
     if isinstance(item, ReadFailure):
-        report.failed.append(item)
+        report.failures.add(item)
         return
     if item.url and store.cleaner_version(article_id(item.url, "")) == versions.CLEANER_VERSION:
         # With a URL from the container the id is known before cleaning: skip articles this cleaner
@@ -250,7 +300,7 @@ def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
     try:
         article = clean_document(item)
     except CleanError as exc:
-        report.failed.append(ReadFailure(item.source, str(exc)))
+        report.failures.add(ReadFailure(item.source, str(exc)))
         return
     outcome = store.add_article(article, versions.CLEANER_VERSION)
     {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(article.id)
@@ -273,6 +323,7 @@ def run(
     *,
     jobs: int = 1,
     sentences: int = 6,
+    errors: Callable[[ReadFailure], None] | None = None,
 ) -> RunReport:
     """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""
     # Imported here: grouping and comparing import scikit-learn (see `ingest`).
@@ -281,7 +332,7 @@ def run(
     from storyline.present import write_site
 
     # The briefings need every story: group after any other ingest into the database, not leave it.
-    report = ingest(paths, store, console, jobs=jobs, wait_for_others=True)
+    report = ingest(paths, store, console, jobs=jobs, wait_for_others=True, errors=errors)
     try:
         summaries = list_stories(store)
         briefings = []

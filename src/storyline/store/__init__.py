@@ -3,8 +3,9 @@
 Every write runs in a transaction, so a crash or Ctrl-C leaves every committed article intact and the
 database consistent; a re-run skips what is already stored. `schema` holds the migrations, `articles`
 the article and annotation tables, `corpus` the corpus step's changes to articles, `groups` the
-stories, families and the clusterer's state, `claims` the work processes sharing the file have claimed.
-Several processes may read and write one database at once (`base`: writers take turns).
+stories, families and the clusterer's state, `claims` the work processes sharing the file have claimed,
+`failures` the annotation failures kept across runs. Several processes may read and write one database
+at once (`base`: writers take turns).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from storyline.store.articles import ArticleTables, text_hash
 from storyline.store.base import DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, StoreError, StoreLocked
 from storyline.store.claims import ClaimTables
 from storyline.store.corpus import CorpusTables
+from storyline.store.failures import FailureTables
 from storyline.store.groups import (
     FamilyRow,
     GroupingChange,
@@ -24,7 +26,7 @@ from storyline.store.groups import (
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables):
+class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables):
     """A storyline database. Use as a context manager, or call `close()`."""
 
 
