@@ -12,16 +12,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rich.console import Console
+from tests.conftest import EXAMPLES, seed_path
 
 from storyline.cli import main
 from storyline.present import render_markdown, write_site
-
-from tests.conftest import EXAMPLES, seed_path
 
 # rich markup that closes nothing (MarkupError when parsed) and editorial brackets (a misquote when eaten).
 CLOSING_TAG = "[/]"
@@ -141,15 +141,16 @@ def test_no_escape_sequence_or_control_character_is_printed(hostile, command):
     code, output = _invoke(*args, "--db", str(hostile.db))
     assert code == 0, output
     assert not ESCAPES.findall(output), sorted(set(ESCAPES.findall(output)))
-    if "--json" in args or "json" in args or "articles" in args and len(args) > 1:
+    if "--json" in args or "json" in args or ("articles" in args and len(args) > 1):
         # JSON keeps the data: the sequences are written as \u escapes, and read back as they were.
         assert "\\u001b" in output
 
 
 def test_terminal_view_strips_escape_sequences_but_keeps_the_words(hostile):
     code, output = _invoke("brief", hostile.story, "--db", str(hostile.db), "--format", "terminal")
+    assert code == 0, output
     flat = " ".join(output.replace("│", " ").split())
-    assert "Red pwned click" in flat or "Red click" in flat  # the words stay; OSC 0's title goes
+    assert "Red click" in flat and "pwned" not in flat  # the words stay; OSC 0's window title goes
     assert "javascript" not in flat  # an OSC 8 hyperlink's target is not text anyone wrote to be read
 
 
@@ -159,19 +160,45 @@ def _markdown(hostile: HostileDb) -> str:
     return output
 
 
+def _html(markdown: str) -> str:
+    """The Markdown as the most permissive renderer shows it: raw HTML passed on, any link scheme
+    allowed (markdown-it, which rich depends on, with its own safety off), GitHub's tables on."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    renderer.validateLink = lambda url: True  # type: ignore[method-assign]
+    return renderer.render(markdown)
+
+
+def _visible(html: str) -> str:
+    """The text a reader sees in rendered HTML."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _assert_inert(html: str) -> None:
+    """No element or link of the input's own in the rendered page: only the briefing's own markup."""
+    lowered = html.lower()
+    for tag in ("<script", "<img", "<iframe", "<svg", "<object", "<style"):
+        assert tag not in lowered, tag
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):""", lowered)
+    # The briefing links to http(s) addresses and, in the index, to its own files.
+    assert not re.search(r'<a [^>]*href="(?!https?://|stories/)', lowered), re.findall(r"<a [^>]*>", lowered)
+
+
 def test_markdown_escapes_html_in_titles_outlets_and_bylines(hostile):
     md = _markdown(hostile)
-    assert "<script" not in md.lower() and "<img" not in md.lower()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md  # shown as written, not run
-    # The heading is one line with the whole title.
-    heading = md.splitlines()[0]
-    assert heading.startswith("## ") and "&lt;script&gt;" in heading
+    html = _html(md)
+    _assert_inert(html)
+    assert "<script>alert(1)</script>" in _visible(html)  # shown as written, not run
+    # The heading is one line holding the whole title.
+    (heading,) = re.findall(r"<h2>(.*?)</h2>", html)
+    assert "<script>alert(1)</script> Blinken presses Russia" in unescape(heading)
 
 
 def test_markdown_brackets_are_text_not_links(hostile):
-    md = _markdown(hostile)
-    assert r"urge \[the US\] and Europe \[sic\]" in md
-    assert r"\[bold\]Reuters\[/bold\]" in md
+    visible = _visible(_html(_markdown(hostile)))
+    assert f"The stand-off {CLOSING_TAG} prompted Ukraine to urge [the US] and Europe" in visible
+    assert "[bold]Reuters[/bold]" in visible
 
 
 def _seed_briefing_document(seed_story) -> dict:
@@ -188,17 +215,21 @@ def test_markdown_injections_in_a_briefing_document(seed_story):
     doc["articles"][1]["title"] = "[click me](javascript:alert(document.cookie))"
     doc["summary"][0]["text"] = "Tracked ![pixel](http://tracker.example/p.png) and [x](data:text/html,hi)"
     doc["quotes"][0]["text"] = "<script>alert(1)</script> we stand"
-    doc["quotes"][0]["speaker"] = "**Bold** _claim_ `code`"
-    md = render_markdown(doc)
-    assert "<img" not in md and "<script" not in md
-    assert "](javascript:" not in md and "](data:" not in md and "![" not in md.replace("\\![", "")
-    assert not re.search(r"^# Injected", md, re.M)
-    heading = md.splitlines()[0]
-    assert heading.startswith("## Blinken in Kyiv") and "Injected heading" in heading
-    sources = md.split("### Sources\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert len(sources) == 2 + len(doc["articles"])  # header, rule, one row per article: no forged row
-    assert all(row.count(" | ") - row.count("\\| ") == 4 for row in sources[2:])
-    assert "**Bold**" not in md and r"\*\*Bold\*\*" in md
+    doc["quotes"][0]["speaker"] = "**Bold** _claim_ `code` ~~gone~~"
+    doc["entities"][0]["name"] = "- 1. > ---"  # the Names line starts with it
+    html = _html(render_markdown(doc))
+    _assert_inert(html)
+    assert "<em>" not in html and "<code>" not in html and "<del>" not in html
+    assert "<strong>Bold" not in html and "**Bold** _claim_ `code` ~~gone~~" in _visible(html)
+    assert "<ul>\n<li>1. &gt; ---" not in html and "- 1. > ---" in _visible(html)
+    (heading,) = re.findall(r"<h2>(.*?)</h2>", html)
+    assert unescape(heading) == "Blinken in Kyiv <img src=x onerror=alert(1)> # Injected heading"
+    sources = re.search(r"<h3>Sources</h3>\s*<table>(.*?)</table>", html, re.S)
+    assert sources, "the Sources table is a table"
+    rows = re.findall(r"<tr>(.*?)</tr>", sources.group(1), re.S)
+    assert len(rows) == 1 + len(doc["articles"])  # the header and one row per article: no forged row
+    assert all(row.count("<td") == 5 for row in rows[1:])
+    assert "AFP | injected | cells | | 9 | forged row" in _visible(rows[1])
 
 
 def test_markdown_links_only_http_urls(seed_story):
@@ -206,9 +237,14 @@ def test_markdown_links_only_http_urls(seed_story):
     doc["articles"][0]["url"] = "https://www.themoscowtimes.com/2021/05/06/blinken-a73839"
     doc["articles"][1]["url"] = "javascript:alert(1)"
     doc["articles"][2]["url"] = "data:text/html;base64,PHNjcmlwdD4="
-    md = render_markdown(doc)
-    assert "](https://www.themoscowtimes.com/2021/05/06/blinken-a73839)" in md
-    assert "](javascript" not in md and "](data:" not in md
+    doc["articles"][3]["url"] = "https://example.org/a story (with) \"quotes\""
+    html = _html(render_markdown(doc))
+    _assert_inert(html)
+    links = re.findall(r'<a href="([^"]*)">', html)
+    assert links == [
+        "https://www.themoscowtimes.com/2021/05/06/blinken-a73839",
+        "https://example.org/a%20story%20%28with%29%20%22quotes%22",
+    ]
 
 
 def test_an_html_title_with_escaped_script_stays_escaped(tmp_path):
@@ -225,18 +261,22 @@ def test_an_html_title_with_escaped_script_stays_escaped(tmp_path):
     doc = {"story": {"id": "st-1", "title": article.title}, "articles": [article.to_dict()]}
     report = write_site([doc], tmp_path / "out")
     for path in (report.index_md, tmp_path / "out" / report.stories[0]["markdown"]):
-        written = path.read_text(encoding="utf-8")
-        assert "<script" not in written and "&lt;script&gt;" in written
+        html = _html(path.read_text(encoding="utf-8"))
+        _assert_inert(html)
+        assert "<script>alert(1)</script> Blinken in Kyiv" in _visible(html)
 
 
 def test_site_index_escapes_titles(seed_story, tmp_path):
     doc = _seed_briefing_document(seed_story)
     doc["story"]["title"] = "Kyiv](javascript:alert(1)) <script>x</script>\n| forged |"
     report = write_site([doc], tmp_path / "out")
-    index = report.index_md.read_text(encoding="utf-8")
-    assert "<script" not in index and "](javascript" not in index
-    rows = [line for line in index.splitlines() if line.startswith("| [")]
-    assert len(rows) == 1
+    html = _html(report.index_md.read_text(encoding="utf-8"))
+    _assert_inert(html)
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    assert len(rows) == 2  # the header and the one story
+    links = re.findall(r'<a href="([^"]*)">(.*?)</a>', rows[1])
+    assert [href for href, _ in links] == [report.stories[0]["markdown"]] * 2 + [report.stories[0]["json"]]
+    assert unescape(links[0][1]) == "Kyiv](javascript:alert(1)) <script>x</script> | forged |"
 
 
 def test_the_output_folder_carries_a_marker(seed_story, tmp_path):
@@ -253,7 +293,7 @@ def test_one_sanitiser_for_the_terminal():
 
     assert printable("a\x1b[31mb\x1b[0m c") == "ab c"
     assert printable("x\x1b]0;title\x07y\x1b]8;;http://e\x1b\\z") == "xyz"
-    assert printable("p\x9b2Jq\x00r\rs") == "pqrs"
+    assert printable("p\x9b2Jq\x00r\rs") == "pqr\ns"  # a carriage return is a line break, not an overwrite
     assert printable("line one\nline\ttwo") == "line one\nline\ttwo"
     assert printable("עברית \u200f ok \u200b") == "עברית \u200f ok \u200b"  # RTL mark, zero-width space stay
     assert printable("spoof \u202eevil") == "spoof evil"  # an unclosed override reorders the rest of the line

@@ -4,12 +4,13 @@
 
 writes `out/stories/<story>.json` (the `storyline.briefing/1` document), `out/stories/<story>.md`,
 `out/index.json` (one line per story: id, title, dates, article and source counts, file names) and
-`out/index.md`, largest story first.
+`out/index.md`, largest story first, and the marker file `out/.storyline-output` (`OUTPUT_MARKER`):
+it says storyline wrote the folder, and storyline's readers skip a folder holding it, so a second run
+over a folder that contains its own output never reads its briefings as articles.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from storyline.present.markdown import render_markdown
+from storyline.present.safe import json_text, md
 from storyline.present.view import BriefingView
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: The file that marks a folder as storyline's output; readers skip every folder that holds one.
+OUTPUT_MARKER = ".storyline-output"
+_MARKER_NOTE = (
+    "storyline wrote this folder (briefings as JSON and Markdown, and their index).\n"
+    "It can be deleted with everything in it; storyline rebuilds it from its database.\n"
+    "storyline does not read folders holding this file as input.\n"
+)
 
 
 @dataclass
@@ -44,6 +54,8 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
     root = Path(out)
     stories_dir = root / "stories"
     stories_dir.mkdir(parents=True, exist_ok=True)
+    # First, so that even a run stopped halfway leaves a folder that readers skip.
+    (root / OUTPUT_MARKER).write_text(_MARKER_NOTE, encoding="utf-8")
     views = [BriefingView.of(b) for b in briefings]
     views.sort(key=lambda v: (-len(v.articles), -v.independent_sources(), v.title))
     entries: list[dict[str, Any]] = []
@@ -52,7 +64,7 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
         stem = _file_stem(view, n, used)
         json_path = stories_dir / f"{stem}.json"
         md_path = stories_dir / f"{stem}.md"
-        json_path.write_text(json.dumps(view.doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json_path.write_text(json_text(view.doc) + "\n", encoding="utf-8")
         md_path.write_text(render_markdown(view.doc), encoding="utf-8")
         entries.append(
             {
@@ -68,7 +80,7 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
         )
     index_json = root / "index.json"
     index_json.write_text(
-        json.dumps({"schema": "storyline.index/1", "stories": entries}, ensure_ascii=False, indent=2) + "\n",
+        json_text({"schema": "storyline.index/1", "stories": entries}) + "\n",
         encoding="utf-8",
     )
     index_md = root / "index.md"
@@ -88,9 +100,9 @@ def _index_markdown(entries: list[dict[str, Any]]) -> str:
     for e in entries:
         first, last = e.get("first_published"), e.get("last_published")
         dates = "undated" if not first else first if first == last or not last else f"{first} to {last}"
-        title = str(e["title"]).replace("|", "\\|")
+        # The links are to the files written here (their names made of safe characters by `_file_stem`).
         lines.append(
-            f"| [{title}]({e['markdown']}) | {dates} | {e['articles']} | {e['independent_sources']} "
+            f"| [{md(e['title'])}]({e['markdown']}) | {md(dates)} | {e['articles']} | {e['independent_sources']} "
             f"| [md]({e['markdown']}) · [json]({e['json']}) |"
         )
     return "\n".join(lines) + "\n"
