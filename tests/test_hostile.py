@@ -120,7 +120,16 @@ def test_articles_list_and_one_article_with_markup_in_metadata(hostile):
 def test_stories_list_with_markup_in_the_title(hostile):
     code, output = _invoke("stories", "--db", str(hostile.db))
     assert code == 0, output
-    assert f"{CLOSING_TAG} {SCRIPT}"[:30] in " ".join(output.replace("│", " ").split())
+    assert f"{CLOSING_TAG} {SCRIPT} Blinken" in " ".join(output.replace("│", " ").split())
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
 
 
 @pytest.mark.parametrize(
@@ -143,7 +152,8 @@ def test_no_escape_sequence_or_control_character_is_printed(hostile, command):
     assert not ESCAPES.findall(output), sorted(set(ESCAPES.findall(output)))
     if "--json" in args or "json" in args or ("articles" in args and len(args) > 1):
         # JSON keeps the data: the sequences are written as \u escapes, and read back as they were.
-        assert "\\u001b" in output
+        assert "\\u001b[31mRed" in output and "\\u009b2J" in output
+        assert any("\x1b[31mRed" in text for text in _strings(json.loads(output)))
 
 
 def test_terminal_view_strips_escape_sequences_but_keeps_the_words(hostile):
@@ -238,12 +248,14 @@ def test_markdown_links_only_http_urls(seed_story):
     doc["articles"][1]["url"] = "javascript:alert(1)"
     doc["articles"][2]["url"] = "data:text/html;base64,PHNjcmlwdD4="
     doc["articles"][3]["url"] = "https://example.org/a story (with) \"quotes\""
+    doc["articles"][4]["url"] = "http://[2001:db8::1]/a"
     html = _html(render_markdown(doc))
     _assert_inert(html)
     links = re.findall(r'<a href="([^"]*)">', html)
     assert links == [
         "https://www.themoscowtimes.com/2021/05/06/blinken-a73839",
         "https://example.org/a%20story%20%28with%29%20%22quotes%22",
+        "http://[2001:db8::1]/a",
     ]
 
 

@@ -91,8 +91,9 @@ def md_link(text: Any, url: Any) -> str:
     """`text` linked to `url` when it is an http(s) address, else `text` alone (escaped, unlinked)."""
     if not is_web_address(url):
         return md(text)
-    # Percent-encoded so that no space, bracket, parenthesis or quote ends the address early.
-    address = quote(printable(url).strip(), safe="/:?#@!$&'*+,;=%~-._")
+    # Percent-encoded so that no space, parenthesis, angle bracket or quote ends the address early
+    # (square brackets stay: an IPv6 host needs them, and they end nothing in a link's address).
+    address = quote(printable(url).strip(), safe="/:?#[]@!$&'*+,;=%~-._")
     return f"[{md(text)}]({address})"
 
 
