@@ -297,7 +297,14 @@ def test_the_output_folder_carries_a_marker(seed_story, tmp_path):
     write_site([_seed_briefing_document(seed_story)], tmp_path / "out")
     marker = tmp_path / "out" / OUTPUT_MARKER
     assert OUTPUT_MARKER == ".storyline-output"
-    assert "storyline" in marker.read_text(encoding="utf-8")
+    assert "can be deleted with everything in it" in marker.read_text(encoding="utf-8")
+    # An --out folder that already held other files: the note never invites deleting them.
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "notes.txt").write_text("mine", encoding="utf-8")
+    write_site([_seed_briefing_document(seed_story)], mixed)
+    note = (mixed / OUTPUT_MARKER).read_text(encoding="utf-8")
+    assert "deleted" not in note and "notes.txt" in note
 
 
 def test_one_sanitiser_for_the_terminal():

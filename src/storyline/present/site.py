@@ -25,11 +25,19 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 #: The file that marks a folder as storyline's output; readers skip every folder that holds one.
 OUTPUT_MARKER = ".storyline-output"
-_MARKER_NOTE = (
-    "storyline wrote this folder (briefings as JSON and Markdown, and their index).\n"
-    "It can be deleted with everything in it; storyline rebuilds it from its database.\n"
-    "storyline does not read folders holding this file as input.\n"
-)
+# What write_site (and `storyline run`, which keeps its database beside it) leaves in the folder.
+_OWN = re.compile(r"^(?:\.storyline-output|index\.(?:md|json)|stories|.*\.(?:db|sqlite3?)(?:-wal|-shm|-journal)?)$")
+
+
+def _marker_note(root: Path) -> str:
+    """The marker's text: what storyline wrote here, and whether the folder is all its own."""
+    foreign = [p.name for p in root.iterdir() if not _OWN.match(p.name)]
+    wrote = "storyline wrote the briefings here: index.md, index.json and stories/ (JSON and Markdown).\n"
+    skip = "storyline does not read a folder holding this file as input.\n"
+    if foreign:
+        # Never invite deleting files that were here before (an --out pointing at a folder in use).
+        return wrote + f"The other files here are not storyline's ({len(foreign)}, e.g. {foreign[0]}).\n" + skip
+    return wrote + "The folder can be deleted with everything in it; storyline rebuilds it from its database.\n" + skip
 
 
 @dataclass
@@ -55,7 +63,7 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
     stories_dir = root / "stories"
     stories_dir.mkdir(parents=True, exist_ok=True)
     # First, so that even a run stopped halfway leaves a folder that readers skip.
-    (root / OUTPUT_MARKER).write_text(_MARKER_NOTE, encoding="utf-8")
+    (root / OUTPUT_MARKER).write_text(_marker_note(root), encoding="utf-8")
     views = [BriefingView.of(b) for b in briefings]
     views.sort(key=lambda v: (-len(v.articles), -v.independent_sources(), v.title))
     entries: list[dict[str, Any]] = []
