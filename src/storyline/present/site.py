@@ -37,7 +37,7 @@ def _marker_note(root: Path) -> str:
     if foreign:
         # Never invite deleting files that were here before (an --out pointing at a folder in use).
         return wrote + f"The other files here are not storyline's ({len(foreign)}, e.g. {foreign[0]}).\n" + skip
-    return wrote + "The folder can be deleted with everything in it; storyline rebuilds it from its database.\n" + skip
+    return wrote + "The folder can be deleted with everything in it; storyline writes it again when run.\n" + skip
 
 
 @dataclass
