@@ -62,16 +62,19 @@ def plain(value: Any, style: str = "", *, one_line: bool = False) -> Text:
 # Characters that Markdown (CommonMark and GitHub's tables, strikethrough) reads as syntax anywhere in
 # a line. `(`, `)` and `!` need no escape once `[` and `]` have one: no link or image can open.
 _MD_SYNTAX = re.compile(r"([\\`*_\[\]{}#|~])")
-# What makes a line a list item, quote, rule or setext heading when it starts it.
-_MD_LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# What makes a line a list item, rule or setext heading when it starts it (`- `, `---`, `1. `, `2)`),
+# and not a figure such as `-5%` or `5.25%`.
+_MD_LINE_START = re.compile(r"^(?:([-+=])(?=[\s+=-]|$)|(\d+)([.)])(?=\s|$))")
+# `<` and `>` always; `&` where it would start a character reference (`&lt;`, `&#60;`), not in `R&D`.
+_HTML = re.compile(r"[<>]|&(?=#?[0-9A-Za-z]+;)")
+_HTML_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def md(value: Any) -> str:
     """`value` as one line of Markdown text: shows as written, makes no tag, link, image, emphasis,
     heading, list or table cell of its own."""
     text = printable(value, one_line=True)
-    text = re.sub("[&<>]", lambda m: _HTML[m.group()], text)
+    text = _HTML.sub(lambda m: _HTML_ENTITY[m.group()], text)
     text = _MD_SYNTAX.sub(r"\\\1", text)
     return _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
 
