@@ -105,6 +105,7 @@ def test_brief_terminal_shows_brackets_as_written(hostile):
     assert f"The stand-off {CLOSING_TAG} prompted" in flat
     assert "[bold]Reuters[/bold]" in flat
     assert SCRIPT in flat  # the terminal is text: a script tag is shown as written
+    assert "“We stand strongly with you” — Antony Blinken" in flat  # the pieces of a line keep their spaces
 
 
 def test_articles_list_and_one_article_with_markup_in_metadata(hostile):

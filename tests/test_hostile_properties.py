@@ -190,7 +190,7 @@ def _check_outputs(doc: dict[str, Any], out: Path) -> None:
     heading = re.search(r"<h2>(.*?)</h2>", page)
     assert heading, "the title is one heading"
     title = doc["story"].get("title") or next((a["title"] for a in doc["articles"] if a.get("title")), "")
-    assert _visible(heading.group(1)) == (printable(title, one_line=True) if title else "Untitled story")
+    assert _visible(heading.group(1)) == (printable(title, one_line=True).strip() if title else "Untitled story")
 
     file = io.StringIO()
     _timed("terminal", print_briefing, doc, Console(file=file, force_terminal=False, width=200))
@@ -283,7 +283,7 @@ def test_the_sanitisers_show_any_text_as_written(value):
     Console(file=file, force_terminal=False, width=10_000).print(plain(value), soft_wrap=True)
     assert file.getvalue().split() == shown.split() and file.getvalue().count("\n") == shown.count("\n") + 1
     # Markdown shows `md(value)` as its printable text on one line, in a paragraph, heading or table cell.
-    one_line = printable(value, one_line=True)
+    one_line = printable(value, one_line=True).strip()
     for markdown, element in ((md(value), "p"), (f"## {md(value)}", "h2"), (f"| a |\n|---|\n| {md(value)} |", "td")):
         page = _html(markdown)
         found = re.search(rf"<{element}>(.*?)</{element}>", page, re.S)

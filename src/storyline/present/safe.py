@@ -43,15 +43,16 @@ _SEQUENCE = re.compile(
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def printable(value: Any, *, one_line: bool = False) -> str:
     """`value` as text that is safe to print: escape sequences and control characters removed, line
-    breaks as `\\n` (or, with `one_line`, all whitespace runs as one space)."""
+    breaks as `\\n` (or, with `one_line`, every run of whitespace as one space)."""
     text = _LINE_BREAK.sub("\n", str(value))
     text = _CONTROL.sub("", _SEQUENCE.sub("", text))
     text = _SURROGATE.sub("\ufffd", text)
-    return " ".join(text.split()) if one_line else text
+    return _WHITESPACE.sub(" ", text) if one_line else text
 
 
 def plain(value: Any, style: str = "", *, one_line: bool = False) -> Text:
@@ -73,7 +74,7 @@ _HTML_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 def md(value: Any) -> str:
     """`value` as one line of Markdown text: shows as written, makes no tag, link, image, emphasis,
     heading, list or table cell of its own."""
-    text = printable(value, one_line=True)
+    text = printable(value, one_line=True).strip()
     text = _HTML.sub(lambda m: _HTML_ENTITY[m.group()], text)
     text = _MD_SYNTAX.sub(r"\\\1", text)
     return _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
