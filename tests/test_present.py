@@ -135,3 +135,13 @@ def test_a_figures_period_reads_as_a_phrase_or_stands_apart(briefing):
     shown = value_text({"text": "7.4 earthquake", "period": "March 16, Wednesday"})
     assert shown == "7.4 earthquake (March 16, Wednesday)"
     assert value_text({"text": "100,000 troops", "period": "last month"}) == "100,000 troops last month"
+
+
+def test_the_place_is_the_same_in_every_process_when_datelines_tie():
+    from storyline.present.view import BriefingView
+
+    # Two datelines once each (dev2's Hurricane Ian story): the tie went by a set's order, which changes
+    # with each process's hash seed; the first article's dateline wins, whichever it is.
+    for first, second in (("Fort Myers Beach", "St. Petersburg"), ("St. Petersburg", "Fort Myers Beach")):
+        view = BriefingView.of({"articles": [{"id": "a", "dateline": first}, {"id": "b", "dateline": second}]})
+        assert view.place() == first

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from rich.table import Table
 from storyline.ingest import ReadFailure
 from storyline.pipeline import IngestInterrupted, IngestReport
 from storyline.pipeline import ingest as ingest_paths
+from storyline.present.safe import json_text, plain
 from storyline.store import Store, StoreError
 
 DB_OPTION = click.option(
@@ -158,13 +158,14 @@ def articles(article: str | None, db_path: str, as_json: bool) -> None:
             annotations = store.annotations(found.id)
             if annotations is not None:
                 data["annotations"] = annotations
-            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            click.echo(json_text(data))
             return
         rows = list(store.articles())
     if as_json:
-        click.echo(json.dumps([a.to_dict() for a in rows], indent=2, ensure_ascii=False))
+        click.echo(json_text([a.to_dict() for a in rows]))
         return
-    table = Table(title=f"{len(rows)} articles in {db_path}", title_justify="left")
+    # Every value is a `Text` (`plain`): a title or outlet is shown as written, never read as markup.
+    table = Table(title=plain(f"{len(rows)} articles in {db_path}"), title_justify="left")
     table.add_column("id", no_wrap=True, min_width=8)
     table.add_column("published", no_wrap=True, min_width=11)
     table.add_column("outlet · agency", no_wrap=True, max_width=28, overflow="ellipsis")
@@ -172,9 +173,14 @@ def articles(article: str | None, db_path: str, as_json: bool) -> None:
     table.add_column("words", justify="right", no_wrap=True)
     for a in rows:
         published = (a.published + ("*" if a.published_inferred else "")) if a.published else "-"
-        title = escape(a.title or "") + (" [dim](derived)[/]" if a.title_derived else "")
+        title = plain(a.title or "", one_line=True)
+        if a.title_derived:
+            title.append(" (derived)", style="dim")
         source = " · ".join(x for x in (a.outlet, a.agency) if x) or "-"
-        table.add_row(a.id[:8], published, source, title, str(len(a.text.split())))
+        table.add_row(
+            plain(a.id[:8]), plain(published, one_line=True), plain(source, one_line=True), title,
+            str(len(a.text.split())),
+        )
     console.print(table)
 
 
@@ -194,9 +200,9 @@ def stories(db_path: str, as_json: bool) -> None:
     with _open_store(db_path) as store:
         found = list_stories(store)
     if as_json:
-        click.echo(json.dumps([s.to_dict() for s in found], indent=2, ensure_ascii=False))
+        click.echo(json_text([s.to_dict() for s in found]))
         return
-    table = Table(title=f"{len(found)} stories in {db_path}", title_justify="left")
+    table = Table(title=plain(f"{len(found)} stories in {db_path}"), title_justify="left")
     table.add_column("story", no_wrap=True)
     table.add_column("dates", no_wrap=True)
     table.add_column("articles", justify="right", min_width=8)
@@ -206,7 +212,10 @@ def stories(db_path: str, as_json: bool) -> None:
         dates = s.first_published or "-"
         if s.last_published and s.last_published != s.first_published:
             dates += f" → {s.last_published}"
-        table.add_row(s.id, dates, str(s.article_count), str(s.independent_sources), escape(s.title or ""))
+        table.add_row(
+            plain(s.id), plain(dates, one_line=True), str(s.article_count), str(s.independent_sources),
+            plain(s.title or "", one_line=True),
+        )
     _wide_console().print(table)
 
 
@@ -250,7 +259,7 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
     console = _wide_console()
     fmt = fmt or ("terminal" if console.is_terminal else "md")
     if fmt == "json":
-        click.echo(json.dumps(briefing.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json_text(briefing.to_dict()))
     elif fmt == "md":
         click.echo(render_markdown(briefing))
     else:

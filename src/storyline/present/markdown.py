@@ -2,6 +2,10 @@
 
 `render_markdown(briefing)` takes a `Briefing` or its JSON document. Articles are cited by their
 position in the story (`[1 3]`), resolved in the Sources table.
+
+Every value from the briefing goes in through `present.safe.md` (HTML and Markdown syntax escaped, one
+line), so a title, outlet or quote shows as written and never makes a tag, link, image, heading or table
+cell of its own; the only links are the articles' own http(s) addresses, through `md_link`.
 """
 
 from __future__ import annotations
@@ -9,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from storyline.present.view import BriefingView, group_claim_values, shorten, timeline_date
+from storyline.present.safe import md, md_link, printable
+from storyline.present.view import SHORT, BriefingView, group_claim_values, shorten, timeline_date
 
 #: Only-here items shown per article, best first.
 ONLY_PER_ARTICLE = 3
@@ -18,14 +23,19 @@ TIMELINE_PER_DATE = 2
 VERDICTS = {"same": "same", "compatible": "compatible", "conflict": "**differ**"}
 
 
-def _cell(text: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+def _short(value: Any, limit: int = SHORT) -> str:
+    """`value` cut to `limit` characters (of its printable text), as Markdown text."""
+    return md(shorten(printable(value), limit))
+
+
+def _labelled(view: BriefingView, text: Any) -> str:
+    """`text` as Markdown with the article ids in it shown as their labels (`[2]`)."""
+    return view.with_labels(md(text))
 
 
 def _refs(view: BriefingView, ids: Iterable[str]) -> str:
     labels = view.labels(ids)
-    return f"[{labels}]" if labels else ""
+    return f"[{md(labels)}]" if labels else ""
 
 
 def render_markdown(briefing: Any) -> str:
@@ -49,18 +59,18 @@ def render_markdown(briefing: Any) -> str:
 def _header(view: BriefingView) -> str:
     where = view.place()
     n = len(view.articles)
-    sources = ", ".join(view.source_names())
+    sources = ", ".join(md(name) for name in view.source_names())
     line = " · ".join(
-        x for x in (where, view.date_span(), f"{n} article{'s' if n != 1 else ''}") if x
+        md(x) for x in (where, view.date_span(), f"{n} article{'s' if n != 1 else ''}") if x
     )
-    return f"## {view.title}\n\n{line} · **{view.independent_sources()} independent sources** ({sources})"
+    return f"## {md(view.title)}\n\n{line} · **{view.independent_sources()} independent sources** ({sources})"
 
 
 def _summary(view: BriefingView) -> str:
     sentences = view.section("summary")
     if not sentences:
         return ""
-    lines = [f"{n}. {s.get('text', '')} {_refs(view, s.get('articles') or [])}" for n, s in enumerate(sentences, 1)]
+    lines = [f"{n}. {md(s.get('text', ''))} {_refs(view, s.get('articles') or [])}" for n, s in enumerate(sentences, 1)]
     return "### Summary\n\n" + "\n".join(lines)
 
 
@@ -69,11 +79,11 @@ def _sources(view: BriefingView) -> str:
     for n, a in enumerate(view.articles, 1):
         agency = view.agency(a)
         rows.append(
-            f"| {n} | {_cell(view.outlet(a))} | {_cell(agency)} | {_cell(view.published(a))} "
-            f"| {_cell(shorten(a.get('title') or '', 90))} |"
+            f"| {n} | {md_link(view.outlet(a), a.get('url'))} | {md(agency)} | {md(view.published(a))} "
+            f"| {_short(a.get('title') or '', 90)} |"
         )
     notes = [
-        f"[{view.label(a['id'])}] {a['published']} inferred ({view.with_labels(str(a['published_inference']))})."
+        f"[{md(view.label(a['id']))}] {md(a['published'])} inferred ({_labelled(view, a['published_inference'])})."
         for a in view.articles
         if a.get("published_inferred") and a.get("published_inference") and a.get("published")
     ]
@@ -87,19 +97,19 @@ def _copies(view: BriefingView) -> str:
     lines = []
     for family in families:
         members = view.in_order(family.get("articles") or [])
-        origin = f"one {family['origin']} text" if family.get("origin") else "copies of one text"
+        origin = f"one {md(family['origin'])} text" if family.get("origin") else "copies of one text"
         line = f"- {_refs(view, members)} are {origin} in {len(members)} versions."
         only: dict[str, list[str]] = {}
         spellings: list[str] = []
         for d in family.get("differences") or []:
             if d.get("kind") == "spelling":
-                spellings.append(f"{d.get('text')} / {d.get('other')}")
+                spellings.append(f"{md(d.get('text'))} / {md(d.get('other'))}")
             else:
-                only.setdefault(str(d.get("article")), []).append(shorten(d.get("text") or "", 80))
+                only.setdefault(str(d.get("article")), []).append(_short(d.get("text") or "", 80))
         for article, texts in only.items():
             shown = "; ".join(f"“{t}”" for t in texts[:3])
             more = f" (+{len(texts) - 3} more)" if len(texts) > 3 else ""
-            line += f" Only [{view.label(article)}] has {shown}{more}."
+            line += f" Only [{md(view.label(article))}] has {shown}{more}."
         if spellings:
             line += " House style differs: " + ", ".join(dict.fromkeys(spellings)) + "."
         lines.append(line)
@@ -112,12 +122,12 @@ def _figures(view: BriefingView) -> str:
         return ""
     rows = ["| about | values | verdict |", "|---|---|---|"]
     for claim in claims:
-        values = " · ".join(f"{text} {_refs(view, ids)}" for text, ids in group_claim_values(claim))
-        verdict = VERDICTS.get(str(claim.get("agreement")), str(claim.get("agreement")))
+        values = " · ".join(f"{md(text)} {_refs(view, ids)}" for text, ids in group_claim_values(claim))
+        verdict = VERDICTS.get(str(claim.get("agreement")), md(claim.get("agreement")))
         differences = claim.get("differences") or []
         if differences:
-            verdict += f" ({view.with_labels('; '.join(str(d) for d in differences))})"
-        rows.append(f"| {_cell(claim.get('about', ''))} | {_cell(values)} | {_cell(verdict)} |")
+            verdict += f" ({_labelled(view, '; '.join(str(d) for d in differences))})"
+        rows.append(f"| {md(claim.get('about', ''))} | {values} | {verdict} |")
     return "### Where the figures differ\n\n" + "\n".join(rows)
 
 
@@ -128,17 +138,17 @@ def _quotes(view: BriefingView) -> str:
     quotes = sorted(quotes, key=lambda q: -len(q.get("articles") or []))
     lines = []
     for q in quotes[:12]:
-        speaker = q.get("speaker") or "unattributed"
-        line = f"- “{shorten(q.get('text', ''), 200)}” — {speaker} · {_refs(view, q.get('articles') or [])}"
+        speaker = md(q.get("speaker") or "unattributed")
+        line = f"- “{_short(q.get('text', ''), 200)}” — {speaker} · {_refs(view, q.get('articles') or [])}"
         longer = [v for v in q.get("variants") or [] if v.get("kind") in ("embedded", "paraphrase")]
         if longer:
             kinds = "; ".join(
-                f"[{view.label(str(v.get('article')))}] {v.get('kind')}: “{shorten(v.get('text', ''), 90)}”"
+                f"[{md(view.label(str(v.get('article'))))}] {md(v.get('kind'))}: “{_short(v.get('text', ''), 90)}”"
                 for v in longer[:3]
             )
             line += f" ({kinds})"
         if q.get("speaker_conflict"):
-            line += f" **attributed differently**: {', '.join(q.get('speakers') or [])}"
+            line += f" **attributed differently**: {', '.join(md(s) for s in q.get('speakers') or [])}"
         lines.append(line)
     more = f"\n\n({len(quotes) - 12} more quotes in the JSON briefing.)" if len(quotes) > 12 else ""
     return "### Quotes\n\n" + "\n".join(lines) + more
@@ -157,7 +167,7 @@ def _timeline(view: BriefingView) -> str:
         for entry in group[:TIMELINE_PER_DATE]:
             inferred = " (date inferred)" if entry.get("inferred") else ""
             refs = _refs(view, entry.get("articles") or [])
-            lines.append(f"- **{date}** · {shorten(entry.get('text', ''))} {refs}{inferred}")
+            lines.append(f"- **{md(date)}** · {_short(entry.get('text', ''))} {refs}{inferred}")
         if len(group) > TIMELINE_PER_DATE:
             lines.append(f"  - and {len(group) - TIMELINE_PER_DATE} more on that date")
     return "### Timeline\n\n" + "\n".join(lines)
@@ -168,12 +178,12 @@ def _matrix(view: BriefingView) -> str:
     facts, columns = matrix.get("facts") or [], matrix.get("columns") or [a["id"] for a in view.articles]
     if not facts:
         return ""
-    header = "| main fact | " + " | ".join(view.label(c) for c in columns) + " |"
+    header = "| main fact | " + " | ".join(md(view.label(c)) for c in columns) + " |"
     rows = [header, "|---|" + "---|" * len(columns)]
     for fact in facts:
         have = set(fact.get("articles") or [])
         marks = " | ".join("✓" if c in have else "·" for c in columns)
-        rows.append(f"| {_cell(shorten(fact.get('text', ''), 100))} | {marks} |")
+        rows.append(f"| {_short(fact.get('text', ''), 100)} | {marks} |")
     return "### Who reports what\n\n" + "\n".join(rows)
 
 
@@ -191,14 +201,14 @@ def _only(view: BriefingView) -> str:
             continue
         shown = "; ".join(_only_item(view, a["id"], i) for i in found[:ONLY_PER_ARTICLE])
         more = f" (+{len(found) - ONLY_PER_ARTICLE} more)" if len(found) > ONLY_PER_ARTICLE else ""
-        lines.append(f"- [{view.label(a['id'])}] {view.name(a)}: {shown}{more}")
+        lines.append(f"- [{md(view.label(a['id']))}] {md(view.name(a))}: {shown}{more}")
     return "### Only in one source\n\n" + "\n".join(lines)
 
 
 def _only_item(view: BriefingView, article: str, item: Mapping[str, Any]) -> str:
     copies = [x for x in item.get("articles") or [] if x != article]
     also = f" (also its copy {_refs(view, copies)})" if copies else ""
-    return f"“{shorten(item.get('text', ''), 110)}”{also}"
+    return f"“{_short(item.get('text', ''), 110)}”{also}"
 
 
 def _names(view: BriefingView) -> str:
@@ -207,6 +217,6 @@ def _names(view: BriefingView) -> str:
         return ""
     shown = []
     for e in entities:
-        aliases = [a for a in e.get("aliases") or [] if a != e.get("name")]
-        shown.append(f"{e.get('name')} ({', '.join(aliases)})" if aliases else str(e.get("name")))
+        aliases = [md(a) for a in e.get("aliases") or [] if a != e.get("name")]
+        shown.append(f"{md(e.get('name'))} ({', '.join(aliases)})" if aliases else md(e.get("name")))
     return "### Names\n\n" + " · ".join(shown)

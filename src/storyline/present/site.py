@@ -4,12 +4,13 @@
 
 writes `out/stories/<story>.json` (the `storyline.briefing/1` document), `out/stories/<story>.md`,
 `out/index.json` (one line per story: id, title, dates, article and source counts, file names) and
-`out/index.md`, largest story first.
+`out/index.md`, largest story first, and the marker file `out/.storyline-output` (`OUTPUT_MARKER`):
+it says storyline wrote the folder, and storyline's readers skip a folder holding it, so a second run
+over a folder that contains its own output never reads its briefings as articles.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +18,26 @@ from pathlib import Path
 from typing import Any
 
 from storyline.present.markdown import render_markdown
+from storyline.present.safe import json_text, md
 from storyline.present.view import BriefingView
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+#: The file that marks a folder as storyline's output; readers skip every folder that holds one.
+OUTPUT_MARKER = ".storyline-output"
+# What write_site (and `storyline run`, which keeps its database beside it) leaves in the folder.
+_OWN = re.compile(r"^(?:\.storyline-output|index\.(?:md|json)|stories|.*\.(?:db|sqlite3?)(?:-wal|-shm|-journal)?)$")
+
+
+def _marker_note(root: Path) -> str:
+    """The marker's text: what storyline wrote here, and whether the folder is all its own."""
+    foreign = [p.name for p in root.iterdir() if not _OWN.match(p.name)]
+    wrote = "storyline wrote the briefings here: index.md, index.json and stories/ (JSON and Markdown).\n"
+    skip = "storyline does not read a folder holding this file as input.\n"
+    if foreign:
+        # Never invite deleting files that were here before (an --out pointing at a folder in use).
+        return wrote + f"The other files here are not storyline's ({len(foreign)}, e.g. {foreign[0]}).\n" + skip
+    return wrote + "The folder can be deleted with everything in it; storyline writes it again when run.\n" + skip
 
 
 @dataclass
@@ -44,6 +62,8 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
     root = Path(out)
     stories_dir = root / "stories"
     stories_dir.mkdir(parents=True, exist_ok=True)
+    # First, so that even a run stopped halfway leaves a folder that readers skip.
+    (root / OUTPUT_MARKER).write_text(_marker_note(root), encoding="utf-8")
     views = [BriefingView.of(b) for b in briefings]
     views.sort(key=lambda v: (-len(v.articles), -v.independent_sources(), v.title))
     entries: list[dict[str, Any]] = []
@@ -52,7 +72,7 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
         stem = _file_stem(view, n, used)
         json_path = stories_dir / f"{stem}.json"
         md_path = stories_dir / f"{stem}.md"
-        json_path.write_text(json.dumps(view.doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json_path.write_text(json_text(view.doc) + "\n", encoding="utf-8")
         md_path.write_text(render_markdown(view.doc), encoding="utf-8")
         entries.append(
             {
@@ -68,7 +88,7 @@ def write_site(briefings: Iterable[Any], out: str | Path) -> SiteReport:
         )
     index_json = root / "index.json"
     index_json.write_text(
-        json.dumps({"schema": "storyline.index/1", "stories": entries}, ensure_ascii=False, indent=2) + "\n",
+        json_text({"schema": "storyline.index/1", "stories": entries}) + "\n",
         encoding="utf-8",
     )
     index_md = root / "index.md"
@@ -88,9 +108,9 @@ def _index_markdown(entries: list[dict[str, Any]]) -> str:
     for e in entries:
         first, last = e.get("first_published"), e.get("last_published")
         dates = "undated" if not first else first if first == last or not last else f"{first} to {last}"
-        title = str(e["title"]).replace("|", "\\|")
+        # The links are to the files written here (their names made of safe characters by `_file_stem`).
         lines.append(
-            f"| [{title}]({e['markdown']}) | {dates} | {e['articles']} | {e['independent_sources']} "
+            f"| [{md(e['title'])}]({e['markdown']}) | {md(dates)} | {e['articles']} | {e['independent_sources']} "
             f"| [md]({e['markdown']}) · [json]({e['json']}) |"
         )
     return "\n".join(lines) + "\n"

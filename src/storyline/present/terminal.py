@@ -3,6 +3,9 @@ coverage matrix (main facts x outlets), what only one source reports, and names.
 
 `briefing_renderable(briefing)` returns one rich renderable; `print_briefing(briefing, console)` prints
 it (the console is passed in so tests can capture the output as text).
+
+Every value from the briefing reaches rich as a `Text` made by `present.safe.plain`: article text is
+never read as rich markup, and no escape sequence in it reaches the terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from storyline.present.safe import plain, printable
 from storyline.present.view import BriefingView, group_claim_values, shorten, timeline_date
 
 VERDICT_STYLE = {"same": "green", "compatible": "yellow", "conflict": "bold red"}
@@ -26,7 +30,12 @@ ONLY_PER_ARTICLE = 2
 
 
 def _refs(view: BriefingView, ids: Any) -> Text:
-    return Text(f"[{view.labels(ids or [])}]", style="cyan")
+    return plain(f"[{view.labels(ids or [])}]", style="cyan", one_line=True)
+
+
+def _short(value: Any, limit: int) -> str:
+    """`value` printable, on one line, cut to `limit` characters."""
+    return shorten(printable(value), limit)
 
 
 def briefing_renderable(briefing: Any) -> RenderableType:
@@ -49,11 +58,11 @@ def _header(view: BriefingView) -> RenderableType:
     n = len(view.articles)
     line = Text()
     if view.place():
-        line.append(f"{view.place()} · ")
-    line.append(f"{view.date_span()} · {n} article{'s' if n != 1 else ''} · ")
+        line.append(printable(f"{view.place()} · ", one_line=True))
+    line.append(printable(f"{view.date_span()} · {n} article{'s' if n != 1 else ''} · ", one_line=True))
     line.append(f"{view.independent_sources()} independent sources", style="bold")
-    line.append(f" ({', '.join(view.source_names())})", style="dim")
-    return Panel(line, title=Text(view.title, style="bold"), box=box.HEAVY, expand=True)
+    line.append(printable(f" ({', '.join(view.source_names())})", one_line=True), style="dim")
+    return Panel(line, title=plain(view.title, style="bold", one_line=True), box=box.HEAVY, expand=True)
 
 
 def _titled(title: str, body: RenderableType) -> RenderableType:
@@ -69,7 +78,7 @@ def _summary(view: BriefingView) -> RenderableType | None:
     table.add_column(ratio=1)
     table.add_column(no_wrap=True)
     for n, s in enumerate(sentences, 1):
-        table.add_row(f"{n}.", str(s.get("text", "")), _refs(view, s.get("articles")))
+        table.add_row(Text(f"{n}."), plain(s.get("text", "")), _refs(view, s.get("articles")))
     return _titled("Summary", table)
 
 
@@ -79,10 +88,13 @@ def _sources(view: BriefingView) -> RenderableType:
                          ("title", {"ratio": 1})):  # fmt: skip
         table.add_column(name, **kwargs)
     for n, a in enumerate(view.articles, 1):
-        published = Text(str(a.get("published") or "unknown"))
+        published = plain(a.get("published") or "unknown", one_line=True)
         if a.get("published_inferred") and a.get("published"):
             published.append(" inferred", style="italic yellow")
-        table.add_row(str(n), view.outlet(a), view.agency(a), published, shorten(a.get("title") or "", 80))
+        table.add_row(
+            Text(str(n)), plain(view.outlet(a), one_line=True), plain(view.agency(a), one_line=True), published,
+            Text(_short(a.get("title") or "", 80)),
+        )
     return _titled("Sources", table)
 
 
@@ -99,11 +111,14 @@ def _figures(view: BriefingView) -> RenderableType | None:
         for k, (text, ids) in enumerate(group_claim_values(claim)):
             if k:
                 values.append("\n")
-            values.append(text)
+            values.append(printable(text, one_line=True))
             values.append(" ")
             values.append_text(_refs(view, ids))
         verdict = str(claim.get("agreement") or "")
-        table.add_row(str(claim.get("about", "")), values, Text(verdict, style=VERDICT_STYLE.get(verdict, "")))
+        table.add_row(
+            plain(claim.get("about", ""), one_line=True), values,
+            plain(verdict, style=VERDICT_STYLE.get(verdict, ""), one_line=True),
+        )
     return _titled("Figures across outlets", table)
 
 
@@ -115,10 +130,11 @@ def _quotes(view: BriefingView) -> RenderableType | None:
     table.add_column(ratio=1)
     table.add_column(no_wrap=True)
     for q in quotes[:QUOTES_SHOWN]:
-        line = Text(f"“{shorten(q.get('text', ''), 180)}”", style="italic")
-        line.append(f" — {q.get('speaker') or 'unattributed'}", style="bold")
+        line = Text(f"“{_short(q.get('text', ''), 180)}”", style="italic")
+        line.append(printable(f" — {q.get('speaker') or 'unattributed'}", one_line=True), style="bold")
         if q.get("speaker_conflict"):
-            line.append(f"  attributed differently: {', '.join(q.get('speakers') or [])}", style="bold red")
+            speakers = printable(", ".join(str(s) for s in q.get("speakers") or []), one_line=True)
+            line.append(f"  attributed differently: {speakers}", style="bold red")
         table.add_row(line, _refs(view, q.get("articles")))
     if len(quotes) > QUOTES_SHOWN:
         table.add_row(Text(f"… {len(quotes) - QUOTES_SHOWN} more", style="dim"), "")
@@ -144,13 +160,13 @@ def _timeline(view: BriefingView) -> RenderableType | None:
             table.add_row("", "┆", Text(f"… {len(dates) - k} more dates", style="dim"), "")
             break
         best = max(group, key=lambda e: len(e.get("articles") or []))
-        text = Text(shorten(best.get("text", ""), 140))
+        text = Text(_short(best.get("text", ""), 140))
         if len(group) > 1:
             text.append(f"  (+{len(group) - 1} more, same date)", style="dim")
         if best.get("inferred"):
             text.append("  date inferred", style="italic yellow")
         marker = "●" if len(best.get("articles") or []) > 1 else "○"
-        table.add_row(date, marker, text, _refs(view, best.get("articles")))
+        table.add_row(plain(date, one_line=True), marker, text, _refs(view, best.get("articles")))
     return _titled("Timeline", table)
 
 
@@ -163,11 +179,12 @@ def _matrix(view: BriefingView) -> RenderableType | None:
     table = Table(box=box.SIMPLE_HEAD, expand=True)
     table.add_column("main fact", ratio=1)
     for c in columns:
-        table.add_column(f"{view.label(c)}\n{shorten(view.name(view.article(c)), 12)}", justify="center")
+        header = f"{printable(view.label(c), one_line=True)}\n{_short(view.name(view.article(c)), 12)}"
+        table.add_column(Text(header), justify="center")
     for fact in facts:
         have = set(fact.get("articles") or [])
         cells = [Text("■", style="green") if c in have else Text("·", style="dim") for c in columns]
-        table.add_row(shorten(fact.get("text", ""), 80), *cells)
+        table.add_row(Text(_short(fact.get("text", ""), 80)), *cells)
     return _titled("Who reports what", table)
 
 
@@ -183,8 +200,8 @@ def _only(view: BriefingView) -> RenderableType | None:
             (i for i in items if i.get("article") == a["id"]), key=lambda i: -float(i.get("score") or 0)
         )
         for k, item in enumerate(found[:ONLY_PER_ARTICLE]):
-            label = f"[{view.label(a['id'])}] {shorten(view.name(a), 18)}" if k == 0 else ""
-            table.add_row(label, shorten(item.get("text", ""), 150))
+            label = f"[{printable(view.label(a['id']), one_line=True)}] {_short(view.name(a), 18)}" if k == 0 else ""
+            table.add_row(Text(label), Text(_short(item.get("text", ""), 150)))
     return _titled("Only in one source", table)
 
 
@@ -196,8 +213,8 @@ def _names(view: BriefingView) -> RenderableType | None:
     for k, e in enumerate(entities):
         if k:
             text.append(" · ", style="dim")
-        text.append(str(e.get("name")), style="bold")
-        aliases = [x for x in e.get("aliases") or [] if x != e.get("name")]
+        text.append(printable(e.get("name"), one_line=True), style="bold")
+        aliases = [str(x) for x in e.get("aliases") or [] if x != e.get("name")]
         if aliases:
-            text.append(f" ({', '.join(aliases)})", style="dim")
+            text.append(printable(f" ({', '.join(aliases)})", one_line=True), style="dim")
     return _titled("Names", text)

@@ -157,7 +157,8 @@ class BriefingView:
     def place(self) -> str | None:
         """The most common dateline among the articles (where the story is reported from)."""
         places = [str(a["dateline"]) for a in self.articles if a.get("dateline")]
-        return max(set(places), key=places.count) if places else None
+        # Ties go to the earliest article's: a set's order changes with every process (hash seed).
+        return max(dict.fromkeys(places), key=places.count) if places else None
 
     def coverage_items(self) -> list[dict[str, Any]]:
         """Every only-here item, whatever shape `coverage` has (per article, or a flat list)."""
