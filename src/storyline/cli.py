@@ -15,7 +15,7 @@ from rich.table import Table
 from storyline.ingest import ReadFailure
 from storyline.pipeline import IngestInterrupted, IngestReport
 from storyline.pipeline import ingest as ingest_paths
-from storyline.present.safe import json_text, plain
+from storyline.present.safe import json_text, plain, printable
 from storyline.store import Store, StoreError
 
 DB_OPTION = click.option(
@@ -138,7 +138,7 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
         out.print("grouping left to another storyline ingest into this database, which groups these articles too")
     for failure in report.failures:
         # Plain: a file name or reason is not rich markup, nor emoji codes.
-        click.echo(str(failure), err=True)
+        click.echo(printable(str(failure), one_line=True), err=True)
 
 
 @main.command()

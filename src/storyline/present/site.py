@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.ingest.readers import OUTPUT_MARKER  # the readers skip every folder holding it
 from storyline.present.markdown import render_markdown
 from storyline.present.safe import json_text, md
 from storyline.present.view import BriefingView
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
-#: The file that marks a folder as storyline's output; readers skip every folder that holds one.
-OUTPUT_MARKER = ".storyline-output"
 # What write_site (and `storyline run`, which keeps its database beside it) leaves in the folder.
 _OWN = re.compile(r"^(?:\.storyline-output|index\.(?:md|json)|stories|.*\.(?:db|sqlite3?)(?:-wal|-shm|-journal)?)$")
 
