@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import storyline.annotate
 from storyline.annotate import Annotations, annotate
 from storyline.article import Article
 from storyline.clean import clean_document
@@ -94,3 +96,24 @@ def store_snapshot(store: Any, briefings: bool = True) -> dict[str, Any]:
         stories.append((members, story.title, story.first_published, story.last_published, briefing))
     families = sorted(tuple(sorted(f.members)) for s in summaries for f in s.families)
     return {"articles": articles, "stories": sorted(stories, key=lambda s: s[0]), "families": families}
+
+
+def fail_annotation_on(monkeypatch: pytest.MonkeyPatch, markers: list[str], message: str = "injected") -> None:
+    """Make the annotator raise on every text containing one of `markers` (a poison article), in
+    `annotate` and in the batched `annotate_many` alike; other texts are annotated for real.
+    `monkeypatch.undo()` (or the test's end) restores the real annotator."""
+
+
+    real_annotate = storyline.annotate.annotate
+
+    def failing(text: str, published: str | None) -> Annotations:
+        if any(marker in text for marker in markers):
+            raise IndexError(message)
+        return real_annotate(text, published)
+
+    def many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
+        for text, published in items:
+            yield failing(text, published)
+
+    monkeypatch.setattr(storyline.annotate, "annotate", failing)
+    monkeypatch.setattr(storyline.annotate, "annotate_many", many)

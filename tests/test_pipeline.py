@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.conftest import fail_annotation_on
 
 import storyline.annotate
 import storyline.versions
-from storyline.annotate import Annotations
 from storyline.cli import main
 from storyline.pipeline import annotate_stored, ingest
 from storyline.store import Store
@@ -102,25 +101,11 @@ def test_every_real_page_and_dev_article_goes_through_the_whole_job(shared_data:
 def test_an_article_the_annotator_fails_on_is_reported_and_the_others_annotated(
     examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_annotate = storyline.annotate.annotate
-    real_many = storyline.annotate.annotate_many
-
-    def fails_on_upi(text: str, published: str | None) -> Annotations:
-        if "(UPI)" in text:
-            raise IndexError("injected")
-        return real_annotate(text, published)
-
-    def many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
-        for text, published in items:
-            yield fails_on_upi(text, published)
-
-    monkeypatch.setattr(storyline.annotate, "annotate", fails_on_upi)
-    monkeypatch.setattr(storyline.annotate, "annotate_many", many)
+    fail_annotation_on(monkeypatch, ["(UPI)"])
     with Store(tmp_path / "s.db") as store:
         report = ingest([examples], store)
         assert report.annotated == 4
         (failure,) = report.failed
         assert failure.source.endswith("002_9a6e5357df07f2d3.txt") and "annotation failed" in failure.reason
-        monkeypatch.setattr(storyline.annotate, "annotate", real_annotate)
-        monkeypatch.setattr(storyline.annotate, "annotate_many", real_many)
+        monkeypatch.undo()
         assert annotate_stored(store) == 1  # retried by the next run

@@ -12,13 +12,12 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.conftest import fail_annotation_on
 
-import storyline.annotate
 from storyline.annotate import Annotations, annotate, annotate_many
 from storyline.annotate.pipeline import PIECE_CHARS, load_nlp, split_text
 from storyline.cli import main
@@ -117,21 +116,8 @@ def test_a_short_text_is_annotated_as_before(shared_data: Path) -> None:
 def test_an_annotation_failure_is_retried_then_reported_once_as_skipped(
     examples: Path, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_annotate = storyline.annotate.annotate
     later = _dev_texts(shared_data)[0]
-    poison = ["(UPI)", later[:80]]
-
-    def fails_on_upi(text: str, published: str | None) -> Annotations:
-        if any(p in text for p in poison):
-            raise IndexError("injected\nover two lines")
-        return real_annotate(text, published)
-
-    def many(items: Iterable[tuple[str, str | None]], jobs: int = 1) -> Iterator[Annotations]:
-        for text, published in items:
-            yield fails_on_upi(text, published)
-
-    monkeypatch.setattr(storyline.annotate, "annotate", fails_on_upi)
-    monkeypatch.setattr(storyline.annotate, "annotate_many", many)
+    fail_annotation_on(monkeypatch, ["(UPI)", later[:80]], "injected\nover two lines")
     folder = tmp_path / "in"
     shutil.copytree(examples, folder)
     db = tmp_path / "s.db"
