@@ -151,6 +151,11 @@ def _records(path: Path, records: Any, skipped: Counter[str]) -> Iterator[RawDoc
             yield item
 
 
+def _current_offset(records: Any, fallback: int) -> int:
+    offset = getattr(records, "offset", None)
+    return offset if isinstance(offset, int) else fallback
+
+
 def _why(exc: BaseException) -> str:
     message = str(exc)
     if "non-chunked gzip" in message:
