@@ -19,8 +19,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storyline.clean import clean_document
-from storyline.cli import main
 from storyline.clean.metadata import outlet_from_url
+from storyline.cli import main
 from storyline.ingest import RawDocument, ReadFailure, read_paths
 from storyline.ingest.warc import read_warc
 from storyline.pipeline import ingest
@@ -57,16 +57,30 @@ def _write(path: Path, records: Iterable[Rec], compress: bool = True) -> list[in
                     headers.append(("Content-Encoding", rec.encoding))
                 http = StatusAndHeaders(rec.status, headers, protocol="HTTP/1.1")
                 record = writer.create_warc_record(
-                    rec.url, "response", payload=io.BytesIO(rec.body), length=len(rec.body), http_headers=http, warc_headers_dict=warc_headers
+                    rec.url,
+                    "response",
+                    payload=io.BytesIO(rec.body),
+                    length=len(rec.body),
+                    http_headers=http,
+                    warc_headers_dict=warc_headers,
                 )
             elif rec.kind == "request":
                 http = StatusAndHeaders(f"GET {rec.url} HTTP/1.1", [("Host", "example")], is_http_request=True)
                 record = writer.create_warc_record(
-                    rec.url, "request", payload=io.BytesIO(b""), length=0, http_headers=http, warc_headers_dict=warc_headers
+                    rec.url,
+                    "request",
+                    payload=io.BytesIO(b""),
+                    length=0,
+                    http_headers=http,
+                    warc_headers_dict=warc_headers,
                 )
             else:
                 record = writer.create_warc_record(
-                    rec.url, "metadata", payload=io.BytesIO(rec.body), length=len(rec.body), warc_content_type="application/json",
+                    rec.url,
+                    "metadata",
+                    payload=io.BytesIO(rec.body),
+                    length=len(rec.body),
+                    warc_content_type="application/json",
                     warc_headers_dict=warc_headers,
                 )
             writer.write_record(record)
@@ -150,8 +164,11 @@ def test_cli_ingest_of_a_warc_stores_articles_with_urls_outlets_and_dates(
     path = tmp_path / "small.warc"  # uncompressed, read as well
     _write(
         path,
-        [Rec("request", dated["url"]), Rec("response", dated["url"], _html(dated)),
-         Rec("response", undated["url"], _html(undated))],
+        [
+            Rec("request", dated["url"]),
+            Rec("response", dated["url"], _html(dated)),
+            Rec("response", undated["url"], _html(undated)),
+        ],
         compress=False,
     )
     db = tmp_path / "crawl.db"
@@ -224,7 +241,9 @@ def test_an_empty_file_and_a_file_that_is_not_warc_get_one_line_each(examples: P
     not_warc = tmp_path / "notes.warc.gz"
     not_warc.write_bytes(gzip.compress(seed.read_bytes()))
 
-    result = CliRunner().invoke(main, ["ingest", str(empty), str(empty_gz), str(not_warc), "--db", str(tmp_path / "x.db")])
+    result = CliRunner().invoke(
+        main, ["ingest", str(empty), str(empty_gz), str(not_warc), "--db", str(tmp_path / "x.db")]
+    )
     assert result.exit_code == 1
     assert "0 new, 0 already present, 3 failed" in result.output
     lines = result.stderr.strip().splitlines()

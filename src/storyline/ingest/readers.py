@@ -1,4 +1,5 @@
-"""One reader per input kind (text, HTML, JSONL, WARC), all yielding RawDocument (or ReadFailure for what cannot be read).
+"""One reader per input kind (text, HTML, JSONL, WARC), all yielding RawDocument (or ReadFailure for
+what cannot be read).
 
 A reader never raises for a bad input: it yields a ReadFailure naming it, so one bad file never stops
 the others.

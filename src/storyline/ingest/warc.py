@@ -97,7 +97,9 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
 
 def _damage_line(path: Path, damage: _Damage, resumed: int | None) -> ReadFailure:
     where = f"resumed at offset {resumed:,}" if resumed is not None else "nothing readable after it"
-    return ReadFailure(f"{path}#{damage.offset}", f"damaged record at offset {damage.offset:,} ({damage.reason}); {where}")
+    return ReadFailure(
+        f"{path}#{damage.offset}", f"damaged record at offset {damage.offset:,} ({damage.reason}); {where}"
+    )
 
 
 def _refusal(path: Path, handle: IO[bytes]) -> str | None:
@@ -144,7 +146,7 @@ def _records(path: Path, records: Any, skipped: Counter[str]) -> Iterator[RawDoc
             return
         except _Damage:
             raise
-        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damage; each is reported
+        except Exception as exc:
             # Past the previous record by now, when the damage is in the next one's header.
             raise _Damage(max(offset, _current_offset(records, offset)), _why(exc)) from exc
         if item is not None:
