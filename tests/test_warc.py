@@ -279,3 +279,38 @@ def test_a_long_warc_streams_one_record_at_a_time(pages: dict[str, dict[str, Any
     assert count == copies * len(pages) >= 1900
     # Flat: a few of the largest records at most are held, whatever the file's length.
     assert peak < 8 * largest + 4_000_000 < size / 4, (peak, largest, size)
+
+
+def test_an_uncompressed_warc_resumes_at_the_next_header_after_damage(
+    pages: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    chosen = _sorted_pages(pages)[:3]
+    path = tmp_path / "plain.warc"
+    offsets = _write(path, [Rec("response", p["url"], _html(p)) for p in chosen], compress=False)
+    data = bytearray(path.read_bytes())
+    data[offsets[1] : offsets[1] + 7] = b"garbage"  # the second record's `WARC/1.` version line
+    path.write_bytes(bytes(data))
+
+    items = list(read_warc(path))
+    assert [d.url for d in _docs(items)] == [chosen[0]["url"], chosen[2]["url"]]
+    (failure,) = _notes(items)
+    assert failure.source == f"{path}#{offsets[1]}"
+    assert failure.reason.endswith(f"resumed at offset {offsets[2]:,}")
+
+
+def test_a_record_whose_length_is_wrong_is_reported_not_stored_with_its_neighbour(
+    pages: dict[str, dict[str, Any]], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    chosen = _sorted_pages(pages)[:3]
+    path = tmp_path / "short.warc"
+    offsets = _write(path, [Rec("response", p["url"], _html(p)) for p in chosen], compress=False)
+    data = path.read_bytes()
+    middle = (offsets[1] + offsets[2]) // 2
+    path.write_bytes(data[:middle] + data[middle + 100 :])  # the second record 100 bytes short of its length
+
+    items = list(read_warc(path))
+    assert _docs(items)[0].url == chosen[0]["url"]
+    assert chosen[1]["url"] not in {d.url for d in _docs(items)}  # its body would hold its neighbour's header
+    failure = _notes(items)[0]
+    assert failure.source == f"{path}#{offsets[1]}" and "stated length" in failure.reason
+    assert capfd.readouterr().err == ""  # reported once, here, not also as warcio's warning on stderr

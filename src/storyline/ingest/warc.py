@@ -21,6 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from warcio.archiveiterator import ArchiveIterator
+
 from storyline.ingest.detect import MAX_ARTICLE_BYTES, is_gzip
 from storyline.ingest.record import RawDocument, ReadFailure
 
@@ -51,8 +53,6 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
     """The HTML pages a WARC file's response records hold, one at a time, then one line counting the
     records passed over (a ReadFailure of count 0: a note, not a failure). Damage is reported with
     its offset, and the records after it are read where a next member or header is found."""
-    from warcio.archiveiterator import ArchiveIterator  # imported when a WARC file is met
-
     skipped: Counter[str] = Counter()
     documents = 0
     try:
@@ -68,7 +68,7 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
             while start is not None:
                 handle.seek(start)
                 try:
-                    for item in _records(path, ArchiveIterator(handle), skipped):
+                    for item in _records(path, _Records(handle), skipped):
                         if item is None:  # a record read again after damage: the damage is behind us
                             if damaged is not None:
                                 yield _damage_line(path, damaged, start)
@@ -130,27 +130,59 @@ def _refusal(path: Path, handle: IO[bytes]) -> str | None:
 
 def _records(path: Path, records: Any, skipped: Counter[str]) -> Iterator[RawDocument | ReadFailure | None]:
     """The documents of one run of undamaged records (None once, when its first record is read);
-    damage raises `_Damage` with the offset of the record it is in."""
+    damage raises `_Damage` with the offset of the record it is in.
+
+    A document is held until the next record is found where it ends: a record whose stated length
+    is wrong runs into its neighbour, and only the reading of the next one shows it."""
     iterator = iter(records)
     first = True
+    pending: RawDocument | None = None
+    errors = records.err_count
     while True:
         offset = records.offset  # absolute: warcio counts from the handle's position when it started
         try:
             record = next(iterator)
-            offset = records.offset  # the start of this record, set before its body is read
-            if first:
-                first = False
-                yield None
-            item = _document(path, record, offset, skipped)
         except StopIteration:
+            yield from _settle(pending, records.err_count > errors)
             return
+        except Exception as exc:
+            yield from _settle(pending, records.err_count > errors)
+            # Past the previous record by now, when the damage is in the next one's header.
+            raise _Damage(max(offset, _current_offset(records, offset)), _why(exc)) from exc
+        yield from _settle(pending, records.err_count > errors)
+        pending, errors = None, records.err_count
+        offset = records.offset  # the start of this record, set before its body is read
+        if first:
+            first = False
+            yield None
+        try:
+            pending = _document(path, record, offset, skipped)
         except _Damage:
             raise
         except Exception as exc:
-            # Past the previous record by now, when the damage is in the next one's header.
-            raise _Damage(max(offset, _current_offset(records, offset)), _why(exc)) from exc
-        if item is not None:
-            yield item
+            raise _Damage(offset, _why(exc)) from exc
+
+
+def _settle(document: RawDocument | None, overran: bool) -> Iterator[RawDocument | ReadFailure]:
+    """The held document, or, when the next record did not start where it ended, its failure."""
+    if document is None:
+        return
+    if overran:
+        offset = document.source.rsplit("#", 1)[1]
+        yield ReadFailure(
+            document.source,
+            f"damaged record at offset {int(offset):,} (its stated length does not end where the next record "
+            "starts); not read",
+        )
+        return
+    yield document
+
+
+class _Records(ArchiveIterator):  # type: ignore[misc]
+    """warcio's iterator, quiet: it writes a warning to stderr for a record whose stated length is
+    wrong; that record is reported here instead (see `_settle`), on one line naming the file."""
+
+    INC_RECORD = ""
 
 
 def _current_offset(records: Any, fallback: int) -> int:
