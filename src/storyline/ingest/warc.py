@@ -54,7 +54,7 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
     records passed over (a ReadFailure of count 0: a note, not a failure). Damage is reported with
     its offset, and the records after it are read where a next member or header is found."""
     skipped: Counter[str] = Counter()
-    documents = 0
+    documents = damages = 0
     try:
         handle: IO[bytes]
         with path.open("rb") as handle:
@@ -72,9 +72,10 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
                         if item is None:  # a record read again after damage: the damage is behind us
                             if damaged is not None:
                                 yield _damage_line(path, damaged, start)
-                                damaged = None
+                                damaged, damages = None, damages + 1
                             continue
                         documents += isinstance(item, RawDocument)
+                        damages += isinstance(item, ReadFailure)
                         yield item
                     start = None
                 except _Damage as damage:
@@ -84,6 +85,7 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
                     start = _next_start(handle, damage.offset + 1, gzipped)
             if damaged is not None:
                 yield _damage_line(path, damaged, None)
+                damages += 1
     except OSError as exc:
         yield ReadFailure(str(path), f"cannot read ({exc})")
         return
@@ -91,7 +93,7 @@ def read_warc(path: Path) -> Iterator[RawDocument | ReadFailure]:
         kinds = ", ".join(f"{n:,} {kind}" for kind, n in skipped.most_common())
         total = sum(skipped.values())
         yield ReadFailure(str(path), f"{total:,} record{'s' * (total != 1)} skipped ({kinds})", count=0)
-    elif documents == 0:
+    elif documents == 0 and damages == 0:
         yield ReadFailure(str(path), "no HTML response records in this WARC file")
 
 
