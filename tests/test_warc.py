@@ -314,3 +314,13 @@ def test_a_record_whose_length_is_wrong_is_reported_not_stored_with_its_neighbou
     failure = _notes(items)[0]
     assert failure.source == f"{path}#{offsets[1]}" and "stated length" in failure.reason
     assert capfd.readouterr().err == ""  # reported once, here, not also as warcio's warning on stderr
+
+
+def test_a_warc_file_is_known_by_its_content_whatever_its_name(
+    pages: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    page = _sorted_pages(pages)[0]
+    path = tmp_path / "capture-0001"  # no .warc in the name: the first record's `WARC/1.` line decides
+    _write(path, [Rec("response", page["url"], _html(page))])
+    (doc,) = list(read_paths([path]))
+    assert isinstance(doc, RawDocument) and doc.url == page["url"] and doc.source == f"{path}#0"
