@@ -217,6 +217,9 @@ def _clean(raw: RawDocument, measured: dict[str, Line] | None = None) -> _Result
         # `date 2024-02`: the month is stated, the day is not. `published` stays an ISO day or None,
         # so the month is kept (and shown) as the reason no day is given.
         inference = f"month only: {prefix_iso} (no day stated)"
+    elif published is None and not filed and raw.crawled:
+        # The day a crawler fetched the page: after it was published, and all there is to date it by.
+        published, inference = raw.crawled, "crawl date (WARC-Date), no date in the page"
     title_derived = title is None
     if title is None:
         title = meta.derive_title(first_paragraph)

@@ -44,7 +44,7 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Sniffed:
-    kind: str  # "text" | "html" | "jsonl"
+    kind: str  # "text" | "html" | "jsonl" | "warc"
     gzipped: bool
 
 

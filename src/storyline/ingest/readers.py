@@ -1,4 +1,5 @@
-"""One reader per input kind, all yielding RawDocument (or ReadFailure for what cannot be read).
+"""One reader per input kind (text, HTML, JSONL, WARC), all yielding RawDocument (or ReadFailure for
+what cannot be read).
 
 A reader never raises for a bad input: it yields a ReadFailure naming it, so one bad file never stops
 the others.
@@ -22,11 +23,13 @@ from storyline.ingest.detect import (
     decode_text,
     is_gzip,
     is_sqlite,
+    logical_name,
     looks_binary,
     read_bytes,
     sniff,
 )
 from storyline.ingest.record import RawDocument, ReadFailure
+from storyline.ingest.warc import is_warc_head, read_warc
 
 Item = RawDocument | ReadFailure
 Reader = Callable[[Path], Iterator[Item]]
@@ -163,11 +166,16 @@ def _reason(exc: InputError, path: Path) -> str:
     return str(exc).removeprefix(f"{path}: ")
 
 
-READERS: dict[str, Reader] = {"text": read_text, "html": read_html, "jsonl": read_jsonl}
+READERS: dict[str, Reader] = {"text": read_text, "html": read_html, "jsonl": read_jsonl, "warc": read_warc}
 
 
 def read_file(path: Path) -> Iterator[Item]:
     """Read one file with the reader its content (and name) calls for."""
+    if logical_name(path).endswith(".warc"):
+        # Before any gunzipping here: the WARC reader reports an empty, foreign or damaged archive
+        # itself, with the offset of the damage and the records before it kept.
+        yield from READERS["warc"](path)
+        return
     try:
         gzipped = is_gzip(path)
         with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
@@ -178,7 +186,7 @@ def read_file(path: Path) -> Iterator[Item]:
     except (OSError, EOFError, zlib.error) as exc:
         yield ReadFailure(str(path), f"damaged gzip file ({exc})" if gzipped else f"cannot read ({exc})")
         return
-    yield from READERS[sniff(path, head)](path)
+    yield from READERS["warc" if is_warc_head(head) else sniff(path, head)](path)
 
 
 def is_own_file(path: Path) -> bool:

@@ -26,6 +26,9 @@ class RawDocument:
     outlet: str | None = None
     byline: str | None = None
     external_id: str | None = None
+    # When a crawler fetched the page (a WARC record's WARC-Date, ISO day): a publication date of
+    # last resort, below every date the page itself shows.
+    crawled: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
