@@ -261,7 +261,7 @@ def _many(pages: dict[str, dict[str, Any]], copies: int) -> Iterator[Rec]:
 
 
 def test_a_long_warc_streams_one_record_at_a_time(pages: dict[str, dict[str, Any]], tmp_path: Path) -> None:
-    copies = max(1, 2000 // len(pages))
+    copies = max(3, 600 // len(pages))  # ~500 records, ~90 MB: far more than any record
     path = tmp_path / "long.warc"
     _write(path, _many(pages, copies), compress=False)
     size = path.stat().st_size
@@ -276,7 +276,7 @@ def test_a_long_warc_streams_one_record_at_a_time(pages: dict[str, dict[str, Any
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert count == copies * len(pages) >= 1900
+    assert count == copies * len(pages) >= 480
     # Flat: a few of the largest records at most are held, whatever the file's length.
     assert peak < 8 * largest + 4_000_000 < size / 4, (peak, largest, size)
 

@@ -92,7 +92,7 @@ def _errors_sink(errors_path: str | None) -> Iterator[Callable[[ReadFailure], No
 @JOBS_OPTION
 @ERRORS_OPTION
 def ingest(paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None) -> None:
-    """Add articles from files and folders (text, HTML, JSONL); the same article twice is stored once.
+    """Add articles from files and folders (text, HTML, JSONL, WARC); the same article twice is stored once.
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
     with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
