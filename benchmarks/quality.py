@@ -303,6 +303,8 @@ def speaker_scores(gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mappin
 
 # --- figures --------------------------------------------------------------------------------------
 
+# The harness reads gold numbers with its own tables, not `storyline.annotate.figures.WORD_NUMBERS`: a
+# measuring stick that shared the extractor's reading would agree with its mistakes.
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

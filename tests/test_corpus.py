@@ -28,7 +28,7 @@ def _line(prefix: str, start: str) -> str:
 
 
 def test_infer_year_takes_the_nearest_year_within_a_month() -> None:
-    assert infer_year((5, 7), [date(2021, 5, 6), date(2021, 5, 8)]) == (date(2021, 5, 6 + 1), 1)
+    assert infer_year((5, 7), [date(2021, 5, 6), date(2021, 5, 8)]) == (date(2021, 5, 7), 1)
     # A December filing beside January articles belongs to the year before.
     assert infer_year((12, 30), [date(2022, 1, 2)]) == (date(2021, 12, 30), 3)
     assert infer_year((5, 7), [date(2021, 9, 1)]) is None  # nothing within a month: no guess
