@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,12 +11,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from storyline.ingest import ReadFailure
 from storyline.pipeline import IngestInterrupted, IngestReport
 from storyline.pipeline import ingest as ingest_paths
 from storyline.present.safe import json_text, plain, printable
+from storyline.present.tables import Column, fitted_table
+from storyline.present.wording import counted
 from storyline.store import Store, StoreError
 
 DB_OPTION = click.option(
@@ -30,6 +33,9 @@ WAITING = "waiting for another storyline process writing this database"
 def _open_store(db_path: str) -> Store:
     """The store, saying once on stderr when a write waits for another process's lock."""
     console = Console(stderr=True, highlight=False, soft_wrap=True)
+    folder = Path(db_path).parent
+    if not folder.is_dir():
+        raise click.ClickException(f"{db_path}: folder {folder} does not exist; create it or choose another --db")
     try:
         return Store(db_path, on_wait=lambda: console.print(f"{WAITING} ({db_path})"))
     except StoreError as exc:
@@ -37,9 +43,12 @@ def _open_store(db_path: str) -> Store:
 
 
 def _wide_console() -> Console:
-    """A console for tables: the terminal's width, or 120 columns when output goes to a file or pipe."""
+    """A console for tables: the terminal's width; when output goes to a file or pipe, `COLUMNS` if set,
+    else 120 columns."""
     probe = Console()
-    return probe if probe.is_terminal else Console(width=120)
+    if probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit():
+        return probe  # rich reads COLUMNS itself
+    return Console(width=120)
 
 
 class _InOrder(click.Group):
@@ -109,7 +118,7 @@ def ingest(paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | N
 def _interrupted(report: IngestReport, total: int, db_path: str) -> None:
     """Ctrl-C: say what was kept and how to go on, and exit 130 as a shell expects."""
     Console(stderr=True, highlight=False).print(
-        f"interrupted: {len(report.new) + len(report.updated)} articles stored by this run were kept "
+        f"interrupted: {counted(len(report.new) + len(report.updated), 'article')} stored by this run were kept "
         f"({total} in {db_path}); run the same command again to resume"
     )
     sys.exit(130)
@@ -122,17 +131,18 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
         f"[bold]{len(report.new)}[/] new, "
         + (f"[bold]{len(report.updated)}[/] updated, " if report.updated else "")
         + f"[bold]{len(report.present)}[/] already present, "
-        f"[bold]{report.failures.total:,}[/] failed · {total} articles in {escape(db_path)}"
+        f"[bold]{report.failures.total:,}[/] failed · {counted(total, 'article')} in {escape(db_path)}"
     )
     if report.skipped_own:
-        out.print(f"skipped {report.skipped_own} files storyline wrote")
+        out.print(f"skipped {counted(report.skipped_own, 'file')} storyline wrote")
     if report.annotated:
-        out.print(f"annotated {report.annotated} articles")
+        out.print(f"annotated {counted(report.annotated, 'article')}")
     if report.grouping is not None and report.grouping.articles:
         g = report.grouping
         out.print(
-            f"grouped {g.articles} articles: {g.stories_new} new stories, {g.stories_grown} grown, "
-            f"{g.stories_total} in all; {g.families} syndication families"
+            f"grouped {counted(g.articles, 'article')}: {counted(g.stories_new, 'new story', 'new stories')}, "
+            f"{g.stories_grown:,} grown, {g.stories_total:,} in all; "
+            f"{counted(g.families, 'syndication family', 'syndication families')}"
         )
     if report.grouping_left:
         out.print("grouping left to another storyline ingest into this database, which groups these articles too")
@@ -144,7 +154,7 @@ def _print_ingest_report(report: IngestReport, total: int, db_path: str) -> None
 @main.command()
 @click.argument("article", required=False)
 @DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with the annotations, for one ARTICLE).")
 def articles(article: str | None, db_path: str, as_json: bool) -> None:
     """List stored articles with their metadata, or show one ARTICLE (id, id prefix or source)."""
     _require_db(db_path)
@@ -153,35 +163,43 @@ def articles(article: str | None, db_path: str, as_json: bool) -> None:
         if article is not None:
             found = store.article(article)
             if found is None:
-                raise click.ClickException(f"{article}: no such article in {db_path}")
-            data = found.to_dict()
+                raise click.ClickException(
+                    printable(f"{db_path}: no article {article!r} (an id, a unique id prefix or a source)",
+                              one_line=True)
+                )
             annotations = store.annotations(found.id)
-            if annotations is not None:
-                data["annotations"] = annotations
-            click.echo(json_text(data))
+            if as_json:
+                data = found.to_dict()
+                if annotations is not None:
+                    data["annotations"] = annotations
+                click.echo(json_text(data))
+            else:
+                from storyline.present.article import article_renderable
+
+                stored = (annotations or {}).get("data") if annotations else None
+                console.print(article_renderable(found, stored, story=store.story_of(found.id)))
             return
         rows = list(store.articles())
     if as_json:
         click.echo(json_text([a.to_dict() for a in rows]))
         return
     # Every value is a `Text` (`plain`): a title or outlet is shown as written, never read as markup.
-    table = Table(title=plain(f"{len(rows)} articles in {db_path}"), title_justify="left")
-    table.add_column("id", no_wrap=True, min_width=8)
-    table.add_column("published", no_wrap=True, min_width=11)
-    table.add_column("outlet · agency", no_wrap=True, max_width=28, overflow="ellipsis")
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=52)
-    table.add_column("words", justify="right", no_wrap=True)
+    columns = [
+        Column("id", essential=True),
+        Column("published", drop=1),
+        Column("outlet · agency", drop=2, max_width=28),
+        Column("title", flexible=True),
+        Column("words", justify="right", drop=3),
+    ]
+    table_rows: list[list[Text | str]] = []
     for a in rows:
         published = (a.published + ("*" if a.published_inferred else "")) if a.published else "-"
         title = plain(a.title or "", one_line=True)
         if a.title_derived:
             title.append(" (derived)", style="dim")
         source = " · ".join(x for x in (a.outlet, a.agency) if x) or "-"
-        table.add_row(
-            plain(a.id[:8]), plain(published, one_line=True), plain(source, one_line=True), title,
-            str(len(a.text.split())),
-        )
-    console.print(table)
+        table_rows.append([a.id, published, source, title, str(len(a.text.split()))])
+    console.print(fitted_table(f"{counted(len(rows), 'article')} in {db_path}", columns, table_rows, console.width))
 
 
 def _require_db(db_path: str) -> None:
@@ -202,21 +220,22 @@ def stories(db_path: str, as_json: bool) -> None:
     if as_json:
         click.echo(json_text([s.to_dict() for s in found]))
         return
-    table = Table(title=plain(f"{len(found)} stories in {db_path}"), title_justify="left")
-    table.add_column("story", no_wrap=True)
-    table.add_column("dates", no_wrap=True)
-    table.add_column("articles", justify="right", min_width=8)
-    table.add_column("independent", justify="right", min_width=11)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=38)
+    columns = [
+        Column("story", essential=True),
+        Column("dates", drop=1),
+        Column("articles", justify="right", drop=2),
+        Column("independent", justify="right", drop=0),
+        Column("title", flexible=True),
+    ]
+    table_rows = []
     for s in found:
         dates = s.first_published or "-"
         if s.last_published and s.last_published != s.first_published:
             dates += f" → {s.last_published}"
-        table.add_row(
-            plain(s.id), plain(dates, one_line=True), str(s.article_count), str(s.independent_sources),
-            plain(s.title or "", one_line=True),
-        )
-    _wide_console().print(table)
+        table_rows.append([s.id, dates, str(s.article_count), str(s.independent_sources), s.title or ""])
+    console = _wide_console()
+    console.print(fitted_table(f"{counted(len(found), 'story', 'stories')} in {db_path}", columns, table_rows,
+                               console.width))
 
 
 @main.command()
@@ -229,8 +248,8 @@ def regroup(db_path: str) -> None:
     with _open_store(db_path) as store:
         report = regroup_store(store)
     click.echo(
-        f"grouped {report.articles} articles into {report.stories_total} stories; "
-        f"{report.families} syndication families"
+        f"grouped {counted(report.articles, 'article')} into {counted(report.stories_total, 'story', 'stories')}; "
+        f"{counted(report.families, 'syndication family', 'syndication families')}"
     )
 
 
@@ -246,7 +265,8 @@ SENTENCES_OPTION = click.option(
               help="Output format [default: terminal on a terminal, else md].")
 @SENTENCES_OPTION
 def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
-    """Show the briefing of one STORY (its id or a unique prefix; see `storyline stories`)."""
+    """Show the briefing of one STORY: its id, the id of one of its articles, or a prefix of either
+    (see `storyline stories` and `storyline articles`)."""
     from storyline.compare import brief_story
     from storyline.present import print_briefing, render_markdown
 
@@ -255,7 +275,8 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
         try:
             briefing = brief_story(store, story, sentences=sentences)
         except LookupError as exc:
-            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
+            message = str(exc.args[0] if exc.args else exc)
+            raise click.ClickException(printable(f"{db_path}: {message}", one_line=True)) from exc
     console = _wide_console()
     fmt = fmt or ("terminal" if console.is_terminal else "md")
     if fmt == "json":
@@ -297,7 +318,7 @@ def run(
     if result.briefings:
         largest = max(result.briefings, key=lambda b: (len(b.articles), b.independent_sources))
         print_briefing(largest, _wide_console())
-    click.echo(f"wrote {len(result.briefings)} briefings to {out_dir}/ (index: {result.site.index_md})")
+    click.echo(f"wrote {counted(len(result.briefings), 'briefing')} to {out_dir}/ (index: {result.site.index_md})")
     if not result.ingest.ok:
         sys.exit(1)
 

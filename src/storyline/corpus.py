@@ -35,7 +35,7 @@ MIN_WORDS = 6
 YEAR_WINDOW_DAYS = 31
 # Every reason this step writes starts so: what it wrote can be told from what the cleaner wrote.
 FURNITURE_REASON = "repeated on {n} other pages of the outlet (corpus step)"
-YEAR_REASON = "year from a story article dated {gap} days away (corpus step)"
+YEAR_REASON = "year from a story article dated {gap} away (corpus step)"
 CORPUS_MARK = "(corpus step)"
 
 
@@ -137,7 +137,11 @@ def date_filings(store: Store) -> list[str]:
             if a.id != article.id and a.published and a.published_inference is None
         ]
         found = infer_year(month_day, dated) if dated else None
-        published, inference = (found[0].isoformat(), YEAR_REASON.format(gap=found[1])) if found else (None, None)
+        if found:
+            gap = "1 day" if found[1] == 1 else f"{found[1]} days"
+            published, inference = found[0].isoformat(), YEAR_REASON.format(gap=gap)
+        else:
+            published, inference = None, None
         if store.set_corpus_date(article.id, published, inference):
             changed.append(article.id)
     return changed

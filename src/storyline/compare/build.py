@@ -193,7 +193,9 @@ def build_briefing(
     space = SentenceSpace.build(articles, ann, groups, aliases)
     coverage = build_coverage(articles, ann, groups, aliases, space=space)
     infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]
-    dates = sorted(i.published[:10] for i in infos if i.published)
+    # The story's span is that of the dates stored (stated, or inferred by the corpus step), as
+    # `storyline stories` shows it; dates inferred here for one briefing are shown per article.
+    dates = sorted(a.published[:10] for a in articles if a.published)
     independent = len({member_of[a.id].id if a.id in member_of else a.id for a in articles})
     return Briefing(
         story=StoryInfo(

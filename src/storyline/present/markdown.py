@@ -15,6 +15,7 @@ from typing import Any
 
 from storyline.present.safe import md, md_link, printable
 from storyline.present.view import SHORT, BriefingView, group_claim_values, shorten, timeline_date
+from storyline.present.wording import counted
 
 #: Only-here items shown per article, best first.
 ONLY_PER_ARTICLE = 3
@@ -61,9 +62,10 @@ def _header(view: BriefingView) -> str:
     n = len(view.articles)
     sources = ", ".join(md(name) for name in view.source_names())
     line = " · ".join(
-        md(x) for x in (where, view.date_span(), f"{n} article{'s' if n != 1 else ''}") if x
+        md(x) for x in (where, view.date_span(), counted(n, "article")) if x
     )
-    return f"## {md(view.title)}\n\n{line} · **{view.independent_sources()} independent sources** ({sources})"
+    independent = counted(view.independent_sources(), "independent source")
+    return f"## {md(view.title)}\n\n{line} · **{independent}** ({sources})"
 
 
 def _summary(view: BriefingView) -> str:
@@ -91,29 +93,18 @@ def _sources(view: BriefingView) -> str:
 
 
 def _copies(view: BriefingView) -> str:
-    families = view.section("syndication")
-    if not families:
-        return ""
     lines = []
-    for family in families:
-        members = view.in_order(family.get("articles") or [])
-        origin = f"one {md(family['origin'])} text" if family.get("origin") else "copies of one text"
-        line = f"- {_refs(view, members)} are {origin} in {len(members)} versions."
-        only: dict[str, list[str]] = {}
-        spellings: list[str] = []
-        for d in family.get("differences") or []:
-            if d.get("kind") == "spelling":
-                spellings.append(f"{md(d.get('text'))} / {md(d.get('other'))}")
-            else:
-                only.setdefault(str(d.get("article")), []).append(_short(d.get("text") or "", 80))
-        for article, texts in only.items():
-            shown = "; ".join(f"“{t}”" for t in texts[:3])
+    for family in view.copies():
+        origin = f"one {md(family.origin)} text" if family.origin else "copies of one text"
+        line = f"- {_refs(view, family.members)} are {origin} in {len(family.members)} versions."
+        for article, texts in family.only.items():
+            shown = "; ".join(f"“{_short(t, 80)}”" for t in texts[:3])
             more = f" (+{len(texts) - 3} more)" if len(texts) > 3 else ""
             line += f" Only [{md(view.label(article))}] has {shown}{more}."
-        if spellings:
-            line += " House style differs: " + ", ".join(dict.fromkeys(spellings)) + "."
+        if family.spellings:
+            line += " House style differs: " + ", ".join(f"{md(a)} / {md(b)}" for a, b in family.spellings) + "."
         lines.append(line)
-    return "### Copies\n\n" + "\n".join(lines)
+    return "### Copies\n\n" + "\n".join(lines) if lines else ""
 
 
 def _figures(view: BriefingView) -> str:

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from storyline.present.safe import plain, printable
 from storyline.present.view import BriefingView, group_claim_values, shorten, timeline_date
+from storyline.present.wording import counted
 
 VERDICT_STYLE = {"same": "green", "compatible": "yellow", "conflict": "bold red"}
 #: Rows shown in the longer sections (the JSON and Markdown briefings hold everything).
@@ -42,7 +43,7 @@ def briefing_renderable(briefing: Any) -> RenderableType:
     """The whole briefing as one renderable."""
     view = BriefingView.of(briefing)
     parts: list[RenderableType] = [_header(view)]
-    for section in (_summary, _sources, _figures, _quotes, _timeline, _matrix, _only, _names):
+    for section in (_summary, _sources, _copies, _figures, _quotes, _timeline, _matrix, _only, _names):
         rendered = section(view)
         if rendered is not None:
             parts.append(rendered)
@@ -59,8 +60,8 @@ def _header(view: BriefingView) -> RenderableType:
     line = Text()
     if view.place():
         line.append(printable(f"{view.place()} · ", one_line=True))
-    line.append(printable(f"{view.date_span()} · {n} article{'s' if n != 1 else ''} · ", one_line=True))
-    line.append(f"{view.independent_sources()} independent sources", style="bold")
+    line.append(printable(f"{view.date_span()} · {counted(n, 'article')} · ", one_line=True))
+    line.append(counted(view.independent_sources(), "independent source"), style="bold")
     line.append(printable(f" ({', '.join(view.source_names())})", one_line=True), style="dim")
     return Panel(line, title=plain(view.title, style="bold", one_line=True), box=box.HEAVY, expand=True)
 
@@ -96,6 +97,28 @@ def _sources(view: BriefingView) -> RenderableType:
             Text(_short(a.get("title") or "", 80)),
         )
     return _titled("Sources", table)
+
+
+def _copies(view: BriefingView) -> RenderableType | None:
+    families = view.copies()
+    if not families:
+        return None
+    table = Table.grid(padding=(0, 1))
+    table.add_column(ratio=1)
+    for family in families:
+        line = _refs(view, family.members)
+        origin = f"one {family.origin} text" if family.origin else "copies of one text"
+        line.append(printable(f" are {origin} in {len(family.members)} versions.", one_line=True))
+        for article, texts in family.only.items():
+            shown = "; ".join(f"“{_short(t, 80)}”" for t in texts[:3])
+            more = f" (+{len(texts) - 3} more)" if len(texts) > 3 else ""
+            line.append(printable(f" Only [{view.label(article)}] has ", one_line=True), style="bold")
+            line.append(printable(f"{shown}{more}.", one_line=True))
+        if family.spellings:
+            style = ", ".join(f"{a} / {b}" for a, b in family.spellings)
+            line.append(printable(f" House style differs: {style}.", one_line=True), style="dim")
+        table.add_row(line)
+    return _titled("Copies", table)
 
 
 def _figures(view: BriefingView) -> RenderableType | None:

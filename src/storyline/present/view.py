@@ -42,6 +42,16 @@ def shorten(text: str, limit: int = SHORT) -> str:
 
 
 @dataclass
+class CopiesView:
+    """One syndication family as the presenters show it (see `BriefingView.copies`)."""
+
+    members: list[str]
+    origin: str | None
+    only: dict[str, list[str]]
+    spellings: list[tuple[str, str]]
+
+
+@dataclass
 class BriefingView:
     """A briefing document with labels: article `n` of the story is shown as `[n]`."""
 
@@ -84,6 +94,23 @@ class BriefingView:
         """`article_ids` without repeats, in story order."""
         order = {a.get("id"): n for n, a in enumerate(self.articles)}
         return sorted(dict.fromkeys(article_ids), key=lambda a: order.get(a, len(order)))
+
+    def copies(self) -> list[CopiesView]:
+        """Each syndication family: its members in story order, its origin, what only one copy has,
+        and the house-style spellings that differ (the presenters draw these the same way)."""
+        out = []
+        for family in self.section("syndication"):
+            only: dict[str, list[str]] = {}
+            spellings: list[tuple[str, str]] = []
+            for d in family.get("differences") or []:
+                if d.get("kind") == "spelling":
+                    spellings.append((str(d.get("text") or ""), str(d.get("other") or "")))
+                else:
+                    only.setdefault(str(d.get("article")), []).append(str(d.get("text") or ""))
+            origin = family.get("origin")
+            out.append(CopiesView(self.in_order(family.get("articles") or []), str(origin) if origin else None,
+                                  only, list(dict.fromkeys(spellings))))
+        return out
 
     def article(self, article_id: str) -> dict[str, Any]:
         return next((a for a in self.articles if a.get("id") == article_id), {})
@@ -147,12 +174,14 @@ class BriefingView:
 
     def date_span(self) -> str:
         first, last = self.story.get("first_published"), self.story.get("last_published")
-        if not first or not last:
-            dates = sorted(str(a["published"]) for a in self.articles if a.get("published"))
-            first, last = (dates[0], dates[-1]) if dates else (None, None)
-        if not first:
+        if first and last:
+            return str(first) if first == last else f"{first} to {last}"
+        # No article states a date: say so, and what the briefing inferred from their text.
+        dates = sorted(str(a["published"])[:10] for a in self.articles if a.get("published"))
+        if not dates:
             return "undated"
-        return str(first) if first == last else f"{first} to {last}"
+        span = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+        return f"undated (inferred {span})"
 
     def place(self) -> str | None:
         """The most common dateline among the articles (where the story is reported from)."""

@@ -136,16 +136,28 @@ class GroupTables(StoreBase):
     """The story and family tables and the clusterer's state."""
 
     def resolve_story(self, ref: str) -> str:
-        """The full id of the story `ref` names (its id or a unique prefix); LookupError otherwise."""
+        """The full id of the story `ref` names: a story id, the id of one of its articles (as
+        `storyline articles` shows it), or a prefix of either that points to one story. LookupError
+        otherwise, its message listing the stories an ambiguous prefix points to."""
         if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (ref,)).fetchone():
             return ref
-        rows = self.db.execute(
-            "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (ref.replace("%", "") + "%",)
+        row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (ref,)).fetchone()
+        if row is not None:
+            return str(row[0])
+        like = ref.replace("%", "").replace("_", "") + "%"
+        found = self.db.execute(
+            "SELECT id, title FROM stories WHERE id LIKE ? UNION "
+            "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id "
+            "WHERE sa.article_id LIKE ? ORDER BY 1 LIMIT 11",
+            (like, like),
         ).fetchall()
-        if len(rows) != 1:
-            why = "several stories start so" if rows else "no such story"
-            raise LookupError(f"story {ref!r}: {why}; `storyline stories` lists them")
-        return str(rows[0][0])
+        if len(found) == 1 and ref.strip():
+            return str(found[0][0])
+        if not found or not ref.strip():
+            raise LookupError(f"story {ref!r}: no such story or article; `storyline stories` lists them")
+        shown = "; ".join(f"{sid} ({title or 'untitled'})" for sid, title in found[:10])
+        more = ", and more" if len(found) > 10 else ""
+        raise LookupError(f"story {ref!r}: several stories match: {shown}{more}")
 
     def story_article_ids(self, story_id: str) -> list[str]:
         """The ids of a story's articles, oldest publication first (undated last), then by id: an order
