@@ -7,7 +7,14 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 
 class Advance(Protocol):
@@ -31,8 +38,12 @@ def progress(console: Console | None, description: str, total: int | None) -> It
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        # The estimate of what is left: rich's speed over the last half minute, so a slow start
+        # (loading the parser) does not skew it for the rest of the run.
+        TextColumn("eta"),
+        TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console, transient=False, speed_estimate_period=30.0) as bar:
         task = bar.add_task(description, total=total)
 
         def advance(n: int = 1, description: str | None = None) -> None:
