@@ -122,7 +122,7 @@ def site() -> Iterator[Site]:
     server.block_on_close = False
     state = Site(port=server.server_address[1])
     server.RequestHandlerClass = _handler(state)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield state
