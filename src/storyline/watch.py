@@ -58,6 +58,7 @@ def poll(
     errors: Callable[[ReadFailure], None] | None = None,
 ) -> PollReport:
     """Poll every target once and ingest what is new (see the module docstring)."""
+    targets = list(dict.fromkeys(targets))  # a feed named twice is polled once
     report = PollReport()
     done: dict[str, list[str]] = {}  # feed -> keys of the items handed to the ingest
     changed_pages: list[tuple[str, Validators]] = []

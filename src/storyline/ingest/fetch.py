@@ -24,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,8 @@ MAX_CRAWL_DELAY = 60.0
 ROBOTS_TTL = 24 * 3600.0
 ROBOTS_RETRY_TTL = 300.0
 _REDIRECTS = (301, 302, 303, 307, 308)
+# Hosts whose connections are kept open at once; the least recently used is closed first.
+MAX_POOLS = 16
 
 Resolve = Callable[[str, int], list[str]]
 
@@ -183,8 +186,9 @@ class Fetcher:
         self._robots: dict[tuple[str, str, int], _Robots] = {}
         self._last: dict[str, float] = {}  # host -> when its last request started
         self._delays: dict[str, float] = {}  # host -> its robots.txt Crawl-delay, when longer than ours
-        timeout = httpx.Timeout(self.policy.timeout)
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        # One connection pool per host: connections go to checked addresses, and a pool keyed by
+        # address alone would send one host's requests down another's TLS connection (a CDN's shared IP).
+        self._clients: OrderedDict[str, httpx.Client] = OrderedDict()
         self.requests = 0  # requests sent, robots.txt included
 
     def __enter__(self) -> Fetcher:
@@ -194,7 +198,17 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        while self._clients:
+            self._clients.popitem()[1].close()
+
+    def _client(self, host: str) -> httpx.Client:
+        client = self._clients.pop(host, None)
+        if client is None:
+            client = httpx.Client(timeout=httpx.Timeout(self.policy.timeout), follow_redirects=False, trust_env=False)
+            while len(self._clients) >= MAX_POOLS:
+                self._clients.popitem(last=False)[1].close()
+        self._clients[host] = client  # the most recent last
+        return client
 
     def get(self, url: str, validators: Validators | None = None) -> Response:
         """Fetch `url` (following redirects, each hop checked), conditionally when `validators` are
@@ -292,7 +306,8 @@ class Fetcher:
             extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
             self.requests += 1
             try:
-                with self._client.stream("GET", pinned, headers=headers, extensions=extensions) as response:
+                client = self._client(target.host)
+                with client.stream("GET", pinned, headers=headers, extensions=extensions) as response:
                     return self._read(target, response, deadline, max_bytes)
             except httpx.ConnectError as exc:
                 last_error = exc  # the next address, as a browser would
@@ -383,10 +398,10 @@ def is_url(value: object) -> bool:
 
 
 
-# Media types a page is read as, and those of a feed (which `storyline watch` reads, not `ingest`).
+# Media types a page is read as; a feed (which `storyline watch` reads, not `ingest`) is known by its
+# root element, whatever type its server gives it.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
 
 
 def page_document(
@@ -403,9 +418,9 @@ def page_document(
         return ReadFailure(source, f"binary data ({response.content_type or 'no content type'}), not a page")
     kind = response.content_type
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if kind in FEED_TYPES or (not kind.startswith("text/html") and _looks_like_feed(head)):
+    if kind not in HTML_TYPES and _looks_like_feed(head):
         return ReadFailure(source, "an RSS or Atom feed, not a page: `storyline watch URL --once` ingests its items")
-    if kind in HTML_TYPES or (kind not in TEXT_TYPES and sniff(Path("page.html"), head) == "html"):
+    if kind in HTML_TYPES or (kind not in TEXT_TYPES and sniff(Path("page"), head) == "html"):
         content: str | bytes = data
         if response.charset:
             try:
