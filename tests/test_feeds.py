@@ -234,6 +234,28 @@ def test_watch_ingests_the_new_items_only_and_asks_for_the_feed_conditionally(
         assert store.count_feed_items(feed) == {"done": 3}
 
 
+def test_a_feed_with_only_last_modified_is_asked_for_with_it(site: Site, news: dict[str, dict[str, Any]],
+                                                             tmp_path: Path) -> None:
+    first = ITEMS[0]
+    stamp = "Tue, 01 Dec 2026 08:00:00 GMT"
+    site.routes["/atom.xml"] = Route(
+        (f"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>t</title><id>urn:t</id>"
+         f"<updated>2026-12-01T08:00:00Z</updated><entry><title>a</title><id>urn:a</id>"
+         f"<link href='{news[first]['served']}'/><updated>2026-12-01T08:00:00Z</updated></entry></feed>").encode(),
+        content_type="application/atom+xml", last_modified=stamp,
+    )
+    feed = site.url("/atom.xml")
+    with Store(tmp_path / "s.db") as store, _loopback_fetcher() as fetcher:
+        report = poll([feed], store, fetcher)
+        assert store.fetch_validators(feed) == (None, stamp)
+        # The entry's link is relative: read against the feed's address.
+        assert [a.url for a in store.articles()] == [site.url(news[first]["served"])]
+        assert report.new_items == 1
+        site.take_log()
+        report = poll([feed], store, fetcher)
+        assert site.take_log() == [("/atom.xml", 304)] and report.not_modified == 1
+
+
 def test_watch_once_remembers_the_feed_across_runs(site: Site, news: dict[str, dict[str, Any]],
                                                    tmp_path: Path) -> None:
     _serve_feed(site, news, ITEMS[:2], '"v1"')

@@ -30,7 +30,7 @@ from storyline.ingest.fetch import Fetcher, FetchError, Refused, Response, Valid
 from storyline.ingest.readers import Item
 from storyline.ingest.record import ReadFailure
 from storyline.pipeline import IngestReport, ingest
-from storyline.store import Store
+from storyline.store import Store, StoreError
 
 #: Fetches of an item's page that fail for a passing reason before the item is given up.
 MAX_FETCH_ATTEMPTS = 3
@@ -65,7 +65,13 @@ def poll(
 
     def read(paths: list[str | Path], own: list[Path]) -> Iterator[Item]:
         for target in targets:
-            yield from _poll_target(target, store, fetcher, report, done, changed_pages)
+            try:
+                yield from _poll_target(target, store, fetcher, report, done, changed_pages)
+            except StoreError:
+                raise
+            except Exception as exc:
+                # A watcher runs unattended: one feed's surprise is its failure line, not the end of the watch.
+                yield ReadFailure(target, f"unexpected error ({type(exc).__name__}: {exc})")
 
     report.ingest = ingest(list(targets), store, console, jobs=jobs, errors=errors, read=read)
     # Only now: an item or page is done once its ingest has run to the end.

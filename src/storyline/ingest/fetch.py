@@ -302,7 +302,10 @@ class Fetcher:
         last_error: Exception | None = None
         for address in addresses:
             # To the address that was checked; the name still goes in Host and in the TLS handshake.
-            pinned = httpx.URL(target.url).copy_with(host=address)
+            try:
+                pinned = httpx.URL(target.url).copy_with(host=address)
+            except (httpx.InvalidURL, ValueError) as exc:
+                raise Refused(target.url, f"not a valid URL ({_one_line(exc)})") from exc
             extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
             self.requests += 1
             try:
@@ -362,6 +365,10 @@ def _target(url: str) -> _Target:
     host = (parts.hostname or "").lower()
     if not host:
         raise Refused(url, "not a valid URL (no host)")
+    try:
+        host = host.encode("idna").decode("ascii")  # an international name as DNS and Host carry it
+    except UnicodeError as exc:
+        raise Refused(url, f"not a valid host name ({exc})") from exc
     default = 443 if scheme == "https" else 80
     shown = f"[{host}]" if ":" in host else host
     netloc = shown if port in (None, default) else f"{shown}:{port}"
