@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 import pytest
 from click.testing import CliRunner
 
+import storyline.watch
 from storyline.cli import main
 from storyline.ingest import fetch
 from storyline.ingest.fetch import Fetcher, FetchError, FetchPolicy, Refused, address_refusal, fetch_page
@@ -272,6 +273,40 @@ def test_watch_once_remembers_the_feed_across_runs(site: Site, news: dict[str, d
     assert result.exit_code == 0, result.output
     assert "polled 1: 0 changed, 1 not modified · 0 new items, 0 pages fetched" in result.stdout
     assert site.take_log() == [("/robots.txt", 404), ("/feed.xml", 304)]
+
+
+def test_watch_polls_every_interval_until_ctrl_c(site: Site, news: dict[str, dict[str, Any]], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _serve_feed(site, news, ITEMS[:1], '"v1"')
+    waits: list[float] = []
+
+    def pause(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while waiting for the third poll
+
+    monkeypatch.setattr(storyline.watch, "pause", pause)
+    args = ["watch", site.url("/feed.xml"), "--every", "15m", "--db", str(tmp_path / "s.db"), "--allow-private",
+            "--delay", "0"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"stopped watching; 1 articles in {tmp_path / 's.db'}"
+    assert [line.split(" ", 2)[2] for line in result.stdout.splitlines() if " polled " in line] == [
+        "polled 1: 1 changed, 0 not modified · 1 new items, 1 pages fetched",
+        "polled 1: 0 changed, 1 not modified · 0 new items, 0 pages fetched",
+    ]
+    # Each wait is what is left of the 15 minutes once the poll is done.
+    assert all(0 < wait <= 900 for wait in waits) and len(waits) == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["http://127.0.0.1:9/feed.xml", "--every", "soon"], "'soon': expected a duration such as 90s, 15m or 2h"),
+    (["http://127.0.0.1:9/feed.xml", "--every", "0.5s"], "'0.5s': at least one second"),
+    (["feeds.txt"], "feeds.txt: not an http(s) URL"),
+])  # fmt: skip
+def test_watch_refuses_what_it_cannot_poll(tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["watch", *args, "--once", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 2 and message in result.stderr, result.output
 
 
 def test_robots_txt_keeps_an_item_from_being_fetched(site: Site, news: dict[str, dict[str, Any]],

@@ -401,8 +401,9 @@ def watch(
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)
         except KeyboardInterrupt:
-            Console(stderr=True, highlight=False).print(f"stopped watching; {store.count_articles()} articles in "
-                                                        f"{escape(db_path)}")
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                f"stopped watching; {store.count_articles()} articles in {escape(db_path)}"
+            )
             return
     if once and failed:
         sys.exit(1)

@@ -189,11 +189,13 @@ def watch(
     console: Console | None = None,
     jobs: int = 1,
     errors: Callable[[ReadFailure], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """Poll the targets every `every` seconds (from the start of one poll to the next) until
-    interrupted, or once with `once`; `on_poll` receives each poll's report."""
+    interrupted, or once with `once`; `on_poll` receives each poll's report. `sleep` waits between
+    polls (`pause` unless given)."""
+    sleep = sleep or pause
     while True:
         started = clock()
         report = poll(targets, store, fetcher, console, jobs=jobs, errors=errors)
@@ -202,3 +204,8 @@ def watch(
         if once:
             return
         sleep(max(0.0, every - (clock() - started)))
+
+
+def pause(seconds: float) -> None:
+    """Wait between polls (a Ctrl-C ends the wait, and the watch)."""
+    time.sleep(seconds)
