@@ -331,6 +331,26 @@ def test_robots_txt_keeps_an_item_from_being_fetched(site: Site, news: dict[str,
         assert report.ingest.ok and site.take_log() == [("/feed.xml", 200)]
 
 
+def test_an_unreachable_robots_txt_holds_the_host_back_for_now(site: Site, news: dict[str, dict[str, Any]]) -> None:
+    site.routes["/robots.txt"] = Route(b"busy", status=503)
+    clock = _Clock()
+    with Fetcher(FetchPolicy(allow_private=True, delay=0), clock=clock, sleep=clock.sleep) as fetcher:
+        url = site.url(news[ITEMS[0]]["served"])
+        with pytest.raises(Refused) as refused:
+            fetcher.get(url)
+        assert refused.value.transient  # an item refused so is tried again by the next polls
+        assert "robots.txt is unreachable (HTTP 503 Service Unavailable), so nothing on the host is fetched" in (
+            refused.value.reason
+        )
+        # Remembered for a while, then asked again.
+        site.routes.pop("/robots.txt")
+        with pytest.raises(Refused):
+            fetcher.get(url)
+        clock.now += fetch.ROBOTS_RETRY_TTL + 1
+        assert fetcher.get(url).status == 200
+    assert [path for path, _ in site.log] == ["/robots.txt", "/robots.txt", news[ITEMS[0]]["served"]]
+
+
 def test_loopback_is_refused_without_allow_private(site: Site, news: dict[str, dict[str, Any]],
                                                    tmp_path: Path) -> None:
     _serve_feed(site, news, ITEMS[:1], '"v1"')

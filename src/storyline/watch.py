@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 
 from rich.console import Console
 
-from storyline.ingest.fetch import Fetcher, FetchError, Refused, Response, Validators, page_document
+from storyline.ingest.fetch import Fetcher, FetchError, Response, Validators, page_document
 from storyline.ingest.readers import Item
 from storyline.ingest.record import ReadFailure
 from storyline.pipeline import IngestReport, ingest
@@ -127,7 +127,7 @@ def _pending(
         try:
             response = fetcher.get(item.url)
         except FetchError as exc:
-            final = isinstance(exc, Refused) or not exc.transient
+            final = not exc.transient  # refused by policy, or a 404: asking again changes nothing
             attempts = store.fail_feed_item(feed, item.key, exc.reason, give_up_after=MAX_FETCH_ATTEMPTS, final=final)
             if final:
                 reason = f"{exc.reason} (an item of {feed})"

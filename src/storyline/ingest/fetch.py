@@ -251,7 +251,11 @@ class Fetcher:
     def _check_robots(self, target: _Target) -> None:
         robots = self._robots_for(target)
         if robots.unreachable is not None:
-            raise Refused(target.url, f"refused: {robots.url} {robots.unreachable}, so nothing on the host is fetched")
+            # Passing, most likely: asked again once the unreachable robots.txt is forgotten.
+            raise Refused(
+                target.url, f"refused: {robots.url} {robots.unreachable}, so nothing on the host is fetched for now",
+                transient=True,
+            )
         if robots.parser is not None and not robots.parser.can_fetch(ROBOTS_AGENT, target.url):
             raise Refused(target.url, f"refused by robots.txt ({robots.url} disallows it for {ROBOTS_AGENT})")
 
