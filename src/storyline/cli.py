@@ -16,7 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.ingest import ReadFailure, read_paths
-from storyline.pipeline import IngestInterrupted, IngestReport
+from storyline.ingest.detect import is_url
+from storyline.pipeline import IngestInterrupted, IngestReport, Reader
 from storyline.pipeline import ingest as ingest_paths
 from storyline.present.safe import json_text, plain, printable
 from storyline.store import Store, StoreError
@@ -111,6 +112,18 @@ def _fetcher(allow_private: bool, delay: float) -> Iterator[Fetcher]:
         yield fetcher
 
 
+@contextmanager
+def _reader(paths: tuple[str, ...], allow_private: bool, delay: float) -> Iterator[Reader]:
+    """What reads `paths`: files alone, or (with a URL among them) files and fetched pages."""
+    if not any(is_url(p) for p in paths):
+        yield read_paths
+        return
+    from storyline.ingest.fetch import read_inputs
+
+    with _fetcher(allow_private, delay) as web:
+        yield functools.partial(read_inputs, web)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
@@ -125,10 +138,8 @@ def ingest(
     article twice is stored once.
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
-    from storyline.ingest.fetch import is_url, read_inputs
-
-    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, _fetcher(allow_private, delay) as web:
-        read = functools.partial(read_inputs, web) if any(is_url(p) for p in paths) else read_paths
+    reader = _reader(paths, allow_private, delay)
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, reader as read:
         try:
             report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs, errors=errors, read=read)
         except IngestInterrupted as stop:
@@ -373,7 +384,6 @@ def watch(
 
     Each poll asks only for what changed (ETag, Last-Modified), fetches the items no earlier poll
     saw, and ingests them as `storyline ingest` does; what the feeds listed is kept in the database."""
-    from storyline.ingest.fetch import is_url
     from storyline.watch import watch as watch_feeds
 
     for target in targets:

@@ -35,7 +35,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from storyline import __version__
-from storyline.ingest.detect import MAX_ARTICLE_BYTES, InputError, decode_text, looks_binary, sniff
+from storyline.ingest.detect import MAX_ARTICLE_BYTES, InputError, decode_text, is_url, looks_binary, sniff
 from storyline.ingest.readers import Item, read_paths
 from storyline.ingest.record import RawDocument, ReadFailure
 
@@ -403,16 +403,23 @@ def _one_line(exc: BaseException | None) -> str:
     return text or (type(exc).__name__ if exc is not None else "no address")
 
 
-def is_url(value: object) -> bool:
-    """An http(s) URL given where a path may be (`storyline ingest https://...`)."""
-    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
-
-
 
 # Media types a page is read as; a feed (which `storyline watch` reads, not `ingest`) is known by its
 # root element, whatever type its server gives it.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
+__all__ = [
+    "FetchError",
+    "FetchPolicy",
+    "Fetcher",
+    "Refused",
+    "Response",
+    "Validators",
+    "fetch_page",
+    "is_url",
+    "page_document",
+    "read_inputs",
+]
 
 
 def page_document(
