@@ -257,6 +257,21 @@ def test_a_feed_with_only_last_modified_is_asked_for_with_it(site: Site, news: d
         assert site.take_log() == [("/atom.xml", 304)] and report.not_modified == 1
 
 
+def test_an_item_is_dated_on_the_publishers_day(site: Site, news: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    # Late evening in Los Angeles on the day the page gives, already the next day in UTC.
+    page = news[ITEMS[0]]
+    assert page["date"] == "2020-02-19"
+    site.routes["/feed.xml"] = Route(
+        (f"<rss version='2.0'><channel><title>t</title><item><link>{site.url(page['served'])}</link>"
+         "<pubDate>Wed, 19 Feb 2020 23:30:00 -0800</pubDate></item></channel></rss>").encode(),
+        content_type="application/rss+xml",
+    )
+    with Store(tmp_path / "s.db") as store, _loopback_fetcher() as fetcher:
+        poll([site.url("/feed.xml")], store, fetcher)
+        (article,) = store.articles()
+    assert article.published == "2020-02-19"
+
+
 def test_watch_once_remembers_the_feed_across_runs(site: Site, news: dict[str, dict[str, Any]],
                                                    tmp_path: Path) -> None:
     _serve_feed(site, news, ITEMS[:2], '"v1"')

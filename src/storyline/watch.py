@@ -16,10 +16,13 @@ tried again by the next polls, `MAX_FETCH_ATTEMPTS` times in all.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -167,15 +170,26 @@ def _feed_entries(response: Response) -> list[tuple[str, str, str | None]] | Non
         key = (entry.get("id") or "").strip() or link
         if not key:
             continue
-        entries.append((key, link, _day(entry.get("published_parsed"))))
+        entries.append((key, link, _day(entry.get("published"), entry.get("published_parsed"))))
     return entries
 
 
-def _day(value: time.struct_time | None) -> str | None:
-    """The ISO day of a date feedparser parsed (UTC), or None."""
-    if value is None or not 1900 <= value.tm_year <= 9999:
+def _day(raw: str | None, parsed: time.struct_time | None) -> str | None:
+    """The ISO day an item was published, in the publisher's own time zone as the feed states it
+    (`Wed, 02 Dec 2026 23:30:00 -0500` is the 2nd, as the page says, though the 3rd in UTC); else
+    the day of feedparser's UTC reading of it; None without a date."""
+    stated: datetime | None = None
+    if raw:
+        try:
+            stated = parsedate_to_datetime(raw.strip())  # RSS: RFC 822
+        except (TypeError, ValueError, IndexError):
+            with contextlib.suppress(ValueError):
+                stated = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))  # Atom: RFC 3339
+    if stated is not None and 1900 <= stated.year <= 9999:
+        return stated.date().isoformat()
+    if parsed is None or not 1900 <= parsed.tm_year <= 9999:
         return None
-    return time.strftime("%Y-%m-%d", value)
+    return time.strftime("%Y-%m-%d", parsed)
 
 
 def watch(
