@@ -97,8 +97,8 @@ def _poll_target(
     try:
         response = fetcher.get(target, Validators(*stored) if stored else None)
     except FetchError as exc:
+        # Its pending items wait too: mostly on the same host, they would spend their attempts on its outage.
         yield ReadFailure(target, exc.reason)
-        yield from _pending(target, store, fetcher, report, done)  # items seen before, still to fetch
         return
     if response.not_modified:
         report.not_modified += 1
