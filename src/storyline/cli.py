@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from storyline.ingest import ReadFailure
-from storyline.pipeline import IngestInterrupted, IngestReport
+from storyline.ingest import ReadFailure, read_paths
+from storyline.ingest.detect import is_url
+from storyline.pipeline import IngestInterrupted, IngestReport, Reader
 from storyline.pipeline import ingest as ingest_paths
 from storyline.present.safe import json_text, plain, printable
 from storyline.present.tables import Column, fitted_table
 from storyline.present.wording import counted
 from storyline.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from storyline.ingest.fetch import Fetcher
+    from storyline.watch import PollReport
 
 DB_OPTION = click.option(
     "--db", "db_path", default="storyline.db", show_default=True, type=click.Path(dir_okay=False),
@@ -54,7 +62,7 @@ def _wide_console() -> Console:
 class _InOrder(click.Group):
     """Lists commands in the order a newcomer uses them, not alphabetically."""
 
-    ORDER = ("run", "ingest", "articles", "stories", "brief", "regroup")
+    ORDER = ("run", "ingest", "watch", "articles", "stories", "brief", "regroup")
 
     def invoke(self, ctx: click.Context) -> object:
         # A store that became unusable mid-command (another process kept the write lock past the
@@ -95,18 +103,54 @@ def _errors_sink(errors_path: str | None) -> Iterator[Callable[[ReadFailure], No
         yield lambda failure: print(failure, file=handle)
 
 
+ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private", is_flag=True,
+    help="Fetch from private, loopback and link-local addresses too (refused by default).",
+)
+DELAY_OPTION = click.option(
+    "--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+    help="Seconds between two requests to one host (more when its robots.txt asks).",
+)
+
+
+@contextmanager
+def _fetcher(allow_private: bool, delay: float) -> Iterator[Fetcher]:
+    from storyline.ingest.fetch import Fetcher, FetchPolicy
+
+    with Fetcher(FetchPolicy(allow_private=allow_private, delay=delay)) as fetcher:
+        yield fetcher
+
+
+@contextmanager
+def _reader(paths: tuple[str, ...], allow_private: bool, delay: float) -> Iterator[Reader]:
+    """What reads `paths`: files alone, or (with a URL among them) files and fetched pages."""
+    if not any(is_url(p) for p in paths):
+        yield read_paths
+        return
+    from storyline.ingest.fetch import read_inputs
+
+    with _fetcher(allow_private, delay) as web:
+        yield functools.partial(read_inputs, web)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
 @JOBS_OPTION
 @ERRORS_OPTION
-def ingest(paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None) -> None:
-    """Add articles from files and folders (text, HTML, JSONL, WARC); the same article twice is stored once.
+@ALLOW_PRIVATE_OPTION
+@DELAY_OPTION
+def ingest(
+    paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None, allow_private: bool, delay: float
+) -> None:
+    """Add articles from files, folders (text, HTML, JSONL, WARC) and http(s) URLs of pages; the same
+    article twice is stored once.
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
-    with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
+    reader = _reader(paths, allow_private, delay)
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, reader as read:
         try:
-            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs, errors=errors)
+            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs, errors=errors, read=read)
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()
@@ -320,6 +364,79 @@ def run(
         print_briefing(largest, _wide_console())
     click.echo(f"wrote {counted(len(result.briefings), 'briefing')} to {out_dir}/ (index: {result.site.index_md})")
     if not result.ingest.ok:
+        sys.exit(1)
+
+
+class _Duration(click.ParamType):
+    """A duration: `90` or `90s` seconds, `15m`, `2h`, `1d`."""
+
+    name = "duration"
+    UNITS: ClassVar[dict[str, int]] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, int | float):
+            return float(value)
+        text = str(value).strip().lower()
+        unit = text[-1:] if text[-1:] in self.UNITS else "s"
+        number = text[:-1] if text[-1:] in self.UNITS else text
+        try:
+            seconds = float(number) * self.UNITS[unit]
+        except ValueError:
+            self.fail(f"{value!r}: expected a duration such as 90s, 15m or 2h", param, ctx)
+        if seconds < 1:
+            self.fail(f"{value!r}: at least one second", param, ctx)
+        return seconds
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True, metavar="FEED_OR_URL...")
+@click.option("--every", default="15m", show_default=True, type=_Duration(), help="Time between polls.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@DB_OPTION
+@JOBS_OPTION
+@ERRORS_OPTION
+@ALLOW_PRIVATE_OPTION
+@DELAY_OPTION
+def watch(
+    targets: tuple[str, ...], every: float, once: bool, db_path: str, jobs: int, errors_path: str | None,
+    allow_private: bool, delay: float,
+) -> None:
+    """Poll RSS/Atom feeds (and pages) and ingest their new items, until Ctrl-C.
+
+    Each poll asks only for what changed (ETag, Last-Modified), fetches the items no earlier poll
+    saw, and ingests them as `storyline ingest` does; what the feeds listed is kept in the database."""
+    from storyline.watch import watch as watch_feeds
+
+    for target in targets:
+        if not is_url(target):
+            raise click.BadParameter(f"{target}: not an http(s) URL", param_hint="FEED_OR_URL")
+    failed = False
+
+    def report(poll: PollReport) -> None:
+        nonlocal failed
+        failed = failed or not poll.ingest.ok
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        changed = poll.feeds + poll.pages
+        Console(highlight=False, soft_wrap=True).print(
+            f"{stamp} polled {len(targets)}: {changed} changed, {poll.not_modified} not modified · "
+            f"{counted(poll.new_items, 'new item')}, {counted(poll.fetched, 'page')} fetched"
+        )
+        _print_ingest_report(poll.ingest, store.count_articles(), db_path)
+
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, _fetcher(allow_private, delay) as web:
+        try:
+            watch_feeds(
+                targets, store, web, every=every, once=once, on_poll=report, console=Console(stderr=True),
+                jobs=jobs, errors=errors,
+            )
+        except IngestInterrupted as stop:
+            _interrupted(stop.report, store.count_articles(), db_path)
+        except KeyboardInterrupt:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(
+                f"stopped watching; {counted(store.count_articles(), 'article')} in {escape(db_path)}"
+            )
+            return
+    if once and failed:
         sys.exit(1)
 
 

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from storyline.present import SiteReport
 
 
+#: What turns the inputs given to `ingest` into documents; storyline's own files it passes over go
+#: to the list.
+Reader = Callable[[list[str | Path], list[Path]], Iterable[Item]]
+
 # Seconds between looks at whether the other ingests into a database have finished.
 WAIT_POLL_SECONDS = 0.5
 
@@ -105,10 +109,13 @@ def ingest(
     group: bool = True,
     wait_for_others: bool = False,
     errors: Callable[[ReadFailure], None] | None = None,
+    read: Reader = read_paths,
 ) -> IngestReport:
     """Read every article under `paths`, clean and store it, then annotate what is new or stale and
     add it to the stories. Bad inputs are reported, never fatal; `errors`, when given, receives
-    every failure as it comes (the report keeps only the first few bad lines of each file).
+    every failure as it comes (the report keeps only the first few bad lines of each file). `read`
+    turns `paths` into documents (`read_paths`; `storyline.ingest.fetch.read_inputs` fetches URLs
+    too, and `storyline.watch` passes the pages of a feed's new items).
 
     Other processes may ingest into the same database at once: each article is annotated by one of
     them, and the last to finish groups what all of them stored (the others say so in
@@ -122,7 +129,7 @@ def ingest(
     try:
         store.begin_ingest()
         with progress(console, "ingesting", total) as advance:
-            for item in read_paths(paths, own):
+            for item in read(paths, own):
                 _ingest_one(item, store, report)
                 advance()
         report.skipped_own = len(own)

@@ -165,3 +165,8 @@ def decode_text(data: bytes, source: str) -> str:
             f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "re-save it as UTF-8"
         ) from exc
+
+
+def is_url(value: object) -> bool:
+    """An http(s) URL given where a path may be (`storyline ingest https://...`): fetched, not opened."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))

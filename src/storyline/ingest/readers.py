@@ -80,6 +80,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             encoding = bom_encoding(handle.peek(4)[:4]) if hasattr(handle, "peek") else None
             if encoding is not None:
                 raise InputError(f"{path}: {encoding.upper()} text; JSONL is read as UTF-8: re-save it as UTF-8")
+            number = blank = documents = 0
             for number, line in enumerate(_lines(handle), start=1):
                 if isinstance(line, int):
                     yield ReadFailure(
@@ -88,7 +89,18 @@ def read_jsonl(path: Path) -> Iterator[Item]:
                         "for one article",
                     )
                 elif line.strip():
-                    yield _jsonl_record(line, f"{path}:{number}")
+                    item = _jsonl_record(line, f"{path}:{number}")
+                    documents += isinstance(item, RawDocument)
+                    yield item
+                else:
+                    blank += 1
+        if documents == 0 and blank == number:
+            yield ReadFailure(str(path), f"no articles: {number:,} empty line{'s' * (number != 1)}" if number
+                              else "empty file")
+        elif documents == 0 and blank:
+            # The bad lines are reported already; this says what the rest of the file was.
+            yield ReadFailure(str(path), f"no articles in {number:,} lines ({number - blank:,} bad, {blank:,} empty)",
+                              count=0)
     except InputError as exc:
         yield ReadFailure(str(path), _reason(exc, path))
     except (OSError, EOFError, zlib.error) as exc:

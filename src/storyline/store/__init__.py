@@ -4,8 +4,8 @@ Every write runs in a transaction, so a crash or Ctrl-C leaves every committed a
 database consistent; a re-run skips what is already stored. `schema` holds the migrations, `articles`
 the article and annotation tables, `corpus` the corpus step's changes to articles, `groups` the
 stories, families and the clusterer's state, `claims` the work processes sharing the file have claimed,
-`failures` the annotation failures kept across runs. Several processes may read and write one database
-at once (`base`: writers take turns).
+`failures` the annotation failures kept across runs, `feeds` what `storyline watch` remembers between
+polls. Several processes may read and write one database at once (`base`: writers take turns).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from storyline.store.base import DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV, StoreEr
 from storyline.store.claims import ClaimTables
 from storyline.store.corpus import CorpusTables
 from storyline.store.failures import FailureTables
+from storyline.store.feeds import FeedItemRow, FeedTables
 from storyline.store.groups import (
     FamilyRow,
     GroupingChange,
@@ -26,7 +27,7 @@ from storyline.store.groups import (
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
-class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables):
+class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables, FeedTables):
     """A storyline database. Use as a context manager, or call `close()`."""
 
 
@@ -36,6 +37,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "FamilyRow",
+    "FeedItemRow",
     "GroupingChange",
     "Store",
     "StoreError",

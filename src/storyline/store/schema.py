@@ -151,7 +151,37 @@ def _migration_6(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_feeds(db: sqlite3.Connection) -> None:
+    # Watching feeds (`store.feeds`): the validators (ETag, Last-Modified) a server gave for a URL, sent
+    # back on the next poll; and every item a feed listed, by the feed and the item's key (its guid,
+    # else its link), so that an item is fetched once. `state`: pending (to fetch, or fetched and not yet
+    # ingested), done, or given up (`attempts` failed fetches).
+    _execute_script(
+        db,
+        """
+        CREATE TABLE fetch_validators (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE feed_items (
+            feed TEXT NOT NULL,
+            key TEXT NOT NULL,
+            url TEXT NOT NULL,
+            published TEXT,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (feed, key)
+        );
+        CREATE INDEX feed_items_state ON feed_items(feed, state)
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
