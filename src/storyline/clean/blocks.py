@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from storyline.clean.features import Line, classify_line, ends_dangling, is_title_like, line_features
 from storyline.clean.markup import strip_line
+from storyline.clean.wrap import rejoin_wrapped
 from storyline.text import PROSE_STOP_WORDS
 
 # Why a line of each class is dropped when it is not part of the body.
@@ -330,7 +331,10 @@ def classify_document(
 
     `extracted` says an HTML extractor already chose this text as the page's main content: when no
     line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected.
-    `measured` is passed to `split_lines`."""
+    `measured` is passed to `split_lines`. A plain-text dump's hard-wrapped lines are rejoined into
+    paragraphs first (`wrap.rejoin_wrapped`): an extractor's text has its paragraphs already."""
+    if not extracted:
+        text = rejoin_wrapped(text)
     lines = split_lines(text, measured)
     for line in lines:
         if line.kind == "empty":
