@@ -89,7 +89,7 @@ def rejoin_wrapped(text: str) -> str:
                 join = full and not _STANDALONE.match(line) and not _STANDALONE.match(previous)
             if not join and pending_blank <= 1:
                 join = _continues(previous, line)
-        if join:
+        if join and previous is not None:
             del out[len(out) - pending_blank :]  # the blank line inside the sentence goes
             out[-1] = previous.rstrip() + " " + line.strip()
         else:
