@@ -10,6 +10,7 @@ import pytest
 
 from storyline.annotate import annotate
 from storyline.clean import clean_document
+from storyline.clean import model as line_model
 from storyline.clean.wrap import rejoin_wrapped
 from storyline.ingest.record import RawDocument
 
@@ -76,3 +77,21 @@ def test_sentence_broken_over_blank_lines_is_rejoined(shared_data: Path) -> None
         in text
     )
     assert "did something it hasn’t done for more than a decade: hand its top prize" in text
+
+
+def test_shipped_line_model_matches_its_features() -> None:
+    """The model file in the package was fitted on the features the code computes (else the rules
+    would decide alone, silently): retrain with benchmarks/train_cleaner.py after changing them."""
+    model = line_model.load()
+    assert model is not None
+    assert model.names == line_model.FEATURES and len(model.coef) == len(line_model.FEATURES)
+
+
+def test_line_model_removal_names_its_reasons(shared_data: Path) -> None:
+    """dev2 b-026: a browser notice reads as a sentence; the line model removes it and says why."""
+    row = _dev2(shared_data, "b-026")
+    article = clean_document(RawDocument(source="t", kind="text", content=row["text"], url=row["url"]))
+    assert "best viewed using the latest versions" not in article.text
+    (removal,) = [r for r in article.removed if "best viewed" in r.text]
+    assert removal.reason.startswith(("line model (", "header: line model (", "after the article: line model ("))
+    assert "web_words" in removal.reason
