@@ -209,7 +209,7 @@ def _mark_story_lists(lines: list[Line]) -> None:
         if not opener.text.endswith(":"):
             continue
         prose_before = n > 0 and _is_prose(live[n - 1])
-        if not (opener.kind == "body" or (opener.kind == "label" and prose_before)):
+        if not (opener.kind == "body" or (opener.kind in ("label", "short") and prose_before)):
             continue
         items: list[Line] = []
         for x in live[n + 1 :]:
@@ -217,8 +217,8 @@ def _mark_story_lists(lines: list[Line]) -> None:
                 break
             items.append(x)
         if len(items) >= 2 and (items[0].marked.bullet or all(x.kind != "body" for x in items)):
-            if opener.kind == "label":
-                opener.kind = "body"
+            if opener.kind != "body":
+                opener.kind, opener.reason = "body", STORY_LIST
             for x in items:
                 x.kind, x.reason = "body", STORY_LIST
 
@@ -445,9 +445,12 @@ def _apply_model(layout: Layout) -> Layout:
     for x in lines:
         if x.label == "body":
             x.label = ""
-    live = [x.pos for x in lines if x.label == "heading" or _is_prose(x)]
+    live = [x.pos for x in lines if _is_prose(x)]
     if not live:
         return Layout(lines, [], [], len(lines))
+    for x in lines:
+        if x.label == "heading" and not live[0] < x.pos < live[-1]:
+            x.label, x.reason = "removed", _REASONS["heading"]
     out = _assemble(lines, live[0], live[-1])
     out.body_start = layout.body_start
     return out

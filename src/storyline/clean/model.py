@@ -48,6 +48,14 @@ _WEB = re.compile(
     r"|podcast|click|download|sign (?:up|in)|premium|advertisement|javascript|donat(?:e|ion|ions)"
     r"|summari[sz]ation|loading)\b"
 )
+# News sentences tell what happened; a caption describes a picture in the present (`A man wades
+# through a flooded street carrying ...`): no past tense, no future.
+_PAST_OR_FUTURE = re.compile(
+    r"\b(?:\w{3,}ed|was|were|had|said|told|did|made|took|came|went|gave|got|found|saw|left|began|rose|fell"
+    r"|won|lost|held|met|became|brought|built|chose|drove|flew|grew|knew|led|paid|put|ran|sent|set|spent"
+    r"|stood|struck|thought|wrote|will|would|could|has|have)\b"
+)
+_PRESENT_PARTICIPLE = re.compile(r"\b\w{3,}ing\b")
 _CAPS_LEAD = re.compile(r"^[A-Z]{3,}(?:\s?[-–—.:])")
 _DATE_END = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d{1,2},? \d{4}\.?\)?$|\d{4}\.?\)?$", re.IGNORECASE
@@ -57,6 +65,8 @@ _DATE_END = re.compile(
 def _own(x: Line) -> list[float]:
     text = x.text
     n = max(len(text), 1)
+    # a statement attributed to someone (`..., the county said.`) is not the page talking
+    reported = bool(_REPORTING.search(text))
     return [
         math.log1p(x.words),
         x.stop_ratio,
@@ -65,7 +75,7 @@ def _own(x: Line) -> list[float]:
         float(x.terminal),
         float(x.starts_ok),
         float(x.reader_address > 0),
-        float(x.cta),
+        float(x.cta and not reported),
         float(x.caption),
         len(_DIGIT.findall(text)) / n,
         float(bool(_LINKISH.search(x.raw))),
@@ -79,11 +89,13 @@ def _own(x: Line) -> list[float]:
         float(bool(_TIME.search(text))),
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
-        float(bool(_REPORTING.search(text))),
+        float(reported),
         float(bool(_FIRST_PLURAL.search(text.casefold()))),
-        float(bool(_WEB.search(text.casefold()))),
+        float(bool(_WEB.search(text.casefold())) and not reported),
         float(bool(_CAPS_LEAD.match(text))),
         float(bool(_DATE_END.search(text))),
+        float(not _PAST_OR_FUTURE.search(text.casefold())),
+        float(bool(_PRESENT_PARTICIPLE.search(text))),
     ]
 
 
@@ -91,7 +103,7 @@ OWN = (
     "words", "stop_ratio", "cap_ratio", "upper_ratio", "terminal", "starts_ok", "second_person", "cta",
     "photo_credit", "digits", "link", "bullet", "md_heading", "bold", "ends_colon", "ellipsis", "quotes",
     "indented", "time_of_day", "title_like", "caption_verb", "reporting_verb", "first_plural", "web_words",
-    "capitals_lead", "ends_on_date",
+    "capitals_lead", "ends_on_date", "no_past_or_future", "present_participle",
 )  # fmt: skip
 
 
