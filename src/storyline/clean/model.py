@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,6 +108,9 @@ OWN = (
 )  # fmt: skip
 
 
+_NO_LINE = [0.0] * len(OWN)  # the neighbour of the first or last line
+
+
 @dataclass(frozen=True)
 class _Context:
     keep: list[bool]  # the rules' decision per line
@@ -124,15 +128,41 @@ def _content(x: Line) -> set[str]:
     return {w for w in x.key.split() if len(w) >= 4 and w not in PROSE_STOP_WORDS and not w[0].isdigit()}
 
 
-def _context(lines: list[Line]) -> _Context:
+@dataclass(frozen=True)
+class _Measured:
+    """What the model reads from a line's own text, measured once per distinct line (a batch repeats
+    an outlet's furniture and syndicated paragraphs, as `blocks.split_lines` does for the rules)."""
+
+    own: list[float]
+    content: set[str]
+    dateline: bool
+
+
+_MEASURED: dict[tuple[str, str], _Measured] = {}
+_MEASURED_MAX = 200_000  # distinct lines kept; the cache is emptied past it (memory stays bounded)
+
+
+def _measure(x: Line) -> _Measured:
+    key = (x.raw, x.text)
+    found = _MEASURED.get(key)
+    if found is None:
+        if len(_MEASURED) >= _MEASURED_MAX:
+            _MEASURED.clear()
+        found = _MEASURED[key] = _Measured(
+            _own(x), _content(x), x.words >= 8 and parse_dateline(x.text) is not None
+        )
+    return found
+
+
+def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
     keep = [x.label == "body" for x in lines]
     kept = [i for i, k in enumerate(keep) if k]
     counts: dict[str, int] = {}
     vocab: dict[str, int] = {}
-    for x, k in zip(lines, keep, strict=True):
+    for x, k, m in zip(lines, keep, measured, strict=True):
         counts[x.key] = counts.get(x.key, 0) + 1
         if k:
-            for w in _content(x):
+            for w in m.content:
                 vocab[w] = vocab.get(w, 0) + 1
     block_size: dict[int, int] = {}
     for x in lines:
@@ -150,27 +180,27 @@ def _context(lines: list[Line]) -> _Context:
         while j < len(lines) and listish[j]:
             j += 1
         opened = bool(i > 0 and lines[i - 1].text.endswith(":"))
-        for m in range(i, j):
-            run[m] = j - i
-            colon[m] = opened
+        for at in range(i, j):
+            run[at] = j - i
+            colon[at] = opened
         i = j
     return _Context(
         keep, kept[0] if kept else len(lines), kept[-1] if kept else -1, counts, vocab, block_size, single, run, colon
     )
 
 
-def _vector(lines: list[Line], i: int, ctx: _Context, own: list[list[float]]) -> list[float]:
+def _vector(lines: list[Line], i: int, ctx: _Context, measured: list[_Measured]) -> list[float]:
     x = lines[i]
     n = len(lines)
     kind = [float(x.kind == k) for k in _KINDS]
     base = [float(x.base_kind == "body")]
-    words = _content(x)
+    words = measured[i].content
     others = sum(1 for w in words if ctx.vocab.get(w, 0) - int(ctx.keep[i]) > 0)
     near = min((abs(i - j) for j in (ctx.first, ctx.last)), default=n) if not ctx.keep[i] else 0
-    prev = own[i - 1] if i else [0.0] * len(OWN)
-    nxt = own[i + 1] if i + 1 < n else [0.0] * len(OWN)
+    prev = measured[i - 1].own if i else _NO_LINE
+    nxt = measured[i + 1].own if i + 1 < n else _NO_LINE
     return [
-        *own[i],
+        *measured[i].own,
         *kind,
         *base,
         float(ctx.keep[i]),
@@ -199,7 +229,7 @@ def _vector(lines: list[Line], i: int, ctx: _Context, own: list[list[float]]) ->
         float(ctx.after_colon[i] and ctx.list_run[i] >= 2),
         float(i > 0 and lines[i - 1].text.endswith(":")),
         float(i == ctx.first),
-        float(x.words >= 8 and parse_dateline(x.text) is not None),
+        float(measured[i].dateline),
     ]
 
 
@@ -239,9 +269,9 @@ FEATURES = (
 
 def vectors(lines: list[Line]) -> list[list[float]]:
     """The feature vector (`FEATURES`) of every line, from the rules' reading of the document."""
-    own = [_own(x) for x in lines]
-    ctx = _context(lines)
-    return [_vector(lines, i, ctx, own) for i in range(len(lines))]
+    measured = [_measure(x) for x in lines]
+    ctx = _context(lines, measured)
+    return [_vector(lines, i, ctx, measured) for i in range(len(lines))]
 
 
 @dataclass(frozen=True)
@@ -255,11 +285,22 @@ class LineModel:
     intercept: float
     threshold: float
 
+    def _linear(self) -> tuple[list[float], float]:
+        """The model on raw features: weights and bias with the standardisation folded in."""
+        cached: tuple[list[float], float] | None = self.__dict__.get("_folded")
+        if cached is None:
+            weights = [c / s for c, s in zip(self.coef, self.scale, strict=True)]
+            bias = self.intercept - sum(w * m for w, m in zip(weights, self.mean, strict=True))
+            cached = (weights, bias)
+            object.__setattr__(self, "_folded", cached)
+        return cached
+
     def contributions(self, v: list[float]) -> list[float]:
         return [c * (a - m) / s for a, m, s, c in zip(v, self.mean, self.scale, self.coef, strict=True)]
 
     def probability(self, v: list[float]) -> float:
-        z = self.intercept + sum(self.contributions(v))
+        weights, bias = self._linear()
+        z = bias + sum(map(operator.mul, weights, v))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def why_not(self, v: list[float], top: int = 2) -> str:
