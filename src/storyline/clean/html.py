@@ -370,64 +370,6 @@ def _run_trafilatura(html: str, url: str | None, **options: Any) -> list[_Block]
     return _blocks(doc.body)
 
 
-# Two extractions and an independent reference (issue 8): trafilatura tuned for precision and for
-# recall, each through our filters; the one closer to readability-lxml's reading of the page wins, and
-# readability's own text when it is much longer and holds the choice (a body split over sibling
-# containers that trafilatura cut short).
-TWO_PASS = False  # measured by benchmarks/html_eval.py; see the report of issue 8
-_SHINGLE = 3
-_LONGER = 1.5
-_CONTAINS = 0.9
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    tokens = words(text.casefold())
-    return {tuple(tokens[i : i + _SHINGLE]) for i in range(max(0, len(tokens) - _SHINGLE + 1))}
-
-
-def _f1(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
-    if not a or not b:
-        return 0.0
-    common = len(a & b)
-    return 2 * common / (len(a) + len(b))
-
-
-def _readability_blocks(html: str) -> list[_Block]:
-    """readability-lxml's main content as paragraphs, or [] when it finds none."""
-    try:
-        from readability import Document  # an independent extractor, imported when needed
-
-        summary = Document(html).summary(html_partial=True)
-        root = lxml.html.fragment_fromstring(summary, create_parent="div")
-    except Exception:  # readability fails on odd pages in many ways; it is only a reference
-        return []
-    out: list[_Block] = []
-    for elem in root.iter(*_BLOCK_TAGS):
-        if any(a.tag in _BLOCK_TAGS for a in elem.iterancestors()):
-            continue  # a paragraph inside a list item or quote is read with it
-        text = " ".join(elem.text_content().split())
-        if text:
-            out.append(_Block(text, heading=elem.tag in ("h1", "h2", "h3", "h4", "h5", "h6")))
-    return out
-
-
-def _choose(
-    html: str, url: str | None, tree: HtmlElement, meta: PageMeta
-) -> tuple[list[_Block], list[Removal]]:
-    precise = filter_blocks(_run_trafilatura(html, url, favor_precision=True), tree, meta)
-    recall = filter_blocks(_run_trafilatura(html, url, favor_recall=True), tree, meta)
-    reference = filter_blocks(_readability_blocks(html), tree, meta)
-    ref = _shingles(" ".join(b.text for b in reference[0]))
-    if not ref:
-        return max(precise, recall, key=lambda c: sum(_words(b.text) for b in c[0]))  # nothing to compare
-    scored = [(c, _shingles(" ".join(b.text for b in c[0]))) for c in (precise, recall)]
-    chosen, chosen_sh = max(scored, key=lambda t: _f1(t[1], ref))
-    if len(ref) >= _LONGER * len(chosen_sh) and chosen_sh and len(chosen_sh & ref) >= _CONTAINS * len(chosen_sh):
-        return reference
-    return chosen
-
-
 def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     """Main text and metadata of one HTML page.
 
@@ -440,10 +382,8 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     if tree is None or not isinstance(tree, HtmlElement):
         raise ValueError("unparseable HTML: no document tree could be built")
     meta = page_metadata(tree, url)
-    if TWO_PASS:
-        kept, removed = _choose(html, url or meta.url, tree, meta)
-    else:
-        kept, removed = filter_blocks(_run_trafilatura(html, url or meta.url), tree, meta)
+    blocks = _run_trafilatura(html, url or meta.url)
+    kept, removed = filter_blocks(blocks, tree, meta)
     if meta.body and sum(_words(b.text) for b in kept) < _FALLBACK_SHARE * _words(meta.body):
         # the container trafilatura chose holds little of what the page's own articleBody states:
         # the text is rendered by script (or split oddly), so the structured copy is the better body
