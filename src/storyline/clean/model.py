@@ -58,9 +58,8 @@ _PAST_OR_FUTURE = re.compile(
 )
 _PRESENT_PARTICIPLE = re.compile(r"\b\w{3,}ing\b")
 _CAPS_LEAD = re.compile(r"^[A-Z]{3,}(?:\s?[-–—.:])")
-_DATE_END = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d{1,2},? \d{4}\.?\)?$|\d{4}\.?\)?$", re.IGNORECASE
-)
+# A line closing on a year (`..., September 9, 2023.`): how captions and date lines end.
+_DATE_END = re.compile(r"\d{4}\.?\)?$")
 
 
 def _own(x: Line) -> list[float]:
