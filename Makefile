@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= storyline.db
 
-.PHONY: run test lint bench quality clean
+.PHONY: run test lint bench quality train-cleaner clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(VENV)/.installed-test
 
 quality: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/quality.py
+
+# Refit the cleaner's line model (src/storyline/clean/line_model.json) from ../shared/data.
+train-cleaner: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/train_cleaner.py
 
 clean:
 	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm

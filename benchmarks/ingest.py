@@ -46,6 +46,16 @@ def timed_ingest(paths: list[Path], db: Path) -> tuple[int, float, float]:
     return len(report.new), elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def extractor_alone(paths: list[Path]) -> float:
+    """Seconds for `trafilatura.extract` alone over the same pages (the yardstick of HTML speed)."""
+    import trafilatura
+
+    start = time.perf_counter()
+    for path in paths:
+        trafilatura.extract(path.read_bytes())
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=40, help="repetitions of the text corpus")
@@ -65,6 +75,11 @@ def main() -> None:
                 (html_dir / page.name).write_bytes(gzip.decompress(page.read_bytes()))
             n, seconds, peak = timed_ingest([html_dir], folder / "html.db")
             print(f"html: {n} pages in {seconds:.2f} s = {n / seconds:.1f} pages/s; peak RSS {peak:.0f} MB")
+            alone = extractor_alone(sorted(html_dir.iterdir()))
+            print(
+                f"html: trafilatura.extract alone {len(pages) / alone:.1f} pages/s; "
+                f"ingest / extractor = {(n / seconds) / (len(pages) / alone):.2f}"
+            )
         else:
             print(f"html: skipped, no pages at {SHARED / 'html' / 'pages'}")
 

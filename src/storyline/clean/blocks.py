@@ -25,6 +25,9 @@ from dataclasses import dataclass
 
 from storyline.clean.features import Line, classify_line, ends_dangling, is_title_like, line_features
 from storyline.clean.markup import strip_line
+from storyline.clean.metadata import is_url_only, parse_dateline
+from storyline.clean.model import decide
+from storyline.clean.wrap import rejoin_wrapped
 from storyline.text import PROSE_STOP_WORDS
 
 # Why a line of each class is dropped when it is not part of the body.
@@ -132,6 +135,9 @@ def _mark_caption_blocks(lines: list[Line]) -> None:
         if len(block) == 1 and block[0].kind == "body" and not block[0].label:
             return  # reached the first lone paragraph: the body has started
         others = [x for x in block if x.kind != "body"]
+        # `ISLAMABAD (AP) — ...` opens the article's lead: never a caption, whatever shares its block
+        if any(x.kind == "body" and x.words >= 12 and parse_dateline(x.text) for x in block):
+            return
         if (
             len(others) < len(block)
             and others
@@ -171,6 +177,50 @@ def _mark_top_caption(lines: list[Line]) -> None:
     if credited or worded:
         line.kind = "caption"
         _drop(line, "photo caption (followed by its credit)" if credited else "photo caption (caption wording)")
+
+
+# Lines whose keeping a structural rule decided: the line model leaves them to it.
+STORY_LIST = "list item of the story"
+TRUNCATED_END = "the dump's last paragraph, cut off"
+# List items of the story itself (`Key facts:`, then bullets); a list of links is not one.
+_MAX_ITEM_WORDS = 40
+_LINKED = re.compile(r"\]\(|https?://|www\.")
+
+
+def _is_item(line: Line) -> bool:
+    return (
+        not line.label
+        and line.kind in ("nav", "short", "body")
+        and 1 <= line.words <= _MAX_ITEM_WORDS
+        and not line.cta
+        and not line.caption
+        and not is_url_only(line.text)
+        and not _LINKED.search(line.raw)
+    )
+
+
+def _mark_story_lists(lines: list[Line]) -> None:
+    """A list opened by the article's own sentence or label (`The water could reach ... heights:`,
+    `What we know:`) is the story's: its items are body. The opener is a prose line ending on a colon,
+    or a label line right after prose; the items are list-shaped lines without links, two or more,
+    all list items when any is marked as one (bullets), and ended by something that is not an item."""
+    live = [x for x in lines if not x.label and x.kind != "empty"]
+    for n, opener in enumerate(live[:-2]):
+        if not opener.text.endswith(":"):
+            continue
+        prose_before = n > 0 and _is_prose(live[n - 1])
+        if not (opener.kind == "body" or (opener.kind in ("label", "short") and prose_before)):
+            continue
+        items: list[Line] = []
+        for x in live[n + 1 :]:
+            if not _is_item(x) or (items and items[0].marked.bullet != x.marked.bullet):
+                break
+            items.append(x)
+        if len(items) >= 2 and (items[0].marked.bullet or all(x.kind != "body" for x in items)):
+            if opener.kind != "body":
+                opener.kind, opener.reason = "body", STORY_LIST
+            for x in items:
+                x.kind, x.reason = "body", STORY_LIST
 
 
 def _is_prose(line: Line) -> bool:
@@ -285,7 +335,7 @@ def _mark_truncated_end(lines: list[Line]) -> None:
         and last.words >= 3
         and (last.stop_ratio >= 0.15 or last.words >= 6 or ends_dangling(last.text))
     ):
-        last.kind = "body"
+        last.kind, last.reason = "body", TRUNCATED_END
 
 
 def _mark_body_gaps(lines: list[Line], start: int, end: int) -> None:
@@ -330,7 +380,10 @@ def classify_document(
 
     `extracted` says an HTML extractor already chose this text as the page's main content: when no
     line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected.
-    `measured` is passed to `split_lines`."""
+    `measured` is passed to `split_lines`. A plain-text dump's hard-wrapped lines are rejoined into
+    paragraphs first (`wrap.rejoin_wrapped`): an extractor's text has its paragraphs already."""
+    if not extracted:
+        text = rejoin_wrapped(text)
     lines = split_lines(text, measured)
     for line in lines:
         if line.kind == "empty":
@@ -341,6 +394,7 @@ def classify_document(
     _mark_caption_blocks(lines)
     _mark_top_caption(lines)
     _mark_truncated_end(lines)
+    _mark_story_lists(lines)
     prose = [x.pos for x in lines if _is_prose(x)]
     if not prose:
         for x in lines:
@@ -357,7 +411,49 @@ def classify_document(
     for x in lines[end + 1 :]:
         _drop(x, "after the article: " + _REASONS.get(x.kind, x.kind))
     _mark_body_gaps(lines, start, end)
-    return _assemble(lines, start, end)
+    layout = _assemble(lines, start, end)
+    return _apply_model(layout)
+
+
+def model_decides(x: Line) -> bool:
+    """Whether the line model has the last word on this line: not on headings, markup, or the items
+    of a list the story itself opened (structure the line's own features cannot see)."""
+    return x.label != "heading" and x.kind != "empty" and x.reason not in ("markup only", STORY_LIST, TRUNCATED_END)
+
+
+def _apply_model(layout: Layout) -> Layout:
+    """The line model's final say over the rules' reading (`model.decide`); the header's extent stays
+    the rules' (metadata is read from it)."""
+    lines = layout.lines
+    decisions = decide(lines)
+    if decisions is None or not any(keep and model_decides(x) for x, (keep, _) in zip(lines, decisions, strict=True)):
+        return layout
+    changed = False
+    kept = [x.pos for x, (keep, _) in zip(lines, decisions, strict=True) if keep and model_decides(x)]
+    for x, (keep, why) in zip(lines, decisions, strict=True):
+        if not model_decides(x):
+            continue
+        if x.label == "body" and not keep:
+            where = "header: " if x.pos < kept[0] else "after the article: " if x.pos > kept[-1] else ""
+            x.label, x.reason = "removed", f"{where}line model ({why})"
+            changed = True
+        elif x.label != "body" and keep:
+            x.kind, x.label, x.reason = "body", "", ""
+            changed = True
+    if not changed:
+        return layout
+    for x in lines:
+        if x.label == "body":
+            x.label = ""
+    live = [x.pos for x in lines if _is_prose(x)]
+    if not live:
+        return Layout(lines, [], [], len(lines))
+    for x in lines:
+        if x.label == "heading" and not live[0] < x.pos < live[-1]:
+            x.label, x.reason = "removed", _REASONS["heading"]
+    out = _assemble(lines, live[0], live[-1])
+    out.body_start = layout.body_start
+    return out
 
 
 # An HTML extractor already chose the main content: only lines that are never article text go.

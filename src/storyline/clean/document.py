@@ -200,6 +200,8 @@ def _clean(raw: RawDocument, measured: dict[str, Line] | None = None) -> _Result
     if not authors and extract is None and not raw.byline:
         authors = _unmarked_byline(layout, headline)
 
+    _drop_author_bio(layout, authors)
+    inline_agencies = _strip_inline_credit(layout, removed)
     holder = _copyright_holder(layout)
     if holder and not outlet and not meta.canonical_agency(holder):
         outlet = holder  # `© 2024 The Japan Times` on a page with no address: who published it
@@ -207,6 +209,8 @@ def _clean(raw: RawDocument, measured: dict[str, Line] | None = None) -> _Result
     first_paragraph = " ".join(x.text for x in layout.paragraphs[0])
     dateline = meta.parse_dateline(first_paragraph)
     agency = _agency(layout, byline, dateline)
+    if agency is None and len(inline_agencies) == 1:
+        agency = inline_agencies[0]
     if agency is None and holder:
         agency = meta.canonical_agency(holder)  # `Copyright 2021 Kyodo News`: the wire's own copy
 
@@ -331,6 +335,49 @@ def _unmarked_byline(layout: Layout, headline: Line | None) -> list[str]:
             found.append(x.text)
             x.reason = "byline (name only)"
     return found[:1] if len(found) == 1 else []  # several candidates: no safe choice
+
+
+# What follows a writer's name in a biography box: `... has been writing about`, `is a reporter`.
+_BIO_VERB = re.compile(
+    r"^(?:is|was|has been|had been|joined|covers|writes|reports|has written|has reported|has covered|spent)\b"
+)
+_BIO_WINDOW = 2  # the last paragraphs searched
+
+
+def _drop_author_bio(layout: Layout, authors: list[str]) -> None:
+    """An author biography closing the page: one of the last paragraphs opens with the writer's
+    name (the byline's, or a name printed alone just above it, as bio boxes do) followed by a
+    biography verb (`Tom Hartley has been writing about ...`). An ordinary sentence naming the
+    author as its subject further up is left alone: only the closing paragraphs are read."""
+    names = {a for a in authors if a}
+    for x in layout.lines:
+        if x.label == "removed" and x.words <= 4 and meta.person_name(x.text):
+            names.add(x.text.strip())
+    if not names or len(layout.paragraphs) < 3:
+        return
+    for k in range(len(layout.paragraphs) - 1, max(len(layout.paragraphs) - 1 - _BIO_WINDOW, 0), -1):
+        text = " ".join(x.text for x in layout.paragraphs[k])
+        for name in names:
+            if text.startswith(name + " ") and _BIO_VERB.match(text[len(name) + 1 :]):
+                for x in layout.paragraphs[k]:
+                    x.label, x.reason = "removed", "author biography"
+                del layout.paragraphs[k]
+                break
+
+
+def _strip_inline_credit(layout: Layout, removed: list[Removal]) -> list[str]:
+    """A source credit closing the last paragraph (`... (With inputs from AP)`, `(Reporting by ...;
+    Editing by ...)`) is not article text: it is cut from the body (kept among the removals) and its
+    agencies returned, as metadata."""
+    if not layout.paragraphs:
+        return []
+    last = layout.paragraphs[-1][-1]
+    found = meta.split_trailing_credit(last.text)
+    if found is None:
+        return []
+    last.text, credit, agencies = found
+    removed.append(Removal(credit, "inline source credit"))
+    return agencies
 
 
 def _copyright_holder(layout: Layout) -> str | None:

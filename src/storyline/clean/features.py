@@ -29,7 +29,8 @@ _CTA = re.compile(
     # a cookie notice, not any mention of cookies
     r"|(?:we|site|website) (?:use|uses|store|set)s? cookies|(?:accept|allow|enable) (?:all )?cookies"
     r"|cookies? (?:policy|settings|preferences|notice|consent)"
-    r"|listen to this)\b|©"
+    r"|listen to this|wherever you get your podcasts|best deals|promo code|free trial"
+    r"|(?:in|from|visit) our (?:shop|store)|\d+% off)\b|©"
 )
 _CTA_MAX_WORDS = 30
 # Photo credits closing a caption: `PHOTO: REUTERS`, `| KYODO`, `Photograph: X/EPA`, `(Photo by X)`,
@@ -54,6 +55,14 @@ _CAPTION_LABEL = re.compile(
 )
 # An embedded post's attribution: `— European Central Bank (@ecb) June 6, 2024`.
 _EMBED = re.compile(r"^\s*[—–-]\s*.{1,80}\(@\w+\)")
+# `3 hours ago`, `Updated 5 mins ago`: the time stamp of a comment or a live post, a date line.
+_RELATIVE_TIME = re.compile(
+    r"^(?:updated|posted|published)?\s*(?:\d+|an?|one)\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago$",
+    re.IGNORECASE,
+)
+# A statement attributed to someone (`..., the county said.`): reported speech addressing residents or
+# mentioning subscribers is news, not the page addressing its reader.
+_ATTRIBUTED = re.compile(r"\b(?:said|says|told|advised|warned|urged|according to|announced)\b")
 # `contentSkip to navigation`: menu items glued together by a careless text export.
 _GLUED = re.compile(r"[a-z]{3,}[A-Z][a-z]")
 
@@ -154,8 +163,13 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
 
 
 def is_glued(text: str) -> bool:
-    """Menu items run together (`GreekEnglish`, `contentSkip to navigation`)."""
-    return bool(_GLUED.search(text))
+    """Menu items run together (`GreekEnglish`, `contentSkip to navigation`, `HomeNewsSport`). One
+    capital inside a word of a longer line that starts like a sentence is a name (`AstraZeneca shares
+    jump`, `BlackRock`, `LinkedIn`), not glue."""
+    found = _GLUED.findall(text)
+    if not found:
+        return False
+    return len(found) >= 2 or len(text.split()) <= 2 or not text[:1].isupper()
 
 
 def is_embed_attribution(text: str) -> bool:
@@ -217,7 +231,9 @@ def classify_line(line: Line) -> str:
         return "embed"
     if line.caption:
         return "caption"
-    if line.cta or (line.reader_address and (line.words <= 40 or line.reader_address >= 2)):
+    if (line.cta or (line.reader_address and (line.words <= 40 or line.reader_address >= 2))) and not (
+        line.words >= 12 and line.terminal and _ATTRIBUTED.search(_outside_quotes(text))
+    ):
         return "prompt"
     if line.words >= 10 and line.stop_ratio < 0.06 and line.cap_ratio < 0.5:
         return "foreign"
@@ -226,6 +242,8 @@ def classify_line(line: Line) -> str:
     if line.marked.heading or (line.marked.bold and line.words <= 20 and not line.terminal):
         return "heading"
     if line.words <= 14 and not (line.terminal and line.words >= 8) and metadata.find_dates(text):
+        return "date"
+    if line.words <= 5 and _RELATIVE_TIME.match(text):
         return "date"
     if is_sentence(line):
         return "body"

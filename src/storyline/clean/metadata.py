@@ -105,8 +105,42 @@ def canonical_agency(name: str) -> str | None:
     return AGENCIES.get(re.sub(r"\s+", " ", name.strip().casefold()))
 
 
+# `(With inputs from AP)`, `(Inputs from PTI and Reuters)`: the wire copy an article was written from.
+_INPUTS_FROM = re.compile(
+    rf"\(?\s*(?:with\s+)?(?:additional\s+)?inputs?\s+from\s+((?:{_AGENCY_ALT})(?:\s*(?:,|/|and|&)\s*(?:{_AGENCY_ALT}))*)"
+    r"\s*\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# The same credits closing a paragraph, in brackets.
+_TRAILING_CREDIT = re.compile(
+    rf"\s*\(\s*(?:(?:with\s+)?(?:additional\s+)?inputs?\s+from\s+(?P<agencies>(?:{_AGENCY_ALT})"
+    rf"(?:\s*(?:,|/|and|&)\s*(?:{_AGENCY_ALT}))*)|(?P<reuters>(?:additional\s+)?reporting\s+by\b[^()]*?"
+    r"\bediting\s+by\b[^()]*))\s*\)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_trailing_credit(paragraph: str) -> tuple[str, str, list[str]] | None:
+    """`... open to talks. (Reporting by A; Editing by B)`: the paragraph without its closing source
+    credit, the credit, and the agencies it names; None when it closes on no such credit."""
+    m = _TRAILING_CREDIT.search(paragraph)
+    if not m or not paragraph[: m.start()].strip():
+        return None
+    if m.group("reuters"):
+        agencies = ["Reuters"]
+    else:
+        found = [canonical_agency(a.group(1)) for a in _AGENCY_WORD.finditer(m.group("agencies"))]
+        agencies = list(dict.fromkeys(a for a in found if a))
+    return paragraph[: m.start()].rstrip(), m.group(0).strip(), agencies
+
+
 def credit_line_agencies(line: str) -> list[str]:
-    """The agencies of a line that is nothing but agency credits (`REUTERS`, `(AFP)`), else []."""
+    """The agencies of a line that is nothing but agency credits (`REUTERS`, `(AFP)`, `(With inputs
+    from AP)`), else []."""
+    inputs = _INPUTS_FROM.match(line)
+    if inputs:
+        found = [canonical_agency(m.group(1)) for m in _AGENCY_WORD.finditer(inputs.group(1))]
+        return list(dict.fromkeys(a for a in found if a))
     match = _CREDIT_LINE.match(line)
     if not match:
         return ["Reuters"] if reuters_credit(line) else []

@@ -1,0 +1,175 @@
+"""Train the line model of the cleaner (`storyline.clean.model`) and write it into the package.
+
+    python benchmarks/train_cleaner.py [--data ../shared/data] [--out src/storyline/clean/line_model.json]
+
+Labelled lines, read through the rules of `storyline.clean.blocks` (the model's features include
+their reading):
+
+- the gold lines of `dev2/cleaning-gold.jsonl` for the tune split only (`a-`, `b-` ids; the `c-` check
+  split is never read here): `body` is kept, `boilerplate` and headings outside the body removed;
+- every line of the development corpus (`dev/`), the bundled seeds (`examples/`) and the tune articles
+  without gold, labelled by the rules' own decision (their tests define what is body there).
+
+Prints grouped cross-validation figures (folds by article) on the gold lines: body lines kept and
+boilerplate lines removed, by the rules alone and by the model. Deterministic: the same data gives
+the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
+
+from storyline.clean import model as line_model
+from storyline.clean.blocks import model_decides
+from storyline.clean.document import _clean
+from storyline.clean.features import Line
+from storyline.ingest.record import RawDocument
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import fold, gold_line  # the harness's own reading of a gold line
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_OUT = REPO / "src" / "storyline" / "clean" / line_model.MODEL_FILE
+TUNE = ("a-", "b-")
+GOLD_WEIGHT = 8.0  # a gold line counts as this many rule-labelled lines
+C = 0.3  # inverse regularisation strength
+THRESHOLD = 0.3
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _lines(text: str, url: str | None) -> list[Line]:
+    with line_model.rules_only():
+        return _clean(RawDocument(source="train", kind="text", content=text, url=url)).lines
+
+
+def _gold_label(line: Line, gold: list[tuple[str, str]]) -> int | None:
+    """1 body, 0 not body, None when no gold line matches the line."""
+    own = fold(line.text)
+    if not own:
+        return None
+    for target, label in gold:
+        if own == target or (target in own and len(target) >= 0.5 * len(own)) or (
+            own in target and len(own) >= 0.5 * len(target)
+        ):
+            if label == "body":
+                return 1
+            if label == "boilerplate":
+                return 0
+            if label == "heading":
+                return None if line.label == "body" else 0
+            return None
+    return None
+
+
+def _candidate(line: Line) -> bool:
+    return model_decides(line)
+
+
+def collect(
+    data: Path,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray, list[str]]:
+    """(X, y, weight, is_gold, groups, rules' decision, line text) over every labelled line."""
+    texts: list[str] = []
+    rows: list[list[float]] = []
+    ys: list[int] = []
+    ws: list[float] = []
+    gold_flags: list[bool] = []
+    groups: list[str] = []
+    rules: list[int] = []
+    dev2 = {r["id"]: r for r in _read(data / "dev2" / "articles.jsonl") if r["id"].startswith(TUNE)}
+    gold = {
+        g["id"]: [(gold_line(x["text"]), x["label"]) for x in g["lines"] if gold_line(x["text"])]
+        for g in _read(data / "dev2" / "cleaning-gold.jsonl")
+        if g["id"].startswith(TUNE)
+    }
+    docs: list[tuple[str, str, str | None]] = [(gid, r["text"], r["url"]) for gid, r in dev2.items()]
+    docs += [(f"dev:{r['id']}", r["text"], r.get("url")) for r in _read(data / "dev" / "articles.jsonl")]
+    docs += [(f"seed:{p.name}", p.read_text(encoding="utf-8"), None) for p in sorted((REPO / "examples").glob("*.txt"))]
+    for gid, text, url in docs:
+        lines = _lines(text, url)
+        vectors = line_model.vectors(lines)
+        for x, v in zip(lines, vectors, strict=True):
+            if not _candidate(x):
+                continue
+            rule = int(x.label == "body")
+            if gid in gold:
+                label = _gold_label(x, gold[gid])
+                if label is None:
+                    continue
+                weight, is_gold = GOLD_WEIGHT, True
+            else:
+                label, weight, is_gold = rule, 1.0, False
+            rows.append(v)
+            ys.append(label)
+            ws.append(weight)
+            gold_flags.append(is_gold)
+            groups.append(gid)
+            rules.append(rule)
+            texts.append(x.text)
+    return np.array(rows), np.array(ys), np.array(ws), np.array(gold_flags), groups, np.array(rules), texts
+
+
+def _figures(y: np.ndarray, keep: np.ndarray) -> tuple[float, float]:
+    body = y == 1
+    return float(keep[body].mean()), float((~keep[~body]).mean())
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[StandardScaler, LogisticRegression]:
+    scaler = StandardScaler().fit(x)
+    scaler.scale_[scaler.scale_ == 0] = 1.0
+    clf = LogisticRegression(C=C, max_iter=2000).fit(scaler.transform(x), y, sample_weight=w)
+    return scaler, clf
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    if not (args.data / "dev2" / "cleaning-gold.jsonl").is_file():
+        sys.exit(f"train_cleaner: no gold at {args.data / 'dev2'}")
+    x, y, w, is_gold, groups, rules, _ = collect(args.data)
+    print(f"{len(y)} lines ({int(is_gold.sum())} gold, {len(set(np.array(groups)[is_gold]))} gold articles)")
+    predicted = np.zeros(len(y), dtype=bool)
+    for train, test in GroupKFold(n_splits=5).split(x, y, groups):
+        scaler, clf = fit(x[train], y[train], w[train])
+        predicted[test] = clf.predict_proba(scaler.transform(x[test]))[:, 1] >= THRESHOLD
+    g = is_gold
+    rb, rx = _figures(y[g], rules[g].astype(bool))
+    mb, mx = _figures(y[g], predicted[g])
+    agree = float((predicted[~g] == y[~g].astype(bool)).mean())
+    print(f"gold lines, grouped 5-fold CV: rules alone body kept {rb:.3f} boilerplate removed {rx:.3f}")
+    print(f"gold lines, grouped 5-fold CV: model       body kept {mb:.3f} boilerplate removed {mx:.3f}")
+    print(f"rule-labelled lines (dev, seeds): model agrees with the rules on {agree:.3f}")
+    scaler, clf = fit(x, y, w)
+    out = {
+        "about": "storyline.clean.model line model; written by benchmarks/train_cleaner.py",
+        "features": list(line_model.FEATURES),
+        "mean": [round(float(v), 6) for v in scaler.mean_],
+        "scale": [round(float(v), 6) for v in scaler.scale_],
+        "coef": [round(float(v), 6) for v in clf.coef_[0]],
+        "intercept": round(float(clf.intercept_[0]), 6),
+        "threshold": THRESHOLD,
+        "cv": {"rules_body_kept": rb, "rules_boilerplate_removed": rx, "body_kept": mb, "boilerplate_removed": mx},
+    }
+    args.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    top = sorted(zip(clf.coef_[0], line_model.FEATURES, strict=True), key=lambda t: -abs(t[0]))[:10]
+    print("strongest features: " + ", ".join(f"{n} {c:+.2f}" for c, n in top))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
