@@ -463,6 +463,20 @@ def statement_numbers(text: str) -> set[float]:
     return figure_values(_YEAR.sub(" ", text))
 
 
+_NOTE = re.compile(r"\(([^()]*)\)")
+
+
+def discrepancy_parts(text: str) -> list[str]:
+    """The figures a discrepancy's value names: `;` separates two figures of one article, and a
+    parenthesis holds a source (`6.8 (USGS)`, dropped) or a conversion (`24.8 miles (40km)`, kept)."""
+    parts: list[str] = []
+    for piece in text.split(";"):
+        notes = [n.strip() for n in _NOTE.findall(piece) if any(c.isdigit() for c in n)]
+        main = _NOTE.sub(" ", piece).strip()
+        parts.extend(p for p in (main, *notes) if p)
+    return parts
+
+
 def _claim_spans(briefings: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, int, int], int]:
     """(article, start, end) of every claim value's figure -> the claim's index in `_all_claims`."""
     out: dict[tuple[str, int, int], int] = {}
@@ -546,8 +560,13 @@ def briefing_scores(
             labelled += 1
             held: Counter[int] = Counter()
             for gid, text in d["values"].items():
-                if gid in ids:
-                    claim = _figure_claim(corpus, gid, str(text), spans)[1]
+                if gid not in ids:
+                    continue
+                used_here: set[int] = set()
+                for part in discrepancy_parts(str(text)):
+                    index, claim = _figure_claim(corpus, gid, part, spans, used_here)
+                    if index is not None:
+                        used_here.add(index)
                     if claim is not None:
                         held[claim] += 1
             if held:
@@ -631,7 +650,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def ingest_corpus(folder: Path, work: Path) -> Corpus:
+def ingest_corpus(folder: Path, work: Path, brief: bool = True) -> Corpus:
     """Write `folder`'s articles as url+text JSONL, ingest it with the CLI into a fresh database,
     and read everything back by gold id."""
     rows = {str(r["id"]): r for r in read_jsonl(folder / "articles.jsonl")}
@@ -648,6 +667,16 @@ def ingest_corpus(folder: Path, work: Path) -> Corpus:
         sys.exit(f"quality: `storyline ingest` failed on {folder.name} ({done.returncode}): {done.stderr.strip()}")
     summary = done.stdout.strip().splitlines()
     print(f"ingested {folder.name} in {time.perf_counter() - started:.0f}s: {' / '.join(summary)}", file=sys.stderr)
+    return read_corpus(folder, db, rows, brief)
+
+
+def read_corpus(
+    folder: Path, db: Path, rows: dict[str, dict[str, Any]] | None = None, brief: bool = True
+) -> Corpus:
+    """Read an ingested corpus back from its database by gold id (stories briefed afresh unless
+    `brief` is false)."""
+    if rows is None:
+        rows = {str(r["id"]): r for r in read_jsonl(folder / "articles.jsonl")}
     by_url = {str(r["url"]): gid for gid, r in rows.items()}
     with Store(db) as store:
         stored = {a.id: a for a in store.articles()}
@@ -662,7 +691,7 @@ def ingest_corpus(folder: Path, work: Path) -> Corpus:
             annotations[gid] = entry["data"] if entry else {}
         stories = {gold_of[a.id]: s.id for s in list_stories(store) for a in s.articles if a.id in gold_of}
         families = [[gold_of[m] for m in f["members"] if m in gold_of] for f in store.families_with(sorted(gold_of))]
-        briefings = _briefings(store, gold_of) if (folder / "figures-gold.jsonl").is_file() else {}
+        briefings = _briefings(store, gold_of) if brief and (folder / "figures-gold.jsonl").is_file() else {}
     return Corpus(folder.name, rows, articles, annotations, stories, families, briefings)
 
 
