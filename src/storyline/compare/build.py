@@ -34,7 +34,7 @@ from storyline.compare.timeline import build_timeline
 if TYPE_CHECKING:
     from storyline.store import Store
 
-DEFAULT_SENTENCES = 6
+DEFAULT_SENTENCES = 7
 
 
 class StoryNotFoundError(LookupError):
@@ -195,6 +195,7 @@ def build_briefing(
     infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]
     dates = sorted(i.published[:10] for i in infos if i.published)
     independent = len({member_of[a.id].id if a.id in member_of else a.id for a in articles})
+    claims = link_claims(articles, ann, entities, published=published)
     return Briefing(
         story=StoryInfo(
             id=story_id or story_id_for([a.id for a in articles]),
@@ -207,9 +208,9 @@ def build_briefing(
         independent_sources=independent,
         entities=entities.records,
         quotes=link_quotes(articles, ann, entities),
-        claims=link_claims(articles, ann, entities, published=published),
+        claims=claims,
         timeline=build_timeline(articles, ann, groups, published=published, space=space),
-        summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space),
+        summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space, claims=claims),
         coverage=coverage.articles,
         coverage_matrix=coverage.matrix,
     )
