@@ -136,10 +136,9 @@ def key_figures(space: SentenceSpace, claims: Sequence[Claim]) -> np.ndarray:
         if sources < 2:
             continue
         weight = sources / families
-        for k, value in enumerate(claim.values):
-            stale = claim.agreement == "update" and claim.latest is not None and k != claim.latest
-            if stale and claim.values[claim.latest].text == value.text:
-                stale = False
+        latest = claim.values[claim.latest].text if claim.agreement == "update" and claim.latest is not None else None
+        for value in claim.values:
+            stale = latest is not None and value.text != latest
             for e in value.evidence[:1]:
                 by_article.setdefault(e.article, []).append((e.start, e.end, -weight if stale else weight))
     for i, sentence in enumerate(space.sentences):
