@@ -143,6 +143,9 @@ UNIT_DIMENSIONS: dict[str, tuple[str, float]] = {
     "mph": ("speed", 1.609344), "km/h": ("speed", 1.0), "kn": ("speed", 1.852),
     "kg": ("mass", 1.0), "t": ("mass", 1000.0), "lb": ("mass", 0.4536),
     "ha": ("area", 1.0), "acre": ("area", 0.4047), "°C": ("temperature", 1.0),
+    "s": ("duration", 1.0), "min": ("duration", 60.0), "h": ("duration", 3600.0), "d": ("duration", 86400.0),
+    "wk": ("duration", 604800.0), "mo": ("duration", 2629800.0), "yr": ("duration", 31557600.0),
+    "decade": ("duration", 315576000.0),
 }  # fmt: skip
 # `150 miles per hour`, `241 kilometres an hour`: a length unit followed by a time is a speed.
 _PER_HOUR = re.compile(r"^\s*(?:per|an|a)\s+hour\b|^/h\b", re.I)
@@ -235,8 +238,9 @@ def _items(
             if rt.date and rt.precision and t.kind in _DATING_KINDS:
                 dates[t.sentence].append((rt.date, rt.precision))
         for figure in ann.figures:
-            span = bounds(figure)
-            if span is None or not (0 <= figure.start < figure.end <= len(article.text)):
+            # A score or a vote (`5-4`) keeps its two sides: claims compare them side by side.
+            span = (figure.low, figure.high) if figure.unit == "score" else bounds(figure)
+            if span is None or span[0] is None or span[1] is None or not (0 <= figure.start < figure.end <= len(article.text)):
                 continue
             if _is_identifier(article.text, figure):
                 continue
