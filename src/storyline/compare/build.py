@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.claims import link_claims
-from storyline.compare.coverage import build_coverage
+from storyline.compare.coverage import MATRIX_FACTS, build_coverage
 from storyline.compare.dates import PublicationDate, infer_publication
 from storyline.compare.entities import EntityIndex, link_entities
 from storyline.compare.evidence import Evidence
@@ -191,11 +191,16 @@ def build_briefing(
     entities = link_entities(articles, ann)
     aliases = _aliases(entities)
     space = SentenceSpace.build(articles, ann, groups, aliases)
-    coverage = build_coverage(articles, ann, groups, aliases, space=space)
+    claims = link_claims(articles, ann, entities, published=published)
+    # One ranking of the story's sentences for the summary and the coverage matrix (its first rows are
+    # the summary): the two cite the same articles for the same sentence.
+    facts = build_summary(
+        articles, ann, groups, sentences=max(sentences, MATRIX_FACTS), aliases=aliases, space=space, claims=claims
+    )
+    coverage = build_coverage(articles, ann, groups, aliases, space=space, summary=facts)
     infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]
     dates = sorted(i.published[:10] for i in infos if i.published)
     independent = len({member_of[a.id].id if a.id in member_of else a.id for a in articles})
-    claims = link_claims(articles, ann, entities, published=published)
     return Briefing(
         story=StoryInfo(
             id=story_id or story_id_for([a.id for a in articles]),
@@ -210,7 +215,7 @@ def build_briefing(
         quotes=link_quotes(articles, ann, entities),
         claims=claims,
         timeline=build_timeline(articles, ann, groups, published=published, space=space),
-        summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space, claims=claims),
+        summary=facts[:sentences],
         coverage=coverage.articles,
         coverage_matrix=coverage.matrix,
     )

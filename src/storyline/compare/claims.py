@@ -240,7 +240,9 @@ def _items(
         for figure in ann.figures:
             # A score or a vote (`5-4`) keeps its two sides: claims compare them side by side.
             span = (figure.low, figure.high) if figure.unit == "score" else bounds(figure)
-            if span is None or span[0] is None or span[1] is None or not (0 <= figure.start < figure.end <= len(article.text)):
+            if span is None or span[0] is None or span[1] is None:
+                continue
+            if not (0 <= figure.start < figure.end <= len(article.text)):
                 continue
             if _is_identifier(article.text, figure):
                 continue

@@ -194,7 +194,7 @@ def _similar(space: SentenceSpace, i: int, j: int) -> bool:
 def _summary_sentence(space: SentenceSpace, i: int, score: float) -> SummarySentence:
     s: StorySentence = space.sentences[i]
     text, cut = strip_dateline(s.text)
-    supporters = space.supporters(i, SUPPORT)
+    supporters = space.supporters_stating(i, SUPPORT)
     # Copies in the sentence's own family carry it too when they hold a near-identical sentence.
     evidence = [Evidence(s.article, s.start + cut, s.end)]
     for article, start, end in space.evidence_for(i, supporters)[1:]:

@@ -202,7 +202,12 @@ def _entry(cluster: list[_Mention], space: SentenceSpace, order: Mapping[str, in
     # date), from a stated date, then the shorter sentence.
     sims = _similarities(cluster, cluster, space)
     same = np.array([[a.sentence == b.sentence for b in cluster] for a in cluster])
-    weights = np.array([[_window_weight(a, b, space) / 10 for b in cluster] for a in cluster])
+    # Copies of one wire text share their windows: weigh each distinct pair of windows once.
+    windows = list(dict.fromkeys(frozenset(m.window) for m in cluster))
+    slot = {w: k for k, w in enumerate(windows)}
+    distinct = np.array([[sum(space.idf.get(t, 0.0) for t in a & b) / 10 for b in windows] for a in windows])
+    index = np.array([slot[frozenset(m.window)] for m in cluster])
+    weights = distinct[np.ix_(index, index)]
     centrality = np.where(same, 0.0, sims + weights).sum(axis=1)
     k = max(
         range(len(cluster)),
