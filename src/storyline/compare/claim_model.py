@@ -4,25 +4,27 @@ A logistic regression over `storyline.compare.claims.FEATURES`, trained on the d
 gold (`counts`): the chance that two figures measure one quantity.
 """
 
-PAIR_INTERCEPT = -2.0643
+PAIR_INTERCEPT = -2.9556
 PAIR_WEIGHTS = (
-    0.2192,  # same_noun
-    -0.7324,  # noun_differs
-    0.5126,  # noun_missing
-    -0.1912,  # ratio_tally
-    -2.1277,  # ratio_measure
-    1.1974,  # overlap
-    0.9140,  # alike
-    1.4314,  # context
-    0.0224,  # near
-    0.2936,  # near_rare
-    0.3327,  # same_measure
-    -0.4399,  # place_differs
-    -1.3570,  # same_article
-    -0.1887,  # other_time
-    -1.3387,  # attribution_differs
-    0.2238,  # vague_mismatch
-    0.1827,  # shared_names
+    0.2591,  # same_noun
+    -1.0381,  # noun_differs
+    0.7738,  # noun_missing
+    -0.0781,  # ratio_tally
+    -2.0493,  # ratio_measure
+    1.5072,  # overlap
+    1.1870,  # alike
+    1.1741,  # context
+    0.0501,  # near
+    0.3385,  # near_rare
+    0.5931,  # same_measure
+    -0.8949,  # place_differs
+    -1.3347,  # same_article
+    -0.2287,  # other_time
+    -1.1591,  # attribution_differs
+    0.9235,  # vague_mismatch
+    0.1011,  # shared_names
+    1.2125,  # same_type
+    0.1668,  # type_differs
 )
 #: Mean pair probability at which two groups of figures are one claim.
 LINK = 0.5

@@ -97,6 +97,8 @@ class _Item:
     # The word right before the number phrase when it names a scale (`Category 4`, `magnitude 6.8`).
     measure: str | None = None
     published: str | None = None
+    # The type of quantity (`quantity_type`: `killed`, `magnitude`, ...), None when no word tells it.
+    kind_of: str | None = None
     # `near` words weighed by their rarity among the story's figures (`weigh_words`).
     rare: dict[str, float] = field(default_factory=dict)
 
@@ -374,8 +376,41 @@ def _signature(item: _Item) -> tuple[object, ...]:
 FEATURES = (
     "same_noun", "noun_differs", "noun_missing", "ratio_tally", "ratio_measure", "overlap", "alike", "context",
     "near", "near_rare", "same_measure", "place_differs", "same_article", "other_time", "attribution_differs",
-    "vague_mismatch", "shared_names",
+    "vague_mismatch", "shared_names", "same_type", "type_differs",
 )  # fmt: skip
+
+
+#: What a figure measures, told by a word near it or its counted noun (stem prefixes): the kinds of
+#: quantity news reports count again and again. A figure of one type and a figure of another are
+#: never one quantity; two of one type often are, even far apart in value (a rising toll).
+QUANTITY_TYPES: dict[str, tuple[str, ...]] = {
+    "killed": ("kill", "dead", "death", "die", "toll", "fatal", "live", "bodi", "drown"),
+    "injured": ("injur", "wound", "hurt", "casualt"),
+    "missing": ("missing",),
+    "evacuated": ("evacu", "displac", "homeless", "flee", "fled"),
+    "without power": ("power", "outage", "electric"),
+    "magnitude": ("magnitud", "richter", "quake", "earthqu", "tremor", "temblor", "aftersho"),
+    "arrested": ("arrest", "detain", "jail"),
+    "votes": ("vote", "ballot", "seat", "majorit"),
+    "wind": ("wind", "gust"),
+}
+# Stem prefix -> type, longest prefixes first so that `deadline` is not `dead` (checked whole below).
+_TYPE_OF = sorted(((stem, kind) for kind, stems in QUANTITY_TYPES.items() for stem in stems), key=lambda t: -len(t[0]))
+# How far (in words) from the number a word may type it.
+TYPE_REACH = 6
+
+
+def quantity_type(item: _Item) -> str | None:
+    """The type of quantity a figure measures (`QUANTITY_TYPES`): from its counted noun, else the
+    nearest typing word within `TYPE_REACH` words."""
+    candidates = ([(item.noun, -1)] if item.noun else []) + sorted(
+        ((w.casefold(), d) for w, d in item.words if d < TYPE_REACH), key=lambda t: t[1]
+    )
+    for word, _distance in candidates:
+        for prefix, kind in _TYPE_OF:
+            if word.startswith(prefix) and len(word) <= len(prefix) + 5:
+                return kind
+    return None
 
 
 def weigh_words(items: Sequence[_Item]) -> None:
@@ -384,6 +419,7 @@ def weigh_words(items: Sequence[_Item]) -> None:
     df: Counter[str] = Counter(w for item in items for w in item.near)
     n = max(len(items), 1)
     for item in items:
+        item.kind_of = quantity_type(item)
         item.rare = {w: math.log((1 + n) / (1 + df[w])) for w in item.near}
 
 
@@ -429,6 +465,8 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
         float(bool(a.attribution and b.attribution and a.attribution != b.attribution)),
         float((a.figure.qualifier == "vague") != (b.figure.qualifier == "vague")),
         float(bool(names_a & names_b)),
+        float(bool(a.kind_of and a.kind_of == b.kind_of)),
+        float(bool(a.kind_of and b.kind_of and a.kind_of != b.kind_of)),
     ]
 
 
@@ -448,6 +486,8 @@ def _keys(item: _Item) -> set[str]:
         keys.add(f"n:{item.noun}")
     if item.measure:
         keys.add(f"m:{item.measure}")
+    if item.kind_of:
+        keys.add(f"t:{item.kind_of}")
     return keys
 
 
