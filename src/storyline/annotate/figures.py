@@ -117,12 +117,15 @@ class _Scanner:
             # A spelled number counts only when it counts something (`one soldier`, not `one of`),
             # and a capitalised one inside a sentence is part of a name (`Group of Seven`).
             nxt = doc[i + 1] if i + 1 < len(doc) else None
-            pair = i + 2 < len(doc) and nxt is not None and nxt.lower_ in ("to", "-") and _number_value(doc[i + 2])
+            # `five to four`, `five-four`: a vote or a score, either side of it.
+            opens = i + 2 < len(doc) and nxt is not None and nxt.lower_ in ("to", "-")
+            closes = i >= 2 and doc[i - 1].lower_ in ("to", "-") and _number_value(doc[i - 2]) is not None
+            pair = (opens and _number_value(doc[i + 2]) is not None) or closes
             if nxt is None or not (
                 nxt.lower_ in SCALES
                 or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
                 or _duration_after(doc, i + 1)
-                or pair  # `five to four`, `five-four`: a vote or a score
+                or pair
             ):
                 return None
             if token.text[0].isupper() and not token.is_sent_start:
