@@ -84,6 +84,8 @@ def story_pairs(data: Path, work: Path, db: Path | None = None) -> tuple[np.ndar
                             continue
                         seen.add((i, j))
                         a, b = items[i], items[j]
+                        if not claims.comparable(a, b):
+                            continue
                         xs.append(claims.pair_features(a, b))
                         ys.append(int(label[i] is not None and label[i] == label[j]))
                         groups.append(event.get(gold_of[a.article], "?"))

@@ -376,7 +376,8 @@ def _signature(item: _Item) -> tuple[object, ...]:
 FEATURES = (
     "same_noun", "noun_differs", "noun_missing", "ratio_tally", "ratio_measure", "overlap", "alike", "context",
     "near", "near_rare", "same_measure", "place_differs", "same_article", "other_time", "attribution_differs",
-    "vague_mismatch", "shared_names", "same_type", "type_differs",
+    "vague_mismatch", "shared_names", "same_type", "type_differs", "same_noun_overlap",
+    "close_values_shared_context", "same_type_tally",
 )  # fmt: skip
 
 
@@ -467,16 +468,34 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
         float(bool(names_a & names_b)),
         float(bool(a.kind_of and a.kind_of == b.kind_of)),
         float(bool(a.kind_of and b.kind_of and a.kind_of != b.kind_of)),
+        # Values that can both hold, of one counted noun: the plainest sign of one quantity.
+        float(bool(overlap and a.noun and a.noun == b.noun)),
+        # The hand-set test of the first claims stage: values within VALUE_GAP, one noun, shared context.
+        float(_score(a, b) is not None),
+        # A tally of one type (the dead, the injured) is reported again and again as it grows.
+        float(bool(tally and a.kind_of and a.kind_of == b.kind_of)),
     ]
 
 
+def comparable(a: _Item, b: _Item) -> bool:
+    """Whether two figures can measure one quantity at all: one dimension, and a vague magnitude
+    (`tens of thousands`) only with another (it names an order of size, not a figure)."""
+    return a.dimension == b.dimension and (a.figure.qualifier == "vague") == (b.figure.qualifier == "vague")
+
+
 def pair_probability(a: _Item, b: _Item) -> float:
-    """The learned chance that two figures measure one quantity (`claim_model`); 0 across dimensions."""
-    if a.dimension != b.dimension:
+    """The learned chance that two figures measure one quantity (`claim_model`); 0 across dimensions
+    and between a vague magnitude and a figure."""
+    if not comparable(a, b):
         return 0.0
     x = pair_features(a, b)
     z = PAIR_INTERCEPT + sum(w * v for w, v in zip(PAIR_WEIGHTS, x, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+    p = 1.0 / (1.0 + math.exp(-z))
+    # Values that can both hold, of one counted noun, in sentences sharing their context (`3,000 to
+    # 3,500 troops` / `some 3,500 troops` withdrawn from Crimea) are one claim whatever the model says.
+    if a.noun and a.noun == b.noun and _gap(a, b) == 0 and _score(a, b) is not None:
+        p = max(p, LINK)
+    return p
 
 
 def _keys(item: _Item) -> set[str]:
