@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -64,12 +65,18 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 def terms(text: str) -> list[str]:
     """The content terms of a piece of text (stemmed, stop words out, numbers kept)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _terms(text: str) -> tuple[str, ...]:
+    # Copies of one wire text repeat their sentences word for word: each is stemmed once.
     result = []
     for token in tokens(fold(text)):
         if token in SENTENCE_STOP_WORDS or (len(token) < 2 and not token.isdigit()):
             continue
         result.append(stem(token))
-    return result
+    return tuple(result)
 
 
 @dataclass
