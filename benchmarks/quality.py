@@ -21,6 +21,14 @@ Figures (blank where a split has no gold for them):
 - families: pairwise precision / recall against `families.json`, and recall by family `kind`.
 - figures (`dev2/figures-gold.jsonl`): share of gold figures found, found with the right value, and
   found with the right value and qualifier (`match_figures`, `figure_values`, `QUALIFIER_MAP`).
+- briefing (`dev2/figures-gold.jsonl`, `dev2/facts.jsonl`; every stored story briefed by
+  `storyline.compare.brief_story`): claims grouping (share of gold quantities, an event's `counts`
+  with figures in two or more articles, for which one claim holds every gold figure), claims purity
+  (of the claims with values from two or more articles, the share whose every value is a gold
+  figure, all of one `counts`), verdicts (share of labelled discrepancies whose claim, the one holding
+  most of their values, says `conflict` / `update` / `same` or `compatible` as labelled) and summary
+  (share of the numbers of each event's `core` statements, years aside, found in the summary of the
+  story holding most of the event's articles). See `briefing_scores`.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +91,15 @@ COLUMNS: list[tuple[str, str, bool]] = [
     ("figures_value", "f.val", True),
     ("figures_value_qualifier", "f.v+q", True),
 ]
+#: The briefing figures, printed as a second table (their own section, same rows).
+BRIEFING_COLUMNS: list[tuple[str, str, bool]] = [
+    ("briefing_claims_grouping", "c.grp", True),
+    ("briefing_claims_purity", "c.pur", True),
+    ("briefing_verdicts", "verdic", True),
+    ("briefing_summary", "summ", True),
+]
+#: A labelled discrepancy's kind -> the claim verdicts that say it.
+VERDICTS = {"conflict": ("conflict",), "update": ("update",), "rounding": ("same", "compatible")}
 
 # --- text folding ---------------------------------------------------------------------------------
 
@@ -431,6 +449,159 @@ def figure_counts(gold: Sequence[Mapping[str, Any]], text: str, figures: Sequenc
     return counts
 
 
+# --- briefing -------------------------------------------------------------------------------------
+
+_TIME = re.compile(r"\b(\d{1,2})[:.](\d\d)\b(?=\s*(?:[ap]\.?m\b|GMT|UTC|local|[A-Z]{2,4}\b))", re.I)
+_YEAR = re.compile(r"(?<![\d,.$\u20ac\u00a3])\b(?:1[89]|20)\d\d\b(?![,.]?\d)")
+
+
+def statement_numbers(text: str) -> set[float]:
+    """The numbers a statement states (`figure_values`), years aside: a four-digit number from 1800
+    to 2099 not written with a thousands comma or a currency. A clock time (`3:05 p.m.`) reads as
+    one number (305), not two."""
+    text = _TIME.sub(lambda m: f"{m[1]}{m[2]}", text)
+    return figure_values(_YEAR.sub(" ", text))
+
+
+_NOTE = re.compile(r"\(([^()]*)\)")
+
+
+def discrepancy_parts(text: str) -> list[str]:
+    """The figures a discrepancy's value names: `;` separates two figures of one article, and a
+    parenthesis holds a source (`6.8 (USGS)`, dropped) or a conversion (`24.8 miles (40km)`, kept)."""
+    parts: list[str] = []
+    for piece in text.split(";"):
+        notes = [n.strip() for n in _NOTE.findall(piece) if any(c.isdigit() for c in n)]
+        main = _NOTE.sub(" ", piece).strip()
+        parts.extend(p for p in (main, *notes) if p)
+    return parts
+
+
+def _claim_spans(briefings: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, int, int], int]:
+    """(article, start, end) of every claim value's figure -> the claim's index in `_all_claims`."""
+    out: dict[tuple[str, int, int], int] = {}
+    for index, claim in enumerate(_all_claims(briefings)):
+        for value in claim.get("values", []):
+            evidence = value.get("evidence") or []
+            if evidence:
+                e = evidence[0]
+                out[(str(e["article"]), int(e["start"]), int(e["end"]))] = index
+    return out
+
+
+def _all_claims(briefings: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [c for story in sorted(briefings) for c in briefings[story].get("claims", [])]
+
+
+def _figure_claim(
+    corpus: Corpus, gid: str, text: str, spans: Mapping[tuple[str, int, int], int], used: set[int] | None = None
+) -> tuple[int | None, int | None]:
+    """The stored figure of article `gid` that a figure written `text` is (same article, same
+    number: `match_figures` and `value_right`), and the claim holding it: (figure index, claim)."""
+    article = corpus.articles.get(gid)
+    if article is None:
+        return None, None
+    figures = corpus.annotations.get(gid, {}).get("figures", [])
+    free = [f for i, f in enumerate(figures) if not used or i not in used]
+    index = match_figures([text], article.text, free)[0]
+    if index is None or not value_right(text, free[index]):
+        return None, None
+    figure = free[index]
+    real = figures.index(figure)
+    return real, spans.get((gid, int(figure["start"]), int(figure["end"])))
+
+
+def briefing_scores(
+    corpus: Corpus, ids: set[str], gold: Sequence[Mapping[str, Any]], facts: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, float | None], dict[str, int]]:
+    """The briefing figures of one split (its article ids `ids`): claims grouping and purity against
+    the gold figures, verdicts against the facts' discrepancies, summary numbers against the facts'
+    core statements. Returns the figures and the counts behind them."""
+    events = {i: str(corpus.rows[i]["event"]) for i in ids}
+    spans = _claim_spans(corpus.briefings)
+    claims = _all_claims(corpus.briefings)
+    # Every gold figure -> its stored figure and claim; a stored figure is matched once.
+    quantity: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+    articles_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    gold_of_figure: dict[tuple[str, int, int], str] = {}
+    used: dict[str, set[int]] = defaultdict(set)
+    for item in gold:
+        gid = str(item["id"])
+        key = (events[gid], str(item["counts"]))
+        index, claim = _figure_claim(corpus, gid, str(item["text"]), spans, used[gid])
+        if index is not None:
+            used[gid].add(index)
+            f = corpus.annotations[gid]["figures"][index]
+            gold_of_figure[(gid, int(f["start"]), int(f["end"]))] = key[1]
+        quantity[key].append(claim)
+        articles_of[key].add(gid)
+    multi = [k for k in quantity if len(articles_of[k]) >= 2]
+    grouped = sum(1 for k in multi if None not in quantity[k] and len(set(quantity[k])) == 1)
+
+    pure = shared = 0
+    for claim in claims:
+        values = claim.get("values", [])
+        in_split = [v for v in values if v["article"] in ids]
+        if len({v["article"] for v in values}) < 2 or len(in_split) * 2 <= len(values):
+            continue
+        shared += 1
+        counts = set()
+        for v in values:
+            e = (v.get("evidence") or [{}])[0]
+            counts.add(gold_of_figure.get((str(v["article"]), int(e.get("start", -1)), int(e.get("end", -1)))))
+        pure += None not in counts and len(counts) == 1
+
+    right = labelled = 0
+    split_events = set(events.values())
+    for fact in facts:
+        if fact["event"] not in split_events:
+            continue
+        for d in fact.get("discrepancies", []):
+            labelled += 1
+            held: Counter[int] = Counter()
+            for gid, text in d["values"].items():
+                if gid not in ids:
+                    continue
+                used_here: set[int] = set()
+                for part in discrepancy_parts(str(text)):
+                    index, claim = _figure_claim(corpus, gid, part, spans, used_here)
+                    if index is not None:
+                        used_here.add(index)
+                    if claim is not None:
+                        held[claim] += 1
+            if held:
+                best, count = held.most_common(1)[0]
+                right += count >= 2 and claims[best].get("agreement") in VERDICTS[d["kind"]]
+
+    found = stated = 0
+    for fact in facts:
+        if fact["event"] not in split_events:
+            continue
+        members = [i for i, e in events.items() if e == fact["event"] and i in corpus.stories]
+        if not members:
+            continue
+        story = Counter(corpus.stories[i] for i in members).most_common(1)[0][0]
+        summary = " ".join(s["text"] for s in corpus.briefings.get(story, {}).get("summary", []))
+        in_summary = statement_numbers(summary)
+        for statement in fact.get("core", []):
+            for number in statement_numbers(statement):
+                stated += 1
+                found += any(_close(number, s) for s in in_summary)
+    scores = {
+        "briefing_claims_grouping": _share(grouped, len(multi)),
+        "briefing_claims_purity": _share(pure, shared),
+        "briefing_verdicts": _share(right, labelled),
+        "briefing_summary": _share(found, stated),
+    }
+    counted = {
+        "gold_quantities": len(multi),
+        "shared_claims": shared,
+        "discrepancies": labelled,
+        "core_numbers": stated,
+    }
+    return scores, counted
+
+
 # --- stories and families -------------------------------------------------------------------------
 
 
@@ -470,13 +641,16 @@ class Corpus:
     annotations: dict[str, dict[str, Any]]
     stories: dict[str, str]
     families: list[list[str]]
+    # Story id -> its briefing (`Briefing.to_dict()`, article ids as gold ids); for corpora with
+    # figure gold only.
+    briefings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def ingest_corpus(folder: Path, work: Path) -> Corpus:
+def ingest_corpus(folder: Path, work: Path, brief: bool = True) -> Corpus:
     """Write `folder`'s articles as url+text JSONL, ingest it with the CLI into a fresh database,
     and read everything back by gold id."""
     rows = {str(r["id"]): r for r in read_jsonl(folder / "articles.jsonl")}
@@ -493,6 +667,16 @@ def ingest_corpus(folder: Path, work: Path) -> Corpus:
         sys.exit(f"quality: `storyline ingest` failed on {folder.name} ({done.returncode}): {done.stderr.strip()}")
     summary = done.stdout.strip().splitlines()
     print(f"ingested {folder.name} in {time.perf_counter() - started:.0f}s: {' / '.join(summary)}", file=sys.stderr)
+    return read_corpus(folder, db, rows, brief)
+
+
+def read_corpus(
+    folder: Path, db: Path, rows: dict[str, dict[str, Any]] | None = None, brief: bool = True
+) -> Corpus:
+    """Read an ingested corpus back from its database by gold id (stories briefed afresh unless
+    `brief` is false)."""
+    if rows is None:
+        rows = {str(r["id"]): r for r in read_jsonl(folder / "articles.jsonl")}
     by_url = {str(r["url"]): gid for gid, r in rows.items()}
     with Store(db) as store:
         stored = {a.id: a for a in store.articles()}
@@ -507,7 +691,32 @@ def ingest_corpus(folder: Path, work: Path) -> Corpus:
             annotations[gid] = entry["data"] if entry else {}
         stories = {gold_of[a.id]: s.id for s in list_stories(store) for a in s.articles if a.id in gold_of}
         families = [[gold_of[m] for m in f["members"] if m in gold_of] for f in store.families_with(sorted(gold_of))]
-    return Corpus(folder.name, rows, articles, annotations, stories, families)
+        briefings = _briefings(store, gold_of) if brief and (folder / "figures-gold.jsonl").is_file() else {}
+    return Corpus(folder.name, rows, articles, annotations, stories, families, briefings)
+
+
+def _briefings(store: Store, gold_of: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Every stored story's briefing as its JSON document, article ids replaced by gold ids."""
+    from storyline.compare import brief_story
+
+    started = time.perf_counter()
+    out: dict[str, dict[str, Any]] = {}
+    for story in list_stories(store):
+        doc = brief_story(store, story.id).to_dict()
+        out[story.id] = _gold_ids(doc, gold_of)
+    print(f"briefed {len(out)} stories in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return out
+
+
+def _gold_ids(value: Any, gold_of: Mapping[str, str]) -> Any:
+    """`value` with every string that is a stored article id replaced by its gold id."""
+    if isinstance(value, str):
+        return gold_of.get(value, value)
+    if isinstance(value, list):
+        return [_gold_ids(v, gold_of) for v in value]
+    if isinstance(value, dict):
+        return {k: _gold_ids(v, gold_of) for k, v in value.items()}
+    return value
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -519,7 +728,7 @@ def score_split(corpus: Corpus, prefixes: tuple[str, ...] | None, data: Path) ->
     the counts behind them under `n`."""
     ids = {i for i in corpus.rows if prefixes is None or i.startswith(prefixes)}
     folder = data / corpus.name
-    out: dict[str, Any] = {key: None for key, _, _ in COLUMNS}
+    out: dict[str, Any] = {key: None for key, _, _ in (*COLUMNS, *BRIEFING_COLUMNS)}
     n: dict[str, int] = {"articles": len(ids), "stored": len(ids & set(corpus.articles))}
 
     cleaning_path = folder / "cleaning-gold.jsonl"
@@ -598,6 +807,11 @@ def score_split(corpus: Corpus, prefixes: tuple[str, ...] | None, data: Path) ->
             out["figures_value"] = _share(figs.value, figs.gold)
             out["figures_value_qualifier"] = _share(figs.value_qualifier, figs.gold)
             n.update(gold_figures=figs.gold)
+            facts_path = folder / "facts.jsonl"
+            facts = read_jsonl(facts_path) if facts_path.is_file() else []
+            scores, counted = briefing_scores(corpus, ids, [g for gs in by_figure_article.values() for g in gs], facts)
+            out.update(scores)
+            n.update(counted)
     out["n"] = n
     return out
 
@@ -617,6 +831,11 @@ def table(results: Mapping[str, Mapping[str, Any]]) -> str:
     for split, figures in results.items():
         cells = [_cell(figures.get(key), width) for key, _, _ in COLUMNS]
         lines.append(f"{split:<11}" + " ".join(cells))
+    lines.append("")
+    lines.append(f"{'':<11}briefing")
+    lines.append(f"{'split':<11}" + " ".join(f"{h:>{width}}" for _, h, _ in BRIEFING_COLUMNS))
+    for split, figures in results.items():
+        lines.append(f"{split:<11}" + " ".join(_cell(figures.get(key), width) for key, _, _ in BRIEFING_COLUMNS))
     return "\n".join(lines)
 
 
@@ -625,7 +844,9 @@ body: body lines kept; boiler: boilerplate lines removed; head: heading lines ke
 q.fnd: gold quotes found; spk.P/spk.R: speaker precision/recall; R.expl..R.desc: speaker recall by `how`
 B3.P/R/F1: B-cubed of stories against events; mixed: stories mixing two or more events (lower is better)
 fam.P/fam.R: pairwise P/R of syndication families; R.verb..R.part: family pair recall by `kind`
-f.fnd: gold figures found; f.val: with the right value; f.v+q: with the right value and qualifier"""
+f.fnd: gold figures found; f.val: with the right value; f.v+q: with the right value and qualifier
+c.grp: gold quantities held by one claim; c.pur: multi-outlet claims all of one gold quantity;
+verdic: labelled discrepancies given their verdict; summ: core-statement numbers found in the summary"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:

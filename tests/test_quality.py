@@ -196,6 +196,14 @@ def test_figure_values_of_gold_texts(text: str, values: set[float]) -> None:
     assert quality.figure_values(text) == values
 
 
+def test_core_statement_numbers_leave_years_and_read_clock_times_whole(shared_data: Path) -> None:
+    facts = {f["event"]: f for f in _gold(shared_data, "facts.jsonl")}
+    first = facts["hurricane-helene-landfall-2024-09"]["core"][0]  # `... 11:10 p.m. EDT on ... Sept. 26, 2024, ...`
+    numbers = quality.statement_numbers(first)
+    assert 2024.0 not in numbers and {4.0, 1110.0, 26.0, 10.0} <= numbers
+    assert quality.statement_numbers("a toll of 2,053 in 2023") == {2053.0}
+
+
 def test_figures_matched_in_real_text_with_value_and_qualifier(shared_data: Path) -> None:
     text = _rows(shared_data, "dev2")["a-014"]["text"]
     gold = [g for g in _gold(shared_data, "figures-gold.jsonl") if g["id"] == "a-014"]

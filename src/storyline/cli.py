@@ -298,7 +298,7 @@ def regroup(db_path: str) -> None:
 
 
 SENTENCES_OPTION = click.option(
-    "--sentences", default=6, show_default=True, type=click.IntRange(1, 30), help="Summary length."
+    "--sentences", default=7, show_default=True, type=click.IntRange(1, 30), help="Summary length."
 )
 
 

@@ -329,7 +329,7 @@ def run(
     console: Console | None = None,
     *,
     jobs: int = 1,
-    sentences: int = 6,
+    sentences: int = 7,
     errors: Callable[[ReadFailure], None] | None = None,
 ) -> RunReport:
     """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""

@@ -61,6 +61,14 @@ UNIT_WORDS = {
     "mph": "mph", "kph": "km/h", "knots": "kn", "degrees": "°", "celsius": "°C", "fahrenheit": "°F",
     "hectares": "ha", "acres": "acre", "litres": "l", "liters": "l", "barrels": "bbl", "mw": "MW", "gw": "GW",
 }  # fmt: skip
+#: Units of time after a number (`45 days`, `a 36-minute delay`): a duration is a figure (how long
+#: something lasted), unlike a date; the time expression it sits in does not hide it.
+DURATION_UNITS = {
+    "second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h",
+    "day": "d", "days": "d", "week": "wk", "weeks": "wk", "month": "mo", "months": "mo",
+    "year": "yr", "years": "yr", "decade": "decade", "decades": "decade",
+}  # fmt: skip
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
 #: Entity types whose numbers are part of a name (`Group of Seven`, `60 Minutes`, `Boeing 737`).
 _NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "GPE"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
@@ -92,9 +100,13 @@ class _Scanner:
     def number_at(self, i: int) -> tuple[float, int] | None:
         """The value of the number starting at token i and the index just past it (scales included)."""
         doc = self.doc
-        if self.blocked[i]:
-            return None
         token = doc[i]
+        ordinal = _ORDINAL.match(token.text)
+        if ordinal is not None:
+            # `the 95th Academy Awards`, `its 14th rise`: a rank is a figure; `May 28th` is a date.
+            return (float(ordinal.group(1)), i + 1) if token.ent_type_ in ("ORDINAL", "") else None
+        if self.blocked[i] and not _duration_after(doc, i + 1):
+            return None
         value = _number_value(token)
         if value is None:
             if token.lower_ in ("a", "an", "half") and i + 1 < len(doc) and doc[i + 1].lower_ in SCALES:
@@ -105,7 +117,16 @@ class _Scanner:
             # A spelled number counts only when it counts something (`one soldier`, not `one of`),
             # and a capitalised one inside a sentence is part of a name (`Group of Seven`).
             nxt = doc[i + 1] if i + 1 < len(doc) else None
-            if nxt is None or not (nxt.lower_ in SCALES or nxt.pos_ in ("NOUN", "ADJ", "PROPN")):
+            # `five to four`, `five-four`: a vote or a score, either side of it.
+            opens = i + 2 < len(doc) and nxt is not None and nxt.lower_ in ("to", "-")
+            closes = i >= 2 and doc[i - 1].lower_ in ("to", "-") and _number_value(doc[i - 2]) is not None
+            pair = (opens and _number_value(doc[i + 2]) is not None) or closes
+            if nxt is None or not (
+                nxt.lower_ in SCALES
+                or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
+                or _duration_after(doc, i + 1)
+                or pair
+            ):
                 return None
             if token.text[0].isupper() and not token.is_sent_start:
                 return None
@@ -120,6 +141,15 @@ class _Scanner:
             value *= SCALES[doc[j].lower_]
             j += 1
         return value, j
+
+
+def _duration_after(doc: Doc, j: int) -> int:
+    """How many tokens from `j` name a unit of time (`days`, `- year` in `16-year`), 0 if none."""
+    if j < len(doc) and doc[j].lower_ in DURATION_UNITS:
+        return 1
+    if j + 1 < len(doc) and doc[j].text == "-" and doc[j].whitespace_ == "" and doc[j + 1].lower_ in DURATION_UNITS:
+        return 2
+    return 0
 
 
 def _qualifier_before(doc: Doc, i: int) -> tuple[Qualifier, int] | None:
@@ -211,8 +241,20 @@ def _figure_at(
         if end + 1 < len(doc) and doc[end].lower_ in ("to", "-", "–", "and"):
             other = scanner.number_at(end + 1)
             if other is not None and (doc[end].lower_ != "and" or doc[max(i - 1, 0)].lower_ == "between"):
+                if other[0] <= value and doc[end].lower_ in ("-", "–", "to"):
+                    # A score, a tally or a vote (`1-0`, `5-4`, `five to four`), not a range.
+                    score = Figure(
+                        text=scanner.text[doc[i].idx : doc[other[1] - 1].idx + len(doc[other[1] - 1].text)],
+                        start=doc[i].idx,
+                        end=doc[other[1] - 1].idx + len(doc[other[1] - 1].text),
+                        sentence=sentence_at(doc[i].idx),
+                        low=value,
+                        high=other[0],
+                        unit="score",
+                    )
+                    return score, other[1]
                 if other[0] <= value:
-                    return None, other[1]  # a score (`38-35`), not a range
+                    return None, other[1]
                 low, high, value, end = value, other[0], None, other[1]
                 qualifier = "range"
                 if doc[max(i - 1, 0)].lower_ == "between":
@@ -234,10 +276,17 @@ def _figure_at(
     if end < len(doc) and doc[end].lower_ in CURRENCY_WORDS:
         currency, unit = CURRENCY_WORDS[doc[end].lower_], "money"
         end += 1
+    elif _duration_after(doc, end):
+        step = _duration_after(doc, end)
+        unit = DURATION_UNITS[doc[end + step - 1].lower_]
+        end += step
+        # `a 13-year-old`, `60-year-old`: an age.
+        if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ == "old" and unit == "yr":
+            unit, end = "age", end + 2
     elif end < len(doc) and doc[end].lower_ in PERCENT_WORDS:
         unit = "percent"
         end += 2 if doc[end].lower_ == "per" and end + 1 < len(doc) and doc[end + 1].lower_ == "cent" else 1
-    noun_token = None if unit == "percent" else _counted_noun(doc, i, end)
+    noun_token = None if unit in ("percent", "age") else _counted_noun(doc, i, end)
     span_end_token = end
     if noun_token is not None and end <= noun_token.i <= end + 2 and doc[end].lower_ != "of":
         span_end_token = noun_token.i + 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.claims import link_claims
-from storyline.compare.coverage import build_coverage
+from storyline.compare.coverage import MATRIX_FACTS, build_coverage
 from storyline.compare.dates import PublicationDate, infer_publication
 from storyline.compare.entities import EntityIndex, link_entities
 from storyline.compare.evidence import Evidence
@@ -34,7 +34,7 @@ from storyline.compare.timeline import build_timeline
 if TYPE_CHECKING:
     from storyline.store import Store
 
-DEFAULT_SENTENCES = 6
+DEFAULT_SENTENCES = 7
 
 
 class StoryNotFoundError(LookupError):
@@ -191,7 +191,13 @@ def build_briefing(
     entities = link_entities(articles, ann)
     aliases = _aliases(entities)
     space = SentenceSpace.build(articles, ann, groups, aliases)
-    coverage = build_coverage(articles, ann, groups, aliases, space=space)
+    claims = link_claims(articles, ann, entities, published=published)
+    # One ranking of the story's sentences for the summary and the coverage matrix (its first rows are
+    # the summary): the two cite the same articles for the same sentence.
+    facts = build_summary(
+        articles, ann, groups, sentences=max(sentences, MATRIX_FACTS), aliases=aliases, space=space, claims=claims
+    )
+    coverage = build_coverage(articles, ann, groups, aliases, space=space, summary=facts)
     infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]
     # The story's span is that of the dates stored (stated, or inferred by the corpus step), as
     # `storyline stories` shows it; dates inferred here for one briefing are shown per article.
@@ -209,9 +215,9 @@ def build_briefing(
         independent_sources=independent,
         entities=entities.records,
         quotes=link_quotes(articles, ann, entities),
-        claims=link_claims(articles, ann, entities, published=published),
+        claims=claims,
         timeline=build_timeline(articles, ann, groups, published=published, space=space),
-        summary=build_summary(articles, ann, groups, sentences=sentences, aliases=aliases, space=space),
+        summary=facts[:sentences],
         coverage=coverage.articles,
         coverage_matrix=coverage.matrix,
     )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from storyline.annotate.records import Annotations, Figure
 from storyline.article import Article
+from storyline.compare.claim_model import LINK, PAIR_INTERCEPT, PAIR_WEIGHTS
 from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.entities import EntityIndex
 from storyline.compare.evidence import Evidence, sort_evidence
@@ -86,6 +87,20 @@ class _Item:
     attribution_span: tuple[int, int] | None = None
     group: int = -1
     members: list[int] = field(default_factory=list)
+    # The quantity's dimension (`count`, `percent`, `money:USD`, `length`, `speed`, ...) and the
+    # figure's bounds in that dimension's base unit (metres, km/h, kg): `150 mph` and `241 km/h` meet.
+    dimension: str = "count"
+    base_low: float = 0.0
+    base_high: float = 0.0
+    # The stems of the words within three words of the number: what it measures (`killed`, `magnitude`).
+    near: frozenset[str] = frozenset()
+    # The word right before the number phrase when it names a scale (`Category 4`, `magnitude 6.8`).
+    measure: str | None = None
+    published: str | None = None
+    # The type of quantity (`quantity_type`: `killed`, `magnitude`, ...), None when no word tells it.
+    kind_of: str | None = None
+    # `near` words weighed by their rarity among the story's figures (`weigh_words`).
+    rare: dict[str, float] = field(default_factory=dict)
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -121,6 +136,40 @@ def bounds(figure: Figure) -> tuple[float, float] | None:
     if q == "upper_bound":
         return (v * (1 - APPROX), v)
     return (v, v)
+
+
+#: Measurement units -> (dimension, factor to the dimension's base unit).
+UNIT_DIMENSIONS: dict[str, tuple[str, float]] = {
+    "km": ("length", 1000.0), "m": ("length", 1.0), "cm": ("length", 0.01), "mm": ("length", 0.001),
+    "mi": ("length", 1609.344), "ft": ("length", 0.3048), "in": ("length", 0.0254), "yd": ("length", 0.9144),
+    "mph": ("speed", 1.609344), "km/h": ("speed", 1.0), "kn": ("speed", 1.852),
+    "kg": ("mass", 1.0), "t": ("mass", 1000.0), "lb": ("mass", 0.4536),
+    "ha": ("area", 1.0), "acre": ("area", 0.4047), "°C": ("temperature", 1.0),
+    "s": ("duration", 1.0), "min": ("duration", 60.0), "h": ("duration", 3600.0), "d": ("duration", 86400.0),
+    "wk": ("duration", 604800.0), "mo": ("duration", 2629800.0), "yr": ("duration", 31557600.0),
+    "decade": ("duration", 315576000.0),
+}  # fmt: skip
+# `150 miles per hour`, `241 kilometres an hour`: a length unit followed by a time is a speed.
+_PER_HOUR = re.compile(r"^\s*(?:per|an|a)\s+hour\b|^/h\b", re.I)
+# `25 basis points` is 0.25 percent; `0.25 of a percentage point`, `a quarter point` are percent.
+_POINTS = frozenset({"point", "points"})
+
+
+def _dimension(figure: Figure, text: str) -> tuple[str, float]:
+    """The dimension a figure measures and the factor to its base unit."""
+    unit = figure.unit
+    if unit in ("mi", "km") and _PER_HOUR.match(text[figure.end : figure.end + 12]):
+        return "speed", 1.609344 if unit == "mi" else 1.0
+    if unit in UNIT_DIMENSIONS:
+        return UNIT_DIMENSIONS[unit]
+    noun = (figure.noun or "").casefold()
+    if unit is None and noun in _POINTS:
+        modifiers = {m.casefold() for m in figure.modifiers}
+        if "basis" in modifiers or "basis" in text[max(0, figure.start) : figure.end + 8].casefold():
+            return "percent", 0.01
+        if "percentage" in modifiers or "percentage" in text[figure.start : figure.end + 30].casefold():
+            return "percent", 1.0
+    return _unit_kind(figure), 1.0
 
 
 def _unit_kind(figure: Figure) -> str:
@@ -191,8 +240,11 @@ def _items(
             if rt.date and rt.precision and t.kind in _DATING_KINDS:
                 dates[t.sentence].append((rt.date, rt.precision))
         for figure in ann.figures:
-            span = bounds(figure)
-            if span is None or not (0 <= figure.start < figure.end <= len(article.text)):
+            # A score or a vote (`5-4`) keeps its two sides: claims compare them side by side.
+            span = (figure.low, figure.high) if figure.unit == "score" else bounds(figure)
+            if span is None or span[0] is None or span[1] is None:
+                continue
+            if not (0 <= figure.start < figure.end <= len(article.text)):
                 continue
             if _is_identifier(article.text, figure):
                 continue
@@ -218,6 +270,12 @@ def _items(
             right = letter_tokens(article.text[figure.end : near[1]])
             near_words = [(w, d) for side in (left, right) for d, w in enumerate(side)]
             who, who_span = _attribution(article, ann, figure, entities)
+            dimension, factor = _dimension(figure, article.text)
+            close_words = [w for w, d in near_words if d < 3 and w.casefold() not in SENTENCE_STOP_WORDS]
+            previous = letter_tokens(article.text[max(lo, figure.start - 20) : figure.start])
+            last_word = previous[-1].casefold() if previous else None
+            measure = last_word if last_word and last_word not in SENTENCE_STOP_WORDS else None
+            pub = (published or {}).get(article.id)
             items.append(
                 _Item(
                     article=article.id,
@@ -240,6 +298,12 @@ def _items(
                     sentence=sentence.strip(),
                     attribution=who,
                     attribution_span=who_span,
+                    dimension=dimension,
+                    base_low=span[0] * factor,
+                    base_high=span[1] * factor,
+                    near=frozenset(prefix_stem(w) for w in close_words),
+                    measure=measure,
+                    published=(pub.date if pub is not None and pub.date else article.published),
                 )
             )
     return items
@@ -308,61 +372,232 @@ def _signature(item: _Item) -> tuple[object, ...]:
     return (f.text, f.qualifier, item.low, item.high, item.kind, item.noun, item.context, tuple(item.dates))
 
 
+#: The pair features `pair_features` returns, in order (the model's weights follow this order).
+FEATURES = (
+    "same_noun", "noun_differs", "noun_missing", "ratio_tally", "ratio_measure", "overlap", "alike", "context",
+    "near", "near_rare", "same_measure", "place_differs", "same_article", "other_time", "attribution_differs",
+    "vague_mismatch", "shared_names", "same_type", "type_differs", "same_noun_overlap",
+    "close_values_shared_context", "same_type_tally",
+)  # fmt: skip
+
+
+#: What a figure measures, told by a word near it or its counted noun (stem prefixes): the kinds of
+#: quantity news reports count again and again. A figure of one type and a figure of another are
+#: never one quantity; two of one type often are, even far apart in value (a rising toll).
+QUANTITY_TYPES: dict[str, tuple[str, ...]] = {
+    "killed": ("kill", "dead", "death", "die", "toll", "fatal", "live", "bodi", "drown"),
+    "injured": ("injur", "wound", "hurt", "casualt"),
+    "missing": ("missing",),
+    "evacuated": ("evacu", "displac", "homeless", "flee", "fled"),
+    "without power": ("power", "outage", "electric"),
+    "magnitude": ("magnitud", "richter", "quake", "earthqu", "tremor", "temblor", "aftersho"),
+    "arrested": ("arrest", "detain", "jail"),
+    "votes": ("vote", "ballot", "seat", "majorit"),
+    "wind": ("wind", "gust"),
+}
+# Stem prefix -> type, longest prefixes first so that `deadline` is not `dead` (checked whole below).
+_TYPE_OF = sorted(((stem, kind) for kind, stems in QUANTITY_TYPES.items() for stem in stems), key=lambda t: -len(t[0]))
+# How far (in words) from the number a word may type it.
+TYPE_REACH = 6
+
+
+def quantity_type(item: _Item) -> str | None:
+    """The type of quantity a figure measures (`QUANTITY_TYPES`): from its counted noun, else the
+    nearest typing word within `TYPE_REACH` words."""
+    candidates = ([(item.noun, -1)] if item.noun else []) + sorted(
+        ((w.casefold(), d) for w, d in item.words if d < TYPE_REACH), key=lambda t: t[1]
+    )
+    for word, _distance in candidates:
+        for prefix, kind in _TYPE_OF:
+            if word.startswith(prefix) and len(word) <= len(prefix) + 5:
+                return kind
+    return None
+
+
+def weigh_words(items: Sequence[_Item]) -> None:
+    """Weigh each figure's words by how rare they are among the story's figures (a word by every
+    figure, `said`, says nothing of what one measures): sets `rare` on every item."""
+    df: Counter[str] = Counter(w for item in items for w in item.near)
+    n = max(len(items), 1)
+    for item in items:
+        item.kind_of = quantity_type(item)
+        item.rare = {w: math.log((1 + n) / (1 + df[w])) for w in item.near}
+
+
+def pair_features(a: _Item, b: _Item) -> list[float]:
+    """What tells whether two figures (of one dimension) measure one quantity: their counted nouns,
+    how far apart their values lie (log ratio, in the dimension's base unit), the words around them
+    (the sentence's context words, the words right by the number, the scale word before it), the
+    place, article, time and source they are given for."""
+    mid_a = (a.base_low + a.base_high) / 2
+    mid_b = (b.base_low + b.base_high) / 2
+    # How many times one value is the other (capped): 3 stands for "far apart or not comparable".
+    ratio = 3.0
+    if mid_a > 0 and mid_b > 0:
+        ratio = min(abs(math.log(mid_a / mid_b)), 3.0)
+    elif mid_a == mid_b:
+        ratio = 0.0
+    overlap = a.base_low <= b.base_high * 1.01 and b.base_low <= a.base_high * 1.01
+    shared = len(a.context & b.context)
+    context = shared / max(1, min(len(a.context), len(b.context)))
+    near = len(a.near & b.near) / max(1, len(a.near | b.near))
+    union = sum(a.rare.get(w, 0.0) for w in a.near) + sum(b.rare.get(w, 0.0) for w in b.near - a.near)
+    near_rare = sum(a.rare.get(w, 0.0) for w in a.near & b.near) / union if union > 0 else 0.0
+    tally = a.dimension.split(":")[0] in TALLIES
+    alike = abs(mid_a - mid_b) <= SAME_VALUE * max(abs(mid_a), abs(mid_b), 1e-9)
+    place_a, place_b = a.figure.place, b.figure.place
+    names_a = {w for w in a.context if w.startswith("@")}
+    names_b = {w for w in b.context if w.startswith("@")}
+    return [
+        float(bool(a.noun and a.noun == b.noun)),
+        float(bool(a.noun and b.noun and a.noun != b.noun)),
+        float(not a.noun or not b.noun),
+        ratio if tally else 0.0,
+        0.0 if tally else ratio,
+        float(overlap),
+        float(alike),
+        context,
+        near,
+        near_rare,
+        float(bool(a.measure and a.measure == b.measure)),
+        float(bool(place_a and place_b and place_a != place_b)),
+        float(a.article == b.article),
+        float(not _same_time(a, b)),
+        float(bool(a.attribution and b.attribution and a.attribution != b.attribution)),
+        float((a.figure.qualifier == "vague") != (b.figure.qualifier == "vague")),
+        float(bool(names_a & names_b)),
+        float(bool(a.kind_of and a.kind_of == b.kind_of)),
+        float(bool(a.kind_of and b.kind_of and a.kind_of != b.kind_of)),
+        # Values that can both hold, of one counted noun: the plainest sign of one quantity.
+        float(bool(overlap and a.noun and a.noun == b.noun)),
+        # The hand-set test of the first claims stage: values within VALUE_GAP, one noun, shared context.
+        float(_score(a, b) is not None),
+        # A tally of one type (the dead, the injured) is reported again and again as it grows.
+        float(bool(tally and a.kind_of and a.kind_of == b.kind_of)),
+    ]
+
+
+def comparable(a: _Item, b: _Item) -> bool:
+    """Whether two figures can measure one quantity at all: one dimension, and a vague magnitude
+    (`tens of thousands`) only with another (it names an order of size, not a figure)."""
+    return a.dimension == b.dimension and (a.figure.qualifier == "vague") == (b.figure.qualifier == "vague")
+
+
+def pair_probability(a: _Item, b: _Item) -> float:
+    """The learned chance that two figures measure one quantity (`claim_model`); 0 across dimensions
+    and between a vague magnitude and a figure."""
+    if not comparable(a, b):
+        return 0.0
+    x = pair_features(a, b)
+    z = PAIR_INTERCEPT + sum(w * v for w, v in zip(PAIR_WEIGHTS, x, strict=True))
+    p = 1.0 / (1.0 + math.exp(-z))
+    # Values that can both hold, of one counted noun, in sentences sharing their context (`3,000 to
+    # 3,500 troops` / `some 3,500 troops` withdrawn from Crimea) are one claim whatever the model says.
+    if a.noun and a.noun == b.noun and _gap(a, b) == 0 and _score(a, b) is not None:
+        p = max(p, LINK)
+    return p
+
+
+def _keys(item: _Item) -> set[str]:
+    """Blocking keys: two figures are compared only when they share one (noun, scale word, a word by the number)."""
+    keys = {f"w:{w}" for w in item.near}
+    if item.noun:
+        keys.add(f"n:{item.noun}")
+    if item.measure:
+        keys.add(f"m:{item.measure}")
+    if item.kind_of:
+        keys.add(f"t:{item.kind_of}")
+    return keys
+
+
 def _align(items: list[_Item]) -> list[list[int]]:
-    """Greedy grouping, best pairs first; a group holds at most one figure per article."""
+    """Average-linkage grouping of the figures by the learned pair probability, best pairs first:
+    two groups merge while the mean probability over their cross pairs stays at least `LINK`."""
     # Distinct figures first: a story of many copies has few distinct sentences.
     forms: dict[tuple[object, ...], list[int]] = {}
     for i, item in enumerate(items):
         forms.setdefault(_signature(item), []).append(i)
     reps = [members[0] for members in forms.values()]
     form_items = list(forms.values())
-    form_articles = [{items[i].article for i in members} for members in form_items]
-    pairs: list[tuple[float, int, int]] = []
-    # Blocking: only figures of one unit kind (and vagueness) meet; sorted by lower bound, a figure
-    # meets the next ones until they lie surely more than VALUE_GAP above it.
-    by_kind: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    weigh_words([items[i] for i in reps])
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for f, i in enumerate(reps):
-        by_kind[(items[i].kind, items[i].figure.qualifier == "vague")].append(f)
-    for members in by_kind.values():
-        members.sort(key=lambda f: items[reps[f]].low)
-        # The widest interval of the block bounds how high a figure may reach (high <= spread * low).
-        spread = max((items[reps[f]].high / items[reps[f]].low for f in members if items[reps[f]].low > 0), default=1)
-        can_stop = VALUE_GAP * spread < 1 and all(items[reps[f]].low >= 0 for f in members)
+        for key in _keys(items[i]):
+            buckets[(items[i].dimension, key)].append(f)
+    prob: dict[tuple[int, int], float] = {}
+    for members in buckets.values():
         for x, fa in enumerate(members):
-            a = items[reps[fa]]
             for fb in members[x + 1 :]:
-                b = items[reps[fb]]
-                if can_stop and b.low - a.high > VALUE_GAP * max(a.high, spread * b.low):
-                    break
-                if form_articles[fa] & form_articles[fb]:
-                    continue
-                score = _score(a, b)
-                if score is not None:
-                    pairs.append((score, fa, fb))
-    pairs.sort(key=lambda p: -p[0])
+                pair = (fa, fb) if fa < fb else (fb, fa)
+                if pair not in prob:
+                    prob[pair] = pair_probability(items[reps[fa]], items[reps[fb]])
+    pairs = sorted(((p, k) for k, p in prob.items() if p >= LINK), key=lambda t: -t[0])
     group_of = list(range(len(reps)))
     groups: dict[int, list[int]] = {f: [f] for f in range(len(reps))}
-    articles: dict[int, set[str]] = {f: set(form_articles[f]) for f in range(len(reps))}
-    for _score_value, fa, fb in pairs:
+    for _p, (fa, fb) in pairs:
         ga, gb = group_of[fa], group_of[fb]
-        if ga == gb or articles[ga] & articles[gb]:
+        if ga == gb:
             continue
-        if not all(_compatible(items[reps[x]], items[reps[y]]) for x in groups[ga] for y in groups[gb]):
+        total = sum(prob.get((x, y) if x < y else (y, x), 0.0) for x in groups[ga] for y in groups[gb])
+        if total / (len(groups[ga]) * len(groups[gb])) < LINK:
             continue
         for x in groups[gb]:
             group_of[x] = ga
         groups[ga].extend(groups.pop(gb))
-        articles[ga] |= articles.pop(gb)
     return [[i for f in group for i in form_items[f]] for group in groups.values()]
 
 
-def _verdict(values: list[ClaimValue], items: list[_Item]) -> str:
-    shapes = {(v.qualifier, v.value, v.low, v.high, v.unit, v.currency) for v in values}
-    if len(shapes) == 1:
-        return "same"
-    low = max(i.low for i in items)
-    high = min(i.high for i in items)
-    return "compatible" if low <= high + 1e-9 else "conflict"
+#: Two values within this share of each other are one value written differently (`58.5%` /
+#: `58.55%`, `150 mph` / `241 km/h`).
+SAME_VALUE = 0.01
+#: Dimensions that tally a happening (the dead, the homes without power, money pledged): reports
+#: of them grow as the count goes on, so a higher figure published later is an update.
+TALLIES = ("count", "money")
+
+
+def _alike(items: list[_Item]) -> bool:
+    """One value, however written: the same qualifier and the same number within `SAME_VALUE`."""
+    if len({i.figure.qualifier for i in items}) > 1:
+        return False
+    lows = [i.base_low for i in items]
+    highs = [i.base_high for i in items]
+    return all(max(xs) - min(xs) <= SAME_VALUE * max(abs(max(xs)), 1e-9) for xs in (lows, highs))
+
+
+def _when(item: _Item) -> tuple[str, int]:
+    return (item.published or "", item.figure.start)
+
+
+def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | None]:
+    """The claim's verdict and, for an update, the index of the latest value.
+
+    `same` when every value is one value written alike or differently; `compatible` when all can
+    hold at once; else `update` for a tally whose figures, ordered by publication (and by place in
+    the article), never fall (a report's later figure supersedes the earlier: `296` then `632` then
+    `more than 1,300` dead), and `conflict` for anything else: a measurement given differently
+    (magnitude 6.8 / 7.2) or a tally lower in a later report."""
+    if _alike(items):
+        return "same", None
+    low = max(i.base_low for i in items)
+    high = min(i.base_high for i in items)
+    if low <= high * (1 + SAME_VALUE) + 1e-9:
+        return "compatible", None
+    if items[0].dimension.split(":")[0] in TALLIES:
+        order = sorted(range(len(items)), key=lambda k: _when(items[k]))
+        dated = [k for k in order if items[k].published]
+        rising = all(
+            items[a].base_low <= items[b].base_high * (1 + SAME_VALUE)
+            for x, a in enumerate(dated)
+            for b in dated[x + 1 :]
+            if items[a].published != items[b].published
+        )
+        # Within one article, a figure that falls later in the text is a part or an old figure
+        # (`... 296 ... now more than 1,300`): the largest one is the latest.
+        if rising:
+            latest_date = max((items[k].published or "" for k in order), default="")
+            last = [k for k in order if (items[k].published or "") == latest_date]
+            return "update", max(last, key=lambda k: items[k].base_high)
+    return "conflict", None
 
 
 def _number(value: float) -> str:
@@ -433,6 +668,15 @@ def link_claims(
     claims: list[tuple[tuple[int, int], Claim]] = []
     for group_ids in _align(items):
         group = sorted((items[i] for i in group_ids), key=lambda it: (order.get(it.article, 0), it.figure.start))
+        # An article that repeats a figure word for word (a lede echoed lower down) gives it once.
+        seen: set[tuple[str, str, float, float]] = set()
+        kept: list[_Item] = []
+        for it in group:
+            key = (it.article, it.figure.text.casefold(), it.low, it.high)
+            if key not in seen:
+                seen.add(key)
+                kept.append(it)
+        group = kept
         values: list[ClaimValue] = []
         for it in group:
             f = it.figure
@@ -458,11 +702,13 @@ def link_claims(
                 )
             )
         art_ids = list(dict.fromkeys(v.article for v in values))
+        verdict, latest = _verdict(values, group)
         claim = Claim(
             about=_about(group),
             noun=Counter(i.noun for i in group if i.noun).most_common(1)[0][0] if any(i.noun for i in group) else None,
             values=values,
-            agreement=_verdict(values, group),  # type: ignore[arg-type]
+            agreement=verdict,  # type: ignore[arg-type]
+            latest=latest,
             articles=art_ids,
             differences=_differences(values, labels or {}),
             evidence=sort_evidence((e for v in values for e in v.evidence), order),

@@ -21,7 +21,7 @@ from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.evidence import Evidence
 from storyline.compare.similarity import SentenceSpace
-from storyline.compare.summary import build_summary, standalone_problem
+from storyline.compare.summary import SummarySentence, build_summary, standalone_problem
 from storyline.text import strip_dateline
 
 #: Best similarity to any other independent source below which a sentence may be unique.
@@ -103,12 +103,17 @@ def build_coverage(
     aliases: Mapping[str, str] | None = None,
     space: SentenceSpace | None = None,
     facts: int = MATRIX_FACTS,
+    summary: Sequence[SummarySentence] | None = None,
 ) -> Coverage:
-    """What each independent source alone reports, and the main facts x articles matrix."""
+    """What each independent source alone reports, and the main facts x articles matrix.
+
+    `summary` (the story's summary, `build_summary` with at least `facts` sentences) gives the
+    matrix its rows and their supporting articles, so the matrix ticks exactly the articles the
+    summary cites; without it the summary is built here."""
     space = space or SentenceSpace.build(articles, annotations, families, aliases)
     only = _only_here(space)
     per_article = [ArticleCoverage(a.id, [i for i in only if i.article == a.id]) for a in articles]
-    return Coverage(per_article, _matrix(articles, annotations, families, space, facts))
+    return Coverage(per_article, _matrix(articles, annotations, families, space, facts, summary))
 
 
 def _only_here(space: SentenceSpace) -> list[CoverageItem]:
@@ -163,10 +168,13 @@ def _matrix(
     families: Sequence[Any] | None,
     space: SentenceSpace,
     facts: int,
+    summary: Sequence[SummarySentence] | None = None,
 ) -> CoverageMatrix:
     columns = [a.id for a in articles]
     rows: list[CoverageFact] = []
-    for s in build_summary(articles, annotations, families, sentences=facts, space=space):
+    if summary is None:
+        summary = build_summary(articles, annotations, families, sentences=facts, space=space)
+    for s in summary[:facts]:
         # One span per article: the sentence the fact was taken from, else the best match.
         per_article: dict[str, Evidence] = {}
         for e in s.evidence:

@@ -211,21 +211,45 @@ def infer_published(
     return {k: (v.date, v.inferred) for k, v in infer_publication(articles, annotations, families).items()}
 
 
-def resolved_times(ann: Annotations, published: PublicationDate | None) -> list[ResolvedTime]:
+def resolved_times(
+    ann: Annotations, published: PublicationDate | None, text: str | None = None
+) -> list[ResolvedTime]:
     """The article's time expressions with dates, relative ones resolved against `published`.
 
     Expressions the annotator resolved against a stated date keep their date; those left open for
-    want of a date (or whose article's date is inferred) are resolved now.
+    want of a date (or whose article's date is inferred) are resolved now. With the article's `text`,
+    a bare weekday in a clause about the future (`will meet on Friday`, `is to vote on Friday`,
+    `scheduled for Friday`) is the coming one, not last week's.
     """
     result: list[ResolvedTime] = []
     for t in ann.times:
         if t.relative and published is not None and published.date and (published.inferred or not t.date):
             when, precision, end = resolve(t.relative, published.date)
-            result.append(ResolvedTime(t, _next_day_weekday(t, when, published), precision, end,
-                                       inferred=published.inferred))
+            when = _ahead_if_future(t, _next_day_weekday(t, when, published), published, ann, text)
+            result.append(ResolvedTime(t, when, precision, end, inferred=published.inferred))
         else:
-            result.append(ResolvedTime(t, _next_day_weekday(t, t.date, published), t.precision, t.end_date))
+            when = _ahead_if_future(t, _next_day_weekday(t, t.date, published), published, ann, text)
+            result.append(ResolvedTime(t, when, t.precision, t.end_date))
     return result
+
+
+def clause_tense(t: TimeExpression, ann: Annotations, text: str) -> str | None:
+    """`past`, `future` or None: the tense of the clause a time expression sits in."""
+    start = ann.sentences[t.sentence].start if 0 <= t.sentence < len(ann.sentences) else 0
+    return _tense(t, text, start)
+
+
+def _ahead_if_future(
+    t: TimeExpression, when: str | None, published: PublicationDate | None, ann: Annotations, text: str | None
+) -> str | None:
+    """A bare weekday resolved to a day before publication, in a clause about the future: the coming one."""
+    kind, _, arg = (t.relative or "").partition(":")
+    if not when or text is None or published is None or not published.date or kind != "weekday" or ":" in arg:
+        return when
+    pub, day = _day(published.date), _day(when)
+    if pub is None or day is None or day >= pub or clause_tense(t, ann, text) != "future":
+        return when
+    return (pub + timedelta(days=(day.weekday() - pub.weekday()) % 7)).isoformat()
 
 
 def _next_day_weekday(t: TimeExpression, when: str | None, published: PublicationDate | None) -> str | None:

@@ -141,7 +141,12 @@ def _first_names_agree(a: str, b: str) -> bool:
     # Stricter than surnames: `Daniel` and `Danielle` are two people; `Volodymyr` / `Volodimir`,
     # `Aleksandr` / `Alexander` one.
     fa, fb = fold(ca), fold(cb)
-    return fa == fb or (skeleton(fa) == skeleton(fb) and abs(len(fa) - len(fb)) <= 1)
+    if fa == fb or (skeleton(fa) == skeleton(fb) and abs(len(fa) - len(fb)) <= 1):
+        return True
+    # A short form of the given name (`Tony` / `Antony`, `Alex` / `Alexander`): a name of at most four
+    # letters that begins or ends the other, two or more letters shorter (`Daniel` / `Danielle` differ).
+    short, long_ = sorted((fa.casefold(), fb.casefold()), key=len)
+    return 3 <= len(short) <= 4 and len(long_) - len(short) >= 2 and (long_.startswith(short) or long_.endswith(short))
 
 
 @dataclass
@@ -298,7 +303,9 @@ def _merge_people(names: list[_Name], uf: UnionFind[int]) -> None:
         ti, suffix_i = _person_parts(names[i].tokens)
         for j in full[x + 1 :]:
             tj, suffix_j = _person_parts(names[j].tokens)
-            if not (_same_word(ti[-1], tj[-1]) and _first_names_agree(ti[0], tj[0])):
+            if not _same_word(ti[-1], tj[-1]):
+                continue
+            if not _first_names_agree(ti[0], tj[0]) and not _middle_name_dropped(ti, tj):
                 continue
             # `George W. Bush` / `George H. W. Bush`, `... Jr.` / `... III`: relatives, not one person.
             middle_i, middle_j = {t[0] for t in ti[1:-1]}, {t[0] for t in tj[1:-1]}
@@ -314,6 +321,29 @@ def _merge_people(names: list[_Name], uf: UnionFind[int]) -> None:
         clusters = {uf.find(j) for j in full if _same_word(_person_parts(names[j].tokens)[0][-1], name.tokens[0])}
         if len(clusters) == 1:
             uf.union(i, clusters.pop())
+
+
+def _middle_name_dropped(a: list[str], b: list[str]) -> bool:
+    """`Recep Tayyip Erdogan` / `Tayyip Erdogan`: the shorter name is the longer one without its first
+    given name (its own first name is the longer one's middle name)."""
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) > len(short) >= 2 and any(_first_names_agree(short[0], m) for m in long_[1:-1])
+
+
+def _short_form_of(short: list[str], long_: list[str]) -> bool:
+    """`Fed` / `Federal Reserve`, `US Fed` / `US Federal Reserve`: each word of the short name begins
+    the longer name's word at its place (at least one cut short, by three letters or more), and the
+    longer name has more words."""
+    if len(long_) <= len(short):
+        return False
+    cut = False
+    for a, b in zip(short, long_, strict=False):
+        if a == b:
+            continue
+        if len(a) < 3 or not b.startswith(a):
+            return False
+        cut = True
+    return cut
 
 
 def _family(label: str) -> str:
@@ -354,6 +384,17 @@ def _merge_others(names: list[_Name], uf: UnionFind[int]) -> None:
         if _is_person(n) or n.label == "NORP" or n.label in PLACE_LABELS or len(n.key) < 4:
             continue
         targets = {uf.find(j) for j in longer.get(tuple(n.tokens), set())}
+        if len(targets) == 1:
+            uf.union(i, targets.pop())
+    # Short forms: `Fed` for `Federal Reserve`, when exactly one longer name of the kind begins so.
+    for i, n in enumerate(names):
+        if _is_person(n) or n.label in PLACE_LABELS or n.label == "NORP":
+            continue
+        targets = {
+            uf.find(j)
+            for j in by_family.get(_family(n.label), [])
+            if j != i and not _is_person(names[j]) and _short_form_of(n.tokens, names[j].tokens)
+        }
         if len(targets) == 1:
             uf.union(i, targets.pop())
     # Acronyms: `US` against `United States`, when exactly one longer name has those initials.

@@ -17,7 +17,7 @@ from storyline.compare.evidence import Evidence
 
 SCHEMA = "storyline.briefing/1"
 
-Verdict = Literal["same", "compatible", "conflict"]
+Verdict = Literal["same", "compatible", "update", "conflict"]
 VariantKind = Literal["exact", "punctuation", "trimmed", "embedded", "paraphrase"]
 
 
@@ -157,9 +157,11 @@ class ClaimValue:
 class Claim:
     """Figures about one thing (`about`: the counted noun and its context) across articles.
 
-    `agreement` is `same` (one value, stated alike), `compatible` (stated differently, all can hold:
-    `3,000 to 3,500` / `about 3,500`) or `conflict` (they cannot all hold). `differences` says in words
-    what differs (figure, qualifier, period, attribution), so values are never silently merged."""
+    `agreement` is `same` (one value, stated alike or written differently: `58.5%` / `58.55%`,
+    `150 mph` / `241 km/h`), `compatible` (all can hold: `3,000 to 3,500` / `about 3,500`), `update`
+    (a tally that grows with later reports: `latest` is the index in `values` of the latest figure,
+    the others its history) or `conflict` (they cannot all hold at one time). `differences` says in
+    words what differs (figure, qualifier, period, attribution), so values are never silently merged."""
 
     about: str
     noun: str | None
@@ -168,6 +170,7 @@ class Claim:
     articles: list[str]
     differences: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    latest: int | None = None
 
 
 @dataclass

@@ -12,8 +12,10 @@ Families (syndication copies) matter for corroboration: two copies of one wire t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -58,14 +60,23 @@ def annotations_by_id(
     return {a.id: ann for a, ann in zip(articles, annotations, strict=True)}
 
 
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
 def terms(text: str) -> list[str]:
     """The content terms of a piece of text (stemmed, stop words out, numbers kept)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _terms(text: str) -> tuple[str, ...]:
+    # Copies of one wire text repeat their sentences word for word: each is stemmed once.
     result = []
     for token in tokens(fold(text)):
         if token in SENTENCE_STOP_WORDS or (len(token) < 2 and not token.isdigit()):
             continue
         result.append(stem(token))
-    return result
+    return tuple(result)
 
 
 @dataclass
@@ -175,6 +186,27 @@ class SentenceSpace:
         """Articles (story order) with a sentence at least `threshold` similar to sentence i, its own first."""
         own = self.sentences[i].article
         found = [a for k, a in enumerate(self.article_ids) if a != own and self.best[i, k] >= threshold]
+        return [own, *found]
+
+    def states(self, i: int, j: int) -> bool:
+        """Whether sentence j states what sentence i states, not merely shares words with it: the
+        figures of i are in j (at least half of them, none when i gives none) and, when i names
+        someone or something, j names one of them too (`Kyiv` and `Kiev` meet through the aliases)."""
+        terms_i, terms_j = self.term_lists[i], set(self.term_lists[j])
+        numbers = {t for t in terms_i if t[:1].isdigit() and not _YEAR.match(t)}
+        if numbers and 2 * len(numbers & terms_j) < len(numbers):
+            return False
+        entities = {t for t in terms_i if t.startswith("ent:")}
+        return not entities or bool(entities & terms_j)
+
+    def supporters_stating(self, i: int, threshold: float) -> list[str]:
+        """`supporters`, keeping only the articles whose best match `states` sentence i: the test the
+        summary and the coverage matrix share."""
+        own = self.sentences[i].article
+        found = []
+        for k, a in enumerate(self.article_ids):
+            if a != own and self.best[i, k] >= threshold and self.states(i, int(self.argbest[i, k])):
+                found.append(a)
         return [own, *found]
 
     def independent(self, article_ids: Sequence[str]) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.evidence import Evidence
+from storyline.compare.records import Claim
 from storyline.compare.similarity import SentenceSpace, StorySentence
 from storyline.text import strip_dateline
 
@@ -30,8 +31,10 @@ SUPPORT = 0.25
 REDUNDANT = 0.35
 #: Weight of the similarity to already chosen sentences in the choice of the next one.
 DIVERSITY = 1.0
+#: Weight of the key figures a sentence carries (`key_figures`) in its score.
+KEY_FIGURES = 1.0
 #: Default number of summary sentences.
-DEFAULT_SENTENCES = 6
+DEFAULT_SENTENCES = 7
 #: Sentence length bounds (words) for a summary sentence.
 MIN_WORDS, MAX_WORDS = 8, 60
 
@@ -119,6 +122,31 @@ def _topicality(space: SentenceSpace) -> np.ndarray:
     return np.asarray(space.vectors @ (centroid / norm)).ravel()
 
 
+def key_figures(space: SentenceSpace, claims: Sequence[Claim]) -> np.ndarray:
+    """How much each sentence carries the story's key figures: every figure of a claim that two or
+    more independent sources give adds the share of the sources giving it; a figure an update has
+    superseded (not the claim's latest) takes that share away, so a stale toll is not summarised."""
+    bonus = np.zeros(len(space.sentences))
+    if not claims:
+        return bonus
+    by_article: dict[str, list[tuple[int, int, float]]] = {}
+    families = max(len(set(space.family_of.values())), 1)
+    for claim in claims:
+        sources = space.independent(claim.articles)
+        if sources < 2:
+            continue
+        weight = sources / families
+        latest = claim.values[claim.latest].text if claim.agreement == "update" and claim.latest is not None else None
+        for value in claim.values:
+            stale = latest is not None and value.text != latest
+            for e in value.evidence[:1]:
+                by_article.setdefault(e.article, []).append((e.start, e.end, -weight if stale else weight))
+    for i, sentence in enumerate(space.sentences):
+        spans = by_article.get(sentence.article, ())
+        bonus[i] = sum(w for start, end, w in spans if sentence.start <= start and end <= sentence.end)
+    return np.clip(bonus, -1.0, 1.0)
+
+
 def build_summary(
     articles: Sequence[Article],
     annotations: Mapping[str, Annotations] | Sequence[Annotations],
@@ -126,17 +154,19 @@ def build_summary(
     sentences: int = DEFAULT_SENTENCES,
     aliases: Mapping[str, str] | None = None,
     space: SentenceSpace | None = None,
+    claims: Sequence[Claim] = (),
 ) -> list[SummarySentence]:
     """The `sentences` most central, corroborated, distinct, self-standing sentences of a story.
 
     `families` are groups of article ids that are copies of one text (they count as one source);
     `aliases` maps spellings to cross-outlet canonical names (improves matching `Kiev`/`Kyiv`);
-    `space` reuses a `SentenceSpace` already built for the story.
+    `space` reuses a `SentenceSpace` already built for the story; `claims` (from `link_claims`)
+    favour the sentences that give the figures most sources give, at their latest value.
     """
     space = space or SentenceSpace.build(articles, annotations, families, aliases)
     if not space.sentences or sentences <= 0:
         return []
-    scores = score_sentences(space)
+    scores = score_sentences(space) + KEY_FIGURES * key_figures(space, claims)
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
     eligible = np.array([standalone_problem(t) is None for t in texts])
     # Connective openers ("But ...") read as replies to a missing sentence: taken only when needed.
@@ -164,7 +194,7 @@ def _similar(space: SentenceSpace, i: int, j: int) -> bool:
 def _summary_sentence(space: SentenceSpace, i: int, score: float) -> SummarySentence:
     s: StorySentence = space.sentences[i]
     text, cut = strip_dateline(s.text)
-    supporters = space.supporters(i, SUPPORT)
+    supporters = space.supporters_stating(i, SUPPORT)
     # Copies in the sentence's own family carry it too when they hold a near-identical sentence.
     evidence = [Evidence(s.article, s.start + cut, s.end)]
     for article, start, end in space.evidence_for(i, supporters)[1:]:

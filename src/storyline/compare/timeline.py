@@ -24,7 +24,7 @@ import numpy as np
 
 from storyline.annotate.records import Annotations
 from storyline.article import Article
-from storyline.compare.dates import PublicationDate, infer_publication, resolved_times
+from storyline.compare.dates import PublicationDate, clause_tense, infer_publication, resolved_times
 from storyline.compare.evidence import Evidence
 from storyline.compare.similarity import SentenceSpace, annotations_by_id, terms
 from storyline.text import UnionFind, is_dateline_date, strip_dateline
@@ -52,6 +52,9 @@ class TimelineEntry:
     end_date: str | None = None
     written: list[str] = field(default_factory=list)
     inferred: bool = False
+    #: `happened`; `began` when every outlet dates the start of a state (`held since 2014`), not a
+    #: happening of that date; `planned` when every outlet announces it (`will meet on Friday`).
+    status: str = "happened"
 
 
 @dataclass
@@ -64,6 +67,7 @@ class _Mention:
     written: str
     window: set[str]
     inferred: bool
+    status: str = "happened"
 
 
 def build_timeline(
@@ -105,7 +109,7 @@ def _mentions(
     result: list[_Mention] = []
     for article in articles:
         quoted = [(q.start, q.end) for q in by_id[article.id].quotes]
-        for rt in resolved_times(by_id[article.id], published.get(article.id)):
+        for rt in resolved_times(by_id[article.id], published.get(article.id), article.text):
             t = rt.expression
             if not rt.date or not rt.precision or t.kind not in _DATED_KINDS:
                 continue
@@ -116,9 +120,12 @@ def _mentions(
             before = article.text[: t.start].split()[-_WINDOW_WORDS:]
             after = article.text[t.end :].split()[:_WINDOW_WORDS]
             window = set(terms(" ".join(before + after)))
+            status = "began" if t.kind == "since" else "happened"
+            if status == "happened" and clause_tense(t, by_id[article.id], article.text) == "future":
+                status = "planned"
             result.append(
                 _Mention(article.id, index[(article.id, t.sentence)], rt.date, rt.precision,
-                         rt.end_date, t.text, window, rt.inferred)
+                         rt.end_date, t.text, window, rt.inferred, status)
             )
     return _drop_restated(result)
 
@@ -202,7 +209,12 @@ def _entry(cluster: list[_Mention], space: SentenceSpace, order: Mapping[str, in
     # date), from a stated date, then the shorter sentence.
     sims = _similarities(cluster, cluster, space)
     same = np.array([[a.sentence == b.sentence for b in cluster] for a in cluster])
-    weights = np.array([[_window_weight(a, b, space) / 10 for b in cluster] for a in cluster])
+    # Copies of one wire text share their windows: weigh each distinct pair of windows once.
+    windows = list(dict.fromkeys(frozenset(m.window) for m in cluster))
+    slot = {w: k for k, w in enumerate(windows)}
+    distinct = np.array([[sum(space.idf.get(t, 0.0) for t in a & b) / 10 for b in windows] for a in windows])
+    index = np.array([slot[frozenset(m.window)] for m in cluster])
+    weights = distinct[np.ix_(index, index)]
     centrality = np.where(same, 0.0, sims + weights).sum(axis=1)
     k = max(
         range(len(cluster)),
@@ -227,4 +239,6 @@ def _entry(cluster: list[_Mention], space: SentenceSpace, order: Mapping[str, in
         end_date=head.end_date,
         written=list(dict.fromkeys(m.written for m in cluster)),
         inferred=all(m.inferred for m in cluster),
+        # A preview and a report of one happening merge into a report: done once anyone says so.
+        status=next(iter(statuses)) if len(statuses := {m.status for m in cluster}) == 1 else "happened",
     )
