@@ -242,7 +242,7 @@ SENTENCES_OPTION = click.option(
 @main.command()
 @click.argument("story")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "terminal"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "terminal"]), default=None,
               help="Output format [default: terminal on a terminal, else md].")
 @SENTENCES_OPTION
 def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
@@ -262,6 +262,10 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
         click.echo(json_text(briefing.to_dict()))
     elif fmt == "md":
         click.echo(render_markdown(briefing))
+    elif fmt == "html":
+        from storyline.present.html import Pages
+
+        click.echo(Pages().story_page(briefing.to_dict()))
     else:
         print_briefing(briefing, console)
 
@@ -277,7 +281,7 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
 def run(
     paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None
 ) -> None:
-    """One shot: ingest PATHS, group, brief every story, and write JSON + Markdown to --out.
+    """One shot: ingest PATHS, group, brief every story, and write HTML + JSON + Markdown to --out.
 
     Prints the largest story's briefing."""
     from storyline.pipeline import run as run_all
@@ -298,6 +302,8 @@ def run(
         largest = max(result.briefings, key=lambda b: (len(b.articles), b.independent_sources))
         print_briefing(largest, _wide_console())
     click.echo(f"wrote {len(result.briefings)} briefings to {out_dir}/ (index: {result.site.index_md})")
+    if result.site.index_html is not None:
+        click.echo(f"HTML site: {result.site.index_html.resolve()}")
     if not result.ingest.ok:
         sys.exit(1)
 

@@ -111,3 +111,11 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     # These characters can only occur inside JSON strings, where a \u escape means the same.
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def web_href(url: Any) -> str | None:
+    """The address to put in an HTML `href` for `url`: percent-encoded when it is an http(s) address,
+    None otherwise (`javascript:`, `data:`, relative or broken addresses are never links)."""
+    if not is_web_address(url):
+        return None
+    return quote(printable(url, one_line=True).strip(), safe="/:?#[]@!$&'*+,;=%~-._")
