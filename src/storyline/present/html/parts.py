@@ -28,21 +28,37 @@ def anchor_id(start: int, end: int, prefix: str = "") -> str:
     return f"{prefix}ev-{int(start)}-{int(end)}"
 
 
-def evidence_spans(value: Any, article: str, skip: Iterable[str] = ("entities",)) -> Iterator[tuple[int, int]]:
-    """Every evidence span `{article, start, end}` for `article` anywhere in a briefing document (but
-    under the keys in `skip`: an entity's every mention would mark half the text)."""
-    skipped = set(skip)
+def evidence_spans(value: Any, article: str) -> Iterator[tuple[int, int]]:
+    """Every evidence span `{article, start, end}` for `article` anywhere in a briefing document, but
+    only the first mention of each entity (its every mention would mark half the text)."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Mapping):
-            if item.get("article") == article and isinstance(item.get("start"), int) and isinstance(
-                item.get("end"), int
-            ) and "text" not in item:
-                yield int(item["start"]), int(item["end"])
-            stack.extend(v for k, v in item.items() if k not in skipped and isinstance(v, (list, Mapping)))
+            start, end = item.get("start"), item.get("end")
+            # An evidence span is {article, start, end}; a record with text of its own is not one.
+            is_span = isinstance(start, int) and isinstance(end, int) and "text" not in item
+            if is_span and item.get("article") == article:
+                yield start, end
+            for key, v in item.items():
+                if key == "entities" and isinstance(v, list):
+                    for entity in v:
+                        first = _first_span(entity, article) if isinstance(entity, Mapping) else None
+                        if first is not None:
+                            yield first
+                elif isinstance(v, (list, Mapping)):
+                    stack.append(v)
         elif isinstance(item, list):
             stack.extend(v for v in item if isinstance(v, (list, Mapping)))
+
+
+def _first_span(item: Mapping[str, Any], article: str) -> tuple[int, int] | None:
+    for ev in item.get("evidence") or []:
+        if isinstance(ev, Mapping) and ev.get("article") == article:
+            start, end = ev.get("start"), ev.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                return start, end
+    return None
 
 
 def anchored_text(text: str, spans: Iterable[tuple[int, int]], prefix: str = "") -> Markup:
