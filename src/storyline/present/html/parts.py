@@ -37,8 +37,10 @@ def evidence_spans(value: Any, article: str) -> Iterator[tuple[int, int]]:
         if isinstance(item, Mapping):
             start, end = item.get("start"), item.get("end")
             # An evidence span is {article, start, end}; a record with text of its own is not one.
-            is_span = isinstance(start, int) and isinstance(end, int) and "text" not in item
-            if is_span and item.get("article") == article:
+            if (
+                isinstance(start, int) and isinstance(end, int) and "text" not in item
+                and item.get("article") == article
+            ):  # fmt: skip
                 yield start, end
             for key, v in item.items():
                 if key == "entities" and isinstance(v, list):
