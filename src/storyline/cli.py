@@ -45,7 +45,7 @@ def _wide_console() -> Console:
 class _InOrder(click.Group):
     """Lists commands in the order a newcomer uses them, not alphabetically."""
 
-    ORDER = ("run", "ingest", "articles", "stories", "brief", "regroup")
+    ORDER = ("run", "ingest", "articles", "stories", "brief", "serve", "regroup")
 
     def invoke(self, ctx: click.Context) -> object:
         # A store that became unusable mid-command (another process kept the write lock past the
@@ -306,6 +306,22 @@ def run(
         click.echo(f"HTML site: {result.site.index_html.resolve()}")
     if not result.ingest.ok:
         sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default: this machine only; 0.0.0.0 for every network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+def serve(db_path: str, host: str, port: int) -> None:
+    """Serve the stories as web pages, with search and a JSON API (read live from the database)."""
+    import uvicorn
+
+    from storyline.present.web import create_app
+
+    _require_db(db_path)
+    click.echo(f"serving {db_path} at http://{host}:{port}/ (JSON API: /api; Ctrl-C to stop)", err=True)
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

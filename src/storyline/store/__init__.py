@@ -4,8 +4,8 @@ Every write runs in a transaction, so a crash or Ctrl-C leaves every committed a
 database consistent; a re-run skips what is already stored. `schema` holds the migrations, `articles`
 the article and annotation tables, `corpus` the corpus step's changes to articles, `groups` the
 stories, families and the clusterer's state, `claims` the work processes sharing the file have claimed,
-`failures` the annotation failures kept across runs. Several processes may read and write one database
-at once (`base`: writers take turns).
+`failures` the annotation failures kept across runs, `search` the full-text search the served UI uses.
+Several processes may read and write one database at once (`base`: writers take turns).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from storyline.store.groups import (
     StoryRow,
 )
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.search import ArticleHit, SearchTables, StoryHit
 
 
-class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables):
+class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables, SearchTables):
     """A storyline database. Use as a context manager, or call `close()`."""
 
 
@@ -35,12 +36,14 @@ __all__ = [
     "LOCK_TIMEOUT_ENV",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "ArticleHit",
     "FamilyRow",
     "GroupingChange",
     "Store",
     "StoreError",
     "StoreLocked",
     "StoredFamily",
+    "StoryHit",
     "StoryMemberRow",
     "StoryRow",
     "text_hash",

@@ -328,6 +328,10 @@ class Pages:
         """The search page (served only)."""
         return self._render("search.html", links, title="Search", **context)
 
+    def error(self, links: Links, *, status: int, message: str) -> str:
+        """A page saying what was not found (or what else went wrong)."""
+        return self._render("error.html", links, title=f"{status}", status=status, message=message)
+
     def api_docs(self, links: Links, schema: Mapping[str, Any]) -> str:
         """A page listing the JSON API's routes from its OpenAPI schema."""
         return self._render("api.html", links, title="JSON API", schema=schema)
