@@ -471,3 +471,27 @@ def test_html_injections_in_a_briefing_document(seed_story, tmp_path):
     hrefs = [a.get("href", "") for t, a in story.tags if t == "a"]
     assert "https://example.org/a%22onmouseover=%22alert%281%29" in hrefs  # quoted: the attribute cannot end early
     assert not [h for h in hrefs if h.startswith(("javascript", "data"))]
+
+
+def test_served_pages_are_inert_and_carry_the_policy(hostile):
+    from tests.test_web import app_client
+
+    from storyline.present.html import CSP_HEADER
+
+    client = app_client(hostile.db)
+    injected = "/search?q=%3Cscript%3Ealert(1)%3C/script%3E&name=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E"
+    pages = ("/", f"/stories/{hostile.story}", f"/articles/{hostile.reuters}", "/search?q=Lagarde", injected, "/api")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-security-policy"] == CSP_HEADER
+        assert "unsafe-inline" not in CSP_HEADER and "frame-ancestors 'none'" in CSP_HEADER
+        page = assert_html_inert(response.text)
+        if "search" in url and "script" in url:
+            # The query is shown back in the form, as text in an attribute, never as markup.
+            values = [a.get("value", "") for t, a in page.tags if t == "input"]
+            assert "<script>alert(1)</script>" in values and '"><img src=x onerror=alert(1)>' in values
+    found = client.get("/search?q=Lagarde").text
+    assert "[bold]Reuters[/bold]" in found or "Lagarde said [the bank]" in unescape(found)
+    data = client.get(f"/api/articles/{hostile.reuters}").json()
+    assert data["outlet"] == HOSTILE_OUTLET  # the JSON is the data as stored
