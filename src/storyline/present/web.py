@@ -169,6 +169,11 @@ def create_app(db_path: str | Path) -> FastAPI:
         )  # fmt: skip
         return HTMLResponse(page)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        # Browsers ask for it; the pages have none.
+        return Response(status_code=204)
+
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_page() -> HTMLResponse:
         return HTMLResponse(pages.api_docs(links, app.openapi()))
