@@ -98,10 +98,11 @@ def write_site(briefings: Iterable[Any], out: str | Path, details: Details | Non
         html_path = stories_dir / f"{stem}.html"
         json_path.write_text(json_text(view.doc) + "\n", encoding="utf-8")
         md_path.write_text(render_markdown(view.doc), encoding="utf-8")
-        html_path.write_text(pages.story(StoryContext(view.doc), page_links), encoding="utf-8")
+        context = StoryContext(view.doc)
+        html_path.write_text(pages.story(context, page_links), encoding="utf-8")
         for article in view.articles:
             aid = str(article.get("id"))
-            page = pages.article(article, page_links, briefing=view.doc, details=details(aid) if details else None)
+            page = pages.article(article, page_links, briefing=context, details=details(aid) if details else None)
             (articles_dir / f"{file_stem(aid, 'article')}.html").write_text(page, encoding="utf-8")
             days.append(article.get("published"))
         entries.append(

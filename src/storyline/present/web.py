@@ -146,10 +146,11 @@ def create_app(db_path: str | Path) -> FastAPI:
             if article is None:
                 raise HTTPException(404, f"article {ref!r}: no such article")
             sid = store.story_of(article.id)
-            briefing = cache.get(store, sid).doc if sid else None
+            context = cache.get(store, sid) if sid else None
             details = store_details(store)(article.id)
-        shown = _article_entry(briefing, article.id) or {**article.to_dict(), "byline": article.authors}
-        return HTMLResponse(pages.article(shown, links, briefing=briefing, details=details))
+        shown = _article_entry(context.doc if context else None, article.id)
+        shown = shown or {**article.to_dict(), "byline": article.authors}
+        return HTMLResponse(pages.article(shown, links, briefing=context, details=details))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from storyline.present.html import parts
@@ -149,12 +149,62 @@ def _finalize(value: Any) -> Any:
     return printable(value)
 
 
+class IndexedView(BriefingView):
+    """A `BriefingView` whose look-ups by article id are dictionaries: a story page asks them for every
+    citation, and a 200-article story has thousands."""
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        return {str(a.get("id")): a for a in self.articles}
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return {str(a.get("id")): str(n) for n, a in enumerate(self.articles, 1)}
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {aid: BriefingView.name(self, a) for aid, a in self._by_id.items()}
+
+    def label(self, article_id: str) -> str:
+        return self._labels.get(article_id) or article_id[:6]
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        return self._by_id.get(article_id) or {}
+
+    def in_order(self, article_ids: Iterable[str]) -> list[str]:
+        order = self._labels
+        return sorted(dict.fromkeys(article_ids), key=lambda a: int(order.get(a, len(order) + 1)))
+
+    def name(self, article: Mapping[str, Any]) -> str:
+        known = self._names.get(str(article.get("id")))
+        return known if known is not None else BriefingView.name(self, article)
+
+
+def chip(view: BriefingView, links: Links, article: str, span: tuple[int, int] | None = None) -> Markup:
+    """A citation chip: article n of the story, opening the article (at the cited words, when known)."""
+    name = printable(view.name(view.article(article)), one_line=True)
+    label = view.label(article)
+    if span:
+        href = links.article(article, span[0], span[1])
+        return Markup('<a class="chip" href="{}" title="{} (the cited words)">{}</a>').format(href, name, label)
+    return Markup('<a class="chip" href="{}" title="{}">{}</a>').format(links.article(article), name, label)
+
+
+def chips(view: BriefingView, links: Links, item: Mapping[str, Any], span: Any) -> Markup:
+    """A chip for each article of `item`, in story order, each to its evidence in that article."""
+    inner = Markup("").join(chip(view, links, a, span(item, a)) for a in view.in_order(item.get("articles") or []))
+    return Markup('<span class="chips">{}</span>').format(inner)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("storyline.present.html", "templates"),
+        # The templates ship in the package: no need to look at their files again on every page.
+        auto_reload=False,
         autoescape=select_autoescape(default=True, default_for_string=True),
         finalize=_finalize,
-        undefined=StrictUndefined,
+        # A briefing document may lack any part (an older schema, a hand-made one): absent is empty.
+        undefined=ChainableUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -162,6 +212,8 @@ def _environment() -> Environment:
     env.filters["href"] = web_href
     env.filters["one_line"] = lambda v: printable(v, one_line=True)
     env.globals["CSP"] = CSP
+    env.globals["chip"] = chip
+    env.globals["chips"] = chips
     return env
 
 
@@ -173,7 +225,12 @@ class StoryContext:
 
     @cached_property
     def view(self) -> BriefingView:
-        return BriefingView(self.doc)
+        return IndexedView(self.doc)
+
+    @cached_property
+    def spans(self) -> dict[str, list[tuple[int, int]]]:
+        """Article id -> the spans its story's briefing cites in it (anchors on the article page)."""
+        return parts.spans_by_article(self.doc)
 
     @cached_property
     def why(self) -> dict[str, Any]:
@@ -258,7 +315,7 @@ class Pages:
         for a in view.articles:
             aid = str(a.get("id"))
             prefix = f"a-{file_stem(aid, 'article')}-"
-            spans = parts.evidence_spans(view.doc, aid)
+            spans = ctx.spans.get(aid, [])
             appendix.append(
                 {
                     "id": file_stem(aid, "article"),
@@ -284,7 +341,7 @@ class Pages:
         article: Mapping[str, Any],
         links: Links,
         *,
-        briefing: Mapping[str, Any] | None = None,
+        briefing: Mapping[str, Any] | StoryContext | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> str:
         """The page of one article: metadata, text with the spans its story's briefing cites marked,
@@ -293,12 +350,13 @@ class Pages:
         aid = str(article.get("id"))
         details = dict(details or {})
         annotations = details.get("annotations") or {}
-        spans = list(parts.evidence_spans(briefing, aid)) if briefing else []
+        ctx = briefing if isinstance(briefing, StoryContext) else StoryContext(dict(briefing)) if briefing else None
+        spans = list(ctx.spans.get(aid, [])) if ctx else []
         quotes = list(annotations.get("quotes") or [])
         figures = list(annotations.get("figures") or [])
         spans += [(int(q["start"]), int(q["end"])) for q in quotes if "start" in q and "end" in q]
         spans += [(int(f["start"]), int(f["end"])) for f in figures if "start" in f and "end" in f]
-        view = BriefingView(dict(briefing)) if briefing else None
+        view = ctx.view if ctx else None
         family = None
         if view is not None:
             family = next((f for f in view.section("syndication") if aid in (f.get("articles") or [])), None)
@@ -312,7 +370,7 @@ class Pages:
             removed=details.get("removed") or [],
             quotes=quotes,
             figures=figures,
-            story=(briefing or {}).get("story") or None,
+            story=(ctx.doc.get("story") or None) if ctx else None,
             view=view,
             family=family,
             anchor=parts.anchor_id,

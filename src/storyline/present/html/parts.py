@@ -31,36 +31,38 @@ def anchor_id(start: int, end: int, prefix: str = "") -> str:
 def evidence_spans(value: Any, article: str) -> Iterator[tuple[int, int]]:
     """Every evidence span `{article, start, end}` for `article` anywhere in a briefing document, but
     only the first mention of each entity (its every mention would mark half the text)."""
+    yield from spans_by_article(value).get(article, [])
+
+
+def spans_by_article(value: Any) -> dict[str, list[tuple[int, int]]]:
+    """Article id -> every evidence span for it in a briefing document (one walk for all articles),
+    but only the first mention of each entity in each article."""
+    found: dict[str, list[tuple[int, int]]] = {}
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Mapping):
-            start, end = item.get("start"), item.get("end")
+            start, end, article = item.get("start"), item.get("end"), item.get("article")
             # An evidence span is {article, start, end}; a record with text of its own is not one.
-            if (
-                isinstance(start, int) and isinstance(end, int) and "text" not in item
-                and item.get("article") == article
-            ):  # fmt: skip
-                yield start, end
+            if isinstance(start, int) and isinstance(end, int) and isinstance(article, str) and "text" not in item:
+                found.setdefault(article, []).append((start, end))
             for key, v in item.items():
                 if key == "entities" and isinstance(v, list):
                     for entity in v:
-                        first = _first_span(entity, article) if isinstance(entity, Mapping) else None
-                        if first is not None:
-                            yield first
+                        if not isinstance(entity, Mapping):
+                            continue
+                        seen: set[str] = set()
+                        for ev in entity.get("evidence") or []:
+                            a = ev.get("article") if isinstance(ev, Mapping) else None
+                            s, e = (ev.get("start"), ev.get("end")) if isinstance(ev, Mapping) else (None, None)
+                            if isinstance(a, str) and a not in seen and isinstance(s, int) and isinstance(e, int):
+                                seen.add(a)
+                                found.setdefault(a, []).append((s, e))
                 elif isinstance(v, (list, Mapping)):
                     stack.append(v)
         elif isinstance(item, list):
             stack.extend(v for v in item if isinstance(v, (list, Mapping)))
-
-
-def _first_span(item: Mapping[str, Any], article: str) -> tuple[int, int] | None:
-    for ev in item.get("evidence") or []:
-        if isinstance(ev, Mapping) and ev.get("article") == article:
-            start, end = ev.get("start"), ev.get("end")
-            if isinstance(start, int) and isinstance(end, int):
-                return start, end
-    return None
+    return found
 
 
 def anchored_text(text: str, spans: Iterable[tuple[int, int]], prefix: str = "") -> Markup:

@@ -1,0 +1,170 @@
+"""Time the HTML presenters: a 200-article story's page served in-process, and a 1,000-story static site.
+
+    python benchmarks/site.py [--size 200] [--stories 1000] [--path ../shared/data/dev/articles.jsonl]
+
+Served: `size` edited copies of one development event's articles (the largest; `benchmarks/brief.py`'s
+edits: paragraphs dropped or moved, house-style spellings swapped, a figure changed, each at its own
+URL) are ingested into a fresh database for real (cleaned, annotated, grouped: not timed). The app
+(`storyline.present.web.create_app`) is then asked, in-process through httpx's ASGI transport, for the
+story page: the first request builds the briefing (cold), the next ones render it from the cache
+(warm, the figure the aim is about: < 100 ms); the rendering alone and the JSON API are timed too.
+
+Static: the development corpus's stories (one per gold event, briefed for real) are repeated with
+fresh story and article ids up to `stories` briefings, and `write_site` writes them all (HTML, JSON,
+Markdown, one page per article): timed whole (aim: < 60 s on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+
+from brief import DEFAULT, edited, load
+from storyline.annotate import annotate_many
+from storyline.compare import build_briefing
+from storyline.group import find_families, list_stories
+from storyline.pipeline import ingest
+from storyline.present import write_site
+from storyline.present.html import Links, Pages
+from storyline.store import Store
+
+
+def _get(transport: httpx.ASGITransport, url: str) -> tuple[float, httpx.Response]:
+    async def fetch() -> tuple[float, httpx.Response]:
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            started = time.perf_counter()
+            response = await client.get(url)
+            return time.perf_counter() - started, response
+
+    return asyncio.run(fetch())
+
+
+def served(path: Path, size: int, jobs: int, repeats: int) -> None:
+    from storyline.present.web import create_app
+
+    articles, events = load(path)
+    event = Counter(events.values()).most_common(1)[0][0]
+    base = [a for a in articles if events[a.id] == event]
+    rng = random.Random(20210506)
+    copies = [edited(base[n % len(base)], rng, n) for n in range(size)]
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = Path(tmp) / "copies.jsonl"
+        with inputs.open("w", encoding="utf-8") as out:
+            for a in copies:
+                record = {"text": a.text, "url": a.url, "title": a.title, "outlet": a.outlet,
+                          "published": a.published, "agency": a.agency}  # fmt: skip
+                out.write(json.dumps(record) + "\n")
+        db = Path(tmp) / "large.db"
+        started = time.perf_counter()
+        with Store(db) as store:
+            ingest([inputs], store, jobs=jobs)
+            stories = list_stories(store)
+        story = max(stories, key=lambda s: s.article_count)
+        print(
+            f"served: {size} edited copies of {len(base)} articles of {event!r} ingested in "
+            f"{time.perf_counter() - started:.0f}s (not counted); largest story {story.id}: "
+            f"{story.article_count} articles, {story.independent_sources} independent sources "
+            f"({len(stories)} stories in all)"
+        )
+        transport = httpx.ASGITransport(app=create_app(db))
+        cold, response = _get(transport, f"/stories/{story.id}")
+        assert response.status_code == 200, response.text[:200]
+        warm = [_get(transport, f"/stories/{story.id}")[0] for _ in range(repeats)]
+        api = [_get(transport, f"/api/stories/{story.id}")[0] for _ in range(repeats)]
+        article = [_get(transport, f"/articles/{story.articles[0].id}")[0] for _ in range(repeats)]
+        index = [_get(transport, "/")[0] for _ in range(repeats)]
+        search = [_get(transport, "/search?q=said")[0] for _ in range(repeats)]
+        with Store(db) as store:
+            from storyline.compare import brief_story
+            from storyline.present.html import StoryContext
+
+            context = StoryContext(brief_story(store, story.id).to_dict())
+            pages = Pages()
+            pages.story(context, Links())  # the context's derived parts (diffs, why) computed once, as cached
+            render = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                pages.story(context, Links())
+                render.append(time.perf_counter() - started)
+        ms = lambda xs: f"{statistics.median(xs) * 1000:7.1f} ms"  # noqa: E731
+        mb = len(response.content) / 1e6
+        print(f"  story page, first request (builds the briefing): {cold * 1000:8.1f} ms, {mb:.2f} MB")
+        print(f"  story page, cached briefing (median of {repeats}):  {ms(warm)}   (aim < 100 ms)")
+        print(f"  story page, rendering alone:                   {ms(render)}")
+        print(f"  /api/stories/ID (cached briefing):             {ms(api)}")
+        print(f"  article page:                                  {ms(article)}")
+        print(f"  index:                                         {ms(index)}")
+        print(f"  search 'said':                                 {ms(search)}")
+
+
+def _renamed(doc: dict[str, Any], n: int) -> dict[str, Any]:
+    """`doc` with its story and every article id made unique to copy `n`."""
+    text = json.dumps(doc)
+    for a in doc["articles"]:
+        text = text.replace(a["id"], f"{a['id']}x{n}")
+    copy = json.loads(text)
+    copy["story"]["id"] = f"st-bench-{n:05d}"
+    return dict(copy)
+
+
+def static(path: Path, stories: int) -> None:
+    articles, events = load(path)
+    annotated = annotate_many((a.text, a.published) for a in articles)
+    annotations = dict(zip((a.id for a in articles), annotated, strict=True))
+    families = find_families(articles)
+    by_event: dict[str, list[Any]] = {}
+    for a in articles:
+        by_event.setdefault(events[a.id], []).append(a)
+    started = time.perf_counter()
+    docs = [build_briefing(members, annotations, families).to_dict() for members in by_event.values()]
+    briefed = time.perf_counter() - started
+    site = [_renamed(docs[n % len(docs)], n) for n in range(stories)]
+    n_articles = sum(len(d["articles"]) for d in site)
+    print(
+        f"\nstatic: {len(docs)} development stories briefed in {briefed:.1f}s (not counted), repeated to "
+        f"{stories} stories, {n_articles} article pages"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        cpu = time.process_time()
+        report = write_site(site, Path(tmp) / "out")
+        took, cpu_took = time.perf_counter() - started, time.process_time() - cpu
+        files = [p for p in (Path(tmp) / "out").rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        print(f"  write_site: {took:.1f}s wall, {cpu_took:.1f}s CPU for {len(report.stories)} stories "
+              f"({took / stories * 1000:.0f} ms a story), {len(files)} files, {size / 1e6:.0f} MB   (aim < 60 s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--path", type=Path, default=DEFAULT)
+    parser.add_argument("--size", type=int, default=200, help="articles in the served story")
+    parser.add_argument("--stories", type=int, default=1000, help="stories in the static site")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for annotating")
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--only", choices=["served", "static"], default=None)
+    args = parser.parse_args()
+    if not args.path.is_file():
+        sys.exit(f"{args.path}: development corpus not found (pass --path)")
+    if args.only != "static":
+        served(args.path, args.size, args.jobs, args.repeats)
+    if args.only != "served":
+        static(args.path, args.stories)
+
+
+if __name__ == "__main__":
+    main()
