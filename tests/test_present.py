@@ -190,3 +190,26 @@ def test_site_writes_html_pages_whose_links_all_resolve(briefing, tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert briefing.story.title in index and "<svg" in index
     assert json.loads((out / "index.json").read_text())["stories"][0]["html"] == report.stories[0]["html"]
+
+
+def test_site_written_by_two_processes_is_the_same(briefing, tmp_path, monkeypatch):
+    import storyline.present.site as site
+
+    docs = []
+    for n in range(3):
+        text = json.dumps(briefing.to_dict())
+        for a in briefing.articles:
+            text = text.replace(a.id, f"{a.id}c{n}")
+        doc = json.loads(text)
+        doc["story"]["id"] = f"st-copy-{n}"
+        docs.append(doc)
+    monkeypatch.setattr(site, "CHUNK", 1)  # a task per story, so that both processes write some
+    one = write_site(docs, tmp_path / "one")
+    two = write_site(docs, tmp_path / "two", jobs=2)
+    assert one.stories == two.stories
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    # Per story JSON, Markdown, HTML; the article pages; style sheet and script; three indexes; the marker.
+    assert len(files) == 3 * 3 + 3 * len(briefing.articles) + 2 + 3 + 1
+    for name in files:
+        if name.name != ".storyline-output":
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name

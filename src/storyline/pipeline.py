@@ -341,7 +341,7 @@ def run(
             for summary in summaries:
                 briefings.append(brief_story(store, summary.id, sentences=sentences))
                 advance()
-        return RunReport(report, briefings, write_site(briefings, out, store_details(store)))
+        return RunReport(report, briefings, write_site(briefings, out, store_details(store), jobs=jobs))
     except KeyboardInterrupt as exc:
         # Everything ingested is stored; briefings are made again from the store by the next run.
         raise IngestInterrupted(report) from exc

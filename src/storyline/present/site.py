@@ -14,9 +14,12 @@ over a folder that contains its own output never reads its briefings as articles
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -70,60 +73,46 @@ def _file_stem(view: BriefingView, n: int, used: set[str]) -> str:
 Details = Callable[[str], Mapping[str, Any] | None]
 
 
-def write_site(briefings: Iterable[Any], out: str | Path, details: Details | None = None) -> SiteReport:
+#: Stories per task when the pages are written by several processes.
+CHUNK = 20
+
+
+def write_site(
+    briefings: Iterable[Any], out: str | Path, details: Details | None = None, *, jobs: int = 1
+) -> SiteReport:
     """Write every briefing (a `Briefing` or its JSON document) and an index under `out`, as JSON,
     Markdown and HTML. `details` gives an article page the stored article's removed lines and
     annotations (`storyline.present.html.store_details(store)`); without it the page shows the
-    briefing's view of the article."""
+    briefing's view of the article. `jobs` > 1 writes the stories' files in that many processes."""
     root = Path(out)
-    stories_dir = root / "stories"
-    stories_dir.mkdir(parents=True, exist_ok=True)
-    articles_dir = root / "articles"
-    articles_dir.mkdir(exist_ok=True)
+    (root / "stories").mkdir(parents=True, exist_ok=True)
+    (root / "articles").mkdir(exist_ok=True)
     # First, so that even a run stopped halfway leaves a folder that readers skip.
     (root / OUTPUT_MARKER).write_text(_marker_note(root), encoding="utf-8")
     views = [BriefingView.of(b) for b in briefings]
     views.sort(key=lambda v: (-len(v.articles), -v.independent_sources(), v.title))
-    entries: list[dict[str, Any]] = []
     used: set[str] = set()
     stem_list = [_file_stem(view, n, used) for n, view in enumerate(views, 1)]
     stems = {str(view.story.get("id")): stem for view, stem in zip(views, stem_list, strict=True)}
-    pages = Pages()
-    page_links = StaticLinks(depth=1, story_files=stems)
-    listed: list[dict[str, Any]] = []
-    days: list[str | None] = []
+    tasks = []
     for view, stem in zip(views, stem_list, strict=True):
-        json_path = stories_dir / f"{stem}.json"
-        md_path = stories_dir / f"{stem}.md"
-        html_path = stories_dir / f"{stem}.html"
-        json_path.write_text(json_text(view.doc) + "\n", encoding="utf-8")
-        md_path.write_text(render_markdown(view.doc), encoding="utf-8")
-        context = StoryContext(view.doc)
-        html_path.write_text(pages.story(context, page_links), encoding="utf-8")
-        for article in view.articles:
-            aid = str(article.get("id"))
-            page = pages.article(article, page_links, briefing=context, details=details(aid) if details else None)
-            (articles_dir / f"{file_stem(aid, 'article')}.html").write_text(page, encoding="utf-8")
-            days.append(article.get("published"))
-        entries.append(
-            {
-                "id": view.story.get("id"),
-                "title": view.title,
-                "first_published": view.story.get("first_published"),
-                "last_published": view.story.get("last_published"),
-                "articles": len(view.articles),
-                "independent_sources": view.independent_sources(),
-                "json": f"stories/{json_path.name}",
-                "markdown": f"stories/{md_path.name}",
-                "html": f"stories/{html_path.name}",
-            }
-        )
-        listed.append(index_entry(view))
+        # Read here, in this process: `details` may hold a database connection.
+        known = {str(a.get("id")): details(str(a.get("id"))) for a in view.articles} if details else {}
+        tasks.append((view.doc, stem, known))
+    if jobs > 1 and len(tasks) > CHUNK:
+        chunks = [tasks[i : i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            written = [w for part in pool.map(_write_stories, chunks, repeat(root), repeat(stems)) for w in part]
+    else:
+        written = _write_stories(tasks, root, stems)
+    entries = [entry for entry, _, _ in written]
+    listed = [shown for _, shown, _ in written]
+    days = [day for _, _, story_days in written for day in story_days]
     write_assets(root / "static")
     # The HTML index lists the newest first, as `storyline stories` does (undated last).
     listed.sort(key=lambda e: (e.get("last_published") or "", e.get("first_published") or ""), reverse=True)
     index_html = root / "index.html"
-    index_html.write_text(pages.index(listed, StaticLinks(depth=0, story_files=stems), days), encoding="utf-8")
+    index_html.write_text(_pages().index(listed, StaticLinks(depth=0, story_files=stems), days), encoding="utf-8")
     index_json = root / "index.json"
     index_json.write_text(
         json_text({"schema": "storyline.index/1", "stories": entries}) + "\n",
@@ -132,6 +121,54 @@ def write_site(briefings: Iterable[Any], out: str | Path, details: Details | Non
     index_md = root / "index.md"
     index_md.write_text(_index_markdown(entries), encoding="utf-8")
     return SiteReport(index_json, index_md, entries, index_html)
+
+
+_PAGES: list[Pages] = []
+
+
+def _pages() -> Pages:
+    """One renderer per process (compiling the templates takes a while)."""
+    if not _PAGES:
+        _PAGES.append(Pages())
+    return _PAGES[0]
+
+
+def _write_stories(
+    tasks: list[tuple[dict[str, Any], str, dict[str, Any]]], root: Path, stems: dict[str, str]
+) -> list[tuple[dict[str, Any], dict[str, Any], list[str | None]]]:
+    """Write each story's JSON, Markdown and HTML and its articles' pages; return, per story, its
+    index.json entry, its HTML index entry and its articles' publication dates."""
+    pages = _pages()
+    page_links = StaticLinks(depth=1, story_files=stems)
+    out = []
+    for doc, stem, known in tasks:
+        view = BriefingView(doc)
+        json_path = root / "stories" / f"{stem}.json"
+        md_path = root / "stories" / f"{stem}.md"
+        html_path = root / "stories" / f"{stem}.html"
+        json_path.write_text(json_text(view.doc) + "\n", encoding="utf-8")
+        md_path.write_text(render_markdown(view.doc), encoding="utf-8")
+        context = StoryContext(view.doc)
+        html_path.write_text(pages.story(context, page_links), encoding="utf-8")
+        days: list[str | None] = []
+        for article in view.articles:
+            aid = str(article.get("id"))
+            page = pages.article(article, page_links, briefing=context, details=known.get(aid))
+            (root / "articles" / f"{file_stem(aid, 'article')}.html").write_text(page, encoding="utf-8")
+            days.append(article.get("published"))
+        entry = {
+            "id": view.story.get("id"),
+            "title": view.title,
+            "first_published": view.story.get("first_published"),
+            "last_published": view.story.get("last_published"),
+            "articles": len(view.articles),
+            "independent_sources": view.independent_sources(),
+            "json": f"stories/{json_path.name}",
+            "markdown": f"stories/{md_path.name}",
+            "html": f"stories/{html_path.name}",
+        }
+        out.append((entry, index_entry(context.view), days))
+    return out
 
 
 def _index_markdown(entries: list[dict[str, Any]]) -> str:

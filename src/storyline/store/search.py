@@ -162,23 +162,29 @@ class SearchTables(StoreBase):
         return None if row is None else str(row[0])
 
     def story_version(self, story_id: str) -> str:
-        """A digest of everything a story's briefing is made from (its members' text and dates, their
-        annotations, their families): it changes whenever the briefing would."""
-        rows = self.db.execute(
-            "SELECT sa.article_id, a.text_hash, coalesce(a.published, ''), coalesce(a.title, ''), "
-            "coalesce(a.outlet, ''), coalesce(a.agency, ''), coalesce(a.url, ''), a.authors, coalesce(a.dateline, ''), "
-            "coalesce(n.version, ''), coalesce(n.text_hash, ''), "
-            "coalesce(n.published, ''), coalesce(fa.family_id, ''), coalesce(f.data, '') "
-            "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            "LEFT JOIN annotations n ON n.article_id = a.id "
-            "LEFT JOIN family_articles fa ON fa.article_id = a.id LEFT JOIN families f ON f.id = fa.family_id "
-            "WHERE sa.story_id = ? ORDER BY sa.article_id",
-            (story_id,),
-        )
+        """A digest of everything a story's briefing is made from (its members' text and metadata,
+        their annotations, their families): it changes whenever the briefing would."""
         digest = hashlib.sha256()
-        for row in rows:
-            digest.update("\x1f".join(str(v) for v in row).encode("utf-8"))
-            digest.update(b"\x1e")
+        with self.snapshot() as db:
+            members = db.execute(
+                "SELECT sa.article_id, a.text_hash, a.published, a.title, a.outlet, a.agency, a.url, a.authors, "
+                "a.dateline, n.version, n.text_hash, n.published, fa.family_id "
+                "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                "LEFT JOIN annotations n ON n.article_id = a.id LEFT JOIN family_articles fa ON fa.article_id = a.id "
+                "WHERE sa.story_id = ? ORDER BY sa.article_id",
+                (story_id,),
+            )
+            for row in members:
+                digest.update(repr(tuple(row)).encode("utf-8"))
+            # Each family once (its record holds the differences between all its copies).
+            families = db.execute(
+                "SELECT f.id, f.origin, f.data FROM families f WHERE f.id IN ("
+                "SELECT fa.family_id FROM family_articles fa JOIN story_articles sa ON sa.article_id = fa.article_id "
+                "WHERE sa.story_id = ?) ORDER BY f.id",
+                (story_id,),
+            )
+            for row in families:
+                digest.update(repr(tuple(row)).encode("utf-8"))
         return digest.hexdigest()[:32]
 
 

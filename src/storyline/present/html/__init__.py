@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from storyline.present.html import parts
 from storyline.present.safe import printable, web_href
@@ -179,21 +179,37 @@ class IndexedView(BriefingView):
         known = self._names.get(str(article.get("id")))
         return known if known is not None else BriefingView.name(self, article)
 
+    @cached_property
+    def _any_id(self) -> re.Pattern[str] | None:
+        ids = sorted((re.escape(a) for a in self._labels if a), key=len, reverse=True)
+        return re.compile("|".join(ids)) if ids else None
+
+    def with_labels(self, text: str) -> str:
+        pattern = self._any_id
+        return pattern.sub(lambda m: f"[{self._labels[m.group()]}]", text) if pattern else text
+
+
+#: Citation chips shown for one item; the rest are counted (a 200-article story cites 200 on a line).
+CHIPS = 16
+
 
 def chip(view: BriefingView, links: Links, article: str, span: tuple[int, int] | None = None) -> Markup:
     """A citation chip: article n of the story, opening the article (at the cited words, when known)."""
-    name = printable(view.name(view.article(article)), one_line=True)
-    label = view.label(article)
+    # Built with `escape` rather than Markup.format: a story page holds thousands of these.
+    name = escape(printable(view.name(view.article(article)), one_line=True))
+    label = escape(view.label(article))
     if span:
-        href = links.article(article, span[0], span[1])
-        return Markup('<a class="chip" href="{}" title="{} (the cited words)">{}</a>').format(href, name, label)
-    return Markup('<a class="chip" href="{}" title="{}">{}</a>').format(links.article(article), name, label)
+        href = escape(links.article(article, span[0], span[1]))
+        return Markup(f'<a class="chip" href="{href}" title="{name} (the cited words)">{label}</a>')
+    return Markup(f'<a class="chip" href="{escape(links.article(article))}" title="{name}">{label}</a>')
 
 
-def chips(view: BriefingView, links: Links, item: Mapping[str, Any], span: Any) -> Markup:
-    """A chip for each article of `item`, in story order, each to its evidence in that article."""
-    inner = Markup("").join(chip(view, links, a, span(item, a)) for a in view.in_order(item.get("articles") or []))
-    return Markup('<span class="chips">{}</span>').format(inner)
+def chips(view: BriefingView, links: Links, item: Mapping[str, Any], span: Any, limit: int = CHIPS) -> Markup:
+    """A chip for each article of `item` (the first `limit`, in story order), each to its evidence."""
+    ids = view.in_order(item.get("articles") or [])
+    inner = "".join(chip(view, links, a, span(item, a)) for a in ids[:limit])
+    more = f' <span class="more">+{len(ids) - limit} more</span>' if len(ids) > limit else ""
+    return Markup(f'<span class="chips">{inner}{more}</span>')
 
 
 def _environment() -> Environment:
@@ -272,12 +288,36 @@ class StoryContext:
     def timeline(self) -> parts.Chart:
         return parts.timeline_chart(self.view.section("timeline"))
 
+    @cached_property
+    def _first_spans(self) -> dict[int, dict[str, tuple[int, int]]]:
+        return {}
+
     def first_span(self, item: Mapping[str, Any], article: str) -> tuple[int, int] | None:
         """The first evidence span of `item` in `article`."""
-        for ev in item.get("evidence") or []:
-            if ev.get("article") == article and isinstance(ev.get("start"), int) and isinstance(ev.get("end"), int):
-                return int(ev["start"]), int(ev["end"])
-        return None
+        # By the item's identity: the items live as long as the document, and a quote carried by 200
+        # articles is asked for each of them.
+        spans = self._first_spans.get(id(item))
+        if spans is None:
+            spans = {}
+            for ev in item.get("evidence") or []:
+                a, start, end = ev.get("article"), ev.get("start"), ev.get("end")
+                if isinstance(a, str) and a not in spans and isinstance(start, int) and isinstance(end, int):
+                    spans[a] = (start, end)
+            self._first_spans[id(item)] = spans
+        return spans.get(article)
+
+    @cached_property
+    def only_by_article(self) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Each article with what only it reports, the strongest first."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for item in self.view.coverage_items():
+            found.setdefault(str(item.get("article")), []).append(item)
+        out = []
+        for a in self.view.articles:
+            items = sorted(found.get(str(a.get("id")), []), key=lambda i: -float(i.get("score") or 0))
+            if items:
+                out.append((a, items))
+        return out
 
 
 class Pages:
@@ -444,6 +484,7 @@ def index_entry(view: BriefingView) -> dict[str, Any]:
 
 __all__ = [
     "ASSETS",
+    "CHIPS",
     "CSP",
     "CSP_HEADER",
     "Links",
