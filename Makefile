@@ -23,6 +23,7 @@ OUT ?= out
 run: $(VENV)/.installed
 	$(BIN)/storyline run examples --out $(OUT)
 	$(BIN)/storyline stories --db $(OUT)/storyline.db
+	@echo "open in a browser: $(abspath $(OUT))/index.html  (or serve it: $(BIN)/storyline serve --db $(OUT)/storyline.db)"
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

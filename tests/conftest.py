@@ -117,3 +117,29 @@ def fail_annotation_on(monkeypatch: pytest.MonkeyPatch, markers: list[str], mess
 
     monkeypatch.setattr(storyline.annotate, "annotate", failing)
     monkeypatch.setattr(storyline.annotate, "annotate_many", many)
+
+
+@dataclass(frozen=True)
+class SeedDb:
+    """A database made from the five seeds by a real ingest, and its one story."""
+
+    path: Path
+    story: str
+    articles: list[str]  # in story order
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> SeedDb:
+    """The seeds ingested (cleaned, annotated, grouped) into a database. Read it, never write it: copy
+    it first (`shutil.copy`) for a test that ingests more."""
+    from storyline.group import list_stories
+    from storyline.pipeline import ingest
+    from storyline.store import Store
+
+    path = tmp_path_factory.mktemp("seed-db") / "seeds.db"
+    with Store(path) as store:
+        report = ingest([EXAMPLES], store)
+        assert report.ok and len(report.new) == 5
+        (story,) = list_stories(store)
+        ids = store.story_article_ids(story.id)
+    return SeedDb(path, story.id, ids)

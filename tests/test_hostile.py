@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,167 @@ def test_terminal_presenter_renders_text_not_markup(seed_story):
     text = console.export_text()
     assert "Lagarde said [the bank] would act [sic] [/]" in text
     assert "[link=javascript:alert(1)]AFP[/link]" in text
+
+
+# --- HTML: the static site, the one-page briefing ------------------------------------------------
+
+# Where a link or a resource of storyline's own pages may point: its own pages and files, a fragment,
+# or an article's http(s) address.
+OWN_ADDRESS = re.compile(r"^(?:https?://|#|\.\./|stories/|articles/|static/|index\.html|/(?!/))")
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, and the text between tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.inline: list[str] = []  # text inside <script> or <style>
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        self._open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self._open[-1] in ("script", "style"):
+            self.inline.append(data)
+        else:
+            self.text.append(data)
+
+
+def assert_html_inert(html: str, *, inline_style: bool = False) -> _Tags:
+    """Only storyline's own markup in a page: no element, handler, link or inline script of the input's,
+    and a Content-Security-Policy that allows no inline script."""
+    assert not ESCAPES.findall(html.replace("\n", "").replace("\t", "")), sorted(set(ESCAPES.findall(html)))
+    page = _Tags()
+    page.feed(html)
+    page.close()
+    for tag, attrs in page.tags:
+        assert tag not in ("img", "iframe", "object", "embed", "base", "frame", "form") or (
+            tag == "form" and OWN_ADDRESS.match(attrs.get("action", ""))
+        ), (tag, attrs)
+        assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
+        assert "style" not in attrs, (tag, attrs)  # no inline style: the policy would refuse it anyway
+        for name in ("href", "src", "action", "xlink:href", "formaction"):
+            if name in attrs:
+                value = attrs[name].strip()
+                assert OWN_ADDRESS.match(value), (tag, name, value)
+                assert not re.match(r"(?i)\s*(?:javascript|data|vbscript):", value), (tag, name, value)
+        if tag == "script":
+            assert attrs.get("src", "").endswith("static/storyline.js"), attrs
+    assert not "".join(s for s in page.inline if s.strip()) or inline_style  # no inline script
+    policies = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert len(policies) == 1, policies
+    assert "unsafe-inline" not in policies[0] and "default-src 'none'" in policies[0]
+    assert re.search(r"script-src '(?:self|none)'", policies[0]), policies[0]
+    return page
+
+
+@pytest.fixture(scope="module")
+def hostile_site(hostile: HostileDb, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from storyline.compare import brief_story
+    from storyline.present.html import store_details
+    from storyline.store import Store
+
+    out = tmp_path_factory.mktemp("hostile-site")
+    with Store(hostile.db) as store:
+        write_site([brief_story(store, hostile.story)], out, store_details(store))
+    return out
+
+
+def _visible_text(page: _Tags) -> str:
+    return " ".join("".join(page.text).split())
+
+
+def test_html_pages_of_the_static_site_are_inert(hostile, hostile_site):
+    pages = [hostile_site / "index.html", *sorted(hostile_site.glob("stories/*.html"))]
+    pages += sorted(hostile_site.glob("articles/*.html"))
+    assert len(pages) == 2 + 5
+    for path in pages:
+        assert_html_inert(path.read_text(encoding="utf-8"))
+    story = assert_html_inert(next(hostile_site.glob("stories/*.html")).read_text(encoding="utf-8"))
+    visible = _visible_text(story)
+    # Shown as written, never run: the title's script tag, the outlet's markup, the editorial brackets.
+    assert f"{CLOSING_TAG} {SCRIPT} Blinken presses Russia" in visible
+    assert "[bold]Reuters[/bold]" in visible
+    assert f"The stand-off {CLOSING_TAG} prompted Ukraine to urge [the US] and Europe" in visible
+    # The escape sequences go (OSC 0's title, OSC 8's target), the words stay.
+    assert "Red click" in visible and "pwned" not in visible
+
+
+def test_the_hostile_article_page_shows_its_byline_and_links_nowhere(hostile, hostile_site):
+    html = (hostile_site / "articles" / f"{hostile.reuters}.html").read_text(encoding="utf-8")
+    page = assert_html_inert(html)
+    visible = _visible_text(page)
+    assert HOSTILE_BYLINE in visible  # the byline as text
+    assert "javascript:alert(1)" in visible  # its address is shown, not linked
+    assert not [a for t, a in page.tags if t == "a" and "javascript" in a.get("href", "")]
+    assert "Lagarde said [the bank] would" in visible
+
+
+def test_the_one_page_briefing_is_inert(hostile):
+    code, output = _invoke("brief", hostile.story, "--db", str(hostile.db), "--format", "html")
+    assert code == 0, output
+    page = assert_html_inert(output, inline_style=True)
+    assert [t for t, _ in page.tags].count("script") == 0  # the one-page briefing has no script at all
+    (policy,) = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert "script-src 'none'" in policy and "style-src 'sha256-" in policy
+    assert f"{SCRIPT} Blinken presses Russia" in _visible_text(page)
+
+
+def test_html_injections_in_a_briefing_document(seed_story, tmp_path):
+    doc = _seed_briefing_document(seed_story)
+    doc["story"]["title"] = "Blinken</title><script>alert(1)</script>"
+    doc["articles"][0]["outlet"] = '"><img src=x onerror=alert(1)>'
+    doc["articles"][0]["url"] = "javascript:alert(document.cookie)"
+    doc["articles"][1]["url"] = "data:text/html;base64,PHNjcmlwdD4="
+    doc["articles"][2]["url"] = "https://example.org/a\"onmouseover=\"alert(1)"
+    doc["articles"][3]["title"] = "[click me](javascript:alert(1)) <a href=javascript:alert(1)>x</a>"
+    doc["articles"][1]["byline"] = ["\x1b]8;;javascript:alert(1)\x1b\\Olga\x1b]8;;\x1b\\ <svg onload=alert(1)>"]
+    doc["summary"][0]["text"] = "Tracked ![pixel](http://tracker.example/p.png) <iframe src=//evil>"
+    doc["quotes"][0]["speaker"] = "<b onmouseover=alert(1)>Blinken</b>"
+    doc["entities"][0]["aliases"] = ["<style>body{display:none}</style>"]
+    doc["timeline"][0]["text"] = "</text><script>alert(1)</script><text>"
+    report = write_site([doc], tmp_path / "out")
+    out = tmp_path / "out"
+    for path in [out / "index.html", *out.glob("stories/*.html"), *out.glob("articles/*.html")]:
+        page = assert_html_inert(path.read_text(encoding="utf-8"))
+        links = [a.get("href", "") for t, a in page.tags if t == "a"]
+        assert not [h for h in links if "example.org" in h and "onmouseover" in h and '"' in h]
+    story = assert_html_inert((out / report.stories[0]["html"]).read_text(encoding="utf-8"))
+    visible = _visible_text(story)
+    assert "Blinken</title><script>alert(1)</script>" in visible
+    assert "[click me](javascript:alert(1))" in visible and "<b onmouseover=alert(1)>Blinken</b>" in visible
+    hrefs = [a.get("href", "") for t, a in story.tags if t == "a"]
+    assert "https://example.org/a%22onmouseover=%22alert%281%29" in hrefs  # quoted: the attribute cannot end early
+    assert not [h for h in hrefs if h.startswith(("javascript", "data"))]
+
+
+def test_served_pages_are_inert_and_carry_the_policy(hostile):
+    from tests.test_web import app_client
+
+    from storyline.present.html import CSP_HEADER
+
+    client = app_client(hostile.db)
+    injected = "/search?q=%3Cscript%3Ealert(1)%3C/script%3E&name=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E"
+    pages = ("/", f"/stories/{hostile.story}", f"/articles/{hostile.reuters}", "/search?q=Lagarde", injected, "/api")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["content-security-policy"] == CSP_HEADER
+        assert "unsafe-inline" not in CSP_HEADER and "frame-ancestors 'none'" in CSP_HEADER
+        page = assert_html_inert(response.text)
+        if "search" in url and "script" in url:
+            # The query is shown back in the form, as text in an attribute, never as markup.
+            values = [a.get("value", "") for t, a in page.tags if t == "input"]
+            assert "<script>alert(1)</script>" in values and '"><img src=x onerror=alert(1)>' in values
+    found = client.get("/search?q=Lagarde").text
+    assert "[bold]Reuters[/bold]" in found or "Lagarde said [the bank]" in unescape(found)
+    data = client.get(f"/api/articles/{hostile.reuters}").json()
+    assert data["outlet"] == HOSTILE_OUTLET  # the JSON is the data as stored

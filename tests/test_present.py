@@ -145,3 +145,71 @@ def test_the_place_is_the_same_in_every_process_when_datelines_tie():
     for first, second in (("Fort Myers Beach", "St. Petersburg"), ("St. Petersburg", "Fort Myers Beach")):
         view = BriefingView.of({"articles": [{"id": "a", "dateline": first}, {"id": "b", "dateline": second}]})
         assert view.place() == first
+
+
+def test_site_writes_html_pages_whose_links_all_resolve(briefing, tmp_path):
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urlsplit
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+            self.ids: set[str] = set()
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("id"):
+                self.ids.add(attrs["id"])
+            for name in ("href", "src"):
+                if attrs.get(name):
+                    self.hrefs.append(attrs[name])
+
+    report = write_site([briefing], tmp_path / "out")
+    out = tmp_path / "out"
+    assert report.index_html == out / "index.html"
+    pages = [out / "index.html", *out.glob("stories/*.html"), *out.glob("articles/*.html")]
+    assert len(pages) == 1 + 1 + len(briefing.articles)
+    parsed = {}
+    for path in pages:
+        p = Links()
+        p.feed(path.read_text(encoding="utf-8"))
+        parsed[path.resolve()] = p
+    cited = 0
+    for path in pages:
+        for href in parsed[path.resolve()].hrefs:
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https"):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path.resolve()
+            assert target.is_file(), (path.name, href)
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in parsed[target].ids, (path.name, href)
+                cited += parts.fragment.startswith("ev-")
+    assert cited > len(briefing.summary)  # the summary's citations (and more) open the words they cite
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert briefing.story.title in index and "<svg" in index
+    assert json.loads((out / "index.json").read_text())["stories"][0]["html"] == report.stories[0]["html"]
+
+
+def test_site_written_by_two_processes_is_the_same(briefing, tmp_path, monkeypatch):
+    import storyline.present.site as site
+
+    docs = []
+    for n in range(3):
+        text = json.dumps(briefing.to_dict())
+        for a in briefing.articles:
+            text = text.replace(a.id, f"{a.id}c{n}")
+        doc = json.loads(text)
+        doc["story"]["id"] = f"st-copy-{n}"
+        docs.append(doc)
+    monkeypatch.setattr(site, "CHUNK", 1)  # a task per story, so that both processes write some
+    one = write_site(docs, tmp_path / "one")
+    two = write_site(docs, tmp_path / "two", jobs=2)
+    assert one.stories == two.stories
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    # Per story JSON, Markdown, HTML; the article pages; style sheet and script; three indexes; the marker.
+    assert len(files) == 3 * 3 + 3 * len(briefing.articles) + 2 + 3 + 1
+    for name in files:
+        if name.name != ".storyline-output":
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name

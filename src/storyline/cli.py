@@ -62,7 +62,7 @@ def _wide_console() -> Console:
 class _InOrder(click.Group):
     """Lists commands in the order a newcomer uses them, not alphabetically."""
 
-    ORDER = ("run", "ingest", "watch", "articles", "stories", "brief", "regroup")
+    ORDER = ("run", "ingest", "watch", "articles", "stories", "brief", "serve", "regroup")
 
     def invoke(self, ctx: click.Context) -> object:
         # A store that became unusable mid-command (another process kept the write lock past the
@@ -305,7 +305,7 @@ SENTENCES_OPTION = click.option(
 @main.command()
 @click.argument("story")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "terminal"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "terminal"]), default=None,
               help="Output format [default: terminal on a terminal, else md].")
 @SENTENCES_OPTION
 def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
@@ -327,6 +327,10 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
         click.echo(json_text(briefing.to_dict()))
     elif fmt == "md":
         click.echo(render_markdown(briefing))
+    elif fmt == "html":
+        from storyline.present.html import Pages
+
+        click.echo(Pages().story_page(briefing.to_dict()))
     else:
         print_briefing(briefing, console)
 
@@ -342,7 +346,7 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
 def run(
     paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None
 ) -> None:
-    """One shot: ingest PATHS, group, brief every story, and write JSON + Markdown to --out.
+    """One shot: ingest PATHS, group, brief every story, and write HTML + JSON + Markdown to --out.
 
     Prints the largest story's briefing."""
     from storyline.pipeline import run as run_all
@@ -363,6 +367,8 @@ def run(
         largest = max(result.briefings, key=lambda b: (len(b.articles), b.independent_sources))
         print_briefing(largest, _wide_console())
     click.echo(f"wrote {counted(len(result.briefings), 'briefing')} to {out_dir}/ (index: {result.site.index_md})")
+    if result.site.index_html is not None:
+        click.echo(f"HTML site: {result.site.index_html.resolve()}")
     if not result.ingest.ok:
         sys.exit(1)
 
@@ -438,6 +444,22 @@ def watch(
             return
     if once and failed:
         sys.exit(1)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default: this machine only; 0.0.0.0 for every network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+def serve(db_path: str, host: str, port: int) -> None:
+    """Serve the stories as web pages, with search and a JSON API (read live from the database)."""
+    import uvicorn
+
+    from storyline.present.web import create_app
+
+    _require_db(db_path)
+    click.echo(f"serving {db_path} at http://{host}:{port}/ (JSON API: /api; Ctrl-C to stop)", err=True)
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

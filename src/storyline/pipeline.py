@@ -337,6 +337,7 @@ def run(
     from storyline.compare import brief_story
     from storyline.group import list_stories
     from storyline.present import write_site
+    from storyline.present.html import store_details
 
     # The briefings need every story: group after any other ingest into the database, not leave it.
     report = ingest(paths, store, console, jobs=jobs, wait_for_others=True, errors=errors)
@@ -347,7 +348,7 @@ def run(
             for summary in summaries:
                 briefings.append(brief_story(store, summary.id, sentences=sentences))
                 advance()
-        return RunReport(report, briefings, write_site(briefings, out))
+        return RunReport(report, briefings, write_site(briefings, out, store_details(store), jobs=jobs))
     except KeyboardInterrupt as exc:
         # Everything ingested is stored; briefings are made again from the store by the next run.
         raise IngestInterrupted(report) from exc

@@ -1,4 +1,5 @@
-"""Presenters: a briefing (or its JSON document) as Markdown, in the terminal, or as a static directory.
+"""Presenters: a briefing (or its JSON document) as Markdown, in the terminal, or as a static directory
+(JSON, Markdown and an HTML site: `present.html`, whose templates `storyline serve` also uses: `present.web`).
 
     from storyline.present import render_markdown, print_briefing, write_site
     text = render_markdown(briefing)

@@ -44,14 +44,19 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
 _WHITESPACE = re.compile(r"\s+")
+# Every character one of the substitutions below would change (line breaks other than \n included):
+# text without any, most text, is printable as it is.
+_ANY_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(value: Any, *, one_line: bool = False) -> str:
     """`value` as text that is safe to print: escape sequences and control characters removed, line
     breaks as `\\n` (or, with `one_line`, every run of whitespace as one space)."""
-    text = _LINE_BREAK.sub("\n", str(value))
-    text = _CONTROL.sub("", _SEQUENCE.sub("", text))
-    text = _SURROGATE.sub("\ufffd", text)
+    text = str(value)
+    if _ANY_UNSAFE.search(text) is not None:
+        text = _LINE_BREAK.sub("\n", text)
+        text = _CONTROL.sub("", _SEQUENCE.sub("", text))
+        text = _SURROGATE.sub("\ufffd", text)
     return _WHITESPACE.sub(" ", text) if one_line else text
 
 
@@ -111,3 +116,11 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     # These characters can only occur inside JSON strings, where a \u escape means the same.
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def web_href(url: Any) -> str | None:
+    """The address to put in an HTML `href` for `url`: percent-encoded when it is an http(s) address,
+    None otherwise (`javascript:`, `data:`, relative or broken addresses are never links)."""
+    if not is_web_address(url):
+        return None
+    return quote(printable(url, one_line=True).strip(), safe="/:?#[]@!$&'*+,;=%~-._")

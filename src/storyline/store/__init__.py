@@ -5,7 +5,8 @@ database consistent; a re-run skips what is already stored. `schema` holds the m
 the article and annotation tables, `corpus` the corpus step's changes to articles, `groups` the
 stories, families and the clusterer's state, `claims` the work processes sharing the file have claimed,
 `failures` the annotation failures kept across runs, `feeds` what `storyline watch` remembers between
-polls. Several processes may read and write one database at once (`base`: writers take turns).
+polls, `search` the full-text search the served UI uses. Several processes may read and write one
+database at once (`base`: writers take turns).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from storyline.store.groups import (
     StoryRow,
 )
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
+from storyline.store.search import ArticleHit, SearchTables, StoryHit
 
 
-class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables, FeedTables):
+class Store(ArticleTables, CorpusTables, GroupTables, ClaimTables, FailureTables, FeedTables, SearchTables):
     """A storyline database. Use as a context manager, or call `close()`."""
 
 
@@ -36,6 +38,7 @@ __all__ = [
     "LOCK_TIMEOUT_ENV",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "ArticleHit",
     "FamilyRow",
     "FeedItemRow",
     "GroupingChange",
@@ -43,6 +46,7 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "StoredFamily",
+    "StoryHit",
     "StoryMemberRow",
     "StoryRow",
     "text_hash",

@@ -181,7 +181,75 @@ def _migration_feeds(db: sqlite3.Connection) -> None:
     )
 
 
+# The names an article's annotations give, by kind, for the search index (`store.search`): SQL over
+# the annotations' JSON, so that the triggers below keep the index in step with every write.
+def _names_sql(data: str, labels: str) -> str:
+    return (
+        f"coalesce((SELECT group_concat(json_extract(e.value, '$.canonical'), ' ; ') "
+        f"FROM json_each({data}, '$.entities') e WHERE json_extract(e.value, '$.label') IN ({labels})), '')"
+    )
+
+
+_PEOPLE, _PLACES, _ORGANISATIONS = "'PERSON'", "'GPE', 'LOC', 'FAC'", "'ORG'"
+
+
+def _article_names(article_id: str) -> str:
+    """The people, places and organisations columns of an article's index row, from its annotations."""
+    data = f"(SELECT n.data FROM annotations n WHERE n.article_id = {article_id})"
+    return ", ".join(_names_sql(f"coalesce({data}, '{{}}')", labels) for labels in (_PEOPLE, _PLACES, _ORGANISATIONS))
+
+
+def _migration_search(db: sqlite3.Connection) -> None:
+    # Full-text search over articles and stories (`store.search`): one FTS5 table, a row per article
+    # (title, text, and the names its annotations give) and per story (title). Triggers keep it in step
+    # with every write to articles, annotations and stories, wherever in the store it happens; rows
+    # stored before this migration are indexed here. (Statements one by one: a trigger holds `;`.)
+    columns = "kind, ref, title, body, people, places, organisations"
+    names = "people, places, organisations"
+    statements = [
+        "CREATE VIRTUAL TABLE search_index USING fts5("
+        "kind UNINDEXED, ref UNINDEXED, title, body, people, places, organisations, "
+        "tokenize = 'unicode61 remove_diacritics 2')",
+        f"INSERT INTO search_index ({columns}) "
+        f"SELECT 'article', a.id, coalesce(a.title, ''), a.text, {_article_names('a.id')} FROM articles a",
+        f"INSERT INTO search_index ({columns}) "
+        "SELECT 'story', s.id, coalesce(s.title, ''), '', '', '', '' FROM stories s",
+        f"""CREATE TRIGGER search_article_added AFTER INSERT ON articles BEGIN
+            INSERT INTO search_index ({columns})
+                VALUES ('article', new.id, coalesce(new.title, ''), new.text, {_article_names('new.id')});
+        END""",
+        f"""CREATE TRIGGER search_article_changed AFTER UPDATE OF title, text ON articles BEGIN
+            DELETE FROM search_index WHERE kind = 'article' AND ref = old.id;
+            INSERT INTO search_index ({columns})
+                VALUES ('article', new.id, coalesce(new.title, ''), new.text, {_article_names('new.id')});
+        END""",
+        """CREATE TRIGGER search_article_removed AFTER DELETE ON articles BEGIN
+            DELETE FROM search_index WHERE kind = 'article' AND ref = old.id;
+        END""",
+        f"""CREATE TRIGGER search_names_added AFTER INSERT ON annotations BEGIN
+            UPDATE search_index SET ({names}) = ({_article_names('new.article_id')})
+                WHERE kind = 'article' AND ref = new.article_id;
+        END""",
+        f"""CREATE TRIGGER search_names_changed AFTER UPDATE OF data ON annotations BEGIN
+            UPDATE search_index SET ({names}) = ({_article_names('new.article_id')})
+                WHERE kind = 'article' AND ref = new.article_id;
+        END""",
+        f"""CREATE TRIGGER search_story_added AFTER INSERT ON stories BEGIN
+            INSERT INTO search_index ({columns}) VALUES ('story', new.id, coalesce(new.title, ''), '', '', '', '');
+        END""",
+        """CREATE TRIGGER search_story_changed AFTER UPDATE OF title ON stories BEGIN
+            UPDATE search_index SET title = coalesce(new.title, '') WHERE kind = 'story' AND ref = new.id;
+        END""",
+        """CREATE TRIGGER search_story_removed AFTER DELETE ON stories BEGIN
+            DELETE FROM search_index WHERE kind = 'story' AND ref = old.id;
+        END""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
+    _migration_search,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
