@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from storyline.engine import Engine
 from storyline.ingest import ReadFailure
 from storyline.pipeline import IngestInterrupted, IngestReport
 from storyline.pipeline import ingest as ingest_paths
@@ -76,6 +77,29 @@ ERRORS_OPTION = click.option(
 )
 
 
+ENGINE_OPTION = click.option(
+    "--engine", default="in-process", show_default=True, type=click.Choice(["in-process", "dask"]),
+    help="Where reading, cleaning and annotating run: here, or on a dask.distributed cluster "
+    "(a local one of --jobs worker processes unless --scheduler is given).",
+)
+SCHEDULER_OPTION = click.option(
+    "--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask."
+)
+
+
+@contextmanager
+def _engine(name: str, jobs: int, scheduler: str | None) -> Iterator[Engine]:
+    """The engine asked for; a usage error when it cannot be had."""
+    from storyline.engine import open_engine
+
+    with ExitStack() as stack:
+        try:
+            engine = stack.enter_context(open_engine(name, jobs=jobs, scheduler=scheduler))
+        except (ValueError, RuntimeError, OSError) as exc:  # no dask, a bad address, no scheduler there
+            raise click.UsageError(str(exc)) from exc
+        yield engine
+
+
 @contextmanager
 def _errors_sink(errors_path: str | None) -> Iterator[Callable[[ReadFailure], None] | None]:
     """A function writing each failure on its own line to `errors_path`, or None without one."""
@@ -91,13 +115,19 @@ def _errors_sink(errors_path: str | None) -> Iterator[Callable[[ReadFailure], No
 @DB_OPTION
 @JOBS_OPTION
 @ERRORS_OPTION
-def ingest(paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None) -> None:
+@ENGINE_OPTION
+@SCHEDULER_OPTION
+def ingest(
+    paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None, engine: str, scheduler: str | None
+) -> None:
     """Add articles from files and folders (text, HTML, JSONL, WARC); the same article twice is stored once.
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
-    with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, _engine(engine, jobs, scheduler) as runner:
         try:
-            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs, errors=errors)
+            report = ingest_paths(
+                paths, store, console=Console(stderr=True), jobs=jobs, errors=errors, engine=runner
+            )
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()
@@ -274,8 +304,11 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
 @JOBS_OPTION
 @SENTENCES_OPTION
 @ERRORS_OPTION
+@ENGINE_OPTION
+@SCHEDULER_OPTION
 def run(
-    paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None
+    paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None,
+    engine: str, scheduler: str | None,
 ) -> None:
     """One shot: ingest PATHS, group, brief every story, and write JSON + Markdown to --out.
 
@@ -285,10 +318,11 @@ def run(
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     db_path = db_path or str(Path(out_dir) / "storyline.db")
-    with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, _engine(engine, jobs, scheduler) as runner:
         try:
             result = run_all(
-                paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences, errors=errors
+                paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences, errors=errors,
+                engine=runner,
             )
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)

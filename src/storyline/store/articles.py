@@ -147,6 +147,15 @@ class ArticleTables(StoreBase):
         or another publication date (relative dates resolve against it)."""
         return [_row_to_article(row) for row in self.db.execute(_STALE, (version,))]
 
+    def stale_outlets(self, version: str) -> set[str]:
+        """The outlets of the articles whose annotations are stale (`stale_annotations`), read
+        without reading the articles."""
+        query = (
+            "SELECT DISTINCT a.outlet FROM articles a LEFT JOIN annotations n ON n.article_id = a.id "
+            f"WHERE a.outlet IS NOT NULL AND ({_STALE_WHERE})"
+        )
+        return {str(r[0]) for r in self.db.execute(query, (version,))}
+
     def claim_stale_annotations(
         self, version: str, *, only: Collection[str] | None = None, skip: Collection[str] = ()
     ) -> list[Article]:
@@ -206,11 +215,12 @@ class ArticleTables(StoreBase):
         return Annotations.from_dict(stored["data"]) if stored else None
 
 
+_STALE_WHERE = (
+    "n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash OR n.published IS NOT a.published"
+)
 _STALE = (
     f"SELECT {', '.join('a.' + c for c in _COLUMNS)}, a.cleaned FROM articles a "
-    "LEFT JOIN annotations n ON n.article_id = a.id "
-    "WHERE n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash "
-    "OR n.published IS NOT a.published "
+    f"LEFT JOIN annotations n ON n.article_id = a.id WHERE {_STALE_WHERE} "
     "ORDER BY a.published IS NULL, a.published, a.source"
 )
 
