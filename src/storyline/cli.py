@@ -264,6 +264,28 @@ def regroup(db_path: str) -> None:
     )
 
 
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True,
+              help="Output format.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def export(db_path: str, fmt: str, out_dir: str) -> None:
+    """Write the stored articles and annotations to OUT (articles.parquet, annotations.parquet) for
+    analysis elsewhere."""
+    from storyline.export import export_parquet
+
+    _require_db(db_path)
+    with _open_store(db_path) as store:
+        try:
+            report = export_parquet(store, out_dir)
+        except RuntimeError as exc:  # no pyarrow
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"wrote {report.articles} articles to {report.articles_path} and "
+        f"{report.annotations} annotations to {report.annotations_path}"
+    )
+
+
 SENTENCES_OPTION = click.option(
     "--sentences", default=6, show_default=True, type=click.IntRange(1, 30), help="Summary length."
 )

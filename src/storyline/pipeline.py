@@ -83,8 +83,10 @@ def estimate_inputs(paths: Iterable[str | Path]) -> int:
     total = 0
     for raw in paths:
         path = Path(raw)
-        files = list(iter_files(path)) if path.is_dir() else [path] if path.is_file() else []
+        files = iter_files(path) if path.is_dir() else iter([path] if path.is_file() else [])
+        seen = 0
         for file in files:
+            seen += 1
             name = file.name.lower()
             if name.endswith((".jsonl", ".ndjson")):
                 # Line breaks counted in chunks: a line of any length is never held whole.
@@ -92,7 +94,7 @@ def estimate_inputs(paths: Iterable[str | Path]) -> int:
                     total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
             else:
                 total += 1
-        total += 0 if files else 1
+        total += 0 if seen else 1
     return total
 
 
@@ -140,7 +142,8 @@ def ingest(
         # Under the write lock: the step reads an outlet's stored pages, and another ingest storing
         # or changing them meanwhile would leave this one's stale result last.
         with store.transaction():
-            report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, outlets))
+            touched = report.new + report.updated
+            report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, outlets), touched)
         if annotate:
             report.annotated += annotate_stored(store, console, jobs=jobs, failed=report.failures, engine=engine)
         others = store.end_ingest()
@@ -150,7 +153,7 @@ def ingest(
         elif group and annotate:
             if others:
                 _wait_for_ingests(store, console)
-            _group(store, console, jobs, report, engine)
+            _group(store, console, jobs, report, engine, others)
     except KeyboardInterrupt as exc:
         _release(store)
         raise IngestInterrupted(report) from exc
@@ -176,16 +179,23 @@ def _wait_for_ingests(store: Store, console: Console | None) -> None:
         time.sleep(WAIT_POLL_SECONDS)
 
 
-def _group(store: Store, console: Console | None, jobs: int, report: IngestReport, engine: Engine) -> None:
-    """Add the stored articles to stories, then the dates taken from the stories (see `ingest`)."""
+def _group(
+    store: Store, console: Console | None, jobs: int, report: IngestReport, engine: Engine, others: bool = False
+) -> None:
+    """Add the stored articles to stories, then the dates taken from the stories (see `ingest`).
+    `others`: other ingests stored articles too (their stories are not known here)."""
     # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
     from storyline.group import update
 
+    # The stories whose members changed: those this run's articles left and those they are in now.
+    changed = report.new + report.updated + report.corpus.furniture
+    left = store.stories_holding(report.updated + report.corpus.furniture)
     report.grouping = update(store)
+    stories = None if others else left | store.stories_holding(changed)
     # Dates from the stories: the articles whose date changed are annotated again. Under the write
     # lock, as the furniture step.
     with store.transaction():
-        report.corpus.dated = date_filings(store)
+        report.corpus.dated = date_filings(store, stories)
     if report.corpus.dated:
         # An article the annotator failed on (in this run, or given up on) is not tried twice.
         again = set(report.corpus.dated) - store.annotation_failure_ids()
