@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
     from storyline.annotate import Annotations
 
-#: Documents per partition: enough for nlp.pipe to batch well and to amortise a task's overhead
+#: Documents per partition: enough for nlp.pipe to batch and to amortise a task's overhead
 #: (a few milliseconds), small enough to balance two workers over a short input.
-PARTITION_SIZE = 16
+PARTITION_SIZE = 8
 #: Partitions out per worker: one running, the next waiting, one coming back.
 IN_FLIGHT_PER_WORKER = 3
 
