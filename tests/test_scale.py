@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import EXAMPLES, seed_path
 
 from storyline import versions
-from storyline.corpus import date_filings, remove_furniture
+from storyline.corpus import COUNTED_PAGES, FURNITURE_REASON, date_filings, remove_furniture
 from storyline.ingest import OUTPUT_MARKER, iter_files
 from storyline.pipeline import ingest
 from storyline.store import Store
@@ -58,7 +58,7 @@ def _outlet_pages(shared_data: Path, folder: Path, chunks: int) -> list[Path]:
 
 
 def test_the_furniture_of_chunked_ingests_is_that_of_the_whole_outlet(shared_data: Path, tmp_path: Path) -> None:
-    paths = _outlet_pages(shared_data, tmp_path, chunks=4)
+    paths = _outlet_pages(shared_data, tmp_path, chunks=8)
     with Store(tmp_path / "once.db") as store:
         ingest(paths, store, annotate=False)
         once = {a.id: a.to_dict() for a in store.articles()}
@@ -70,9 +70,14 @@ def test_the_furniture_of_chunked_ingests_is_that_of_the_whole_outlet(shared_dat
     assert chunked == once
     removed = [a for a in once.values() if any("corpus step" in r["reason"] for r in a["removed"])]
     assert len(removed) >= len(once) // 2 - 1
-    # The chunks alternate pages with and without the promotion (every second page has it): a chunk
-    # without it leaves the pages before it alone; one with it changes theirs too (one more page).
-    assert [bool(set(r.corpus.furniture) - set(r.new)) for r in reports] == [False, False, True, False]
+    # Chunks of even pages (with the promotion: 6 each) alternate with chunks of odd ones. The first
+    # even chunk makes it furniture on its own pages; the second changes those pages too (5 other pages
+    # become 11); later ones leave the earlier pages alone (over `COUNTED_PAGES` other pages, the
+    # reason no longer changes), and the odd chunks never touch another page.
+    assert [bool(set(r.corpus.furniture) - set(r.new)) for r in reports] == [False, False, True, *[False] * 5]
+    assert {r["reason"] for a in once.values() for r in a["removed"] if "corpus step" in r["reason"]} == {
+        FURNITURE_REASON.format(n=f"{COUNTED_PAGES} or more")
+    }
 
 
 def test_an_updated_page_gives_back_what_it_shared(

@@ -32,6 +32,10 @@ from storyline.store import Store
 MIN_PAGES = 3
 # Shorter paragraphs are left to the cleaner's own reading of the page (a dateline, a sign-off).
 MIN_WORDS = 6
+# The reason counts the other pages up to this many, then says "or more": an outlet's standing
+# paragraph, on every page it prints, would otherwise change the reason on all its earlier pages
+# with each new one, and each ingest would rewrite the outlet.
+COUNTED_PAGES = 10
 # Longest gap between a year-less filing date and a dated article of its story that lends its year.
 YEAR_WINDOW_DAYS = 31
 # Every reason this step writes starts so: what it wrote can be told from what the cleaner wrote.
@@ -69,7 +73,7 @@ def outlet_furniture(
     out: dict[str, list[tuple[str, int]]] = {}
     for aid, found in keys.items():
         # Only paragraphs of `MIN_WORDS` or more are counted (`paragraph_keys`), and only they are taken.
-        shared = [(p, counts.get(k, 0) - 1) for k, p in found.items() if _long(p) and counts.get(k, 0) >= min_pages]
+        shared = [(p, counts[k] - 1) for k, p in found.items() if _long(p) and counts.get(k, 0) >= min_pages]
         words = sum(len(p.split()) for p in found.values())
         if shared and sum(len(p.split()) for p, _ in shared) <= 0.5 * words:
             out[aid] = shared
@@ -153,10 +157,19 @@ def remove_furniture(store: Store, outlets: Iterable[str], touched: Collection[s
         for aid, article in cleaned.items():
             shared = drop.get(aid, [])
             text = without_paragraphs(article.text, [p for p, _ in shared]) if shared else article.text
-            removed = [Removal(p, FURNITURE_REASON.format(n=n)) for p, n in shared]
+            removed = [Removal(p, FURNITURE_REASON.format(n=_other_pages(n))) for p, n in shared]
             if store.set_corpus_text(aid, text, removed):
                 changed.append(aid)
     return changed
+
+
+def _other_pages(n: int) -> str:
+    return str(n) if n < COUNTED_PAGES else f"{COUNTED_PAGES} or more"
+
+
+def _shown(pages: int) -> tuple[bool, str]:
+    """What a paragraph on `pages` pages of an outlet decides: furniture or not, and its reason's count."""
+    return pages >= MIN_PAGES, _other_pages(pages - 1)
 
 
 def _affected_furniture(
@@ -169,7 +182,11 @@ def _affected_furniture(
     if not fresh:
         return {}, {}
     digests = {aid: {key_digest(k) for k in paragraph_keys(a.text)} for aid, a in fresh.items()}
-    keys = store.index_paragraphs(outlet, digests)  # their keys before and after
+    change = store.index_paragraphs(outlet, digests)  # key -> pages gained (or lost) by the indexing
+    now = store.paragraph_pages(outlet, set(change))
+    # Another page changes only through a key whose count now decides otherwise than before: a
+    # paragraph already on over `COUNTED_PAGES` pages leaves the pages showing it alone.
+    keys = {k for k, delta in change.items() if delta and _shown(now.get(k, 0)) != _shown(now.get(k, 0) - delta)}
     others = store.articles_with_paragraphs(outlet, keys) - set(fresh)
     cleaned = {**fresh, **{a.id: a for a in store.cleaned_articles_by_id(others)}}
     by_key = {k: key_digest(k) for a in cleaned.values() for k in paragraph_keys(a.text)}

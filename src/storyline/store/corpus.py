@@ -118,22 +118,24 @@ class CorpusTables(StoreBase):
         )
         return [str(r[0]) for r in rows]
 
-    def index_paragraphs(self, outlet: str, keys: dict[str, set[str]]) -> set[str]:
+    def index_paragraphs(self, outlet: str, keys: dict[str, set[str]]) -> dict[str, int]:
         """Index each article's paragraph keys (article id -> keys) under `outlet`, replacing what was
-        indexed for it. Returns every key indexed for them before or now (whose counts changed)."""
-        touched: set[str] = set()
+        indexed for it. Returns every key indexed for them under `outlet` before or now, with how many
+        more of the outlet's pages it is on (0 for a key kept, negative for one dropped)."""
+        change: dict[str, int] = {}
         with self.transaction() as db:
             for aid, found in keys.items():
-                before = db.execute("SELECT key FROM paragraph_keys WHERE article_id = ?", (aid,))
-                touched.update(str(r[0]) for r in before)
+                query = "SELECT key FROM paragraph_keys WHERE article_id = ? AND outlet = ?"
+                before = {str(r[0]) for r in db.execute(query, (aid, outlet))}
+                for key in before | found:
+                    change[key] = change.get(key, 0) + (key in found) - (key in before)
                 db.execute("DELETE FROM paragraph_keys WHERE article_id = ?", (aid,))
                 db.executemany(
                     "INSERT OR IGNORE INTO paragraph_keys (outlet, key, article_id) VALUES (?, ?, ?)",
                     [(outlet, key, aid) for key in sorted(found)],
                 )
                 db.execute("INSERT OR REPLACE INTO paragraph_indexed (article_id) VALUES (?)", (aid,))
-                touched |= found
-        return touched
+        return change
 
     def drop_paragraph_index(self, article_ids: Collection[str]) -> None:
         """Forget the indexed paragraph keys of these articles (no longer counted on any outlet)."""
