@@ -187,9 +187,10 @@ def _group(
     # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
     from storyline.group import update
 
-    # The stories whose members changed: those this run's articles left and those they are in now.
-    changed = report.new + report.updated + report.corpus.furniture
-    left = store.stories_holding(report.updated + report.corpus.furniture)
+    # The stories whose members changed: those the articles placed now (this run's, an interrupted
+    # run's) and those changed by this run leave, and those they are in afterwards.
+    changed = store.ungrouped_ids() | set(report.updated) | set(report.corpus.furniture)
+    left = store.stories_holding(changed)
     report.grouping = update(store)
     stories = None if others else left | store.stories_holding(changed)
     # Dates from the stories: the articles whose date changed are annotated again. Under the write

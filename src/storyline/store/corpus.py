@@ -82,6 +82,16 @@ class CorpusTables(StoreBase):
             rows.sort(key=lambda r: str(r["id"]))
         return [a for a in (_row_to_article(row, cleaned=True) for row in rows) if a.published is None]
 
+    def ungrouped_ids(self) -> set[str]:
+        """The ids of the articles the next grouping places: in no story, or placed on another text
+        (read on the indexes, not the rows)."""
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a INDEXED BY articles_state "
+            "LEFT JOIN story_articles sa ON sa.article_id = a.id "
+            "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash"
+        )
+        return {str(r[0]) for r in rows}
+
     def stories_holding(self, article_ids: Collection[str]) -> set[str]:
         """The ids of the stories holding any of `article_ids`."""
         found: set[str] = set()
