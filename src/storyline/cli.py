@@ -79,8 +79,8 @@ ERRORS_OPTION = click.option(
 
 ENGINE_OPTION = click.option(
     "--engine", default="in-process", show_default=True, type=click.Choice(["in-process", "dask"]),
-    help="Where reading, cleaning and annotating run: here, or on a dask.distributed cluster "
-    "(a local one of --jobs worker processes unless --scheduler is given).",
+    help="Where cleaning and annotating run: here, or on a dask.distributed cluster (a local one of "
+    "--jobs worker processes unless --scheduler is given); this process reads, stores and groups.",
 )
 SCHEDULER_OPTION = click.option(
     "--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask."
