@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from storyline.engine import Engine
 from storyline.ingest import ReadFailure, read_paths
 from storyline.ingest.detect import is_url
 from storyline.pipeline import IngestInterrupted, IngestReport, Reader
@@ -93,6 +94,29 @@ ERRORS_OPTION = click.option(
 )
 
 
+ENGINE_OPTION = click.option(
+    "--engine", default="in-process", show_default=True, type=click.Choice(["in-process", "dask"]),
+    help="Where cleaning and annotating run: here, or on a dask.distributed cluster (a local one of "
+    "--jobs worker processes unless --scheduler is given); this process reads, stores and groups.",
+)
+SCHEDULER_OPTION = click.option(
+    "--scheduler", default=None, metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786) for --engine dask."
+)
+
+
+@contextmanager
+def _engine(name: str, jobs: int, scheduler: str | None) -> Iterator[Engine]:
+    """The engine asked for; a usage error when it cannot be had."""
+    from storyline.engine import open_engine
+
+    with ExitStack() as stack:
+        try:
+            engine = stack.enter_context(open_engine(name, jobs=jobs, scheduler=scheduler))
+        except (ValueError, RuntimeError, OSError) as exc:  # no dask, a bad address, no scheduler there
+            raise click.UsageError(str(exc)) from exc
+        yield engine
+
+
 @contextmanager
 def _errors_sink(errors_path: str | None) -> Iterator[Callable[[ReadFailure], None] | None]:
     """A function writing each failure on its own line to `errors_path`, or None without one."""
@@ -140,17 +164,27 @@ def _reader(paths: tuple[str, ...], allow_private: bool, delay: float) -> Iterat
 @ERRORS_OPTION
 @ALLOW_PRIVATE_OPTION
 @DELAY_OPTION
+@ENGINE_OPTION
+@SCHEDULER_OPTION
 def ingest(
-    paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None, allow_private: bool, delay: float
+    paths: tuple[str, ...], db_path: str, jobs: int, errors_path: str | None, allow_private: bool, delay: float,
+    engine: str, scheduler: str | None,
 ) -> None:
     """Add articles from files, folders (text, HTML, JSONL, WARC) and http(s) URLs of pages; the same
     article twice is stored once.
 
     New articles are cleaned, annotated and grouped into stories as they are stored."""
     reader = _reader(paths, allow_private, delay)
-    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, reader as read:
+    with (
+        _open_store(db_path) as store,
+        _errors_sink(errors_path) as errors,
+        reader as read,
+        _engine(engine, jobs, scheduler) as runner,
+    ):
         try:
-            report = ingest_paths(paths, store, console=Console(stderr=True), jobs=jobs, errors=errors, read=read)
+            report = ingest_paths(
+                paths, store, console=Console(stderr=True), jobs=jobs, errors=errors, read=read, engine=runner
+            )
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)
         total = store.count_articles()
@@ -297,6 +331,28 @@ def regroup(db_path: str) -> None:
     )
 
 
+@main.command()
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True,
+              help="Output format.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def export(db_path: str, fmt: str, out_dir: str) -> None:
+    """Write the stored articles and annotations to OUT (articles.parquet, annotations.parquet) for
+    analysis elsewhere."""
+    from storyline.export import export_parquet
+
+    _require_db(db_path)
+    with _open_store(db_path) as store:
+        try:
+            report = export_parquet(store, out_dir)
+        except RuntimeError as exc:  # no pyarrow
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"wrote {report.articles} articles to {report.articles_path} and "
+        f"{report.annotations} annotations to {report.annotations_path}"
+    )
+
+
 SENTENCES_OPTION = click.option(
     "--sentences", default=7, show_default=True, type=click.IntRange(1, 30), help="Summary length."
 )
@@ -343,8 +399,11 @@ def brief(story: str, db_path: str, fmt: str | None, sentences: int) -> None:
 @JOBS_OPTION
 @SENTENCES_OPTION
 @ERRORS_OPTION
+@ENGINE_OPTION
+@SCHEDULER_OPTION
 def run(
-    paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None
+    paths: tuple[str, ...], out_dir: str, db_path: str | None, jobs: int, sentences: int, errors_path: str | None,
+    engine: str, scheduler: str | None,
 ) -> None:
     """One shot: ingest PATHS, group, brief every story, and write HTML + JSON + Markdown to --out.
 
@@ -354,10 +413,11 @@ def run(
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     db_path = db_path or str(Path(out_dir) / "storyline.db")
-    with _open_store(db_path) as store, _errors_sink(errors_path) as errors:
+    with _open_store(db_path) as store, _errors_sink(errors_path) as errors, _engine(engine, jobs, scheduler) as runner:
         try:
             result = run_all(
-                paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences, errors=errors
+                paths, out_dir, store, console=Console(stderr=True), jobs=jobs, sentences=sentences, errors=errors,
+                engine=runner,
             )
         except IngestInterrupted as stop:
             _interrupted(stop.report, store.count_articles(), db_path)

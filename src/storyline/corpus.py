@@ -17,8 +17,9 @@ re-running changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,6 +32,10 @@ from storyline.store import Store
 MIN_PAGES = 3
 # Shorter paragraphs are left to the cleaner's own reading of the page (a dateline, a sign-off).
 MIN_WORDS = 6
+# The reason counts the other pages up to this many, then says "or more": an outlet's standing
+# paragraph, on every page it prints, would otherwise change the reason on all its earlier pages
+# with each new one, and each ingest would rewrite the outlet.
+COUNTED_PAGES = 10
 # Longest gap between a year-less filing date and a dated article of its story that lends its year.
 YEAR_WINDOW_DAYS = 31
 # Every reason this step writes starts so: what it wrote can be told from what the cleaner wrote.
@@ -52,22 +57,42 @@ class CorpusReport:
         return len(set(self.furniture) | set(self.dated))
 
 
-def outlet_furniture(texts: Mapping[str, str], min_pages: int = MIN_PAGES) -> dict[str, list[tuple[str, int]]]:
+def outlet_furniture(
+    texts: Mapping[str, str], min_pages: int = MIN_PAGES, counts: Mapping[str, int] | None = None
+) -> dict[str, list[tuple[str, int]]]:
     """For the cleaned texts of one outlet's articles (by id), the paragraphs of each that the outlet
     prints on `min_pages` or more of its pages, with the number of OTHER pages showing them.
+    `counts`: the pages of the whole outlet showing each paragraph (by `paragraph_keys`), when
+    `texts` are only some of its pages; by default they are counted over `texts`.
 
     A page whose prose is mostly shared with the others is a copy of one article (an update, a second
     address), not furniture: nothing is taken from it."""
     keys = {aid: {normalise_key(p): p for p in _paragraphs(text)} for aid, text in texts.items()}
-    counts: Counter[str] = Counter(k for found in keys.values() for k in found if k)
+    if counts is None:
+        counts = Counter(k for text in texts.values() for k in paragraph_keys(text))
     out: dict[str, list[tuple[str, int]]] = {}
     for aid, found in keys.items():
-        shared = [(p, counts[k] - 1) for k, p in found.items() if k and counts[k] >= min_pages]
-        shared = [(p, n) for p, n in shared if len(p.split()) >= MIN_WORDS]
+        # Only paragraphs of `MIN_WORDS` or more are counted (`paragraph_keys`), and only they are taken.
+        shared = [(p, counts[k] - 1) for k, p in found.items() if _long(p) and counts.get(k, 0) >= min_pages]
         words = sum(len(p.split()) for p in found.values())
         if shared and sum(len(p.split()) for p, _ in shared) <= 0.5 * words:
             out[aid] = shared
     return out
+
+
+def paragraph_keys(text: str) -> set[str]:
+    """The keys of the paragraphs of a cleaned text long enough to be furniture (`MIN_WORDS`): what
+    is counted across an outlet's pages."""
+    return {k for p in _paragraphs(text) if _long(p) and (k := normalise_key(p))}
+
+
+def key_digest(key: str) -> str:
+    """A paragraph key as the store indexes it: short and of fixed length."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _long(paragraph: str) -> bool:
+    return len(paragraph.split()) >= MIN_WORDS
 
 
 def without_paragraphs(text: str, drop: Iterable[str]) -> str:
@@ -103,30 +128,80 @@ def infer_year(
     return best[1], best[0]
 
 
-def remove_furniture(store: Store, outlets: Iterable[str]) -> list[str]:
+def remove_furniture(store: Store, outlets: Iterable[str], touched: Collection[str] | None = None) -> list[str]:
     """Recompute the furniture of each of `outlets` over its stored plain-text articles and store each
     article's text without it (or restore the cleaner's text where none is left). Returns the ids of
     the articles whose text changed. HTML pages are left out: the extractor has already chosen the
-    page's main text, and its templates are not repeated lines of text."""
+    page's main text, and its templates are not repeated lines of text.
+
+    `touched`: the articles stored or changed since the last pass. Only they, the outlet's articles
+    never indexed (an interrupted run's), and the articles sharing a paragraph with them can change:
+    just these are read, and each paragraph's pages are counted from the store's index of paragraph
+    keys, so that a pass costs what the new articles share, not the outlet's size. The result is
+    the same as recomputing the whole outlet (`touched` None, which also reads every article)."""
     changed: list[str] = []
+    by_outlet: dict[str | None, list[str]] = {}
+    if touched is not None:
+        where = store.article_outlets(touched)
+        # A page no longer plain text is no longer counted on its outlet's pages.
+        store.drop_paragraph_index([aid for aid, (_, kind) in where.items() if kind != "text"])
+        for aid, (outlet, kind) in where.items():
+            if kind == "text":
+                by_outlet.setdefault(outlet, []).append(aid)
     for outlet in sorted(set(outlets)):
-        cleaned = {a.id: a for a in store.cleaned_articles(outlet=outlet, kind="text")}
-        drop = outlet_furniture({aid: a.text for aid, a in cleaned.items()})
+        if touched is None:
+            cleaned = {a.id: a for a in store.cleaned_articles(outlet=outlet, kind="text")}
+            drop = outlet_furniture({aid: a.text for aid, a in cleaned.items()})
+        else:
+            cleaned, drop = _affected_furniture(store, outlet, by_outlet.get(outlet, []))
         for aid, article in cleaned.items():
             shared = drop.get(aid, [])
             text = without_paragraphs(article.text, [p for p, _ in shared]) if shared else article.text
-            removed = [Removal(p, FURNITURE_REASON.format(n=n)) for p, n in shared]
+            removed = [Removal(p, FURNITURE_REASON.format(n=_other_pages(n))) for p, n in shared]
             if store.set_corpus_text(aid, text, removed):
                 changed.append(aid)
     return changed
 
 
-def date_filings(store: Store) -> list[str]:
+def _other_pages(n: int) -> str:
+    return str(n) if n < COUNTED_PAGES else f"{COUNTED_PAGES} or more"
+
+
+def _shown(pages: int) -> tuple[bool, str]:
+    """What a paragraph on `pages` pages of an outlet decides: furniture or not, and its reason's count."""
+    return pages >= MIN_PAGES, _other_pages(pages - 1)
+
+
+def _affected_furniture(
+    store: Store, outlet: str, touched: Collection[str]
+) -> tuple[dict[str, Article], dict[str, list[tuple[str, int]]]]:
+    """The articles of `outlet` whose furniture may have changed (by id, as the cleaner wrote them),
+    and their furniture, after indexing the paragraphs of its `touched` and unindexed articles."""
+    fresh = {a.id: a for a in store.cleaned_articles_by_id(touched)}
+    fresh.update({a.id: a for a in store.cleaned_articles_by_id(store.unindexed_paragraphs(outlet, "text"))})
+    if not fresh:
+        return {}, {}
+    digests = {aid: {key_digest(k) for k in paragraph_keys(a.text)} for aid, a in fresh.items()}
+    change = store.index_paragraphs(outlet, digests)  # key -> pages gained (or lost) by the indexing
+    now = store.paragraph_pages(outlet, set(change))
+    # Another page changes only through a key whose count now decides otherwise than before: a
+    # paragraph already on over `COUNTED_PAGES` pages leaves the pages showing it alone.
+    keys = {k for k, delta in change.items() if delta and _shown(now.get(k, 0)) != _shown(now.get(k, 0) - delta)}
+    others = store.articles_with_paragraphs(outlet, keys) - set(fresh)
+    cleaned = {**fresh, **{a.id: a for a in store.cleaned_articles_by_id(others)}}
+    by_key = {k: key_digest(k) for a in cleaned.values() for k in paragraph_keys(a.text)}
+    pages = store.paragraph_pages(outlet, set(by_key.values()))
+    counts = {k: pages.get(digest, 0) for k, digest in by_key.items()}
+    return cleaned, outlet_furniture({aid: a.text for aid, a in cleaned.items()}, counts=counts)
+
+
+def date_filings(store: Store, stories: Collection[str] | None = None) -> list[str]:
     """Give every stored article whose cleaner found only a year-less filing date the year its story's
     dated articles suggest (or withdraw an earlier inference they no longer support). Returns the ids
-    of the articles whose date changed."""
+    of the articles whose date changed. `stories`: only the articles of these stories (those whose
+    members changed since the last pass: the others' years cannot have changed)."""
     changed: list[str] = []
-    for article in store.cleaned_undated():
+    for article in store.cleaned_undated(stories):
         month_day = filing_month_day(article)
         story = store.story_of(article.id)
         if month_day is None or story is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from storyline import versions
-from storyline.article import Article, article_id
-from storyline.clean import CleanError, clean_document
+from storyline.article import Article
 from storyline.corpus import CorpusReport, date_filings, remove_furniture
+from storyline.engine import Engine, InProcess, Prepared, known_id
 from storyline.ingest import ReadFailure, read_paths
 from storyline.ingest.failures import FailureLog
 from storyline.ingest.readers import Item, iter_files
+from storyline.ingest.record import RawDocument
 from storyline.progress import progress
 from storyline.store import Store, StoreError, StoreLocked
 
@@ -86,8 +87,10 @@ def estimate_inputs(paths: Iterable[str | Path]) -> int:
     total = 0
     for raw in paths:
         path = Path(raw)
-        files = list(iter_files(path)) if path.is_dir() else [path] if path.is_file() else []
+        files = iter_files(path) if path.is_dir() else iter([path] if path.is_file() else [])
+        seen = 0
         for file in files:
+            seen += 1
             name = file.name.lower()
             if name.endswith((".jsonl", ".ndjson")):
                 # Line breaks counted in chunks: a line of any length is never held whole.
@@ -95,7 +98,7 @@ def estimate_inputs(paths: Iterable[str | Path]) -> int:
                     total += sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
             else:
                 total += 1
-        total += 0 if files else 1
+        total += 0 if seen else 1
     return total
 
 
@@ -110,12 +113,16 @@ def ingest(
     wait_for_others: bool = False,
     errors: Callable[[ReadFailure], None] | None = None,
     read: Reader = read_paths,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Read every article under `paths`, clean and store it, then annotate what is new or stale and
     add it to the stories. Bad inputs are reported, never fatal; `errors`, when given, receives
     every failure as it comes (the report keeps only the first few bad lines of each file). `read`
     turns `paths` into documents (`read_paths`; `storyline.ingest.fetch.read_inputs` fetches URLs
     too, and `storyline.watch` passes the pages of a feed's new items).
+
+    `engine` runs the per-article work (`storyline.engine`; default: this process, annotation on
+    `jobs` processes); whichever runs it, this process alone writes the store, in input order.
 
     Other processes may ingest into the same database at once: each article is annotated by one of
     them, and the last to finish groups what all of them stored (the others say so in
@@ -126,19 +133,26 @@ def ingest(
     own: list[Path] = []
     # Counting the inputs reads every JSONL file once more: only worth it when a bar is shown.
     total = estimate_inputs(paths) if console is not None and console.is_terminal else None
+    engine = engine if engine is not None else InProcess(jobs)
+    outlets: set[str] = set()
     try:
         store.begin_ingest()
+        # An engine annotating as it cleans passes over what the annotator was given up on.
+        version = versions.ANNOTATOR_VERSION
+        given_up = store.annotation_given_up(version, MAX_ANNOTATION_ATTEMPTS) if engine.annotates else set()
+        had_failed = store.annotation_failure_ids() if engine.annotates else set()
         with progress(console, "ingesting", total) as advance:
-            for item in read(paths, own):
-                _ingest_one(item, store, report)
+            for prepared in engine.prepare(_unstored(read(paths, own), store)):
+                report.annotated += _store_prepared(prepared, store, report, outlets, (given_up, had_failed))
                 advance()
         report.skipped_own = len(own)
         # Under the write lock: the step reads an outlet's stored pages, and another ingest storing
         # or changing them meanwhile would leave this one's stale result last.
         with store.transaction():
-            report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, report))
+            touched = report.new + report.updated
+            report.corpus.furniture = remove_furniture(store, _outlets_to_check(store, outlets), touched)
         if annotate:
-            report.annotated = annotate_stored(store, console, jobs=jobs, failed=report.failures)
+            report.annotated += annotate_stored(store, console, jobs=jobs, failed=report.failures, engine=engine)
         others = store.end_ingest()
         if group and annotate and others and not wait_for_others:
             # The last ingest groups what all of them stored, at once, as one ingest of the whole would.
@@ -146,7 +160,7 @@ def ingest(
         elif group and annotate:
             if others:
                 _wait_for_ingests(store, console)
-            _group(store, console, jobs, report)
+            _group(store, console, jobs, report, engine, others)
     except KeyboardInterrupt as exc:
         _release(store)
         raise IngestInterrupted(report) from exc
@@ -172,21 +186,29 @@ def _wait_for_ingests(store: Store, console: Console | None) -> None:
         time.sleep(WAIT_POLL_SECONDS)
 
 
-def _group(store: Store, console: Console | None, jobs: int, report: IngestReport) -> None:
-    """Add the stored articles to stories, then the dates taken from the stories (see `ingest`)."""
+def _group(
+    store: Store, console: Console | None, jobs: int, report: IngestReport, engine: Engine, others: bool = False
+) -> None:
+    """Add the stored articles to stories, then the dates taken from the stories (see `ingest`).
+    `others`: other ingests stored articles too (their stories are not known here)."""
     # Imported here: grouping imports scikit-learn (a second); listing articles should not pay for it.
     from storyline.group import update
 
+    # The stories whose members changed: those the articles placed now (this run's, an interrupted
+    # run's) and those changed by this run leave, and those they are in afterwards.
+    changed = store.ungrouped_ids() | set(report.updated) | set(report.corpus.furniture)
+    left = store.stories_holding(changed)
     report.grouping = update(store)
+    stories = None if others else left | store.stories_holding(changed)
     # Dates from the stories: the articles whose date changed are annotated again. Under the write
     # lock, as the furniture step.
     with store.transaction():
-        report.corpus.dated = date_filings(store)
+        report.corpus.dated = date_filings(store, stories)
     if report.corpus.dated:
         # An article the annotator failed on (in this run, or given up on) is not tried twice.
         again = set(report.corpus.dated) - store.annotation_failure_ids()
         # Counted once: each was annotated (or failed) a moment ago.
-        annotate_stored(store, console, jobs=jobs, failed=report.failures, only=again)
+        annotate_stored(store, console, jobs=jobs, failed=report.failures, only=again, engine=engine)
 
 
 def annotate_stored(
@@ -196,6 +218,7 @@ def annotate_stored(
     jobs: int = 1,
     failed: FailureLog | list[ReadFailure] | None = None,
     only: set[str] | None = None,
+    engine: Engine | None = None,
 ) -> int:
     """Annotate every stored article whose annotations are missing or stale (other text or annotator
     version); returns how many were annotated. Each article's annotations are committed as they come,
@@ -203,7 +226,8 @@ def annotate_stored(
     given) and left unannotated; it never stops the others. The failure is recorded in the store:
     the next runs try it again, up to `MAX_ANNOTATION_ATTEMPTS` in all, and the last failure says it
     is skipped from now on; later runs pass over it silently until its text or the annotator
-    changes. `only`: annotate just these of the stale articles.
+    changes. `only`: annotate just these of the stale articles. `engine`: where the annotator runs
+    (default: here, on `jobs` processes).
 
     Another process annotating the same database at once takes other articles: each is claimed
     before it is annotated (`Store.claim_stale_annotations`), and what changed meanwhile is claimed
@@ -218,7 +242,7 @@ def annotate_stored(
             if failures:  # left to the next run, or another process now
                 store.release_annotation_claims()
             return done
-        saved, failing = _annotate_claimed(store, stale, console, jobs, failed)
+        saved, failing = _annotate_claimed(store, stale, console, jobs, failed, engine)
         done += saved
         failures |= failing
         # Others release their claims as they finish; what changed meanwhile is stale again.
@@ -230,6 +254,7 @@ def _annotate_claimed(
     console: Console | None,
     jobs: int,
     failed: FailureLog | list[ReadFailure] | None,
+    engine: Engine | None = None,
 ) -> tuple[int, set[str]]:
     """Annotate the claimed articles and save what is still current: how many were saved, and the
     ids of the articles the annotator failed on (each failure recorded in the store)."""
@@ -258,7 +283,8 @@ def _annotate_claimed(
     done = tried = 0
     failing: set[str] = set()
     with progress(console, "annotating", len(stale)) as advance:
-        results = annotate_many(((a.text, a.published) for a in stale), jobs=jobs)
+        pairs = ((a.text, a.published) for a in stale)
+        results = annotate_many(pairs, jobs=jobs) if engine is None else engine.annotate_many(pairs)
         try:
             for article, annotations in zip(stale, results, strict=True):
                 done += save(article, annotations)
@@ -286,31 +312,56 @@ def _one_line(message: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _outlets_to_check(store: Store, report: IngestReport) -> set[str]:
-    """Outlets whose furniture may have changed: those of the articles this run stored, and of the
-    articles not yet annotated (stored by a run interrupted before its corpus step)."""
-    articles = [store.article(a) for a in report.new + report.updated]
-    articles += store.stale_annotations(versions.ANNOTATOR_VERSION)
-    return {a.outlet for a in articles if a is not None and a.outlet}
+def _outlets_to_check(store: Store, stored: set[str]) -> set[str]:
+    """Outlets whose furniture may have changed: those of the articles this run stored (`stored`),
+    and of the articles not yet annotated (stored by a run interrupted before its corpus step)."""
+    return stored | store.stale_outlets(versions.ANNOTATOR_VERSION)
 
 
-def _ingest_one(item: Item, store: Store, report: IngestReport) -> None:
-    """Clean one read document and store it in its own transaction."""
-    if isinstance(item, ReadFailure):
-        report.failures.add(item)
-        return
-    if item.url and store.cleaner_version(article_id(item.url, "")) == versions.CLEANER_VERSION:
-        # With a URL from the container the id is known before cleaning: skip articles this cleaner
-        # has already stored.
-        report.present.append(article_id(item.url, ""))
-        return
-    try:
-        article = clean_document(item)
-    except CleanError as exc:
-        report.failures.add(ReadFailure(item.source, str(exc)))
-        return
+def _stored_already(item: RawDocument, store: Store) -> str | None:
+    """The id of an article read with a URL that this cleaner has already stored (None otherwise):
+    with a URL from the container the id is known before cleaning, and the article is passed over."""
+    found = known_id(item)
+    return found if found and store.cleaner_version(found) == versions.CLEANER_VERSION else None
+
+
+def _unstored(items: Iterable[Item], store: Store) -> Iterator[Item | Prepared]:
+    """The read items, those already stored settled here (not cleaned again anywhere)."""
+    for item in items:
+        if isinstance(item, RawDocument) and _stored_already(item, store):
+            yield Prepared(item.source, known_id=known_id(item), present=True)
+        else:
+            yield item
+
+
+def _store_prepared(
+    prepared: Prepared, store: Store, report: IngestReport, outlets: set[str], failures: tuple[set[str], set[str]]
+) -> int:
+    """Store one prepared document in its own transaction (and its annotations, when the engine
+    made them, in another); returns how many annotations were saved (0 or 1). `failures`: the ids
+    of the articles the annotator was given up on, and of those with a failure recorded."""
+    if prepared.failure is not None:
+        report.failures.add(prepared.failure)
+        return 0
+    if prepared.present or (prepared.known_id and store.cleaner_version(prepared.known_id) == versions.CLEANER_VERSION):
+        # Looked up again at storing time: an earlier item of this same run may have stored it.
+        assert prepared.known_id is not None
+        report.present.append(prepared.known_id)
+        return 0
+    article = prepared.article
+    assert article is not None
     outcome = store.add_article(article, versions.CLEANER_VERSION)
     {"new": report.new, "updated": report.updated, "present": report.present}[outcome].append(article.id)
+    if outcome != "present" and article.outlet:
+        outlets.add(article.outlet)
+    given_up, had_failed = failures
+    if prepared.annotations is None or article.id in given_up:
+        return 0
+    # Saved only when the stored article still has the text and date they were made from.
+    saved = store.save_annotations(article, versions.ANNOTATOR_VERSION, prepared.annotations.to_dict())
+    if saved and article.id in had_failed:
+        store.clear_annotation_failure(article.id)
+    return int(saved)
 
 
 @dataclass
@@ -331,6 +382,7 @@ def run(
     jobs: int = 1,
     sentences: int = 7,
     errors: Callable[[ReadFailure], None] | None = None,
+    engine: Engine | None = None,
 ) -> RunReport:
     """Ingest `paths`, then brief every story and write the briefings (JSON, Markdown, index) to `out`."""
     # Imported here: grouping and comparing import scikit-learn (see `ingest`).
@@ -340,7 +392,7 @@ def run(
     from storyline.present.html import store_details
 
     # The briefings need every story: group after any other ingest into the database, not leave it.
-    report = ingest(paths, store, console, jobs=jobs, wait_for_others=True, errors=errors)
+    report = ingest(paths, store, console, jobs=jobs, wait_for_others=True, errors=errors, engine=engine)
     try:
         summaries = list_stories(store)
         briefings = []

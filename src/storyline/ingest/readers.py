@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -211,15 +212,29 @@ def iter_files(path: Path, skipped: list[Path] | None = None) -> Iterator[Path]:
     and so are storyline's own files: its databases, and every folder it marked as its output (a
     second `run in --out in/out` must not read its own briefings as articles). These are appended
     to `skipped` when given."""
-    outputs = {marker.parent for marker in path.rglob(OUTPUT_MARKER) if marker.is_file()}
-    for child in sorted(path.rglob("*")):
-        if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+    # Walked one folder at a time, each in name order (the order of sorted paths): a folder of any
+    # size is never listed whole, only the entries of the folder being read.
+    yield from _walk(path, False, skipped)
+
+
+def _walk(folder: Path, in_output: bool, skipped: list[Path] | None) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    in_output = in_output or any(e.name == OUTPUT_MARKER and e.is_file() for e in entries)
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        if (outputs and not outputs.isdisjoint(child.parents)) or is_own_file(child):
-            if skipped is not None:
-                skipped.append(child)
-            continue
-        yield child
+        child = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(child, in_output, skipped)
+        elif entry.is_file():
+            if in_output or is_own_file(child):
+                if skipped is not None:
+                    skipped.append(child)
+                continue
+            yield child
 
 
 def read_paths(paths: Iterable[str | Path], skipped: list[Path] | None = None) -> Iterator[Item]:

@@ -109,6 +109,9 @@ class ArticleTables(StoreBase):
         values = _values(article, cleaner_version)
         # The corpus step's changes were made to the old text: it makes them again (`storyline.corpus`).
         db.execute(f"UPDATE articles SET {assignments}, cleaned = NULL WHERE id = ?", (*values[1:], article.id))
+        # Its paragraphs are indexed again by the corpus step (the old keys kept until then: the
+        # pages that shared them are counted again).
+        db.execute("DELETE FROM paragraph_indexed WHERE article_id = ?", (article.id,))
 
     def article(self, ref: str) -> Article | None:
         """The article with this id, or with this unique id prefix, or whose source is `ref`."""
@@ -146,6 +149,16 @@ class ArticleTables(StoreBase):
         """Articles with no annotations, or annotations from another annotator version, another text
         or another publication date (relative dates resolve against it)."""
         return [_row_to_article(row) for row in self.db.execute(_STALE, (version,))]
+
+    def stale_outlets(self, version: str) -> set[str]:
+        """The outlets of the articles whose annotations are stale (`stale_annotations`), read
+        without reading the articles."""
+        query = (
+            "SELECT DISTINCT a.outlet FROM articles a INDEXED BY articles_state "
+            "LEFT JOIN annotations n INDEXED BY annotations_state ON n.article_id = a.id "
+            f"WHERE a.outlet IS NOT NULL AND ({_STALE_WHERE})"
+        )
+        return {str(r[0]) for r in self.db.execute(query, (version,))}
 
     def claim_stale_annotations(
         self, version: str, *, only: Collection[str] | None = None, skip: Collection[str] = ()
@@ -200,17 +213,31 @@ class ArticleTables(StoreBase):
         ).fetchone()
         return {"version": row["version"], "data": json.loads(row["data"])} if row else None
 
+    def iter_annotations(self) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
+        """Every stored annotation as (article id, version, publication date it resolved against, data),
+        by article id, read as a stream."""
+        rows = self.db.execute("SELECT article_id, version, published, data FROM annotations ORDER BY article_id")
+        for row in rows:
+            yield str(row[0]), str(row[1]), row[2], json.loads(row[3])
+
     def load_annotations(self, article_id: str) -> Annotations | None:
         """The stored annotations of an article as records, or None when it has none."""
         stored = self.annotations(article_id)
         return Annotations.from_dict(stored["data"]) if stored else None
 
 
+_STALE_WHERE = (
+    "n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash OR n.published IS NOT a.published"
+)
+# The stale ids are found on the covering indexes `articles_state` and `annotations_state` (the rows'
+# hashes lie past their texts), and only the stale rows are read.
+_STALE_IDS = (
+    "SELECT a.id FROM articles a INDEXED BY articles_state "
+    "LEFT JOIN annotations n INDEXED BY annotations_state ON n.article_id = a.id "
+    f"WHERE {_STALE_WHERE}"
+)
 _STALE = (
-    f"SELECT {', '.join('a.' + c for c in _COLUMNS)}, a.cleaned FROM articles a "
-    "LEFT JOIN annotations n ON n.article_id = a.id "
-    "WHERE n.article_id IS NULL OR n.version != ? OR n.text_hash != a.text_hash "
-    "OR n.published IS NOT a.published "
+    f"SELECT {', '.join('a.' + c for c in _COLUMNS)}, a.cleaned FROM articles a WHERE a.id IN ({_STALE_IDS}) "
     "ORDER BY a.published IS NULL, a.published, a.source"
 )
 

@@ -181,6 +181,33 @@ def _migration_feeds(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_scale(db: sqlite3.Connection) -> None:
+    # Scale: what each ingest reads answered from indexes, not by scanning every article.
+    # `paragraph_keys`: the furniture step's index (`storyline.corpus`): each plain-text article's
+    # paragraph keys (digests) by outlet, so that a paragraph's pages are counted without rereading the
+    # outlet; `paragraph_indexed` lists the articles indexed (a changed article leaves it).
+    # `articles_state` and `annotations_state` cover the stale-annotation join; `stories_newest` the
+    # story listing's order.
+    _execute_script(
+        db,
+        """
+        CREATE TABLE paragraph_keys (
+            outlet TEXT NOT NULL,
+            key TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (outlet, key, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX paragraph_keys_article ON paragraph_keys(article_id);
+        CREATE TABLE paragraph_indexed (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE INDEX articles_state ON articles(id, text_hash, published, outlet, kind);
+        CREATE INDEX annotations_state ON annotations(article_id, version, text_hash, published);
+        CREATE INDEX stories_newest ON stories(last_published IS NULL, last_published DESC, first_published DESC, id)
+        """,
+    )
+
+
 # The names an article's annotations give, by kind, for the search index (`store.search`): SQL over
 # the annotations' JSON, so that the triggers below keep the index in step with every write.
 def _names_sql(data: str, labels: str) -> str:
@@ -250,6 +277,6 @@ def _migration_search(db: sqlite3.Connection) -> None:
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
-    _migration_search,
+    _migration_search, _migration_scale,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
