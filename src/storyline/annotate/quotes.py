@@ -28,6 +28,8 @@ from storyline.text import stem, words
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+    from storyline.annotate.speakers import Candidate
+
 _BASE_CUES = (
     "say tell add state ask explain warn insist note declare tweet post recall reply respond stress suggest "
     "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
@@ -62,8 +64,9 @@ _OBJECT_PRONOUNS = {"him": "he", "her": "she"}
 _PERSONAL = {"he": "PERSON", "she": "PERSON"}
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _PERSON_ONLY = frozenset({"PERSON"})
-_OPENERS_BEFORE = set(" \t\n([{—–-/")
-_CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…")
+# `>` and `<`: text pasted with its markup left in (`</p><p>"A black day" read ...`).
+_OPENERS_BEFORE = set(" \t\n([{—–-/>")
+_CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…<")
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -119,7 +122,12 @@ def _segments_in_line(line: str, offset: int) -> list[_Segment]:
             open_at = None
         elif same_kind and ch in "“‘" and open_mark in "“‘":
             open_at = i  # a new curly opener before any closer: the first mark was stray
-    if open_at is not None and open_mark in '"“' and len(line) - open_at > 2:
+    # A quote left open at the paragraph's end runs over into the next paragraph (news reopens it
+    # there). A single curly mark counts only when it opens a statement (`said: ‘...`, a paragraph
+    # that starts with it): elsewhere a lone ‘ is more likely a stray apostrophe.
+    single_opens = open_mark == "‘" and open_at is not None and (not line[:open_at].strip() or
+                                                               line[:open_at].rstrip().endswith(":"))
+    if open_at is not None and (open_mark in '"“' or single_opens) and len(line) - open_at > 2:
         end = len(line.rstrip())
         result.append(_Segment(offset + open_at, offset + end, closed=False))
     return result
@@ -369,13 +377,30 @@ class _Attributor:
         return None
 
 
-def extract_quotes(doc: Doc, text: str, entities: list[Entity], sentence_at: Callable[[int], int]) -> list[Quote]:
-    """Every quoted segment of `text` (`doc.text`), with its speaker where the text says who."""
+def extract_quotes(
+    doc: Doc,
+    text: str,
+    entities: list[Entity],
+    sentence_at: Callable[[int], int],
+    *,
+    use_model: bool = True,
+    collect: list[tuple[Quote, list[Candidate]]] | None = None,
+) -> list[Quote]:
+    """Every quoted segment of `text` (`doc.text`), with its speaker where the text says who.
+
+    The rules attribute first; a quote they leave open goes to the trained chooser (`speakers.py`)
+    unless `use_model` is false. `collect`, when given, receives every quote with its candidates
+    (what `benchmarks/train_quotes.py` learns from), those the rules attributed too."""
     segments = find_segments(text)
     if not segments:
         return []
+    from storyline.annotate import speakers
+
+    model = speakers.load_model() if use_model else None
     ctx = _Context(doc, text, entities, segments)
     attributor = _Attributor(ctx, sentence_at)
+    kinds = {e.canonical: ("person" if e.label == "PERSON" else "organization") for e in entities}
+    builder: speakers.Candidates | None = None
     quotes: list[Quote] = []
     for seg in segments:
         inner_start = seg.start + 1
@@ -401,6 +426,19 @@ def extract_quotes(doc: Doc, text: str, entities: list[Entity], sentence_at: Cal
                 quote.how = "pronoun" if subject is not None and subject.lower_ in _PERSONAL else how
         elif quotes:
             _continue_from(quotes[-1], quote, text)
+        if quote.speaker is not None:
+            quote.speaker_kind = quotes[-1].speaker_kind if quote.how == "continuation" else None
+            quote.speaker_kind = quote.speaker_kind or kinds.get(quote.speaker, "person")
+        if collect is not None or (model is not None and quote.speaker is None):
+            builder = builder or speakers.Candidates(ctx, attributor)
+            candidates = builder.of(quote, seg, quotes[-1] if quotes else None, cue)
+            if collect is not None:
+                collect.append((quote, candidates))
+            if model is not None and candidates and quote.speaker is None:
+                score, best = max(((model.score(c), c) for c in candidates), key=lambda pair: pair[0])
+                if score >= model.threshold:
+                    quote.speaker, quote.speaker_start, quote.speaker_end = best.name, best.start, best.end
+                    quote.speaker_kind, quote.how = best.kind, "model"
         quotes.append(quote)
     return quotes
 

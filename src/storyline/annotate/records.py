@@ -64,6 +64,9 @@ class Quote:
     right after it or before its colon, "pronoun" a `he said` resolved to a person, "continuation"
     the speaker of the quote just before).
     `partial` marks a fragment quoted inside the reporter's own sentence (`its "aggressive" actions`).
+    `speaker_kind` says what the speaker is: "person", "organization" (a named body: `the Fed`) or
+    "description" (an unnamed speaker kept as written: `a senior official`, `the statement`); None
+    without a speaker. `how` is "model" when the trained chooser (`annotate/speakers.py`) named it.
     """
 
     text: str
@@ -79,6 +82,7 @@ class Quote:
     cue_end: int | None = None
     how: str | None = None
     partial: bool = False
+    speaker_kind: str | None = None
 
 
 @dataclass
