@@ -55,7 +55,9 @@ ROLE_NOUNS = frozenset(
     husband wife family relative neighbour neighbor owner""".split()
 )
 _DESCRIPTION_DROP = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep_far"})
-_ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+#: Bodies that speak: organisations only. A country or a people (`Russia`, `Ukrainians`) is far more often
+#: the topic of a sentence than the one quoted in it.
+_ORG_LABELS = frozenset({"ORG"})
 _TITLE_GENDER = {"mr": "he", "sir": "he", "lord": "he", "mrs": "she", "ms": "she", "miss": "she", "dame": "she",
                  "lady": "she"}  # fmt: skip
 
@@ -85,6 +87,7 @@ FEATURES = (
     "prev_log_gap", "prev_names_between", "q_partial", "q_opens_para", "q_log_len",
     "rule_cue", "cue_in_sent", "subj_any_verb",
     "gov_desc", "gov_pron", "gov_named", "subj_desc", "subj_pron", "best_subj", "only_gov", "log_cands",
+    "pron_nearest", "pron_subj", "pron_gender", "gov_dist", "subj_sibling",
 )  # fmt: skip
 
 
@@ -232,13 +235,18 @@ class Candidates:
         self._genders[entity.canonical] = found
         return found
 
-    def _resolve(self, pronoun: Token, quote_start: int) -> tuple[str, str, float] | None:
-        """`he`/`she`: the most recent person named outside quotes before the pronoun, preferring a
-        subject; `it`: the most recent organisation. With whether the strict resolver agrees."""
+    def _resolve(self, pronoun: Token) -> list[tuple[str, str, dict[str, float]]]:
+        """The persons a `he`/`she` may stand for, among those named outside quotes in the three
+        sentences before it: the most recent subject, the most recent whose given name or title agrees
+        with the pronoun, and the strict resolver's choice, each marked as such (the model weighs them).
+        `it`: the most recent organisation (a subject first)."""
         ctx = self.ctx
         here = self.sent_no[pronoun.i]
         want_person = pronoun.lower_ in _PERSONAL
-        best: tuple[int, int, str] | None = None  # (subject rank, token index, name)
+        kind = "person" if want_person else "organization"
+        found: dict[str, dict[str, float]] = {}
+        subject_seen = agreeing_seen = False
+        nearest_seen = False
         for i in range(pronoun.i - 1, -1, -1):
             if self.sent_no[i] < here - 3:
                 break
@@ -247,29 +255,29 @@ class Candidates:
                 continue
             if want_person != (entity.label == "PERSON") or (not want_person and entity.label != "ORG"):
                 continue
-            if want_person and self.gender(entity) not in (None, pronoun.lower_):
+            gender = self.gender(entity) if want_person else None
+            if gender not in (None, pronoun.lower_):
                 continue  # `she` is not Ales Bialiatski
-            # A subject before any other mention; a person whose name agrees with the pronoun before
-            # one whose name says nothing (`Der Spiegel`, which the model may call a person).
-            rank = 2 * (ctx.doc[i].dep_ in ("nsubj", "nsubjpass"))
-            rank += int(want_person and self.gender(entity) == pronoun.lower_)
-            if best is None or rank > best[0]:
-                best = (rank, i, entity.canonical)
-            if rank == 3 or (rank == 2 and not want_person):
+            feats = found.setdefault(entity.canonical, {})
+            if not nearest_seen:
+                feats["pron_nearest"], nearest_seen = 1.0, True
+            if not subject_seen and ctx.doc[i].dep_ in ("nsubj", "nsubjpass"):
+                feats["pron_subj"], subject_seen = 1.0, True
+            if want_person and not agreeing_seen and gender == pronoun.lower_:
+                feats["pron_gender"], agreeing_seen = 1.0, True
+            if subject_seen and (agreeing_seen or not want_person):
                 break
-        if best is None:
-            if not want_person:
-                alias = self._org_alias_before(pronoun)
-                if alias is not None:
-                    return alias, "organization", 0.0
-            return None
-        strict = self.attributor.resolve_pronoun(pronoun) if want_person else None
-        if strict is not None and strict in self._persons:
-            agrees = self.gender(self._persons[strict]) in (None, pronoun.lower_)
-            if agrees and strict != best[2]:
-                return strict, "person", 1.0
-        kind = "person" if want_person else "organization"
-        return best[2], kind, 1.0 if strict == best[2] else 0.0
+        if want_person:
+            strict = self.attributor.resolve_pronoun(pronoun)
+            if strict is not None and strict in self._persons:
+                if self.gender(self._persons[strict]) in (None, pronoun.lower_):
+                    found.setdefault(strict, {})["pron_strict"] = 1.0
+        elif not found:
+            alias = self._org_alias_before(pronoun)
+            if alias is not None:
+                found[alias] = {}
+        # Only the marked ones: a person passed over for all three reasons is not a candidate.
+        return [(name, kind, feats) for name, feats in found.items() if feats or not want_person]
 
     def _org_alias_before(self, pronoun: Token) -> str | None:
         ctx = self.ctx
@@ -281,26 +289,22 @@ class Candidates:
                     return found[0]
         return None
 
-    def _name_subject(self, subject: Token, quote_start: int) -> tuple[str, str, int, int, dict[str, float]] | None:
+    def _name_subject(self, subject: Token) -> list[tuple[str, str, int, int, dict[str, float]]]:
         ctx = self.ctx
         extra: dict[str, float] = {}
         lower = subject.lower_
         if lower in _PERSONAL or lower == "it":
-            resolved = self._resolve(subject, quote_start)
-            if resolved is None:
-                return None
-            name, kind, strict = resolved
-            extra.update(src_pronoun=1.0, pron_strict=strict)
-            return name, kind, subject.idx, subject.idx + len(subject.text), extra
+            span = (subject.idx, subject.idx + len(subject.text))
+            return [(name, kind, *span, {"src_pronoun": 1.0, **feats}) for name, kind, feats in self._resolve(subject)]
         named = self._entity_name(subject)
         if named is None:
             named = self._apposed_person(subject)
         if named is not None:
-            return (*named, extra)
+            return [(*named, extra)]
         if subject.pos_ == "NOUN":
             alias = _organisation_named_by(subject, ctx)
             if alias is not None:
-                return alias[0], "organization", alias[1], alias[2], extra
+                return [(alias[0], "organization", alias[1], alias[2], extra)]
             text, start, end = self._description(subject)
             children = {c.lower_ for c in subject.children if c.dep_ in ("det", "nummod")}
             extra.update(
@@ -309,10 +313,10 @@ class Candidates:
                 desc_indef=float(bool(children & {"a", "an", "one", "another", "some"})),
                 desc_def=float("the" in children),
             )
-            return text, "description", start, end, extra
-        if subject.pos_ == "PROPN" and not ctx.in_quote[subject.i]:
-            return subject.text, "person", subject.idx, subject.idx + len(subject.text), extra
-        return None
+            return [(text, "description", start, end, extra)]
+        if subject.pos_ == "PROPN" and ctx.entity_of[subject.i] is None:  # a name the model missed
+            return [(subject.text, "person", subject.idx, subject.idx + len(subject.text), extra)]
+        return []
 
     # --- the candidates of one quote ----------------------------------------------------------------
 
@@ -385,22 +389,24 @@ class Candidates:
                     continue  # `saying Ian would cause ...`: a participle's subject never follows it
                 if subject.i > cue.i:
                     inverted = 1.0
-                named = self._name_subject(subject, seg.start)
-                if named is None:
-                    continue
-                name, kind, start, end, extra = named
-                feats = position(subject.i)
-                colon = colon_before and cue.i < first and self.sent_no[cue.i] == s_first
-                feats.update(
-                    subj_cue=1.0,
-                    # Tokens are views made afresh on each access: compare positions, not objects.
-                    subj_gov=float(gov is not None and cue.i == gov.i),
-                    subj_near=float(near is not None and cue.i == near.i),
-                    inverted=max(inverted, float(cue.lower_ in _INVERTING and subject.i > cue.i)),
-                    colon=float(colon),
-                    **extra,
-                )
-                add(name, kind, start, end, feats)
+                is_gov = gov is not None and cue.i == gov.i
+                is_near = near is not None and cue.i == near.i
+                for name, kind, start, end, extra in self._name_subject(subject):
+                    feats = position(subject.i)
+                    colon = colon_before and cue.i < first and self.sent_no[cue.i] == s_first
+                    feats.update(
+                        # A reporting verb of the quote's own sentence that does not govern it
+                        # (`X confirmed that Russia maintains ... "very carefully"`) is another matter.
+                        subj_cue=float(not in_sent or is_gov or is_near),
+                        subj_sibling=float(in_sent and not (is_gov or is_near)),
+                        # Tokens are views made afresh on each access: compare positions, not objects.
+                        subj_gov=float(is_gov),
+                        subj_near=float(is_near),
+                        inverted=max(inverted, float(cue.lower_ in _INVERTING and subject.i > cue.i)),
+                        colon=float(colon),
+                        **extra,
+                    )
+                    add(name, kind, start, end, feats)
         # Names in the quote's sentence and the one before (`according to X`, a parse the rules miss).
         persons: set[str] = set()
         nearest: tuple[int, str] | None = None
@@ -472,6 +478,7 @@ class Candidates:
                 best_subj=float(closest is not None and bool(f.get("subj_cue")) and f["log_dist"] == closest),
                 only_gov=float(len(govs) == 1 and bool(gov)),
                 log_cands=math.log1p(len(chosen)),
+                gov_dist=gov * f.get("log_dist", 0.0),
             )
         for candidate in found.values():
             candidate.features["n_persons"] = math.log1p(len(persons))
