@@ -208,7 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--write", action="store_true", help="refit on all and write the shipped model")
-    parser.add_argument("--target", type=float, default=0.95, help="cross-validated precision to reach")
+    # 0.96, not the 0.95: the harness floor on dev2-tune speaker precision (0.983 less the 0.02
+    # margin, set before this model) binds, and in-sample chaining loses a little against the CV figure.
+    parser.add_argument("--target", type=float, default=0.96, help="cross-validated precision to reach")
     parser.add_argument("--c", type=float, default=0.3, help="inverse regularisation strength")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(

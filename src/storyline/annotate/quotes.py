@@ -431,7 +431,9 @@ def extract_quotes(
             quote.speaker_kind = quote.speaker_kind or kinds.get(quote.speaker, "person")
         if collect is not None or (model is not None and quote.speaker is None):
             builder = builder or speakers.Candidates(ctx, attributor)
-            candidates = builder.of(quote, seg, quotes[-1] if quotes else None, cue)
+            # The quote before counts as a candidate only when the rules named its speaker, as in training.
+            previous = quotes[-1] if quotes and quotes[-1].how != "model" else None
+            candidates = builder.of(quote, seg, previous, cue)
             if collect is not None:
                 collect.append((quote, candidates))
             if model is not None and candidates and quote.speaker is None:
@@ -456,8 +458,8 @@ def _continue_from(previous: Quote, quote: Quote, text: str) -> None:
     """Give an unattributed quote its predecessor's speaker when news convention says it continues it:
     the next sentence of the same paragraph, or a paragraph that opens with the quote right after a
     paragraph whose last quote was attributed."""
-    if previous.speaker is None or quote.partial:
-        return
+    if previous.speaker is None or quote.partial or previous.how == "model":
+        return  # a guess is not carried on to the next quote
     between = text[previous.end : quote.start]
     paragraph_break = "\n" in between
     if paragraph_break:

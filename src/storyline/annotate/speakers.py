@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 from storyline.annotate.quotes import (
     _INVERTING,
     _PERSONAL,
+    CUE_FORMS,
     _is_according_to,
     _is_cue,
     _organisation_named_by,
     _subject,
 )
+from storyline.text import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -40,8 +43,7 @@ MODEL_PATH = Path(__file__).with_name("speaker_model.json")
 
 #: Nouns that name a person, a group of people or a body that speaks (a general lexicon, like the
 #: reporting verbs): a feature of a description candidate, not a rule.
-ROLE_NOUNS = frozenset(
-    """official officials spokesman spokeswoman spokesperson minister ministry government agency service
+_ROLE_NOUN_TEXT = """official officials spokesman spokeswoman spokesperson minister ministry government agency service
     department police sheriff governor mayor president leader chair chairman chairwoman chief director
     committee council bank statement report resident residents witness witnesses survivor survivors
     forecaster forecasters expert experts analyst analysts economist economists source sources man woman
@@ -52,8 +54,8 @@ ROLE_NOUNS = frozenset(
     meteorologist meteorologists centre center office board panel commission announcer message post
     account website memo letter tweet citizen citizens villager villagers student doctor doctors nurse
     worker workers rescuer rescuers volunteer volunteers individual individuals mother father son daughter
-    husband wife family relative neighbour neighbor owner""".split()
-)
+    husband wife family relative neighbour neighbor owner"""
+ROLE_NOUNS = frozenset(_ROLE_NOUN_TEXT.split())
 _DESCRIPTION_DROP = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep_far"})
 #: Bodies that speak: organisations only. A country or a people (`Russia`, `Ukrainians`) is far more often
 #: the topic of a sentence than the one quoted in it.
@@ -160,8 +162,6 @@ class Candidates:
                 self.cues.setdefault(self.sent_no[token.i], []).append(token)
 
     def line_of(self, char: int) -> int:
-        from bisect import bisect_right
-
         return bisect_right(self.line_starts, char) - 1
 
     # --- naming a subject ---------------------------------------------------------------------------
@@ -269,9 +269,9 @@ class Candidates:
                 break
         if want_person:
             strict = self.attributor.resolve_pronoun(pronoun)
-            if strict is not None and strict in self._persons:
-                if self.gender(self._persons[strict]) in (None, pronoun.lower_):
-                    found.setdefault(strict, {})["pron_strict"] = 1.0
+            person = self._persons.get(strict) if strict is not None else None
+            if person is not None and self.gender(person) in (None, pronoun.lower_):
+                found.setdefault(person.canonical, {})["pron_strict"] = 1.0
         elif not found:
             alias = self._org_alias_before(pronoun)
             if alias is not None:
@@ -441,15 +441,9 @@ class Candidates:
             own = previous.cue_end if previous.cue_end is not None and previous.cue_end > previous.end else 0
             rest = ctx.text[max(previous.end, own) : seg.start]
             p_first, p_last = ctx.token_at(previous.end), first
-            names_between = sum(
-                1
-                for i in range(p_first, p_last)
-                if ctx.entity_of[i] is not None and not ctx.in_quote[i] and ctx.entity_of[i].label == "PERSON"  # type: ignore[union-attr]
-                and ctx.entity_of[i].canonical != previous.speaker  # type: ignore[union-attr]
-            )
-            from storyline.annotate.quotes import CUE_FORMS
-            from storyline.text import words
-
+            between = {e.canonical for i in range(p_first, p_last) if (e := ctx.entity_of[i]) is not None
+                       and not ctx.in_quote[i] and e.label == "PERSON"}  # fmt: skip
+            names_between = len(between - {previous.speaker})
             feats = {
                 "src_previous": 1.0,
                 "prev_same_para": float("\n" not in gap),
@@ -465,20 +459,20 @@ class Candidates:
         govs = [c for c in chosen if c.features.get("subj_gov") or c.features.get("subj_near")]
         for candidate in chosen:
             f = candidate.features
-            gov = float(bool(f.get("subj_gov") or f.get("subj_near")))
+            governs = float(bool(f.get("subj_gov") or f.get("subj_near")))
             pron = f.get("src_pronoun", 0.0)
             desc = float(candidate.kind == "description")
             # Interactions the linear model cannot form itself: which kind of subject governs the quote.
             f.update(
-                gov_desc=gov * desc,
-                gov_pron=gov * pron,
-                gov_named=gov * (1.0 - desc) * (1.0 - pron),
+                gov_desc=governs * desc,
+                gov_pron=governs * pron,
+                gov_named=governs * (1.0 - desc) * (1.0 - pron),
                 subj_desc=f.get("subj_cue", 0.0) * desc,
                 subj_pron=f.get("subj_cue", 0.0) * pron,
                 best_subj=float(closest is not None and bool(f.get("subj_cue")) and f["log_dist"] == closest),
-                only_gov=float(len(govs) == 1 and bool(gov)),
+                only_gov=float(len(govs) == 1 and bool(governs)),
                 log_cands=math.log1p(len(chosen)),
-                gov_dist=gov * f.get("log_dist", 0.0),
+                gov_dist=governs * f.get("log_dist", 0.0),
             )
         for candidate in found.values():
             candidate.features["n_persons"] = math.log1p(len(persons))
