@@ -10,6 +10,10 @@ paragraph by paragraph. A segment's speaker comes, in order of trust, from
 3. continuation: an unattributed quote right after an attributed one in the same paragraph, or a
    paragraph that is all quote right after a paragraph that ends with an attributed quote.
 
+4. a quote the rules leave open goes to a small trained chooser (`speakers.py`) that scores the
+   plausible speakers nearby (descriptions such as `a senior official` included) and names the best
+   one only when its score clears a threshold chosen on cross-validation for precision.
+
 A subject that is a pronoun (`he said`) is resolved to the nearest person named as a subject (or as a
 speaker) in the preceding sentences, and only when that choice is unambiguous; a subject that names
 no one (`officials said`) leaves the speaker None. A wrong speaker is worse than none.
