@@ -1,16 +1,18 @@
 """Fit the speaker chooser (`storyline.annotate.speakers`) on the dev2-tune quote labels.
 
-    python benchmarks/train_quotes.py [--data ../shared/data] [--write] [--target 0.95]
+    python benchmarks/train_quotes.py [--data ../shared/data] [--write] [--target 0.96] [--open-only]
 
 Each dev2-tune article (ids `a-`, `b-`; `c-` is never read) is cleaned as `storyline ingest` cleans it
-and parsed; the attribution rules run, and every quote they leave open gets its candidates
-(`speakers.Candidates`). Gold quotes (`quotes-gold.jsonl`) are matched to the quotes by the harness's
-rule (`benchmarks/quality.py`: `match_quotes`), and a candidate is a positive example when it names the
-gold speaker (`same_speaker`). A logistic regression is cross-validated with articles grouped by
-syndication family (copies of one wire story never straddle a train and a test fold); the decision
-threshold is the lowest at which the cross-validated speaker precision of rules and model together
-reaches `--target` on the out-of-fold scores. `--write` refits on everything and writes the model to
-`src/storyline/annotate/speaker_model.json` (features, scaling, coefficients, threshold).
+and parsed; the attribution rules run, and every quote gets its candidates (`speakers.Candidates`).
+Gold quotes (`quotes-gold.jsonl`) are matched to the quotes by the harness's rule
+(`benchmarks/quality.py`: `match_quotes`), and a candidate is a positive example when it names the gold
+speaker (`same_speaker`). The candidates of the quotes the rules did attribute are learnt from too
+(unless `--open-only`), though only the open quotes are scored. A logistic regression is
+cross-validated with articles grouped by syndication family (copies of one wire story never straddle a
+train and a test fold); the decision threshold is the lowest at which the cross-validated speaker
+precision of rules and model together reaches `--target` on the out-of-fold scores. `--write` refits
+on everything and writes the model to `src/storyline/annotate/speaker_model.json` (features, scaling,
+coefficients, threshold). Reproduce the shipped model with `python benchmarks/train_quotes.py --write`.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def build(data: Path) -> Dataset:
 
         entities = extract_entities(doc, text, sentence_at)
         collected: list[tuple[Any, list[speakers.Candidate]]] = []
-        quotes = extract_quotes(doc, text, entities, sentence_at, use_model=False, collect=collected)
+        quotes = extract_quotes(doc, text, entities, sentence_at, chooser=speakers.chooser(None, collected))
         open_by_id = {id(q): cands for q, cands in collected}
         matches = quality.match_quotes([g["quote_start"] for g in gold[gid]], [q.text for q in quotes])
         for item, index in zip(gold[gid], matches, strict=True):
@@ -214,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=0.3, help="inverse regularisation strength")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
-        "--with-attributed", action="store_true", help="also learn from the quotes the rules attributed"
+        "--open-only", action="store_true", help="learn only from the quotes the rules leave open"
     )
     args = parser.parse_args(argv)
     if not (args.data / "dev2" / "quotes-gold.jsonl").is_file():
@@ -229,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     rules_only = figures(ds, [], 1.0)
     print(f"rules alone: P {rules_only['precision']:.3f} R {rules_only['recall']:.3f} {rules_only['recall_by_how']}")
-    scored = cross_validate(ds, args.c, args.folds, args.with_attributed)
+    scored = cross_validate(ds, args.c, args.folds, not args.open_only)
     threshold = choose_threshold(ds, scored, args.target)
     for t in sorted({0.3, 0.4, 0.5, 0.6, 0.7, round(threshold, 3)}):
         f = figures(ds, scored, t)
@@ -239,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({f['model_named']} named) {f['recall_by_how']}" + ("  <- chosen" if t == round(threshold, 3) else "")
         )
     if args.write:
-        pool = usable + ([q for q in ds.attributed if len(q.labels)] if args.with_attributed else [])
+        pool = usable + ([q for q in ds.attributed if len(q.labels)] if not args.open_only else [])
         x = np.vstack([q.features for q in pool])
         y = np.concatenate([q.labels for q in pool])
         mean, scale, model = fit(x, y, args.c)

@@ -32,8 +32,6 @@ from storyline.text import stem, words
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from storyline.annotate.speakers import Candidate
-
 _BASE_CUES = (
     "say tell add state ask explain warn insist note declare tweet post recall reply respond stress suggest "
     "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
@@ -381,30 +379,32 @@ class _Attributor:
         return None
 
 
+if TYPE_CHECKING:
+    #: Given an article's lookups, a function called on every quote in order (with the quote before it,
+    #: when the rules named that one's speaker, and the rules' reporting verb) that may name the speaker
+    #: of a quote the rules leave open: `speakers.chooser` makes one.
+    Chooser = Callable[[_Context, _Attributor], Callable[[Quote, _Segment, Quote | None, Token | None], None]]
+
+
 def extract_quotes(
     doc: Doc,
     text: str,
     entities: list[Entity],
     sentence_at: Callable[[int], int],
     *,
-    use_model: bool = True,
-    collect: list[tuple[Quote, list[Candidate]]] | None = None,
+    chooser: Chooser | None = None,
 ) -> list[Quote]:
     """Every quoted segment of `text` (`doc.text`), with its speaker where the text says who.
 
-    The rules attribute first; a quote they leave open goes to the trained chooser (`speakers.py`)
-    unless `use_model` is false. `collect`, when given, receives every quote with its candidates
-    (what `benchmarks/train_quotes.py` learns from), those the rules attributed too."""
+    The rules attribute first; `chooser` (the pipeline passes the trained one, `speakers.py`) may then
+    name the speaker of a quote they leave open."""
     segments = find_segments(text)
     if not segments:
         return []
-    from storyline.annotate import speakers
-
-    model = speakers.load_model() if use_model else None
     ctx = _Context(doc, text, entities, segments)
     attributor = _Attributor(ctx, sentence_at)
     kinds = {e.canonical: ("person" if e.label == "PERSON" else "organization") for e in entities}
-    builder: speakers.Candidates | None = None
+    choose = chooser(ctx, attributor) if chooser is not None else None
     quotes: list[Quote] = []
     for seg in segments:
         inner_start = seg.start + 1
@@ -433,18 +433,9 @@ def extract_quotes(
         if quote.speaker is not None:
             quote.speaker_kind = quotes[-1].speaker_kind if quote.how == "continuation" else None
             quote.speaker_kind = quote.speaker_kind or kinds.get(quote.speaker, "person")
-        if collect is not None or (model is not None and quote.speaker is None):
-            builder = builder or speakers.Candidates(ctx, attributor)
-            # The quote before counts as a candidate only when the rules named its speaker, as in training.
-            previous = quotes[-1] if quotes and quotes[-1].how != "model" else None
-            candidates = builder.of(quote, seg, previous, cue)
-            if collect is not None:
-                collect.append((quote, candidates))
-            if model is not None and candidates and quote.speaker is None:
-                score, best = max(((model.score(c), c) for c in candidates), key=lambda pair: pair[0])
-                if score >= model.threshold:
-                    quote.speaker, quote.speaker_start, quote.speaker_end = best.name, best.start, best.end
-                    quote.speaker_kind, quote.how = best.kind, "model"
+        if choose is not None:
+            # The quote before is a candidate only when the rules named its speaker (as in training).
+            choose(quote, seg, quotes[-1] if quotes and quotes[-1].how != "model" else None, cue)
         quotes.append(quote)
     return quotes
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,7 @@ from storyline.text import words
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-    from storyline.annotate.quotes import _Attributor, _Context, _Segment
+    from storyline.annotate.quotes import Chooser, _Attributor, _Context, _Segment
     from storyline.annotate.records import Entity, Quote
 
 MODEL_PATH = Path(__file__).with_name("speaker_model.json")
@@ -138,6 +139,45 @@ def load_model() -> SpeakerModel | None:
     if tuple(data.get("features", ())) != FEATURES:
         return None
     return SpeakerModel(data["mean"], data["scale"], data["coef"], float(data["intercept"]), float(data["threshold"]))
+
+
+def chooser(
+    model: SpeakerModel | None, collect: list[tuple[Quote, list[Candidate]]] | None = None
+) -> Chooser:
+    """The hook `quotes.extract_quotes` calls on each quote: with a `model`, name the best candidate of
+    a quote the rules leave open when its score clears the model's threshold; with `collect`, append
+    every quote with its candidates (what `benchmarks/train_quotes.py` learns from)."""
+
+    def for_article(
+        ctx: _Context, attributor: _Attributor
+    ) -> Callable[[Quote, _Segment, Quote | None, Token | None], None]:
+        builder: Candidates | None = None
+
+        def choose(quote: Quote, seg: _Segment, previous: Quote | None, cue: Token | None) -> None:
+            nonlocal builder
+            if collect is None and (model is None or quote.speaker is not None):
+                return
+            builder = builder or Candidates(ctx, attributor)  # built once, for articles that need it
+            candidates = builder.of(quote, seg, previous, cue)
+            if collect is not None:
+                collect.append((quote, candidates))
+            if model is None or not candidates or quote.speaker is not None:
+                return
+            score, best = max(((model.score(c), c) for c in candidates), key=lambda pair: pair[0])
+            if score >= model.threshold:
+                quote.speaker, quote.speaker_start, quote.speaker_end = best.name, best.start, best.end
+                quote.speaker_kind, quote.how = best.kind, "model"
+
+        return choose
+
+    return for_article
+
+
+@lru_cache(maxsize=1)
+def default_chooser() -> Chooser | None:
+    """The chooser of the shipped model (None without one: the rules alone then)."""
+    model = load_model()
+    return chooser(model) if model is not None else None
 
 
 class Candidates:
