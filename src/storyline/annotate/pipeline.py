@@ -13,6 +13,7 @@ from storyline.annotate.entities import extract_entities
 from storyline.annotate.figures import extract_figures
 from storyline.annotate.quotes import extract_quotes
 from storyline.annotate.records import Annotations, Entity, Sentence
+from storyline.annotate.speakers import default_chooser
 from storyline.versions import ANNOTATOR_VERSION
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def annotate_doc(doc: Doc, published: str | None) -> Annotations:
 
     entities = extract_entities(doc, text, sentence_at)
     times = extract_times(text, published, sentence_at)
-    quotes = extract_quotes(doc, text, entities, sentence_at)
+    quotes = extract_quotes(doc, text, entities, sentence_at, chooser=default_chooser())
     figures = extract_figures(doc, text, times, sentence_at)
     return Annotations(
         version=ANNOTATOR_VERSION,

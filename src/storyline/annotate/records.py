@@ -62,8 +62,11 @@ class Quote:
     `cue` is the reporting verb as written (`said`, `told`), None when attribution came from context
     (`how` tells which rule attributed it: "cue" the reporting verb governing the quote, "nearby" one
     right after it or before its colon, "pronoun" a `he said` resolved to a person, "continuation"
-    the speaker of the quote just before).
+    the speaker of the quote just before, "model" the trained chooser of `annotate/speakers.py`).
     `partial` marks a fragment quoted inside the reporter's own sentence (`its "aggressive" actions`).
+    `speaker_kind` says what the speaker is: "person", "organization" (a named body: `the Fed`) or
+    "description" (an unnamed speaker kept as written: `a senior official`, `the statement`); None
+    without a speaker.
     """
 
     text: str
@@ -79,6 +82,7 @@ class Quote:
     cue_end: int | None = None
     how: str | None = None
     partial: bool = False
+    speaker_kind: str | None = None
 
 
 @dataclass
