@@ -5,6 +5,7 @@ trained chooser's speakers (descriptions kept as written, organisations marked a
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,29 @@ def annotated() -> dict[str, tuple[str, Annotations]]:
     return {i: (articles[i].text, ann) for i, ann in zip(IDS, annotate_many(items), strict=True)}
 
 
+# The shipped model names no speaker: no threshold gives its own picks the precision a named speaker needs
+# (`benchmarks/train_quotes.py`). What it would name, at the threshold it once shipped with, is what the
+# chooser's tests read: the candidates, their kinds and the spans are the chooser's, whatever the bar.
+TRIAL_THRESHOLD = 0.86
+
+
+@pytest.fixture(scope="module")
+def chosen(annotated: dict) -> dict[str, tuple[str, Annotations]]:
+    import storyline.annotate.pipeline as annotate_pipeline
+
+    model = speaker_model.load_model()
+    assert model is not None
+    trial = speaker_model.chooser(replace(model, threshold=TRIAL_THRESHOLD))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(annotate_pipeline, "default_chooser", lambda: trial)
+        items = [(text, ann.published) for text, ann in annotated.values()]
+        return {i: (text, ann) for (i, (text, _)), ann in zip(annotated.items(), annotate_many(items), strict=True)}
+
+
+def test_the_shipped_model_names_no_speaker(annotated: dict) -> None:
+    assert all(q.how != "model" for _, ann in annotated.values() for q in ann.quotes)
+
+
 def _quote(annotated: dict, article: str, opening: str) -> Quote:
     text, ann = annotated[article]
     found = [q for q in ann.quotes if q.text.startswith(opening)]
@@ -51,7 +75,8 @@ def test_single_marks_left_open_run_to_the_paragraph_end(annotated: dict) -> Non
         assert quote.text.rstrip().endswith((".", "sector"))
 
 
-def test_descriptions_are_kept_as_written(annotated: dict) -> None:
+def test_descriptions_are_kept_as_written(chosen: dict) -> None:
+    annotated = chosen
     spokesman = _quote(annotated, "a-046", "some villages had up to")
     assert spokesman.speaker is not None and spokesman.speaker.startswith("A spokesman for Afghanistan")
     assert (spokesman.speaker_kind, spokesman.how) == ("description", "model")
@@ -62,14 +87,14 @@ def test_descriptions_are_kept_as_written(annotated: dict) -> None:
     assert text[resident.speaker_start : resident.speaker_end] == resident.speaker
 
 
-def test_an_organisation_speaks_through_it(annotated: dict) -> None:
+def test_an_organisation_speaks_through_it(chosen: dict) -> None:
     # `"...," it added.` after the Bank of England (BoE) was named as the one deciding.
-    quote = _quote(annotated, "a-024", "Some of the risks of more persistent")
+    quote = _quote(chosen, "a-024", "Some of the risks of more persistent")
     assert quote.speaker_kind == "organization" and quote.speaker in ("BoE", "Bank of England")
 
 
-def test_every_speaker_has_a_kind(annotated: dict) -> None:
-    for _, ann in annotated.values():
+def test_every_speaker_has_a_kind(annotated: dict, chosen: dict) -> None:
+    for _, ann in [*annotated.values(), *chosen.values()]:
         for quote in ann.quotes:
             assert (quote.speaker is None) == (quote.speaker_kind is None)
             assert quote.speaker_kind in (None, "person", "organization", "description")
@@ -79,4 +104,4 @@ def test_the_shipped_model_fits_the_features() -> None:
     model = speaker_model.load_model()
     assert model is not None, "speaker_model.json missing or fitted for other features: run benchmarks/train_quotes.py"
     assert len(model.coef) == len(speaker_model.FEATURES) == len(model.mean) == len(model.scale)
-    assert 0.5 <= model.threshold < 1.0
+    assert model.threshold >= 0.5
