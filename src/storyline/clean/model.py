@@ -62,9 +62,20 @@ _CAPS_LEAD = re.compile(r"^[A-Z]{3,}(?:\s?[-–—.:])")
 _DATE_END = re.compile(r"\d{4}\.?\)?$")
 
 
+# Words every match of a pattern contains: a line without any of them cannot match, and most lines
+# have none, so the regex (slow on a long line) is run only on the few that do.
+_WEB_WORDS = (
+    "site", "browser", "notifications", "cookies", "subscri", "newsletter", "podcast", "click", "download",
+    "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
+)  # fmt: skip
+_FIRST_PLURAL_WORDS = ("we", "our", "us")
+
+
 def _own(x: Line) -> list[float]:
     text = x.text
+    folded = text.casefold()
     n = max(len(text), 1)
+    digits = len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
     reported = bool(_REPORTING.search(text))
     return [
@@ -77,7 +88,7 @@ def _own(x: Line) -> list[float]:
         float(x.reader_address > 0),
         float(x.cta and not reported),
         float(x.caption),
-        len(_DIGIT.findall(text)) / n,
+        digits / n,
         float(bool(_LINKISH.search(x.raw))),
         float(x.marked.bullet),
         float(x.marked.heading),
@@ -86,16 +97,16 @@ def _own(x: Line) -> list[float]:
         float(bool(_ELLIPSIS.search(text))),
         float(any(q in text for q in "\"“”")),
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
-        float(bool(_TIME.search(text))),
+        float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
-        float(bool(_FIRST_PLURAL.search(text.casefold()))),
-        float(bool(_WEB.search(text.casefold())) and not reported),
+        float(any(w in folded for w in _FIRST_PLURAL_WORDS) and bool(_FIRST_PLURAL.search(folded))),
+        float(any(w in folded for w in _WEB_WORDS) and bool(_WEB.search(folded)) and not reported),
         float(bool(_CAPS_LEAD.match(text))),
-        float(bool(_DATE_END.search(text))),
-        float(not _PAST_OR_FUTURE.search(text.casefold())),
-        float(bool(_PRESENT_PARTICIPLE.search(text))),
+        float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
+        float(not _PAST_OR_FUTURE.search(folded)),
+        float("ing" in text and bool(_PRESENT_PARTICIPLE.search(text))),
     ]
 
 
