@@ -6,7 +6,6 @@ density, reader address, photo credits. No phrase comes from a particular outlet
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -102,7 +101,8 @@ class Line:
 
     def copy_at(self, pos: int, block: int) -> Line:
         """The same line, measured, at another place (in another document), with no decision taken."""
-        line = copy.copy(self)
+        line = Line.__new__(Line)  # `copy.copy`, without its generic protocol (lines are copied often)
+        line.__dict__.update(self.__dict__)
         line.pos, line.block = pos, block
         return line.reset()
 
@@ -117,6 +117,9 @@ def _outside_quotes(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+# The ASCII bytes that are not letters / not capitals: `str.isalpha` and `str.isupper` on ASCII.
+_NOT_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())
+_NOT_UPPER = bytes(b for b in range(128) if not chr(b).isupper())
 _CLOSERS = "\"'”’)]"
 
 
@@ -125,7 +128,7 @@ def _ends_terminal(text: str) -> bool:
     if text.endswith("\n"):  # `$` also matches before a final newline: the pattern's own reading
         return bool(_TERMINAL.search(text))
     bare = text.rstrip(_CLOSERS)
-    return (bool(bare) and bare[-1] in ".!?…") or (len(text) >= 2 and text[-2] in "\"”’" and text[-1] in ".!?")
+    return (bool(bare) and bare[-1] in ".!?…") or (len(text) >= 2 and text[-2] in '"”’' and text[-1] in ".!?")
 
 
 # Words every photo credit contains (`_CAPTION_CREDIT`): most lines have none and skip the pattern.
@@ -153,8 +156,13 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         elif not token[0].isdigit():
             content += 1
             caps += token[0].isupper()
-    letters = sum(map(str.isalpha, text))
-    upper = sum(map(str.isupper, text))
+    if text.isascii():  # most lines: counted by deleting the other bytes, in C
+        data = text.encode("ascii")
+        letters = len(data.translate(None, _NOT_LETTER))
+        upper = len(data.translate(None, _NOT_UPPER))
+    else:
+        letters = sum(map(str.isalpha, text))
+        upper = sum(map(str.isupper, text))
     folded = text.lower()
     # what a quoted speaker says is reported speech, not the page addressing its reader
     quoted = '"' in text or "“" in text or "‘" in text

@@ -17,6 +17,7 @@ import json
 import math
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,7 +119,10 @@ OWN = (
 )  # fmt: skip
 
 
-_NO_LINE = [0.0] * len(OWN)  # the neighbour of the first or last line
+_NO_LINE = [0.0] * len(OWN)
+# the one-hot encoding of a line's kind, built once per kind
+_ONE_HOT = {k: [float(k == other) for other in _KINDS] for k in _KINDS}
+_NO_KIND = [0.0] * len(_KINDS)  # the neighbour of the first or last line
 
 
 @dataclass(frozen=True)
@@ -167,16 +171,12 @@ def _measure(x: Line) -> _Measured:
 def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
     keep = [x.label == "body" for x in lines]
     kept = [i for i, k in enumerate(keep) if k]
-    counts: dict[str, int] = {}
-    vocab: dict[str, int] = {}
-    for x, k, m in zip(lines, keep, measured, strict=True):
-        counts[x.key] = counts.get(x.key, 0) + 1
+    counts = Counter(x.key for x in lines)
+    vocab: Counter[str] = Counter()
+    for k, m in zip(keep, measured, strict=True):
         if k:
-            for w in m.content:
-                vocab[w] = vocab.get(w, 0) + 1
-    block_size: dict[int, int] = {}
-    for x in lines:
-        block_size[x.block] = block_size.get(x.block, 0) + 1
+            vocab.update(m.content)  # a set: each word once per line
+    block_size = Counter(x.block for x in lines)
     single = sum(1 for i in kept if block_size[lines[i].block] == 1) / len(kept) if kept else 0.0
     listish = [x.marked.bullet or x.kind == "nav" or (x.words <= 12 and not x.terminal) for x in lines]
     run = [0] * len(lines)
@@ -202,11 +202,13 @@ def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
 def _vector(lines: list[Line], i: int, ctx: _Context, measured: list[_Measured]) -> list[float]:
     x = lines[i]
     n = len(lines)
-    kind = [float(x.kind == k) for k in _KINDS]
+    kind = _ONE_HOT.get(x.kind, _NO_KIND)
     base = [float(x.base_kind == "body")]
     words = measured[i].content
-    others = sum(1 for w in words if ctx.vocab.get(w, 0) - int(ctx.keep[i]) > 0)
-    near = min((abs(i - j) for j in (ctx.first, ctx.last)), default=n) if not ctx.keep[i] else 0
+    own_count = int(ctx.keep[i])  # a kept line's own words are in the vocabulary once already
+    vocab = ctx.vocab
+    others = len([w for w in words if vocab.get(w, 0) > own_count])
+    near = min(abs(i - ctx.first), abs(i - ctx.last)) if not ctx.keep[i] else 0
     prev = measured[i - 1].own if i else _NO_LINE
     nxt = measured[i + 1].own if i + 1 < n else _NO_LINE
     return [
@@ -315,8 +317,15 @@ class LineModel:
 
     def why_not(self, v: list[float], top: int = 2) -> str:
         """The features that weighed most against keeping the line."""
-        parts = sorted(zip(self.contributions(v), self.names, strict=True))[:top]
-        return ", ".join(name for c, name in parts if c < 0) or "overall shape"
+        # the negative contributions alone are sorted: the same first ones, fewer to sort
+        parts = sorted(
+            [
+                (d, name)
+                for a, m, s, c, name in zip(v, self.mean, self.scale, self.coef, self.names, strict=True)
+                if (d := c * (a - m) / s) < 0  # `contributions`, term for term
+            ]
+        )[:top]
+        return ", ".join(name for _, name in parts) or "overall shape"
 
 
 @cache
