@@ -70,6 +70,7 @@ _WEB_WORDS = (
     "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
 )  # fmt: skip
 _FIRST_PLURAL_WORDS = ("we", "our", "us")
+_REPORTING_WORDS = ("said", "says", "told", "according", "announced", "reported", "added", "confirmed", "stated")
 
 
 def _own(x: Line) -> list[float]:
@@ -78,7 +79,7 @@ def _own(x: Line) -> list[float]:
     n = max(len(text), 1)
     digits = len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
-    reported = bool(_REPORTING.search(text))
+    reported = any(w in text for w in _REPORTING_WORDS) and bool(_REPORTING.search(text))
     return [
         math.log1p(x.words),
         x.stop_ratio,
