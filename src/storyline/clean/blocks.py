@@ -60,26 +60,35 @@ class Layout:
     body_start: int  # pos of the first body line; lines before it are the header
 
 
+_SEEN: dict[str, Line] = {}
+_SEEN_MAX = 20_000  # distinct lines kept between documents; emptied past it (memory stays bounded)
+
+
 def split_lines(text: str, measured: dict[str, Line] | None = None) -> list[Line]:
     """Non-blank lines with their features; blank lines only advance the block counter.
 
     `measured` maps raw lines to lines already measured in other documents of a batch (filled as it
     goes): a line printed again, such as an outlet's boilerplate or a paragraph of syndicated copy, is
     copied rather than measured again."""
+    if measured is None:
+        # One document at a time (`clean_document`, as the pipeline calls it): the lines are still
+        # measured once per process, in a bounded cache (a line's features depend on its text alone).
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.clear()
+        measured = _SEEN
     lines: list[Line] = []
     block = 0
     for raw in text.split("\n"):
         if not raw.strip():
             block += 1
             continue
-        known = measured.get(raw) if measured is not None else None
+        known = measured.get(raw)
         if known is not None:
             line = known.copy_at(len(lines), block)
         else:
             line = line_features(len(lines), block, raw, strip_line(raw))
             line.kind = line.base_kind = classify_line(line)
-            if measured is not None:
-                measured[raw] = line.copy_at(line.pos, block)  # untouched by what follows
+            measured[raw] = line.copy_at(line.pos, block)  # untouched by what follows
         lines.append(line)
     return lines
 

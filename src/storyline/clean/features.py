@@ -6,7 +6,6 @@ density, reader address, photo credits. No phrase comes from a particular outlet
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -102,7 +101,8 @@ class Line:
 
     def copy_at(self, pos: int, block: int) -> Line:
         """The same line, measured, at another place (in another document), with no decision taken."""
-        line = copy.copy(self)
+        line = Line.__new__(Line)  # `copy.copy`, without its generic protocol (lines are copied often)
+        line.__dict__.update(self.__dict__)
         line.pos, line.block = pos, block
         return line.reset()
 
@@ -117,6 +117,33 @@ def _outside_quotes(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+# The ASCII bytes that are not letters / not capitals: `str.isalpha` and `str.isupper` on ASCII.
+_NOT_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())
+_NOT_UPPER = bytes(b for b in range(128) if not chr(b).isupper())
+_CLOSERS = "\"'”’)]"
+
+
+def _ends_terminal(text: str) -> bool:
+    """`_TERMINAL.search(text)`, read from the line's end instead of tried at every position."""
+    if text.endswith("\n"):  # `$` also matches before a final newline: the pattern's own reading
+        return bool(_TERMINAL.search(text))
+    bare = text.rstrip(_CLOSERS)
+    return (bool(bare) and bare[-1] in ".!?…") or (len(text) >= 2 and text[-2] in '"”’' and text[-1] in ".!?")
+
+
+# Words every photo credit contains (`_CAPTION_CREDIT`): most lines have none and skip the pattern.
+_CREDIT_WORDS = ("photo", "picture", "image", "credit", "shutterstock")
+
+
+def _has_credit(text: str, folded: str) -> bool:
+    """A photo credit closing the line (`_CAPTION_CREDIT` on the lower-cased line, `_CREDIT_TAIL` on
+    its end), each pattern run only when the words or the bar or slash it needs are there."""
+    if any(w in folded for w in _CREDIT_WORDS) and _CAPTION_CREDIT.search(folded):
+        return True
+    tail = text[-90:]  # a credit closes the line: only its end needs searching
+    return ("|" in tail or "/" in tail) and bool(_CREDIT_TAIL.search(tail))
+
+
 def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     """Measure one line."""
     text = marked.text
@@ -129,8 +156,13 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         elif not token[0].isdigit():
             content += 1
             caps += token[0].isupper()
-    letters = sum(map(str.isalpha, text))
-    upper = sum(map(str.isupper, text))
+    if text.isascii():  # most lines: counted by deleting the other bytes, in C
+        data = text.encode("ascii")
+        letters = len(data.translate(None, _NOT_LETTER))
+        upper = len(data.translate(None, _NOT_UPPER))
+    else:
+        letters = sum(map(str.isalpha, text))
+        upper = sum(map(str.isupper, text))
     folded = text.lower()
     # what a quoted speaker says is reported speech, not the page addressing its reader
     quoted = '"' in text or "“" in text or "‘" in text
@@ -151,13 +183,12 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         letters=letters,
         upper_ratio=upper / letters if letters else 0.0,
         # A long line closing on a colon introduces a quotation or a list: prose too.
-        terminal=bool(_TERMINAL.search(text)) or (words >= 8 and text.endswith(":")),
+        terminal=_ends_terminal(text) or (words >= 8 and text.endswith(":")),
         starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
         reader_address=reader_address,
         # A call to action is short; a long sentence that mentions a newsletter is prose.
         cta=words <= _CTA_MAX_WORDS and bool(_CTA.search(unquoted.lower())),
-        # A credit closes the line: only its end needs searching.
-        caption=bool(_CAPTION_CREDIT.search(folded) or _CREDIT_TAIL.search(text[-90:]) or _CAPTION_LABEL.match(text)),
+        caption=_has_credit(text, folded) or bool(_CAPTION_LABEL.match(text)),
         key=normalise_key(text),
     )
 

@@ -17,6 +17,7 @@ import json
 import math
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,11 +63,23 @@ _CAPS_LEAD = re.compile(r"^[A-Z]{3,}(?:\s?[-–—.:])")
 _DATE_END = re.compile(r"\d{4}\.?\)?$")
 
 
+# Words every match of a pattern contains: a line without any of them cannot match, and most lines
+# have none, so the regex (slow on a long line) is run only on the few that do.
+_WEB_WORDS = (
+    "site", "browser", "notifications", "cookies", "subscri", "newsletter", "podcast", "click", "download",
+    "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
+)  # fmt: skip
+_FIRST_PLURAL_WORDS = ("we", "our", "us")
+_REPORTING_WORDS = ("said", "says", "told", "according", "announced", "reported", "added", "confirmed", "stated")
+
+
 def _own(x: Line) -> list[float]:
     text = x.text
+    folded = text.casefold()
     n = max(len(text), 1)
+    digits = len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
-    reported = bool(_REPORTING.search(text))
+    reported = any(w in text for w in _REPORTING_WORDS) and bool(_REPORTING.search(text))
     return [
         math.log1p(x.words),
         x.stop_ratio,
@@ -77,7 +90,7 @@ def _own(x: Line) -> list[float]:
         float(x.reader_address > 0),
         float(x.cta and not reported),
         float(x.caption),
-        len(_DIGIT.findall(text)) / n,
+        digits / n,
         float(bool(_LINKISH.search(x.raw))),
         float(x.marked.bullet),
         float(x.marked.heading),
@@ -86,16 +99,16 @@ def _own(x: Line) -> list[float]:
         float(bool(_ELLIPSIS.search(text))),
         float(any(q in text for q in "\"“”")),
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
-        float(bool(_TIME.search(text))),
+        float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
-        float(bool(_FIRST_PLURAL.search(text.casefold()))),
-        float(bool(_WEB.search(text.casefold())) and not reported),
+        float(any(w in folded for w in _FIRST_PLURAL_WORDS) and bool(_FIRST_PLURAL.search(folded))),
+        float(any(w in folded for w in _WEB_WORDS) and bool(_WEB.search(folded)) and not reported),
         float(bool(_CAPS_LEAD.match(text))),
-        float(bool(_DATE_END.search(text))),
-        float(not _PAST_OR_FUTURE.search(text.casefold())),
-        float(bool(_PRESENT_PARTICIPLE.search(text))),
+        float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
+        float(not _PAST_OR_FUTURE.search(folded)),
+        float("ing" in text and bool(_PRESENT_PARTICIPLE.search(text))),
     ]
 
 
@@ -107,7 +120,10 @@ OWN = (
 )  # fmt: skip
 
 
-_NO_LINE = [0.0] * len(OWN)  # the neighbour of the first or last line
+_NO_LINE = [0.0] * len(OWN)
+# the one-hot encoding of a line's kind, built once per kind
+_ONE_HOT = {k: [float(k == other) for other in _KINDS] for k in _KINDS}
+_NO_KIND = [0.0] * len(_KINDS)  # the neighbour of the first or last line
 
 
 @dataclass(frozen=True)
@@ -156,16 +172,12 @@ def _measure(x: Line) -> _Measured:
 def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
     keep = [x.label == "body" for x in lines]
     kept = [i for i, k in enumerate(keep) if k]
-    counts: dict[str, int] = {}
-    vocab: dict[str, int] = {}
-    for x, k, m in zip(lines, keep, measured, strict=True):
-        counts[x.key] = counts.get(x.key, 0) + 1
+    counts = Counter(x.key for x in lines)
+    vocab: Counter[str] = Counter()
+    for k, m in zip(keep, measured, strict=True):
         if k:
-            for w in m.content:
-                vocab[w] = vocab.get(w, 0) + 1
-    block_size: dict[int, int] = {}
-    for x in lines:
-        block_size[x.block] = block_size.get(x.block, 0) + 1
+            vocab.update(m.content)  # a set: each word once per line
+    block_size = Counter(x.block for x in lines)
     single = sum(1 for i in kept if block_size[lines[i].block] == 1) / len(kept) if kept else 0.0
     listish = [x.marked.bullet or x.kind == "nav" or (x.words <= 12 and not x.terminal) for x in lines]
     run = [0] * len(lines)
@@ -191,11 +203,13 @@ def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
 def _vector(lines: list[Line], i: int, ctx: _Context, measured: list[_Measured]) -> list[float]:
     x = lines[i]
     n = len(lines)
-    kind = [float(x.kind == k) for k in _KINDS]
+    kind = _ONE_HOT.get(x.kind, _NO_KIND)
     base = [float(x.base_kind == "body")]
     words = measured[i].content
-    others = sum(1 for w in words if ctx.vocab.get(w, 0) - int(ctx.keep[i]) > 0)
-    near = min((abs(i - j) for j in (ctx.first, ctx.last)), default=n) if not ctx.keep[i] else 0
+    own_count = int(ctx.keep[i])  # a kept line's own words are in the vocabulary once already
+    vocab = ctx.vocab
+    others = len([w for w in words if vocab.get(w, 0) > own_count])
+    near = min(abs(i - ctx.first), abs(i - ctx.last)) if not ctx.keep[i] else 0
     prev = measured[i - 1].own if i else _NO_LINE
     nxt = measured[i + 1].own if i + 1 < n else _NO_LINE
     return [
@@ -304,8 +318,15 @@ class LineModel:
 
     def why_not(self, v: list[float], top: int = 2) -> str:
         """The features that weighed most against keeping the line."""
-        parts = sorted(zip(self.contributions(v), self.names, strict=True))[:top]
-        return ", ".join(name for c, name in parts if c < 0) or "overall shape"
+        # the negative contributions alone are sorted: the same first ones, fewer to sort
+        parts = sorted(
+            [
+                (d, name)
+                for a, m, s, c, name in zip(v, self.mean, self.scale, self.coef, self.names, strict=True)
+                if (d := c * (a - m) / s) < 0  # `contributions`, term for term
+            ]
+        )[:top]
+        return ", ".join(name for _, name in parts) or "overall shape"
 
 
 @cache

@@ -52,12 +52,12 @@ def _width(lines: list[str]) -> int | None:
 def _continues(previous: str, line: str) -> bool:
     """Does `line` carry on the sentence `previous` broke off?"""
     first = line.lstrip()[:1]
+    if not (first.isalpha() and first.islower()):  # most lines: no need to split them
+        return False
     head = line.split()
     return (
-        first.isalpha()
-        and len(head) >= 2  # a lone token (`pic.twitter.com/x`) is a link, not a sentence's end
+        len(head) >= 2  # a lone token (`pic.twitter.com/x`) is a link, not a sentence's end
         and head[0] != "by"  # a byline printed in lower case under its headline
-        and first.islower()
         and len(previous.split()) >= 3
         and not _ENDS_CLOSED.search(previous)
         and not (previous.rstrip().endswith(":") and len(previous.split()) < _LABEL_COLON)
