@@ -1,10 +1,15 @@
 """Coverage: what each source alone reports, and which outlets carry the story's main facts.
 
-*Only here*: a sentence whose words no other independent source matches (copies of one wire text count
+*Only here*: a sentence no other independent source states in any wording (copies of one wire text count
 as one source, so a passage shared by two copies is still "only" that family's) and which brings terms
-nobody else uses. Measured on the story's TF-IDF sentence space: the best match in every other family
-stays below `ONLY`, and at least `MIN_NOVEL` of its terms (a share `MIN_NOVELTY` of its IDF weight)
-appear in no other family. `score` (novelty discounted by the best match elsewhere, and for fragments
+nobody else uses. "States" is the summary's and the matrix's test (`SentenceSpace.states`): a sentence
+of another family, similar enough (`SUPPORT`), with its figures and one of its named entities; or, in
+other words, any sentence of another family with all of its figures and one of its entities at a lower
+similarity (`PARAPHRASE`). A sentence the summary or the matrix shows other sources supporting is never
+"only here", so the sections do not contradict each other. At least `MIN_NOVEL` of its terms (a share
+`MIN_NOVELTY` of its IDF weight) appear in no other family. Numbers in lines that are not running prose
+(list numbering, a cut-off caption, a question or a lead-in: `boilerplate_like`) never make an item.
+`score` (novelty discounted by the best match elsewhere, and for fragments
 that do not stand alone, such as a quotation's second sentence) ranks the items.
 
 *Matrix*: the story's main facts (the summary's choice, taken wider) against the articles, each cell
@@ -13,6 +18,7 @@ the sentence of that article that reports the fact (or nothing).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,11 +27,14 @@ from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.evidence import Evidence
 from storyline.compare.similarity import SentenceSpace
-from storyline.compare.summary import SummarySentence, build_summary, standalone_problem
+from storyline.compare.summary import SUPPORT, SummarySentence, build_summary, standalone_problem
 from storyline.text import strip_dateline
 
-#: Best similarity to any other independent source below which a sentence may be unique.
+#: Best similarity to any other independent source below which a sentence may be unique (kept for
+#: callers; the test is now `SUPPORT` with `states`, and `PARAPHRASE` with every figure).
 ONLY = 0.33
+#: Similarity from which a sentence of another family giving all the figures and an entity states it.
+PARAPHRASE = 0.1
 #: Minimum number of terms no other independent source uses.
 MIN_NOVEL = 2
 #: Minimum IDF-weighted share of such terms in the sentence.
@@ -111,22 +120,51 @@ def build_coverage(
     matrix its rows and their supporting articles, so the matrix ticks exactly the articles the
     summary cites; without it the summary is built here."""
     space = space or SentenceSpace.build(articles, annotations, families, aliases)
-    only = _only_here(space)
+    if summary is None:
+        summary = build_summary(articles, annotations, families, sentences=facts, space=space)
+    only = _only_here(space, summary)
     per_article = [ArticleCoverage(a.id, [i for i in only if i.article == a.id]) for a in articles]
     return Coverage(per_article, _matrix(articles, annotations, families, space, facts, summary))
 
 
-def _only_here(space: SentenceSpace) -> list[CoverageItem]:
+_LIST_MARKER = re.compile(r"^\W{0,2}\d{1,3}\s*[.):\]]\s")
+_TERMINAL = re.compile(r"[.!][\"”’')\]]*$")
+
+
+def boilerplate_like(text: str) -> bool:
+    """Whether a line is not running prose: list numbering first, no sentence end (a caption, a cut-off
+    teaser or a heading), or a question or lead-in. Its numbers are not facts of the story."""
+    text = text.strip()
+    if _LIST_MARKER.match(text) or not _TERMINAL.search(text):
+        return True
+    return standalone_problem(text) in {"fragment", "question or lead-in", "unbalanced quotation"}
+
+
+def _supported_spans(summary: Sequence[SummarySentence], space: SentenceSpace) -> set[tuple[str, int]]:
+    """(article, sentence end) of every sentence the summary or the matrix cites as told by two or more
+    independent sources: none of them is "only here"."""
+    spans: set[tuple[str, int]] = set()
+    for s in summary:
+        if space.independent(s.articles) >= 2:
+            spans.update((e.article, e.end) for e in s.evidence)
+    return spans
+
+
+def _only_here(space: SentenceSpace, summary: Sequence[SummarySentence] = ()) -> list[CoverageItem]:
     if len(set(space.family_of.values())) < 2:
         return []  # one source: everything is "only here", which says nothing
     using = space.families_using()
+    supported = _supported_spans(summary, space)
     order = {a: k for k, a in enumerate(space.article_ids)}
     items: list[CoverageItem] = []
     taken: set[int] = set()
     for i, s in enumerate(space.sentences):
         if i in taken or s.words < MIN_WORDS or not any(c.isalpha() for c in s.text):
             continue
-        if space.best_other_family(i) >= ONLY:
+        if (s.article, s.end) in supported:
+            continue
+        text = strip_dateline(s.text)[0]
+        if any(c.isdigit() for c in text) and boilerplate_like(text):
             continue
         unique = set(space.term_lists[i])
         novel = sorted(t for t in unique if using.get(t, 0) <= 1 and not t.startswith("ent:"))
@@ -134,6 +172,8 @@ def _only_here(space: SentenceSpace) -> list[CoverageItem]:
         total = sum(space.idf.get(t, 0.0) for t in unique) or 1.0
         novelty = sum(space.idf.get(t, 0.0) for t in novel + novel_entities) / total
         if len(novel) + len(novel_entities) < MIN_NOVEL or novelty < MIN_NOVELTY:
+            continue
+        if space.stated_elsewhere(i, SUPPORT, PARAPHRASE):
             continue
         best_other = space.best_other_family(i)
         # The same passage in the other copies of the family: one item, every copy cited.
@@ -153,7 +193,7 @@ def _only_here(space: SentenceSpace) -> list[CoverageItem]:
             CoverageItem(
                 article=s.article,
                 articles=cited,
-                text=strip_dateline(s.text)[0],
+                text=text,
                 evidence=evidence,
                 novel=novel[:12],
                 score=round(novelty * (1 - best_other) * (0.6 if standalone_problem(s.text) else 1.0), 3),
@@ -190,6 +230,7 @@ __all__ = [
     "CoverageFact",
     "CoverageItem",
     "CoverageMatrix",
+    "boilerplate_like",
     "build_coverage",
     "standalone_problem",
 ]

@@ -14,7 +14,7 @@ per-article entities of a story are merged:
 4. a small table of well-known variants that no similarity measure catches (exonyms such as
    `Kiev` / `Kyiv`, `Group of Seven` / `G7`).
 
-The type of a merged entity is the label most mentions carry; a one-word "person" that the text
+The type of a merged entity is the label most articles give it (`majority_label`); a one-word "person" that the text
 uses as a place (`in Kiev`, `from Kyiv`, `Donetsk and Luhansk`) becomes a place.
 """
 
@@ -157,6 +157,7 @@ class _Name:
     forms: Counter[str] = field(default_factory=Counter)  # canonical spellings, by article count
     spellings: Counter[str] = field(default_factory=Counter)  # every mention spelling, by use
     labels: Counter[str] = field(default_factory=Counter)  # label votes, one per mention
+    article_labels: dict[str, Counter[str]] = field(default_factory=dict)  # the same, per article
     articles: dict[str, None] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     place_uses: float = 0.0  # mentions in a place role
@@ -165,7 +166,7 @@ class _Name:
 
     @property
     def label(self) -> str:
-        return self.labels.most_common(1)[0][0] if self.labels else "MISC"
+        return majority_label([self])
 
     @property
     def tokens(self) -> list[str]:
@@ -243,12 +244,61 @@ def _place_role(text: str, m: Mention, place_starts: set[int], place_ends: set[i
     return 0.0
 
 
+#: Names longer than this (words) are a parse running on, not a name.
+MAX_NAME_WORDS = 10
+_WORD = re.compile(r"[^\W\d_]+")
+# A capitalised word inside a sentence (after a lower-case word or a comma): used as a name there.
+_MID_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b")
+
+
+@dataclass
+class _Vocabulary:
+    """How the story writes its words: lower-case uses, and capitalised uses inside a sentence."""
+
+    lower: Counter[str]
+    capitalised: Counter[str]
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> _Vocabulary:
+        lower: Counter[str] = Counter()
+        capitalised: Counter[str] = Counter()
+        for text in texts:
+            lower.update(w for w in _WORD.findall(text) if w.islower())
+            capitalised.update(_MID_CAPITALISED.findall(text))
+        return cls(lower, capitalised)
+
+
+def junk_span(text: str, vocabulary: _Vocabulary | None = None) -> bool:
+    """Whether an entity span is no name: lower case only (`east coast`, `of`), mostly digits or
+    punctuation, longer than `MAX_NAME_WORDS` words, or one common word the story writes in lower
+    case at least as often as it capitalises it inside a sentence (`Lava` opening a sentence)."""
+    visible = text.replace(" ", "")
+    if not any(c.isupper() for c in text):
+        return True
+    if 3 * sum(c.isalpha() for c in visible) < len(visible):
+        return True
+    words = text.split()
+    if len(words) > MAX_NAME_WORDS:
+        return True
+    if vocabulary is not None and len(words) == 1 and text.isalpha() and not text.isupper():
+        used_lower = vocabulary.lower[text.lower()]
+        return used_lower > 0 and used_lower >= vocabulary.capitalised[text]
+    return False
+
+
+def _crosses_sentence(m: Mention, starts: Sequence[int]) -> bool:
+    """A span that runs over a sentence boundary (a line break, or a sentence starting inside it)."""
+    return "\n" in m.text or any(m.start < s < m.end for s in starts)
+
+
 def _collect(
     articles: Sequence[Article], annotations: Mapping[str, Annotations]
 ) -> tuple[list[_Name], dict[tuple[str, str], str]]:
     """Distinct names of the story, and each article's entity name -> name key."""
     names: dict[str, _Name] = {}
     owner: dict[tuple[str, str], str] = {}
+    spelling_labels: dict[str, dict[str, Counter[str]]] = defaultdict(dict)
+    vocabulary = _Vocabulary.of([a.text for a in articles if a.id in annotations])
     for article in articles:
         ann = annotations.get(article.id)
         if ann is None:
@@ -256,10 +306,15 @@ def _collect(
         text = article.text
         place_starts = {m.start for e in ann.entities if e.label in PLACE_LABELS for m in e.mentions}
         place_ends = {m.end for e in ann.entities if e.label in PLACE_LABELS for m in e.mentions}
+        starts = [s.start for s in ann.sentences]
         for entity in ann.entities:
             canonical = _SPACES.sub(" ", _BRACKETS.sub("", entity.canonical)).strip()
+            if junk_span(canonical, vocabulary):
+                continue
             for m in entity.mentions:
                 if not (0 <= m.start < m.end <= len(text)) or _is_title_word(text, m):
+                    continue
+                if _crosses_sentence(m, starts) or junk_span(m.text, vocabulary):
                     continue
                 parts = _split_mention(m)
                 for part in parts:
@@ -275,6 +330,10 @@ def _collect(
                     name.spellings[_SPACES.sub(" ", _BRACKETS.sub("", part.text)).strip()] += 1
                     name.spellings[form] += 0
                     name.labels[entity.label] += 1
+                    name.article_labels.setdefault(article.id, Counter())[entity.label] += 1
+                    spelled = _key(part.text)
+                    if spelled != key:
+                        spelling_labels[spelled].setdefault(article.id, Counter())[entity.label] += 1
                     name.mentions += 1
                     role = _place_role(text, part, place_starts, place_ends)
                     name.place_uses += role
@@ -282,7 +341,35 @@ def _collect(
                     name.evidence.append(Evidence(article.id, part.start, part.end))
                     if len(parts) == 1:
                         owner[(article.id, entity.canonical)] = key
+    # Types by majority across the story: an article's mentions of a spelling vote for the name of that
+    # spelling too (`Nolan`, the film's in one article, is the director's mention in six others).
+    for key, per_article in spelling_labels.items():
+        spelled_name = names.get(key)
+        if spelled_name is None:
+            continue
+        for article_id, labels in per_article.items():
+            spelled_name.article_labels.setdefault(article_id, Counter()).update(labels)
     return list(names.values()), owner
+
+
+def majority_label(members: Sequence[_Name]) -> str:
+    """The type most articles give a name (each article votes once, with the label most of its
+    mentions carry): one article that calls a player an ORG ten times does not outvote three that
+    call him a PERSON. Ties go to the label most mentions carry, then to the name."""
+    per_article: dict[str, Counter[str]] = defaultdict(Counter)
+    mentions: Counter[str] = Counter()
+    for n in members:
+        mentions.update(n.labels)
+        for article, labels in n.article_labels.items():
+            per_article[article].update(labels)
+    if not mentions:
+        return "MISC"
+    votes: Counter[str] = Counter()
+    for labels in per_article.values():
+        top = max(labels.values())
+        # An article split evenly between labels casts its vote by the story's mention counts.
+        votes[max((lb for lb, c in labels.items() if c == top), key=lambda lb: (mentions[lb], lb))] += 1
+    return max(set(mentions) | set(votes), key=lambda lb: (votes[lb], mentions[lb], lb))
 
 
 def _is_person(name: _Name) -> bool:
@@ -425,10 +512,7 @@ def _preferred_name(members: list[_Name]) -> tuple[str | None, str | None]:
 
 
 def _resolve_type(members: list[_Name], table_label: str | None) -> str:
-    votes: Counter[str] = Counter()
-    for n in members:
-        votes.update(n.labels)
-    label = votes.most_common(1)[0][0] if votes else "MISC"
+    label = majority_label(members)
     mentions = sum(n.mentions for n in members)
     if label == "PERSON" and all(len(n.tokens) == 1 for n in members):
         place_uses = sum(n.place_uses for n in members)

@@ -209,6 +209,30 @@ class SentenceSpace:
                 found.append(a)
         return [own, *found]
 
+    def stated_elsewhere(self, i: int, threshold: float, paraphrase: float | None = None) -> bool:
+        """Whether any sentence of another family (not only each article's best match) `states`
+        sentence i at similarity `threshold` or more; with `paraphrase`, also a less similar one (at
+        least `paraphrase`) that gives every figure of i and one of its entities, when i gives
+        figures; at any similarity when one of them has several digits. The same fact in other
+        words keeps its numbers."""
+        row = self.similarity.getrow(i)
+        numbers = {t for t in self.term_lists[i] if t[:1].isdigit() and not _YEAR.match(t)}
+        # A number of several digits is rare enough that a sentence giving all of i's figures states
+        # the fact at any similarity (the figures alone make them similar).
+        distinctive = any(sum(c.isdigit() for c in t) >= 2 for t in numbers)
+        floor = threshold if paraphrase is None or not numbers else 0.0 if distinctive else paraphrase
+        family = self.sentences[i].family
+        keep = row.data > floor if floor == 0.0 else row.data >= floor
+        candidates, values = row.indices[keep], row.data[keep]
+        for j, value in zip(candidates.tolist(), values.tolist(), strict=True):
+            if self.sentences[j].family == family:
+                continue
+            if value >= threshold and self.states(i, j):
+                return True
+            if numbers and numbers <= set(self.term_lists[j]) and (distinctive or self.states(i, j)):
+                return True
+        return False
+
     def independent(self, article_ids: Sequence[str]) -> int:
         """How many independent sources (families count once) among `article_ids`."""
         return len({self.family_of[a] for a in article_ids})
