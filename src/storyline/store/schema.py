@@ -277,6 +277,6 @@ def _migration_search(db: sqlite3.Connection) -> None:
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
-    _migration_search, _migration_scale,
+    _migration_scale, _migration_search,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
