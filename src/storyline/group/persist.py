@@ -170,9 +170,7 @@ def _plan(
         state=clusterer.to_state(),
         replace_all=fresh,
     )
-    report = GroupReport(
-        articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing)
-    )
+    report = GroupReport(articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing))
     return change, report
 
 
@@ -224,7 +222,8 @@ def _update_families(
         members = set(family.members)
         for fid in {stored_of[m] for m in family.members if m in stored_of}:
             members.update(stored_members(fid))
-        changed.append(_build(store, members))
+        partial = {m: (str(p["of"]), int(p["sentences"])) for m, p in family.partial.items()}
+        changed.append(_build(store, members, partial))
     covered = {m for f in changed for m in f.members}
     for fid in sorted({placements[aid] for aid in leaving if aid in placements}):
         rest = stored_members(fid)
@@ -233,8 +232,8 @@ def _update_families(
     return changed
 
 
-def _build(store: Store, members: Collection[str]) -> Family:
-    return build_family([a for a in (store.article(m) for m in sorted(members)) if a is not None])
+def _build(store: Store, members: Collection[str], partial: dict[str, tuple[str, int]] | None = None) -> Family:
+    return build_family([a for a in (store.article(m) for m in sorted(members)) if a is not None], partial)
 
 
 def list_stories(store: Store) -> list[StorySummary]:
@@ -245,9 +244,7 @@ def list_stories(store: Store) -> list[StorySummary]:
 
 
 def _list_stories(store: Store) -> list[StorySummary]:
-    members = {
-        sid: [StoryArticle(*row[1:]) for row in rows] for sid, rows in store.story_members().items()
-    }
+    members = {sid: [StoryArticle(*row[1:]) for row in rows] for sid, rows in store.story_members().items()}
     family_rows = store.family_rows()
     out = []
     for sid, title, first, last in store.stories_newest_first():
