@@ -177,9 +177,10 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
                 full.append((score, aid, other))
             elif score >= settings.copy_threshold or is_partial(features):
                 passages.append((score, aid, other, features.aligned))
-    # Strongest copies first. Two groups of copies join only when their most complete members are
-    # copies of each other too, where that pair was compared: a short abridged copy does not bridge
-    # the full text to another that merely shares the abridged passages.
+    # Strongest copies first. Two groups of copies joined through a short copy (an abridged one) join
+    # only when their central members are copies of each other too, where that pair was compared: an
+    # abridged copy does not bridge the full text to another that merely shares the abridged passages.
+    degree: Counter[str] = Counter()  # full copies joined, per member
     complete = {a: a for a in by_id}
     misfits: set[str] = set()
     for _, aid, other in sorted(full, reverse=True):
@@ -189,12 +190,17 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
         ca, cb = complete[ra], complete[rb]
         link = relation.get(frozenset((ca, cb)))
         unfit = link is not None and (link[0] < settings.copy_threshold or link[1].any_share < settings.full_share)
-        if ca != cb and {ca, cb} != {aid, other} and unfit:
+        # Only a short copy bridges: a pair of comparable texts is evidence enough by itself.
+        short = relation[frozenset((aid, other))][1].length_ratio < settings.full_share
+        if short and ca != cb and {ca, cb} != {aid, other} and unfit:
             # It fits one member, not the text the family copies: nor is it a partial copy of it.
             misfits.update(i for i in (aid, other) if sets.find(i) == i and complete[i] == i)
             continue
         sets.union(aid, other)
-        complete[sets.find(aid)] = max((ca, cb), key=lambda i: (len(by_id[i].text), i))
+        degree.update((aid, other))
+        # The member most others copy fully stands for the group's text (then the longer).
+        root = sets.find(aid)
+        complete[root] = max((ca, cb, aid, other), key=lambda i: (degree[i], len(by_id[i].text), i))
     sizes = Counter(sets.find(a) for a in by_id)
     partial: dict[str, tuple[str, int]] = {}
     for _, aid, other, run in sorted(passages, reverse=True):
