@@ -51,11 +51,14 @@ class StoryArticle:
 
 @dataclass
 class FamilySummary:
-    """A syndication family as listed with a story: its members in that story and its origin."""
+    """A syndication family as listed with a story: its members in that story and its origin.
+    `partial`: member -> how many sentences of the family's copy it carries, for members that carry
+    only a passage inside text of their own (partly dependent on the family's source)."""
 
     id: str
     members: list[str]
     origin: str | None = None
+    partial: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,12 +74,19 @@ class StorySummary:
     independent_sources: int = 0
 
     @property
+    def partial_copies(self) -> int:
+        """Articles that carry a passage of a family's copy inside their own text: counted with that
+        family in `independent_sources`, as partly dependent."""
+        return len({m for f in self.families for m in f.partial})
+
+    @property
     def article_count(self) -> int:
         return len(self.articles)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["article_count"] = self.article_count
+        data["partial_copies"] = self.partial_copies
         return data
 
 
@@ -251,8 +261,13 @@ def _list_stories(store: Store) -> list[StorySummary]:
         articles = members.get(sid, [])
         ids = {a.id for a in articles}
         families = [
-            FamilySummary(fid, [m for m in (a.id for a in articles) if m in fm], origin)
-            for fid, origin, fm in family_rows
+            FamilySummary(
+                fid,
+                [m for m in (a.id for a in articles) if m in fm],
+                origin,
+                {m: int(p.get("sentences", 0)) for m, p in partial.items() if m in ids},
+            )
+            for fid, origin, fm, partial in family_rows
             if ids.intersection(fm)
         ]
         out.append(

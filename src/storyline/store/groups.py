@@ -76,11 +76,13 @@ class StoryMemberRow(NamedTuple):
 
 
 class FamilyRow(NamedTuple):
-    """A family as listed: id, origin and member ids."""
+    """A family as listed: id, origin, member ids, and the members that carry only a passage of its
+    copy (member id -> the record `storyline.group` wrote: whose copy, how many sentences)."""
 
     id: str
     origin: str | None
     members: list[str]
+    partial: dict[str, Any]
 
 
 def stories_of(db: sqlite3.Connection, article_ids: Iterable[str]) -> list[str]:
@@ -228,12 +230,16 @@ class GroupTables(StoreBase):
         return members
 
     def family_rows(self) -> list[FamilyRow]:
-        """Every family with its origin and members, by family id."""
-        origins = dict(self.db.execute("SELECT id, origin FROM families").fetchall())
+        """Every family with its origin, members and partial copies, by family id."""
+        origins: dict[str, str | None] = {}
+        partial: dict[str, dict[str, Any]] = {}
+        for fid, origin, data in self.db.execute("SELECT id, origin, data FROM families"):
+            origins[fid] = origin
+            partial[fid] = dict(json.loads(data or "{}").get("partial") or {})
         members: dict[str, list[str]] = {}
         for fid, aid in self.db.execute("SELECT family_id, article_id FROM family_articles ORDER BY family_id"):
             members.setdefault(fid, []).append(aid)
-        return [FamilyRow(fid, origins.get(fid), ids) for fid, ids in members.items()]
+        return [FamilyRow(fid, origins.get(fid), ids, partial.get(fid, {})) for fid, ids in members.items()]
 
     # --- writing ------------------------------------------------------------------------------------
 
