@@ -170,7 +170,7 @@ def _plan(
     )
     grouping = cluster_features(features_of(new, annotations_for), clusterer, families, kept)
     existing = set() if fresh else store.story_ids()
-    touched = set(grouping.stories.values())
+    touched = set(grouping.stories.values()) | set(grouping.merged.values())
     by_id = {a.id: a for a in new}
     change = GroupingChange(
         removed=sorted(replaced),
@@ -179,6 +179,7 @@ def _plan(
         text_hashes={aid: text_hash(by_id[aid].text) for aid in grouping.stories},
         state=clusterer.to_state(),
         replace_all=fresh,
+        merged={old: new for old, new in grouping.merged.items() if old in existing},
     )
     report = GroupReport(articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing))
     return change, report

@@ -22,7 +22,7 @@ STATE_KEY = "clusterer"
 #: The `group_state` key of the grouping's generation: saved groupings counted, so that a grouping
 #: computed from one state is saved only over that same state (`save_grouping`).
 GENERATION_KEY = "generation"
-_GROUP_TABLES = ("story_articles", "stories", "family_articles", "families")
+_GROUP_TABLES = ("story_articles", "stories", "family_articles", "families", "story_aliases")
 
 
 @dataclass
@@ -44,6 +44,8 @@ class GroupingChange:
     `placements`: article id -> story id, in the order the articles were placed. `text_hashes`: the
     hash of the text each placed article was grouped on. `state`: the clusterer's state afterwards.
     `replace_all`: every stored story and family goes first (a regroup: the change holds them all).
+    `merged`: story id -> the story it was merged into (its members move there; its id answers as an
+    alias of the other's from then on).
     """
 
     removed: list[str]
@@ -52,6 +54,7 @@ class GroupingChange:
     text_hashes: dict[str, str]
     state: dict[str, Any]
     replace_all: bool = False
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 class StoryRow(NamedTuple):
@@ -138,9 +141,13 @@ class GroupTables(StoreBase):
     """The story and family tables and the clusterer's state."""
 
     def resolve_story(self, ref: str) -> str:
-        """The full id of the story `ref` names (its id or a unique prefix); LookupError otherwise."""
+        """The full id of the story `ref` names (its id, an alias it was merged under, or a unique
+        prefix of its id); LookupError otherwise."""
         if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (ref,)).fetchone():
             return ref
+        alias = self.db.execute("SELECT story_id FROM story_aliases WHERE alias = ?", (ref,)).fetchone()
+        if alias is not None:
+            return str(alias[0])
         rows = self.db.execute(
             "SELECT id FROM stories WHERE id LIKE ? LIMIT 2", (ref.replace("%", "") + "%",)
         ).fetchall()
@@ -157,6 +164,10 @@ class GroupTables(StoreBase):
             "WHERE sa.story_id = ? ORDER BY a.published IS NULL, a.published, sa.article_id"
         )
         return [str(r[0]) for r in self.db.execute(query, (story_id,))]
+
+    def story_aliases(self) -> dict[str, str]:
+        """Merged story id -> the id of the story it lives on in."""
+        return {str(a): str(s) for a, s in self.db.execute("SELECT alias, story_id FROM story_aliases")}
 
     def story_ids(self) -> set[str]:
         """The ids of every stored story."""
@@ -285,6 +296,17 @@ class GroupTables(StoreBase):
                 if db.execute("SELECT count(*) FROM family_articles WHERE family_id = ?", (fid,)).fetchone()[0] < 2:
                     db.execute("DELETE FROM families WHERE id = ?", (fid,))
             touched = list(dict.fromkeys(change.placements.values()))
+            for old, new in change.merged.items():
+                db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (new,))
+                query = "SELECT coalesce(max(position) + 1, 0) FROM story_articles WHERE story_id = ?"
+                offset = db.execute(query, (new,)).fetchone()[0]
+                db.execute(
+                    "UPDATE story_articles SET story_id = ?, position = position + ? WHERE story_id = ?",
+                    (new, offset, old),
+                )
+                db.execute("DELETE FROM stories WHERE id = ?", (old,))
+                db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", (new, old))
+                db.execute("INSERT OR REPLACE INTO story_aliases (alias, story_id) VALUES (?, ?)", (old, new))
             for sid in touched:
                 db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (sid,))
                 query = "SELECT coalesce(max(position) + 1, 0) FROM story_articles WHERE story_id = ?"
@@ -303,7 +325,10 @@ class GroupTables(StoreBase):
             ]
             for sid in emptied:
                 db.execute("DELETE FROM stories WHERE id = ?", (sid,))
-            refresh_stories(db, dict.fromkeys([*touched, *(s for s in left_stories if s not in emptied)]))
+            left_stories = [change.merged.get(s, s) for s in left_stories]
+            refresh_stories(
+                db, dict.fromkeys([*touched, *change.merged.values(), *(s for s in left_stories if s not in emptied)])
+            )
             state = zlib.compress(json.dumps(change.state, separators=(",", ":")).encode("utf-8"))
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, state))
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))

@@ -151,7 +151,20 @@ def _migration_6(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_7(db: sqlite3.Connection) -> None:
+    # Story aliases (`store.groups`): a story merged into another keeps answering under its old id.
+    _execute_script(
+        db,
+        """
+        CREATE TABLE story_aliases (
+            alias TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6,
+    _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_7,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
