@@ -22,7 +22,7 @@ import difflib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -125,27 +125,27 @@ class Alignment:
     total: int
 
 
-def _chain(weights: np.ndarray) -> list[tuple[int, int]]:
-    """The heaviest chain of (i, j) cells with increasing i and j (weights 0 are no match)."""
-    n, m = weights.shape
-    best = np.zeros((n + 1, m + 1))
-    for i in range(1, n + 1):
-        row = weights[i - 1]
-        prev, cur = best[i - 1], best[i]
-        for j in range(1, m + 1):
-            w = row[j - 1]
-            take = prev[j - 1] + w if w > 0 else 0.0
-            cur[j] = max(prev[j], cur[j - 1], take)
+def _chain(cells: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The heaviest chain of matching cells (i, j, weight) with increasing i and j. Matches are few
+    (most sentence pairs do not match), so the chain is found over them alone."""
+    cells = sorted(cells)
+    best: list[float] = []
+    back: list[int] = []
+    for k, (i, j, w) in enumerate(cells):
+        score, link = w, -1
+        for q in range(k):
+            pi, pj, _ = cells[q]
+            if pi < i and pj < j and best[q] + w > score:
+                score, link = best[q] + w, q
+        best.append(score)
+        back.append(link)
+    if not cells:
+        return []
+    k = max(range(len(cells)), key=lambda q: (best[q], -q))
     out: list[tuple[int, int]] = []
-    i, j = n, m
-    while i > 0 and j > 0:
-        if best[i, j] == best[i - 1, j]:
-            i -= 1
-        elif best[i, j] == best[i, j - 1]:
-            j -= 1
-        else:
-            out.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
+    while k >= 0:
+        out.append(cells[k][:2])  # type: ignore[arg-type]
+        k = back[k]
     return out[::-1]
 
 
@@ -164,20 +164,22 @@ def align(shorter: Sequence[Sentence], longer: Sequence[Sentence]) -> Alignment:
     if not shorter or not longer:
         return Alignment((), 0, total)
     ratios = cdist([s.key for s in shorter], [s.key for s in longer], scorer=fuzz.ratio, dtype=np.float32)
-    weights = np.zeros(ratios.shape)
+    quoted = np.array([s.quoted for s in shorter])
+    ratios[quoted, :] = 0.0
+    cells: list[tuple[int, int, float]] = []
     strength: dict[tuple[int, int], str] = {}
-    for i, s in enumerate(shorter):
-        if s.quoted:
-            continue
-        for j, t in enumerate(longer):
-            r = float(ratios[i, j])
-            if r >= NEAR:
-                strength[i, j], weights[i, j] = "near", 3.0
-            elif r >= EDITED:
-                strength[i, j], weights[i, j] = "edited", 2.0
-            elif r >= 40.0 and _content_overlap(s, t) >= REWORDED:
-                strength[i, j], weights[i, j] = "reworded", 1.0
-    chain = _chain(weights)
+    for i, j in zip(*np.nonzero(ratios >= 40.0), strict=True):
+        r = float(ratios[i, j])
+        if r >= NEAR:
+            strength[i, j] = "near"
+            cells.append((int(i), int(j), 3.0))
+        elif r >= EDITED:
+            strength[i, j] = "edited"
+            cells.append((int(i), int(j), 2.0))
+        elif _content_overlap(shorter[i], longer[j]) >= REWORDED:
+            strength[i, j] = "reworded"
+            cells.append((int(i), int(j), 1.0))
+    chain = _chain(cells)
     pairs = tuple((i, j, strength[i, j]) for i, j in chain)
     return Alignment(pairs, sum(shorter[i].words for i, _, _ in pairs), total)
 
@@ -238,12 +240,13 @@ class CopyFeatures:
 
     def vector(self) -> list[float]:
         """The model's inputs, in `NAMES` order."""
-        data = asdict(self)
-        return [float(data[name]) for name in NAMES]
+        return [float(getattr(self, name)) for name in NAMES]
 
 
 def _phrase(a: str, b: str) -> int:
     """The longest run of words two aligned sentences share."""
+    if a == b:
+        return a.count(" ") + 1
     matcher = difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False)
     return matcher.find_longest_match().size
 

@@ -13,6 +13,7 @@ the source text: one crediting the origin agency, else the earliest, most comple
 from __future__ import annotations
 
 import difflib
+import zlib
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -114,13 +115,18 @@ def family_id(first_member: str) -> str:
     return f"fam-{first_member}"
 
 
+def _hash32(data: bytes) -> int:
+    # A cheap stable hash for the shingles (datasketch's default, SHA-1, costs most of the signature).
+    return zlib.crc32(data)
+
+
 def minhash(article: Article, settings: FamilySettings) -> MinHash | None:
     """The MinHash of the article's word shingles, or None when the text is too short to compare."""
     tokens = folded_tokens(article.text)
     if len(tokens) < settings.shingle * 3:
         return None
     shingles = {" ".join(tokens[i : i + settings.shingle]).encode() for i in range(len(tokens) - settings.shingle + 1)}
-    signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
+    signature = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_hash32)
     signature.update_batch(list(shingles))
     return signature
 
@@ -140,13 +146,23 @@ def _sort_key(article: Article) -> tuple[bool, str, str]:
     return (article.published is None, article.published or "", article.id)
 
 
-def find_families(articles: Sequence[Article], settings: FamilySettings = FamilySettings()) -> list[Family]:
+def find_families(
+    articles: Sequence[Article],
+    settings: FamilySettings = FamilySettings(),
+    new: Collection[str] | None = None,
+    describe: bool = True,
+) -> list[Family]:
     """The syndication families among `articles`: groups of two or more copies of one text.
 
     Candidate pairs share a run of words or are near in MinHash (both through indexes, so the cost
     grows with the pairs that share something, not with all pairs); each candidate is decided by the
     copy model. A pair that is no copy but shares a passage of several aligned sentences makes the
-    smaller article a partial copy: it joins the family and is listed under `Family.partial`."""
+    smaller article a partial copy: it joins the family and is listed under `Family.partial`.
+
+    `new`: when given, only pairs with at least one of these articles are compared (the others were
+    compared when they came in): the cost follows the new articles, not the whole pool, and only the
+    families with a new member are returned. `describe=False` leaves `differences` empty (for a caller
+    that builds the records again with more members)."""
     by_id = {a.id: a for a in articles}
     ordered = sorted(by_id.values(), key=_sort_key)
     lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
@@ -158,7 +174,13 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
             lsh.insert(article.id, signature)
     candidates = _passage_candidates(ordered, settings)
     for aid, signature in signatures.items():
-        candidates.setdefault(aid, set()).update(o for o in lsh.query(signature) if o != aid)
+        if new is None or aid in new:
+            candidates.setdefault(aid, set()).update(o for o in lsh.query(signature) if o != aid)
+    if new is not None:
+        candidates = {a: {o for o in others if a in new or o in new} for a, others in candidates.items()}
+        for a, others in list(candidates.items()):
+            for o in others:
+                candidates.setdefault(o, set()).add(a)
     # Full copies join; a passage carried inside different text (a partial copy) attaches its carrier
     # to the family of the text it carries, without joining that family to the carrier's other links
     # (a page mixing two agencies' copy would otherwise merge the two agencies' families).
@@ -224,7 +246,11 @@ def find_families(articles: Sequence[Article], settings: FamilySettings = Family
     for article in ordered:
         root = sets.find(partial[article.id][0]) if article.id in partial else sets.find(article.id)
         groups.setdefault(root, []).append(article)
-    families = [build_family(members, partial) for members in groups.values() if len(members) > 1]
+    families = [
+        build_family(members, partial, describe)
+        for members in groups.values()
+        if len(members) > 1 and (new is None or any(a.id in new for a in members))
+    ]
     return sorted(families, key=lambda f: f.id)
 
 
@@ -251,7 +277,9 @@ def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -
     return out
 
 
-def build_family(members: Sequence[Article], partial: Mapping[str, tuple[str, int]] | None = None) -> Family:
+def build_family(
+    members: Sequence[Article], partial: Mapping[str, tuple[str, int]] | None = None, describe: bool = True
+) -> Family:
     """A family record for articles known to be copies of one text: origin, source and differences.
 
     `partial`: member id -> (the member whose copy it carries, how many sentences in a run), for the
@@ -266,7 +294,7 @@ def build_family(members: Sequence[Article], partial: Mapping[str, tuple[str, in
         members=[a.id for a in ordered],
         origin=origin,
         origin_inferred={a.id: origin is not None and not a.agency for a in ordered},
-        differences=differences(ordered),
+        differences=differences(ordered) if describe else Differences(),
         source=source_member(ordered, origin, set(carried)),
         partial=carried,
     )
@@ -294,13 +322,15 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
     diff = Differences()
     paragraphs = {a.id: a.paragraphs for a in members}
     swaps: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    split = {a.id: [s for p in paragraphs[a.id] for s in sentences(p)] for a in members}
     for article in members:
         others = [p for other in members if other.id != article.id for p in paragraphs[other.id]]
+        pool = [s for other in members if other.id != article.id for s in split[other.id]]
         only: list[str] = []
         for paragraph in paragraphs[article.id]:
             match = _best_match(paragraph, others)
             # A paragraph may also survive split or merged; then its sentences are found one by one.
-            if (match is None or match[1] < ratio) and not _sentences_found(paragraph, others, ratio):
+            if (match is None or match[1] < ratio) and not _sentences_found(paragraph, pool, ratio):
                 only.append(paragraph)
         if only:
             diff.unique_paragraphs[article.id] = only
@@ -325,8 +355,7 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
     return diff
 
 
-def _sentences_found(paragraph: str, others: list[str], ratio: float) -> bool:
-    pool = [s for p in others for s in sentences(p)]
+def _sentences_found(paragraph: str, pool: list[str], ratio: float) -> bool:
     parts = sentences(paragraph)
     return bool(parts) and bool(pool) and all(_best_match(s, pool)[1] >= ratio for s in parts)  # type: ignore[index]
 

@@ -15,7 +15,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from storyline.article import Article
 from storyline.store.base import StoreBase
+
+# SQLite's default limit on host parameters is 999: id lists are looked up in chunks below it.
+_CHUNK = 900
+
+
+def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
+    batch: list[str] = []
+    for item in ids:
+        batch.append(item)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 #: The `group_state` key of the clusterer's state.
 STATE_KEY = "clusterer"
@@ -184,6 +199,74 @@ class GroupTables(StoreBase):
             "WHERE sa.text_hash != a.text_hash ORDER BY sa.article_id"
         )
         return [str(r[0]) for r in rows]
+
+    # --- what an incremental grouping reads (cost by the articles it adds, not by those stored) ---------
+
+    def articles_to_group(self) -> list[Article]:
+        """The stored articles not in a story, or placed on a text that has changed since, in
+        publication order (undated last)."""
+        # (Imported here: `store.articles` imports this module.)
+        from storyline.store.articles import _READ_COLUMNS, _row_to_article
+
+        columns = ", ".join(f"a.{c.strip()}" for c in _READ_COLUMNS.split(","))
+        rows = self.db.execute(
+            f"SELECT {columns} FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+            "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash "
+            "ORDER BY a.published IS NULL, a.published, a.source, a.id"
+        )
+        return [_row_to_article(r) for r in rows]
+
+    def articles_published_between(self, first: str, last: str) -> list[Article]:
+        """The stored articles published from day `first` to day `last` (ISO dates, inclusive)."""
+        from storyline.store.articles import _READ_COLUMNS, _row_to_article
+
+        rows = self.db.execute(
+            f"SELECT {_READ_COLUMNS} FROM articles WHERE published >= ? AND published < ? "
+            "ORDER BY published, source, id",
+            (first, last + "\uffff"),
+        )
+        return [_row_to_article(r) for r in rows]
+
+    def latest_articles(self, limit: int) -> list[Article]:
+        """The `limit` articles stored last (by insertion), newest first."""
+        from storyline.store.articles import _READ_COLUMNS, _row_to_article
+
+        rows = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles ORDER BY rowid DESC LIMIT ?", (limit,))
+        return [_row_to_article(r) for r in rows]
+
+    def stored_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of `article_ids` that are stored articles."""
+        found: set[str] = set()
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            found.update(str(r[0]) for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", batch))
+        return found
+
+    def stories_of_articles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> story id, for those of `article_ids` in a story."""
+        out: dict[str, str] = {}
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})"
+            out.update((str(a), str(sid)) for a, sid in self.db.execute(query, batch))
+        return out
+
+    def families_of_articles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> family id, for those of `article_ids` in a syndication family."""
+        out: dict[str, str] = {}
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT article_id, family_id FROM family_articles WHERE article_id IN ({marks})"
+            out.update((str(a), str(fid)) for a, fid in self.db.execute(query, batch))
+        return out
+
+    def existing_stories(self, story_ids: Iterable[str]) -> set[str]:
+        """Those of `story_ids` that are stored stories."""
+        found: set[str] = set()
+        for batch in _chunks(story_ids):
+            marks = ",".join("?" * len(batch))
+            found.update(str(r[0]) for r in self.db.execute(f"SELECT id FROM stories WHERE id IN ({marks})", batch))
+        return found
 
     def family_placements(self) -> dict[str, str]:
         """Article id -> the id of its syndication family, for every article in one."""
