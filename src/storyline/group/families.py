@@ -42,7 +42,7 @@ class FamilySettings:
     seed: int = 1
     shingle: int = 4
     passage_gram: int = 5
-    passage_grams: int = 1
+    passage_grams: int = 3
     max_gram_postings: int = 20
     copy_threshold: float = COPY_THRESHOLD
     # Below this aligned share of the shorter text, a copy is a passage carried inside other text.
