@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -215,7 +216,8 @@ def candidate_grams(text: str, n: int) -> set[int]:
     for sentence in _sentences(text):
         if not sentence.quoted:
             words = sentence.key.split()
-            out.update(hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1))
+            # A stable hash (Python's own is salted per process): runs must meet across processes.
+            out.update(zlib.crc32(" ".join(words[i : i + n]).encode()) for i in range(len(words) - n + 1))
     return out
 
 

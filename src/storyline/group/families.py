@@ -13,7 +13,6 @@ the source text: one crediting the origin agency, else the earliest, most comple
 from __future__ import annotations
 
 import difflib
-import zlib
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -115,17 +114,17 @@ def family_id(first_member: str) -> str:
     return f"fam-{first_member}"
 
 
-def _hash32(data: bytes) -> int:
-    # A cheap stable hash for the shingles (datasketch's default, SHA-1, costs most of the signature).
-    return zlib.crc32(data)
+def _hash32(value: int) -> int:
+    # The shingles come hashed already (`candidate_grams`); datasketch wants 32 bits of them.
+    return value & 0xFFFFFFFF
 
 
 def minhash(article: Article, settings: FamilySettings) -> MinHash | None:
-    """The MinHash of the article's word shingles, or None when the text is too short to compare."""
-    tokens = folded_tokens(article.text)
-    if len(tokens) < settings.shingle * 3:
+    """The MinHash of the article's word shingles (runs of `shingle` words of its own sentences), or
+    None when the text is too short to compare."""
+    shingles = candidate_grams(article.text, settings.shingle)
+    if len(shingles) < settings.shingle * 2:
         return None
-    shingles = {" ".join(tokens[i : i + settings.shingle]).encode() for i in range(len(tokens) - settings.shingle + 1)}
     signature = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_hash32)
     signature.update_batch(list(shingles))
     return signature
