@@ -163,7 +163,7 @@ def _plan(
     if fresh:
         new, replaced = list(store.articles()), set()
     else:
-        new = store.articles_to_group()
+        new = _load(store, store.ids_to_group())
         if not new:
             return None
         replaced = set(store.placed_on_other_text()) & {a.id for a in new}
@@ -215,6 +215,11 @@ def regroup(
 RECENT_POOL = 2000
 
 
+def _load(store: Store, ids: Sequence[str]) -> list[Article]:
+    """The stored articles with these ids, in that order."""
+    return [a for a in (store.article(i) for i in ids) if a is not None]
+
+
 def _family_pool(store: Store, new: Sequence[Article]) -> list[Article]:
     """The stored articles new ones may be copies of: those published within `FAMILY_WINDOW_DAYS`
     of a new article's date (copies appear within days), and the `RECENT_POOL` stored last (for
@@ -230,10 +235,10 @@ def _family_pool(store: Store, new: Sequence[Article]) -> list[Article]:
         if start is not None and end is not None:
             lo = date.fromordinal(start - FAMILY_WINDOW_DAYS).isoformat()
             hi = date.fromordinal(end + FAMILY_WINDOW_DAYS).isoformat()
-            pool.update((a.id, a) for a in store.articles_published_between(lo, hi))
+            pool.update((a.id, a) for a in _load(store, store.ids_published_between(lo, hi)))
         start = end = day
     # Undated copies (stored or new) have no days to look up: the articles stored last stand in.
-    pool.update((a.id, a) for a in store.latest_articles(RECENT_POOL + len(new)))
+    pool.update((a.id, a) for a in _load(store, store.latest_ids(RECENT_POOL + len(new))))
     return list(pool.values())
 
 

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from storyline.article import Article
 from storyline.store.base import StoreBase
 
 # SQLite's default limit on host parameters is 999: id lists are looked up in chunks below it.
@@ -202,37 +201,27 @@ class GroupTables(StoreBase):
 
     # --- what an incremental grouping reads (cost by the articles it adds, not by those stored) ---------
 
-    def articles_to_group(self) -> list[Article]:
-        """The stored articles not in a story, or placed on a text that has changed since, in
-        publication order (undated last)."""
-        # (Imported here: `store.articles` imports this module.)
-        from storyline.store.articles import _READ_COLUMNS, _row_to_article
-
-        columns = ", ".join(f"a.{c.strip()}" for c in _READ_COLUMNS.split(","))
+    def ids_to_group(self) -> list[str]:
+        """The ids of the stored articles not in a story, or placed on a text that has changed since,
+        in publication order (undated last)."""
         rows = self.db.execute(
-            f"SELECT {columns} FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
             "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash "
             "ORDER BY a.published IS NULL, a.published, a.source, a.id"
         )
-        return [_row_to_article(r) for r in rows]
+        return [str(r[0]) for r in rows]
 
-    def articles_published_between(self, first: str, last: str) -> list[Article]:
-        """The stored articles published from day `first` to day `last` (ISO dates, inclusive)."""
-        from storyline.store.articles import _READ_COLUMNS, _row_to_article
-
+    def ids_published_between(self, first: str, last: str) -> list[str]:
+        """The ids of the stored articles published from day `first` to day `last` (ISO, inclusive)."""
         rows = self.db.execute(
-            f"SELECT {_READ_COLUMNS} FROM articles WHERE published >= ? AND published < ? "
-            "ORDER BY published, source, id",
+            "SELECT id FROM articles WHERE published >= ? AND published < ? ORDER BY published, source, id",
             (first, last + "\uffff"),
         )
-        return [_row_to_article(r) for r in rows]
+        return [str(r[0]) for r in rows]
 
-    def latest_articles(self, limit: int) -> list[Article]:
-        """The `limit` articles stored last (by insertion), newest first."""
-        from storyline.store.articles import _READ_COLUMNS, _row_to_article
-
-        rows = self.db.execute(f"SELECT {_READ_COLUMNS} FROM articles ORDER BY rowid DESC LIMIT ?", (limit,))
-        return [_row_to_article(r) for r in rows]
+    def latest_ids(self, limit: int) -> list[str]:
+        """The ids of the `limit` articles stored last (by insertion), newest first."""
+        return [str(r[0]) for r in self.db.execute("SELECT id FROM articles ORDER BY rowid DESC LIMIT ?", (limit,))]
 
     def stored_ids(self, article_ids: Iterable[str]) -> set[str]:
         """Those of `article_ids` that are stored articles."""
