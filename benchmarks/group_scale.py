@@ -1,6 +1,7 @@
 """Story clustering at scale: a long stream of replayed articles through the clusterer alone.
 
     python benchmarks/group_scale.py [--articles 200000] [--per-day 200] [--path ../shared/data/dev/articles.jsonl]
+    python benchmarks/group_scale.py --incremental [10000,100000] [--add 1000] [--quick]
 
 The development corpus is cleaned and annotated once and turned into feature records. The stream then
 replays them as many distinct synthetic stories: each story copies one development event's articles,
@@ -10,6 +11,14 @@ the same kind of event at different times must be kept apart by their words and 
 articles it prints the throughput over those articles (CPU time in the clusterer, one core), the
 process's current and peak resident memory, and the clusterer's size; at the end, B-cubed against the
 synthetic stories over the last 20,000.
+
+`--incremental`: the store-backed path. A store is filled with synthetic articles (the development
+corpus's cleaned texts, each synthetic story renaming most of its event's words consistently and
+moving it to its own days, 200 a day) and their stories, as earlier runs would have left it; then
+one `update()` adds `--add` articles published after them, and its time (wall and CPU) is printed
+for each store size (`--quick`: 2,000 and 20,000). Articles are grouped without annotations (words
+and dates), so the figures are those of grouping (stories and copies) alone. The claim to check:
+the run's time follows the articles it adds and stays flat as the store grows.
 """
 
 from __future__ import annotations
@@ -19,11 +28,15 @@ import heapq
 import json
 import multiprocessing
 import random
+import re
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +44,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from group_eval import DEFAULT, load
 from storyline.annotate import annotate
-from storyline.group import ArticleFeatures, Clusterer, bcubed, extract_features
+from storyline.article import Article
+from storyline.group import (
+    ArticleFeatures,
+    Clusterer,
+    bcubed,
+    cluster_features,
+    extract_features,
+    load_clusterer,
+    update,
+)
 from storyline.group.features import ENTITY_PREFIX
+from storyline.store import GroupingChange, Store, text_hash
 
 CHUNK = 20_000
 START_DAY = 730_000  # 1999-08-17 as a day number; any date works
@@ -110,6 +133,93 @@ def rss_mb() -> tuple[float, float]:
     return current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def synthetic_articles(path: Path, total: int, per_day: int, seed: int) -> Iterator[Article]:
+    """Synthetic articles in publication order: each story copies one development event's articles
+    (their cleaned texts) with most words renamed for that story, on days of its own."""
+    articles, gold, _ = load(path)
+    by_event: dict[str, list[Article]] = {}
+    for article in articles:
+        by_event.setdefault(gold[article.id], []).append(article)
+    events = list(by_event.values())
+    rng = random.Random(seed)
+    emitted = story = 0
+    day = START_DAY
+    mean = sum(len(e) for e in events) / len(events)
+    while emitted < total:
+        for _ in range(max(1, round(per_day / mean))):
+            story += 1
+            names: dict[str, str] = {}
+
+            def rename(match: re.Match[str], names: dict[str, str] = names) -> str:
+                word = match[0]
+                if word not in names:
+                    names[word] = f"{word[:2]}{rng.randrange(50_000):x}" if rng.random() < 0.6 else word
+                return names[word]
+
+            for template in rng.choice(events):
+                published = date.fromordinal(day + rng.randint(0, 2)).isoformat()
+                emitted += 1
+                yield replace(
+                    template,
+                    id=f"syn{emitted:08d}",
+                    source=f"synthetic:{emitted}",
+                    url=None,
+                    text=_WORD.sub(rename, template.text),
+                    title=_WORD.sub(rename, template.title or ""),
+                    published=published,
+                )
+                if emitted >= total:
+                    return
+        day += 1
+
+
+def fill(store: Store, articles: list[Article]) -> None:
+    """Store `articles` and group them as earlier runs would have (features and stories through the
+    clusterer, saved with its state in one change); copies among them are not looked for (they would
+    only be compared within days of each other, and the measured run reads its own neighbours)."""
+    with store.transaction():
+        for article in articles:
+            store.add_article(article)
+    clusterer = load_clusterer(store)
+    grouping = cluster_features([extract_features(a) for a in articles], clusterer)
+    change = GroupingChange(
+        removed=[],
+        families=[],
+        placements=grouping.stories,
+        text_hashes={a.id: text_hash(a.text) for a in articles},
+        state=clusterer.to_state(),
+    )
+    store.save_grouping(change)
+
+
+def incremental(path: Path, sizes: list[int], add: int, per_day: int, seed: int) -> None:
+    """For each of `sizes`: a store filled to that size (`fill`), then one `update()` adding `add`
+    articles published after them; its wall and CPU time are printed."""
+    header = ("stored", 8), ("added", 6), ("fill s", 7), ("wall s", 7), ("cpu s", 6), ("art/s", 6), ("stories", 8)
+    print(" ".join(f"{name:>{width}}" for name, width in header), f"{'families':>9}")
+    for size in sorted(sizes):
+        articles = list(synthetic_articles(path, size + add, per_day, seed))
+        with tempfile.TemporaryDirectory(prefix="group-scale-") as tmp, Store(Path(tmp) / "scale.db") as store:
+            started = time.perf_counter()
+            for start in range(0, size, 20_000):
+                fill(store, articles[start : min(size, start + 20_000)])
+            filled = time.perf_counter() - started
+            with store.transaction():
+                for article in articles[size:]:
+                    store.add_article(article)
+            wall, cpu = time.perf_counter(), time.process_time()
+            report = update(store, annotations_for=lambda _: None)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            print(
+                f"{size:>8} {report.articles:>6} {filled:>7.0f} {wall:>7.2f} {cpu:>6.2f} {report.articles / cpu:>6.0f} "
+                f"{report.stories_total:>8} {report.families:>9}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=200_000)
@@ -120,7 +230,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=None, help="JSON file keeping the feature records")
     parser.add_argument("--profile", action="store_true", help="print the top functions by time")
+    parser.add_argument(
+        "--incremental", nargs="?", const="10000,100000", default=None, metavar="SIZES",
+        help="time update() adding --add articles to stores of these sizes (comma-separated)",
+    )  # fmt: skip
+    parser.add_argument("--add", type=int, default=1000, help="articles an incremental run adds")
+    parser.add_argument("--quick", action="store_true", help="with --incremental: sizes 2,000 and 20,000")
     args = parser.parse_args()
+    if args.incremental is not None:
+        sizes = [2000, 20000] if args.quick else [int(n) for n in args.incremental.split(",")]
+        incremental(args.path, sizes, args.add, args.per_day, args.seed)
+        return
     events = templates(args.path, args.cache)
     if args.profile:
         import cProfile

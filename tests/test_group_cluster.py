@@ -173,3 +173,26 @@ def test_undated_articles_stating_dates_are_placed_before_vaguer_ones(seeds: dic
     undated = replace(seeds["002"], day=None, published=None, event_days=[])
     vague, stating = replace(undated, id="a"), replace(undated, id="b", stated_days=[dated.day or 0])
     assert [f.id for f in stream_order([vague, stating, dated])] == [dated.id, "b", "a"]
+
+
+def test_a_small_story_merges_into_the_older_one_it_resembles(seeds: dict[str, ArticleFeatures]) -> None:
+    """Two reports of one visit placed apart (the second came through a stricter threshold) are looked
+    at again: the later story merges into the earlier, whose id stays and answers for the other."""
+    strict = Clusterer(ClusterSettings(threshold=0.99))
+    first = _on(seeds["001"], "2021-05-06")
+    second = _on(seeds["003"], "2021-05-07")
+    for f in (first, second):
+        strict.observe(f)
+    a, b = strict.add(first), strict.add(second)
+    assert a != b
+    merged = strict.consolidate([a, b])
+    assert merged == {b: a}
+    assert strict.stories[a].members == [first.id, second.id]
+    assert b not in strict.stories and strict.aliases == {b: a}
+    # Months apart, the same actors are two stories: no merge.
+    later = Clusterer(ClusterSettings(threshold=0.99))
+    third = _on(seeds["003"], "2021-09-20", "-later")
+    for f in (first, third):
+        later.observe(f)
+    x, y = later.add(first), later.add(third)
+    assert later.consolidate([x, y]) == {}

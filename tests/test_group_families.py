@@ -69,3 +69,26 @@ def test_copy_trimmed_to_half_and_restyled_still_joins(seeds: dict[str, Article]
     assert ("U.S.", "US") in swaps or ("US", "U.S.") in swaps
     # The paragraphs the trimmed copy dropped are listed as the original's own.
     assert paragraphs[-1] in family.differences.unique_paragraphs[original.id]
+
+
+def test_page_carrying_a_passage_is_a_partial_copy(seeds: dict[str, Article]) -> None:
+    """A page of its own text that carries a run of the AFP copy's paragraphs joins that family as a
+    partial copy: listed under `partial` with the member it carries, never the family's source."""
+    afp, own = seeds["001"], seeds["002"]
+    passage = afp.paragraphs[2:6]
+    text = "\n\n".join([*own.paragraphs[:4], *passage, *own.paragraphs[4:8]])
+    carrier = replace(own, id="carrier", text=text, agency=None, outlet="aggregator")
+    (family,) = find_families([afp, carrier, seeds["003"], seeds["004"]])
+    assert set(family.members) == {afp.id, "carrier"}
+    assert family.partial["carrier"]["of"] == afp.id and family.partial["carrier"]["sentences"] >= 2
+    assert family.source == afp.id
+
+
+def test_quoting_one_statement_is_not_copying(seeds: dict[str, Article]) -> None:
+    """Two reports that quote the same speaker at length, in their own words otherwise, are no copies."""
+    afp, other = seeds["001"], seeds["003"]
+    quoted = [p for p in afp.paragraphs if p[:1] in '\u201c"'][:3]
+    assert quoted, "the AFP seed quotes its speakers"
+    text = "\n\n".join([*other.paragraphs[:3], *quoted, *other.paragraphs[3:]])
+    quoting = replace(other, id="quoting", text=text)
+    assert not is_copy(afp, quoting)

@@ -10,7 +10,7 @@ from storyline.clean import clean_document
 from storyline.group import list_stories, regroup, update
 from storyline.ingest import RawDocument
 from storyline.pipeline import annotate_stored
-from storyline.store import Store
+from storyline.store import GroupingChange, Store, text_hash
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -88,3 +88,44 @@ def test_later_run_joins_the_existing_story(tmp_path: Path) -> None:
         assert grown.id == story.id
         assert {a.id for a in grown.articles} == {*first.values(), late}
         assert grown.independent_sources == 4
+
+
+def test_a_merged_story_id_answers_as_an_alias(tmp_path: Path) -> None:
+    """Saved groupings that merge one stored story into another move its articles and keep its id
+    as an alias of the surviving story."""
+    with Store(tmp_path / "alias.db") as store:
+        ids = [_seed(store, prefix) for prefix in ("001", "002")]
+        hashes = {a.id: text_hash(a.text) for a in store.articles()}
+        placements = {ids[0]: "st-one", ids[1]: "st-two"}
+        store.save_grouping(GroupingChange([], [], placements, {i: hashes[i] for i in ids}, {}))
+        store.save_grouping(GroupingChange([], [], {}, {}, {}, merged={"st-two": "st-one"}))
+        assert store.story_ids() == {"st-one"}
+        assert set(store.story_article_ids("st-one")) == set(ids)
+        assert store.resolve_story("st-two") == "st-one"
+        assert store.story_aliases() == {"st-two": "st-one"}
+
+
+def test_a_later_run_reads_only_what_the_new_article_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update after the first never reads every stored article: the new one, its neighbours by
+    date and the articles stored last (`update` is incremental; `regroup` alone reads them all)."""
+    with Store(tmp_path / "incremental.db") as store:
+        for prefix in ("001", "002", "003", "004"):
+            _seed(store, prefix)
+        annotate_stored(store)
+        update(store)
+        late = _seed(store, "000")
+        annotate_stored(store)
+
+        def every_article(self: Store) -> None:
+            raise AssertionError("update() read every stored article")
+
+        monkeypatch.setattr(Store, "articles", every_article)
+        monkeypatch.setattr(Store, "story_placements", every_article)
+        monkeypatch.setattr(Store, "family_placements", every_article)
+        report = update(store)
+        assert report.articles == 1
+        monkeypatch.undo()
+        (story,) = list_stories(store)
+        assert late in {a.id for a in story.articles}
+        (family,) = story.families
+        assert late in family.members and family.origin == "AFP"

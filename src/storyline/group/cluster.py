@@ -57,6 +57,15 @@ class ClusterSettings:
     figure_bonus: float = 0.03
     ambiguity: float = 0.85
     df_prune_at: int = 400_000
+    # An event's span: a dated article never joins a story whose days would then run longer than this
+    # (a follow-up days later joins; the same kind of event a fortnight on does not, via intermediaries).
+    max_span_days: int = 21
+    # Re-examining small stories (`consolidate`): a story of at most `merge_size` articles joins the
+    # story its summed vector is closest to, when that cosine reaches `merge_threshold`, their days fit
+    # (dated: within `window_days`, merged span within `max_span_days`; undated: no date or figure its
+    # members state speaks against it) and no other story of other days is about as close.
+    merge_size: int = 3
+    merge_threshold: float = 0.25
 
 
 @dataclass
@@ -72,6 +81,7 @@ class Story:
     title: str | None = None
     dormant: bool = False
     indexed: list[str] = field(default_factory=list)
+    created: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,16 +119,19 @@ def calendar_fit(features: ArticleFeatures, story: Story) -> float:
     if features.after is not None and features.after > story.last + AFTER_SLACK:
         return -1.0
     fit = 0.0
+    year_fits = True
     if features.years:
         first_year, last_year = date.fromordinal(story.first).year, date.fromordinal(story.last).year
-        if any(first_year <= y <= last_year for y in features.years):
+        year_fits = any(first_year <= y <= last_year for y in features.years)
+        if year_fits:
             fit += 0.5
     if not features.calendar:
         return fit
     days = [date.fromordinal(d) for d in range(low, min(high, low + 60) + 1)]
     month_days = {f"md:{d.month:02d}-{d.day:02d}" for d in days}
     if any(c in month_days for c in features.calendar):
-        return 1.0
+        # The day of the month fits: evidence when the year the text gives (if any) fits too.
+        return 1.0 if year_fits else fit
     if story.last - story.first < 6:
         # Only a short story's days say which day names fit; a long one spans every weekday.
         named = [c for c in features.calendar if c.startswith("weekday:")]
@@ -201,6 +214,8 @@ class Clusterer:
         self._idf: dict[str, float] = {}
         self._idf_docs = 0
         self.evicted: list[str] = []
+        # Stories merged into others (`consolidate`): merged id -> the id it lives on as.
+        self.aliases: dict[str, str] = {}
 
     # --- document frequencies --------------------------------------------------------------------
 
@@ -266,7 +281,7 @@ class Clusterer:
                 return sid
             # An article placed again (its text changed) that fits no story returns to the one it
             # started, when that one lives on with other members: ids stay unique and stable.
-            target = founded or Story(id=sid, members=[], vector={}, title=features.title)
+            target = founded or Story(id=sid, members=[], vector={}, title=features.title, created=self.assignments)
             self.stories[sid] = target
         self._join(target, features, weighted)
         self.assignments += 1
@@ -348,12 +363,12 @@ class Clusterer:
         # The article's days are worked out once, not per candidate (the same as `_gap`).
         anchors = features.anchors if features.day is not None else None
         window, stories, norms, fsum = settings.window_days, self.stories, self._norms, math.fsum
-        keys, penalty = vector.keys(), settings.gap_penalty
+        keys, penalty, span = vector.keys(), settings.gap_penalty, settings.max_span_days
         for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
             story = stories[sid]
             if anchors is not None and story.first is not None and story.last is not None:
                 gap = max(0, story.first - anchors[1], anchors[0] - story.last)
-                if gap > window:
+                if gap > window or max(story.last, anchors[1]) - min(story.first, anchors[0]) > span:
                     continue
                 # `_score` for a dated article, inlined (the same operations in the same order): this
                 # loop runs for every candidate of every article.
@@ -514,6 +529,111 @@ class Clusterer:
             self._story_figures.pop(story.id, None)
         return left
 
+    # --- re-examining small stories ----------------------------------------------------------------
+
+    def consolidate(
+        self, story_ids: Iterable[str], features: dict[str, ArticleFeatures] | None = None
+    ) -> dict[str, str]:
+        """Look again at the small stories among `story_ids` against the stories they resemble, and
+        merge each into the one whose core (summed vector) agrees (see `ClusterSettings.merge_size`).
+        The older story keeps its id; the other's id becomes an alias (`aliases`). `features`: the
+        features of articles placed in this run, whose stated dates and figures are checked for
+        undated members. Returns merged id -> surviving id for the merges made."""
+        settings = self.settings
+        features = features or {}
+        merged: dict[str, str] = {}
+        small = [self.stories[i] for i in dict.fromkeys(story_ids) if i in self.stories]
+        for story in sorted(small, key=lambda s: (len(s.members), s.created, s.id)):
+            if story.id not in self.stories or len(story.members) > settings.merge_size:
+                continue
+            target = self._closest(story, features)
+            if target is None:
+                continue
+            keep, gone = (
+                (target, story) if (target.created, target.id) <= (story.created, story.id) else (story, target)
+            )
+            self._merge(keep, gone)
+            merged[gone.id] = keep.id
+        for old, new in list(merged.items()):
+            while new in merged:
+                new = merged[new]
+            merged[old] = new
+        return merged
+
+    def _story_cosine(self, a: Story, b: Story) -> float:
+        shared = a.vector.keys() & b.vector.keys()
+        if not shared:
+            return 0.0
+        return math.fsum([a.vector[k] * b.vector[k] for k in shared]) / (self._norm(a) * self._norm(b))
+
+    def _days_fit(self, story: Story, other: Story, features: dict[str, ArticleFeatures]) -> bool:
+        settings = self.settings
+        if story.first is not None and story.last is not None and other.first is not None and other.last is not None:
+            gap = max(0, other.first - story.last, story.first - other.last)
+            span = max(story.last, other.last) - min(story.first, other.first)
+            return gap <= settings.window_days and span <= settings.max_span_days
+        # Undated on one side: what the undated members state must not speak against the other.
+        for small, big in ((story, other), (other, story)):
+            if small.first is None:
+                for member in small.members:
+                    stated = features.get(member)
+                    if stated is not None and stated.day is None and self._against(stated, big):
+                        return False
+        return True
+
+    def _closest(self, story: Story, features: dict[str, ArticleFeatures]) -> Story | None:
+        settings = self.settings
+        hits: defaultdict[str, float] = defaultdict(float)
+        for key, weight in self._top(story.vector, settings.query_keys).items():
+            ids = self._all.get(key)
+            if ids and len(ids) <= settings.max_postings:
+                for sid in ids:
+                    if sid != story.id:
+                        hits[sid] += weight
+        scored = []
+        for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
+            other = self.stories[sid]
+            scored.append((self._story_cosine(story, other), other))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+        fitting = [(score, other) for score, other in scored if self._days_fit(story, other, features)]
+        if not fitting or fitting[0][0] < settings.merge_threshold:
+            return None
+        best_score, best = fitting[0]
+        # As with an undated article: two stories of other days about as close leave it alone.
+        for score, other in scored:
+            close = other is not best and score >= settings.ambiguity * best_score
+            if close and not _overlap(best, other, settings.window_days) and self._days_fit(story, other, features):
+                return None
+        return best
+
+    def _merge(self, keep: Story, gone: Story) -> None:
+        """Move `gone`'s members and weights into `keep`; `gone`'s id becomes an alias of `keep`'s."""
+        self._unindex(gone)
+        keep.members.extend(gone.members)
+        vector = keep.vector
+        for key, value in gone.vector.items():
+            vector[key] = vector.get(key, 0.0) + value
+        if len(vector) > self.settings.story_keys * 3 // 2:
+            keep.vector = self._top(vector, self.settings.story_keys)
+        for attr, pick in (("first", min), ("last", max), ("seen", max)):
+            a, b = getattr(keep, attr), getattr(gone, attr)
+            setattr(keep, attr, b if a is None else a if b is None else pick(a, b))
+        del self.stories[gone.id]
+        self._dormant.pop(gone.id, None)
+        self._live.discard(gone.id)
+        for cache in (self._norms, self._story_figures):
+            cache.pop(gone.id, None)
+            cache.pop(keep.id, None)
+        for alias, target in self.aliases.items():
+            if target == gone.id:
+                self.aliases[alias] = keep.id
+        self.aliases[gone.id] = keep.id
+        if keep.dormant and not gone.dormant:
+            keep.dormant = False
+            self._dormant.pop(keep.id, None)
+            self._live.add(keep.id)
+        self._index(keep, force=True)
+
     # --- state -----------------------------------------------------------------------------------
 
     def to_state(self) -> dict[str, Any]:
@@ -526,6 +646,7 @@ class Clusterer:
             "assignments": self.assignments,
             "stories": [s.to_dict() for s in self.stories.values()],
             "dormant": list(self._dormant),
+            "aliases": self.aliases,
         }
 
     @classmethod
@@ -548,6 +669,7 @@ class Clusterer:
                 clusterer._all.setdefault(key, []).append(story.id)
                 if not story.dormant:
                     clusterer._active.setdefault(key, []).append(story.id)
+        clusterer.aliases = dict(state.get("aliases", {}))
         for sid in state.get("dormant", []):
             if sid in clusterer.stories:
                 clusterer._dormant[sid] = None

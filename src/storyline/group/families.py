@@ -1,18 +1,20 @@
 """Syndication families: articles whose text is a copy of one source text, republished with edits.
 
 Candidates come from MinHash signatures of word shingles in an LSH index (datasketch, seeded, configured
-by a Jaccard `threshold`). A candidate pair is confirmed by aligning sentences: a pair is a copy when
-most of the shorter text's words sit in sentences that also appear (near-verbatim) in the longer one, so
-a copy trimmed to half its length still joins, while two outlets that share a quotation or two do not.
-Families are the connected groups of confirmed pairs.
+by a Jaccard `threshold`) and from shared runs of words of the reporters' own sentences (a reworded copy
+keeps phrases). Each candidate pair is decided by the copy relation (`storyline.group.copies`): the
+in-order sentence alignment of the two texts, weighed by a model fitted on labelled pairs. Families are
+the connected groups of full copies, where a group joins another only when their most complete members
+are copies too; a page carrying a passage of a family's copy inside its own text joins as a partial
+copy (`Family.partial`) without bridging to other families. `Family.source` is the member closest to
+the source text: one crediting the origin agency, else the earliest, most complete full copy.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,41 +22,30 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 
 from storyline.article import Article
+from storyline.group.copies import COPY_THRESHOLD, CopyFeatures, candidate_grams, copy_score, is_partial, pair_features
+from storyline.group.features import day_number
 from storyline.group.text import sentences
 from storyline.text import UnionFind, fold_word, folded_tokens, tokens
-
-_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
 @dataclass(frozen=True)
 class FamilySettings:
-    """How copies are found. `threshold` is the Jaccard similarity of shingle sets at which LSH
-    proposes a pair (low, because a half-length copy has at most 0.5); `min_containment` is the share
-    of the shorter text's words that must sit in aligned sentences for a pair to count as a copy."""
+    """How copies are found. Candidates: pairs whose MinHash signatures of `shingle`-word shingles
+    reach Jaccard `threshold` in an LSH index (low: a half-length copy has at most 0.5), and pairs
+    sharing `passage_grams` runs of `passage_gram` words of their own sentences (a reworded copy keeps
+    phrases; runs found in more than `max_gram_postings` articles are boilerplate). `copy_threshold`:
+    the copy model's probability at which a candidate is a copy (`storyline.group.copies`)."""
 
     threshold: float = 0.2
     num_perm: int = 128
     seed: int = 1
     shingle: int = 4
-    sentence_ratio: float = 85.0
-    min_containment: float = 0.5
-    min_shared_words: int = 40
-    # A copied passage inside otherwise different pages (excerpts, other boilerplate): this many aligned
-    # sentences of the reporter's own words (quotations do not count: outlets quote the same speaker).
-    min_shared_sentences: int = 3
-    # A long shared passage of lightly edited wire copy (a figure updated, a clause trimmed, paragraphs
-    # reordered): this many words in at least `passage_sentences` of the reporter's own sentences (not
-    # quotations), each found at `passage_ratio` at least. Independent reports of one event share facts
-    # and quotations, and now and then one short sentence of agency wording, not whole passages.
-    passage_ratio: float = 80.0
-    passage_sentences: int = 2
-    min_passage_words: int = 50
-    # A shared passage is too small a part of a page for MinHash to propose the pair: articles sharing
-    # `passage_grams` runs of `passage_gram` words are proposed too. Runs found in more than
-    # `max_gram_postings` articles are boilerplate (an outlet's footer), not copy.
-    passage_gram: int = 8
+    passage_gram: int = 5
     passage_grams: int = 3
     max_gram_postings: int = 20
+    copy_threshold: float = COPY_THRESHOLD
+    # Below this aligned share of the shorter text, a copy is a passage carried inside other text.
+    full_share: float = 0.5
 
 
 @dataclass
@@ -87,13 +78,18 @@ class Differences:
 class Family:
     """Copies of one source text. `members` are article ids, earliest first; `origin` is the agency
     credited by a member (None when no member credits one); `origin_inferred[member]` is True when that
-    member carries no credit itself and inherits the origin from the others."""
+    member carries no credit itself and inherits the origin from the others. `source` is the member
+    closest to the source text (crediting the origin, else earliest and most complete); `partial[member]`
+    says, for a member carrying only a passage of the family's copy, whose copy it carries (`of`) and how
+    many sentences (`sentences`): it is partly dependent on the family's source."""
 
     id: str
     members: list[str]
     origin: str | None = None
     origin_inferred: dict[str, bool] = field(default_factory=dict)
     differences: Differences = field(default_factory=Differences)
+    source: str | None = None
+    partial: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -108,6 +104,8 @@ class Family:
             origin=data.get("origin"),
             origin_inferred=dict(data.get("origin_inferred") or {}),
             differences=Differences(**diff),
+            source=data.get("source"),
+            partial=dict(data.get("partial") or {}),
         )
 
 
@@ -116,112 +114,155 @@ def family_id(first_member: str) -> str:
     return f"fam-{first_member}"
 
 
+def _hash32(value: int) -> int:
+    # The shingles come hashed already (`candidate_grams`); datasketch wants 32 bits of them.
+    return value & 0xFFFFFFFF
+
+
 def minhash(article: Article, settings: FamilySettings) -> MinHash | None:
-    """The MinHash of the article's word shingles, or None when the text is too short to compare."""
-    tokens = folded_tokens(article.text)
-    if len(tokens) < settings.shingle * 3:
+    """The MinHash of the article's word shingles (runs of `shingle` words of its own sentences), or
+    None when the text is too short to compare."""
+    shingles = candidate_grams(article.text, settings.shingle)
+    if len(shingles) < settings.shingle * 2:
         return None
-    shingles = {" ".join(tokens[i : i + settings.shingle]).encode() for i in range(len(tokens) - settings.shingle + 1)}
-    signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
+    signature = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_hash32)
     signature.update_batch(list(shingles))
     return signature
 
 
-@dataclass(frozen=True)
-class Overlap:
-    """How much of a shorter text sits in sentences of a longer one: the share of its words, the
-    number of words, and the number of aligned sentences that are not mostly quotation."""
-
-    share: float
-    words: int
-    own_sentences: int
-    passage_sentences: int = 0
-    passage_words: int = 0
-
-
-def _sentence_keys(text: str) -> list[tuple[str, int, bool]]:
-    """Each sentence as folded words joined, its word count, and whether it is mostly quotation."""
-    out = []
-    for sentence in sentences(text):
-        tokens = folded_tokens(sentence)
-        if len(tokens) >= 5:
-            quoted = sum(len(q) for q in _QUOTED.findall(sentence))
-            out.append((" ".join(tokens), len(tokens), quoted > 0.5 * len(sentence)))
-    return out
-
-
-def overlap(shorter: str, longer: str, settings: FamilySettings = FamilySettings()) -> Overlap:
-    """Align the sentences of `shorter` with those of `longer` (verbatim or near-verbatim)."""
-    short_keys = _sentence_keys(shorter)
-    long_keys = [k for k, _, _ in _sentence_keys(longer)]
-    if not short_keys or not long_keys:
-        return Overlap(0.0, 0, 0)
-    exact = set(long_keys)
-    cutoff = min(settings.passage_ratio, settings.sentence_ratio)
-    total = matched = own = passage = passage_words = 0
-    for key, n, quoted in short_keys:
-        total += n
-        score = 100.0
-        if key not in exact:
-            match = process.extractOne(key, long_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-            score = match[1] if match else 0.0
-        if score >= settings.sentence_ratio:
-            matched += n
-            own += not quoted
-        if score >= settings.passage_ratio and not quoted:
-            passage += 1
-            passage_words += n
-    return Overlap(matched / total, matched, own, passage, passage_words)
+def copy_relation(a: Article, b: Article) -> CopyFeatures:
+    """What the in-order sentence alignment of two articles shows (`storyline.group.copies`)."""
+    return pair_features(a, b)
 
 
 def is_copy(a: Article, b: Article, settings: FamilySettings = FamilySettings()) -> bool:
-    """Whether one article's text is a (possibly trimmed or edited) copy of the other's: most of the
-    shorter text is in the longer one, or both carry one copied passage of several sentences or of
-    several long ones."""
-    shorter, longer = sorted((a.text, b.text), key=len)
-    found = overlap(shorter, longer, settings)
-    if found.words >= settings.min_shared_words and (
-        found.share >= settings.min_containment or found.own_sentences >= settings.min_shared_sentences
-    ):
-        return True
-    return found.passage_sentences >= settings.passage_sentences and found.passage_words >= settings.min_passage_words
+    """Whether one article's text is a (possibly trimmed, updated or reworded) copy of the other's:
+    the copy model's probability over their sentence alignment passes its threshold."""
+    return copy_score(pair_features(a, b)) >= settings.copy_threshold
 
 
 def _sort_key(article: Article) -> tuple[bool, str, str]:
     return (article.published is None, article.published or "", article.id)
 
 
-def find_families(articles: Sequence[Article], settings: FamilySettings = FamilySettings()) -> list[Family]:
-    """The syndication families among `articles`: groups of two or more copies of one text."""
+def find_families(
+    articles: Sequence[Article],
+    settings: FamilySettings = FamilySettings(),
+    new: Collection[str] | None = None,
+    describe: bool = True,
+) -> list[Family]:
+    """The syndication families among `articles`: groups of two or more copies of one text.
+
+    Candidate pairs share a run of words or are near in MinHash (both through indexes, so the cost
+    grows with the pairs that share something, not with all pairs); each candidate is decided by the
+    copy model. A pair that is no copy but shares a passage of several aligned sentences makes the
+    smaller article a partial copy: it joins the family and is listed under `Family.partial`.
+
+    `new`: when given, only pairs with at least one of these articles are compared (the others were
+    compared when they came in): the cost follows the new articles, not the whole pool, and only the
+    families with a new member are returned. `describe=False` leaves `differences` empty (for a caller
+    that builds the records again with more members)."""
     by_id = {a.id: a for a in articles}
+    ordered = sorted(by_id.values(), key=_sort_key)
     lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
     signatures: dict[str, MinHash] = {}
-    for article in sorted(articles, key=_sort_key):
+    for article in ordered:
         signature = minhash(article, settings)
-        if signature is not None and article.id not in signatures:
+        if signature is not None:
             signatures[article.id] = signature
             lsh.insert(article.id, signature)
-    sets: UnionFind[str] = UnionFind(signatures)
-
-    passages = _passage_candidates([by_id[a] for a in signatures], settings)
+    candidates = _passage_candidates(ordered, settings)
     for aid, signature in signatures.items():
-        for other in sorted(set(lsh.query(signature)) | passages.get(aid, set())):
-            if other <= aid or sets.find(other) == sets.find(aid):
+        if new is None or aid in new:
+            candidates.setdefault(aid, set()).update(o for o in lsh.query(signature) if o != aid)
+    if new is not None:
+        candidates = {a: {o for o in others if a in new or o in new} for a, others in candidates.items()}
+        for a, others in list(candidates.items()):
+            for o in others:
+                candidates.setdefault(o, set()).add(a)
+    # Full copies join; a passage carried inside different text (a partial copy) attaches its carrier
+    # to the family of the text it carries, without joining that family to the carrier's other links
+    # (a page mixing two agencies' copy would otherwise merge the two agencies' families).
+    sets: UnionFind[str] = UnionFind(by_id)
+    passages: list[tuple[float, str, str, int]] = []
+    full: list[tuple[float, str, str]] = []
+    relation: dict[frozenset[str], tuple[float, CopyFeatures]] = {}
+    for aid in sorted(candidates):
+        for other in sorted(candidates[aid]):
+            if other <= aid:
                 continue
-            if is_copy(by_id[aid], by_id[other], settings):
-                sets.union(aid, other)
-    groups = [[by_id[a] for a in members] for members in sets.groups()]
-    families = [build_family(members) for members in groups if len(members) > 1]
+            features = pair_features(by_id[aid], by_id[other])
+            score = copy_score(features)
+            relation[frozenset((aid, other))] = (score, features)
+            if score >= settings.copy_threshold and features.any_share >= settings.full_share:
+                full.append((score, aid, other))
+            elif score >= settings.copy_threshold or is_partial(features):
+                passages.append((score, aid, other, features.aligned))
+    # Strongest copies first. Two groups of copies joined through a short copy (an abridged one) join
+    # only when their central members are copies of each other too, where that pair was compared: an
+    # abridged copy does not bridge the full text to another that merely shares the abridged passages.
+    degree: Counter[str] = Counter()  # full copies joined, per member
+    complete = {a: a for a in by_id}
+    misfits: set[str] = set()
+    for _, aid, other in sorted(full, reverse=True):
+        ra, rb = sets.find(aid), sets.find(other)
+        if ra == rb:
+            continue
+        ca, cb = complete[ra], complete[rb]
+        link = relation.get(frozenset((ca, cb)))
+        unfit = link is not None and (link[0] < settings.copy_threshold or link[1].any_share < settings.full_share)
+        # Only a short copy bridges: a pair of comparable texts is evidence enough by itself.
+        short = relation[frozenset((aid, other))][1].length_ratio < settings.full_share
+        if short and ca != cb and {ca, cb} != {aid, other} and unfit:
+            # It fits one member, not the text the family copies: nor is it a partial copy of it.
+            misfits.update(i for i in (aid, other) if sets.find(i) == i and complete[i] == i)
+            continue
+        sets.union(aid, other)
+        degree.update((aid, other))
+        # The member most others copy fully stands for the group's text (then the longer).
+        root = sets.find(aid)
+        complete[root] = max((ca, cb, aid, other), key=lambda i: (degree[i], len(by_id[i].text), i))
+    sizes = Counter(sets.find(a) for a in by_id)
+    partial: dict[str, tuple[str, int]] = {}
+    for _, aid, other, run in sorted(passages, reverse=True):
+        # The carrier is the one outside a family of copies, else the one crediting no agency when the
+        # other does, else the later, else the one with more text of its own.
+        carrier, carried = sorted(
+            (aid, other),
+            key=lambda i: (
+                sizes[sets.find(i)],
+                by_id[i].agency is not None,
+                -(day_number(by_id[i].published) or _UNDATED),
+                -len(by_id[i].text),
+                i,
+            ),
+        )
+        taken = carrier in partial or carrier in misfits or sizes[sets.find(carrier)] > 1
+        if taken or sets.find(carrier) == sets.find(carried):
+            continue
+        partial[carrier] = (carried, run)
+    groups: dict[str, list[Article]] = {}
+    for article in ordered:
+        root = sets.find(partial[article.id][0]) if article.id in partial else sets.find(article.id)
+        groups.setdefault(root, []).append(article)
+    families = [
+        build_family(members, partial, describe)
+        for members in groups.values()
+        if len(members) > 1 and (new is None or any(a.id in new for a in members))
+    ]
     return sorted(families, key=lambda f: f.id)
 
 
+# An undated article sorts as the latest: it is the one taken to carry the other's passage.
+_UNDATED = 10**7
+
+
 def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -> dict[str, set[str]]:
-    """Pairs of articles sharing several word runs (`passage_gram` words), by article id."""
-    n = settings.passage_gram
+    """Pairs of articles sharing a run of `passage_gram` words of their own sentences (not quotation),
+    by article id. Runs found in more than `max_gram_postings` articles are boilerplate."""
     postings: dict[int, list[str]] = {}
     for article in articles:
-        tokens = folded_tokens(article.text)
-        for gram in {hash(tuple(tokens[i : i + n])) for i in range(len(tokens) - n + 1)}:
+        for gram in candidate_grams(article.text, settings.passage_gram):
             postings.setdefault(gram, []).append(article.id)
     shared: Counter[tuple[str, str]] = Counter()
     for ids in postings.values():
@@ -235,18 +276,39 @@ def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -
     return out
 
 
-def build_family(members: Sequence[Article]) -> Family:
-    """A family record for articles known to be copies of one text: origin and differences."""
+def build_family(
+    members: Sequence[Article], partial: Mapping[str, tuple[str, int]] | None = None, describe: bool = True
+) -> Family:
+    """A family record for articles known to be copies of one text: origin, source and differences.
+
+    `partial`: member id -> (the member whose copy it carries, how many sentences in a run), for the
+    members that carry only a passage of the family's text."""
     ordered = sorted(members, key=_sort_key)
+    ids = {a.id for a in ordered}
     credits = Counter(a.agency for a in ordered if a.agency)
     origin = credits.most_common(1)[0][0] if credits else None
+    carried = {m: {"of": of, "sentences": n} for m, (of, n) in (partial or {}).items() if m in ids and of in ids}
     return Family(
         id=family_id(ordered[0].id),
         members=[a.id for a in ordered],
         origin=origin,
         origin_inferred={a.id: origin is not None and not a.agency for a in ordered},
-        differences=differences(ordered),
+        differences=differences(ordered) if describe else Differences(),
+        source=source_member(ordered, origin, set(carried)),
+        partial=carried,
     )
+
+
+def source_member(members: Sequence[Article], origin: str | None, partial: Collection[str] = ()) -> str | None:
+    """The member closest to the source text: one crediting the family's origin agency, else the
+    earliest dated, most complete full copy (a partial copy or a mirror republishing later is not)."""
+    full = [a for a in members if a.id not in partial] or list(members)
+    credited = [a for a in full if origin is not None and a.agency == origin]
+    pool = credited or full
+    if not pool:
+        return None
+    best = min(pool, key=lambda a: (a.published is None, a.published or "", -len(a.text), a.id))
+    return best.id
 
 
 def _best_match(paragraph: str, others: list[str]) -> tuple[str, float] | None:
@@ -259,13 +321,15 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
     diff = Differences()
     paragraphs = {a.id: a.paragraphs for a in members}
     swaps: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    split = {a.id: [s for p in paragraphs[a.id] for s in sentences(p)] for a in members}
     for article in members:
         others = [p for other in members if other.id != article.id for p in paragraphs[other.id]]
+        pool = [s for other in members if other.id != article.id for s in split[other.id]]
         only: list[str] = []
         for paragraph in paragraphs[article.id]:
             match = _best_match(paragraph, others)
             # A paragraph may also survive split or merged; then its sentences are found one by one.
-            if (match is None or match[1] < ratio) and not _sentences_found(paragraph, others, ratio):
+            if (match is None or match[1] < ratio) and not _sentences_found(paragraph, pool, ratio):
                 only.append(paragraph)
         if only:
             diff.unique_paragraphs[article.id] = only
@@ -290,8 +354,7 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
     return diff
 
 
-def _sentences_found(paragraph: str, others: list[str], ratio: float) -> bool:
-    pool = [s for p in others for s in sentences(p)]
+def _sentences_found(paragraph: str, pool: list[str], ratio: float) -> bool:
     parts = sentences(paragraph)
     return bool(parts) and bool(pool) and all(_best_match(s, pool)[1] >= ratio for s in parts)  # type: ignore[index]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from storyline.annotate.records import Annotations
@@ -51,11 +52,14 @@ class StoryArticle:
 
 @dataclass
 class FamilySummary:
-    """A syndication family as listed with a story: its members in that story and its origin."""
+    """A syndication family as listed with a story: its members in that story and its origin.
+    `partial`: member -> how many sentences of the family's copy it carries, for members that carry
+    only a passage inside text of their own (partly dependent on the family's source)."""
 
     id: str
     members: list[str]
     origin: str | None = None
+    partial: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,12 +75,19 @@ class StorySummary:
     independent_sources: int = 0
 
     @property
+    def partial_copies(self) -> int:
+        """Articles that carry a passage of a family's copy inside their own text: counted with that
+        family in `independent_sources`, as partly dependent."""
+        return len({m for f in self.families for m in f.partial})
+
+    @property
     def article_count(self) -> int:
         return len(self.articles)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["article_count"] = self.article_count
+        data["partial_copies"] = self.partial_copies
         return data
 
 
@@ -143,24 +154,34 @@ def _plan(
     fresh: bool,
 ) -> tuple[GroupingChange, GroupReport] | None:
     """The grouping change `update` saves, computed from the store as it reads now; None when there
-    is nothing to group."""
-    placed = {} if fresh else store.story_placements()
-    replaced = set() if fresh else set(store.placed_on_other_text())
-    articles = list(store.articles())
-    new = [a for a in articles if a.id not in placed or a.id in replaced]
-    if not new and not fresh:
-        return None
-    kept = {aid: sid for aid, sid in placed.items() if aid not in replaced}
+    is nothing to group.
+
+    Only what the new articles need is read: the articles to place, the stored articles published
+    near them (for copies), and the placements of the articles those touch. The clusterer's state
+    carries the rest (its size is bounded, see `ClusterSettings`), so an update's cost follows the
+    articles it adds, not the number stored."""
+    if fresh:
+        new, replaced = list(store.articles()), set()
+    else:
+        new = _load(store, store.ids_to_group())
+        if not new:
+            return None
+        replaced = set(store.placed_on_other_text()) & {a.id for a in new}
     clusterer = Clusterer(settings) if fresh else load_clusterer(store, settings)
-    # Members the tables do not hold as they are (changed texts) leave the clusterer's stories too.
-    clusterer.remove(aid for aid in clusterer.members() if aid not in kept)
-    family_placements = {} if fresh else store.family_placements()
-    families = _update_families(
-        store, new, [a for a in articles if a.id in kept], family_settings, replaced, family_placements
-    )
+    # Members the tables do not hold as they are (changed texts, deleted articles) leave the
+    # clusterer's stories too.
+    in_memory = clusterer.members()
+    gone = set(in_memory) - store.stored_ids(in_memory) if in_memory else set()
+    clusterer.remove([*replaced, *gone])
+    new_ids = {a.id for a in new}
+    pool = [] if fresh else [a for a in _family_pool(store, new) if a.id not in new_ids]
+    family_placements = {} if fresh else store.families_of_articles([*new_ids, *(a.id for a in pool)])
+    families = _update_families(store, new, pool, family_settings, replaced, family_placements)
+    members = {m for f in families for m in f.members} - new_ids
+    kept = {} if fresh else store.stories_of_articles(members)
     grouping = cluster_features(features_of(new, annotations_for), clusterer, families, kept)
-    existing = set() if fresh else store.story_ids()
-    touched = set(grouping.stories.values())
+    touched = set(grouping.stories.values()) | set(grouping.merged.values())
+    existing = set() if fresh else store.existing_stories([*touched, *grouping.merged])
     by_id = {a.id: a for a in new}
     change = GroupingChange(
         removed=sorted(replaced),
@@ -169,6 +190,7 @@ def _plan(
         text_hashes={aid: text_hash(by_id[aid].text) for aid in grouping.stories},
         state=clusterer.to_state(),
         replace_all=fresh,
+        merged={old: new for old, new in grouping.merged.items() if old in existing},
     )
     report = GroupReport(
         articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing)
@@ -188,14 +210,36 @@ def regroup(
     return update(store, annotations_for, settings, family_settings, fresh=True)
 
 
-def _family_pool(new: Sequence[Article], grouped: Sequence[Article]) -> list[Article]:
-    """New articles plus the stored ones published near them (copies appear within days)."""
-    days = [d for d in (day_number(a.published) for a in new) if d is not None]
-    if any(a.published is None for a in new) or not days:
-        return [*new, *grouped]
-    lo, hi = min(days) - FAMILY_WINDOW_DAYS, max(days) + FAMILY_WINDOW_DAYS
-    near = [a for a in grouped if (d := day_number(a.published)) is None or lo <= d <= hi]
-    return [*new, *near]
+# New articles are also compared for copies with this many of the articles stored last (undated ones
+# have no days to look up).
+RECENT_POOL = 2000
+
+
+def _load(store: Store, ids: Sequence[str]) -> list[Article]:
+    """The stored articles with these ids, in that order."""
+    return [a for a in (store.article(i) for i in ids) if a is not None]
+
+
+def _family_pool(store: Store, new: Sequence[Article]) -> list[Article]:
+    """The stored articles new ones may be copies of: those published within `FAMILY_WINDOW_DAYS`
+    of a new article's date (copies appear within days), and the `RECENT_POOL` stored last (for
+    undated copies on either side: they came in with the new ones or shortly before)."""
+    days = sorted(d for d in (day_number(a.published) for a in new) if d is not None)
+    pool: dict[str, Article] = {}
+    # Runs of nearby days are read as one range each (a batch usually covers a few days).
+    start = end = None
+    for day in [*days, None]:
+        if day is not None and end is not None and day - FAMILY_WINDOW_DAYS <= end + FAMILY_WINDOW_DAYS:
+            end = day
+            continue
+        if start is not None and end is not None:
+            lo = date.fromordinal(start - FAMILY_WINDOW_DAYS).isoformat()
+            hi = date.fromordinal(end + FAMILY_WINDOW_DAYS).isoformat()
+            pool.update((a.id, a) for a in _load(store, store.ids_published_between(lo, hi)))
+        start = end = day
+    # Undated copies (stored or new) have no days to look up: the articles stored last stand in.
+    pool.update((a.id, a) for a in _load(store, store.latest_ids(RECENT_POOL + len(new))))
+    return list(pool.values())
 
 
 def _update_families(
@@ -210,7 +254,7 @@ def _update_families(
     share a member (`placements`: article id -> stored family id), and the stored families that
     `leaving` articles (placed again) leave with two members or more. Returns every family that
     changed (to be saved)."""
-    found = find_families(_family_pool(new, grouped), settings or FamilySettings())
+    found = find_families([*new, *grouped], settings or FamilySettings(), new={a.id for a in new}, describe=False)
     stored_of = {aid: fid for aid, fid in placements.items() if aid not in leaving}
 
     def stored_members(fid: str) -> list[str]:
@@ -224,7 +268,8 @@ def _update_families(
         members = set(family.members)
         for fid in {stored_of[m] for m in family.members if m in stored_of}:
             members.update(stored_members(fid))
-        changed.append(_build(store, members))
+        partial = {m: (str(p["of"]), int(p["sentences"])) for m, p in family.partial.items()}
+        changed.append(_build(store, members, partial))
     covered = {m for f in changed for m in f.members}
     for fid in sorted({placements[aid] for aid in leaving if aid in placements}):
         rest = stored_members(fid)
@@ -233,8 +278,8 @@ def _update_families(
     return changed
 
 
-def _build(store: Store, members: Collection[str]) -> Family:
-    return build_family([a for a in (store.article(m) for m in sorted(members)) if a is not None])
+def _build(store: Store, members: Collection[str], partial: dict[str, tuple[str, int]] | None = None) -> Family:
+    return build_family([a for a in (store.article(m) for m in sorted(members)) if a is not None], partial)
 
 
 def list_stories(store: Store) -> list[StorySummary]:
@@ -245,17 +290,20 @@ def list_stories(store: Store) -> list[StorySummary]:
 
 
 def _list_stories(store: Store) -> list[StorySummary]:
-    members = {
-        sid: [StoryArticle(*row[1:]) for row in rows] for sid, rows in store.story_members().items()
-    }
+    members = {sid: [StoryArticle(*row[1:]) for row in rows] for sid, rows in store.story_members().items()}
     family_rows = store.family_rows()
     out = []
     for sid, title, first, last in store.stories_newest_first():
         articles = members.get(sid, [])
         ids = {a.id for a in articles}
         families = [
-            FamilySummary(fid, [m for m in (a.id for a in articles) if m in fm], origin)
-            for fid, origin, fm in family_rows
+            FamilySummary(
+                fid,
+                [m for m in (a.id for a in articles) if m in fm],
+                origin,
+                {m: int(p.get("sentences", 0)) for m, p in partial.items() if m in ids},
+            )
+            for fid, origin, fm, partial in family_rows
             if ids.intersection(fm)
         ]
         out.append(

@@ -17,9 +17,11 @@ from storyline.group.features import ArticleFeatures, extract_features
 
 @dataclass
 class Grouping:
-    """Where each article went: `stories[article_id] = story_id`, in the order articles were placed."""
+    """Where each article went: `stories[article_id] = story_id`, in the order articles were placed;
+    `merged[story_id] = story_id`: stories merged into others after placing (their ids are aliases)."""
 
     stories: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)
 
     def members(self) -> dict[str, list[str]]:
         """Story id -> article ids."""
@@ -54,11 +56,14 @@ def cluster_features(
     clusterer: Clusterer,
     families: Sequence[Family] = (),
     placed: dict[str, str] | None = None,
+    consolidate: bool = True,
 ) -> Grouping:
     """Add articles to `clusterer` in stream order. Their document frequencies are counted first
     (the batch is known), and a copy joins the story of a family member placed before it.
 
-    `placed` maps article ids already in stories (earlier runs) to their story ids.
+    `placed` maps article ids already in stories (earlier runs) to their story ids. Afterwards the
+    small stories the batch touched are looked at again against the stories they resemble
+    (`Clusterer.consolidate`, unless `consolidate` is False); `Grouping.merged` lists the merges.
     """
     family_of = {m: f for f in families for m in f.members}
     known = dict(placed or {})
@@ -73,4 +78,10 @@ def cluster_features(
         sid = clusterer.add(item, hint=hint)
         known[item.id] = sid
         grouping.stories[item.id] = sid
+    if consolidate:
+        merged = clusterer.consolidate(grouping.stories.values(), {f.id: f for f in features})
+        if merged:
+            grouping.merged = merged
+            for aid, sid in grouping.stories.items():
+                grouping.stories[aid] = merged.get(sid, sid)
     return grouping

@@ -17,12 +17,26 @@ from typing import Any, NamedTuple
 
 from storyline.store.base import StoreBase
 
+# SQLite's default limit on host parameters is 999: id lists are looked up in chunks below it.
+_CHUNK = 900
+
+
+def _chunks(ids: Iterable[str]) -> Iterable[list[str]]:
+    batch: list[str] = []
+    for item in ids:
+        batch.append(item)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 #: The `group_state` key of the clusterer's state.
 STATE_KEY = "clusterer"
 #: The `group_state` key of the grouping's generation: saved groupings counted, so that a grouping
 #: computed from one state is saved only over that same state (`save_grouping`).
 GENERATION_KEY = "generation"
-_GROUP_TABLES = ("story_articles", "stories", "family_articles", "families")
+_GROUP_TABLES = ("story_articles", "stories", "family_articles", "families", "story_aliases")
 
 
 @dataclass
@@ -44,6 +58,8 @@ class GroupingChange:
     `placements`: article id -> story id, in the order the articles were placed. `text_hashes`: the
     hash of the text each placed article was grouped on. `state`: the clusterer's state afterwards.
     `replace_all`: every stored story and family goes first (a regroup: the change holds them all).
+    `merged`: story id -> the story it was merged into (its members move there; its id answers as an
+    alias of the other's from then on).
     """
 
     removed: list[str]
@@ -52,6 +68,7 @@ class GroupingChange:
     text_hashes: dict[str, str]
     state: dict[str, Any]
     replace_all: bool = False
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 class StoryRow(NamedTuple):
@@ -76,11 +93,13 @@ class StoryMemberRow(NamedTuple):
 
 
 class FamilyRow(NamedTuple):
-    """A family as listed: id, origin and member ids."""
+    """A family as listed: id, origin, member ids, and the members that carry only a passage of its
+    copy (member id -> the record `storyline.group` wrote: whose copy, how many sentences)."""
 
     id: str
     origin: str | None
     members: list[str]
+    partial: dict[str, Any]
 
 
 def stories_of(db: sqlite3.Connection, article_ids: Iterable[str]) -> list[str]:
@@ -136,11 +155,15 @@ class GroupTables(StoreBase):
     """The story and family tables and the clusterer's state."""
 
     def resolve_story(self, ref: str) -> str:
-        """The full id of the story `ref` names: a story id, the id of one of its articles (as
-        `storyline articles` shows it), or a prefix of either that points to one story. LookupError
-        otherwise, its message listing the stories an ambiguous prefix points to."""
+        """The full id of the story `ref` names: a story id, an id it was merged under, the id of one
+        of its articles (as `storyline articles` shows it), or a prefix of a story or article id that
+        points to one story. LookupError otherwise, its message listing the stories an ambiguous prefix
+        points to."""
         if self.db.execute("SELECT 1 FROM stories WHERE id = ?", (ref,)).fetchone():
             return ref
+        alias = self.db.execute("SELECT story_id FROM story_aliases WHERE alias = ?", (ref,)).fetchone()
+        if alias is not None:
+            return str(alias[0])
         row = self.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (ref,)).fetchone()
         if row is not None:
             return str(row[0])
@@ -168,6 +191,10 @@ class GroupTables(StoreBase):
         )
         return [str(r[0]) for r in self.db.execute(query, (story_id,))]
 
+    def story_aliases(self) -> dict[str, str]:
+        """Merged story id -> the id of the story it lives on in."""
+        return {str(a): str(s) for a, s in self.db.execute("SELECT alias, story_id FROM story_aliases")}
+
     def story_ids(self) -> set[str]:
         """The ids of every stored story."""
         return {str(r[0]) for r in self.db.execute("SELECT id FROM stories")}
@@ -183,6 +210,64 @@ class GroupTables(StoreBase):
             "WHERE sa.text_hash != a.text_hash ORDER BY sa.article_id"
         )
         return [str(r[0]) for r in rows]
+
+    # --- what an incremental grouping reads (cost by the articles it adds, not by those stored) ---------
+
+    def ids_to_group(self) -> list[str]:
+        """The ids of the stored articles not in a story, or placed on a text that has changed since,
+        in publication order (undated last)."""
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+            "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash "
+            "ORDER BY a.published IS NULL, a.published, a.source, a.id"
+        )
+        return [str(r[0]) for r in rows]
+
+    def ids_published_between(self, first: str, last: str) -> list[str]:
+        """The ids of the stored articles published from day `first` to day `last` (ISO, inclusive)."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE published >= ? AND published < ? ORDER BY published, source, id",
+            (first, last + "\uffff"),
+        )
+        return [str(r[0]) for r in rows]
+
+    def latest_ids(self, limit: int) -> list[str]:
+        """The ids of the `limit` articles stored last (by insertion), newest first."""
+        return [str(r[0]) for r in self.db.execute("SELECT id FROM articles ORDER BY rowid DESC LIMIT ?", (limit,))]
+
+    def stored_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of `article_ids` that are stored articles."""
+        found: set[str] = set()
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            found.update(str(r[0]) for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", batch))
+        return found
+
+    def stories_of_articles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> story id, for those of `article_ids` in a story."""
+        out: dict[str, str] = {}
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})"
+            out.update((str(a), str(sid)) for a, sid in self.db.execute(query, batch))
+        return out
+
+    def families_of_articles(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> family id, for those of `article_ids` in a syndication family."""
+        out: dict[str, str] = {}
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT article_id, family_id FROM family_articles WHERE article_id IN ({marks})"
+            out.update((str(a), str(fid)) for a, fid in self.db.execute(query, batch))
+        return out
+
+    def existing_stories(self, story_ids: Iterable[str]) -> set[str]:
+        """Those of `story_ids` that are stored stories."""
+        found: set[str] = set()
+        for batch in _chunks(story_ids):
+            marks = ",".join("?" * len(batch))
+            found.update(str(r[0]) for r in self.db.execute(f"SELECT id FROM stories WHERE id IN ({marks})", batch))
+        return found
 
     def family_placements(self) -> dict[str, str]:
         """Article id -> the id of its syndication family, for every article in one."""
@@ -240,12 +325,16 @@ class GroupTables(StoreBase):
         return members
 
     def family_rows(self) -> list[FamilyRow]:
-        """Every family with its origin and members, by family id."""
-        origins = dict(self.db.execute("SELECT id, origin FROM families").fetchall())
+        """Every family with its origin, members and partial copies, by family id."""
+        origins: dict[str, str | None] = {}
+        partial: dict[str, dict[str, Any]] = {}
+        for fid, origin, data in self.db.execute("SELECT id, origin, data FROM families"):
+            origins[fid] = origin
+            partial[fid] = dict(json.loads(data or "{}").get("partial") or {})
         members: dict[str, list[str]] = {}
         for fid, aid in self.db.execute("SELECT family_id, article_id FROM family_articles ORDER BY family_id"):
             members.setdefault(fid, []).append(aid)
-        return [FamilyRow(fid, origins.get(fid), ids) for fid, ids in members.items()]
+        return [FamilyRow(fid, origins.get(fid), ids, partial.get(fid, {})) for fid, ids in members.items()]
 
     # --- writing ------------------------------------------------------------------------------------
 
@@ -291,6 +380,17 @@ class GroupTables(StoreBase):
                 if db.execute("SELECT count(*) FROM family_articles WHERE family_id = ?", (fid,)).fetchone()[0] < 2:
                     db.execute("DELETE FROM families WHERE id = ?", (fid,))
             touched = list(dict.fromkeys(change.placements.values()))
+            for old, new in change.merged.items():
+                db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (new,))
+                query = "SELECT coalesce(max(position) + 1, 0) FROM story_articles WHERE story_id = ?"
+                offset = db.execute(query, (new,)).fetchone()[0]
+                db.execute(
+                    "UPDATE story_articles SET story_id = ?, position = position + ? WHERE story_id = ?",
+                    (new, offset, old),
+                )
+                db.execute("DELETE FROM stories WHERE id = ?", (old,))
+                db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?", (new, old))
+                db.execute("INSERT OR REPLACE INTO story_aliases (alias, story_id) VALUES (?, ?)", (old, new))
             for sid in touched:
                 db.execute("INSERT OR IGNORE INTO stories (id) VALUES (?)", (sid,))
                 query = "SELECT coalesce(max(position) + 1, 0) FROM story_articles WHERE story_id = ?"
@@ -309,7 +409,10 @@ class GroupTables(StoreBase):
             ]
             for sid in emptied:
                 db.execute("DELETE FROM stories WHERE id = ?", (sid,))
-            refresh_stories(db, dict.fromkeys([*touched, *(s for s in left_stories if s not in emptied)]))
+            left_stories = [change.merged.get(s, s) for s in left_stories]
+            refresh_stories(
+                db, dict.fromkeys([*touched, *change.merged.values(), *(s for s in left_stories if s not in emptied)])
+            )
             state = zlib.compress(json.dumps(change.state, separators=(",", ":")).encode("utf-8"))
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, state))
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))

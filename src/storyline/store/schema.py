@@ -275,8 +275,22 @@ def _migration_search(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _migration_aliases(db: sqlite3.Connection) -> None:
+    # Story aliases (`store.groups`): a story merged into another keeps answering under its old id.
+    _execute_script(
+        db,
+        """
+        CREATE TABLE story_aliases (
+            alias TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL
+        )
+        """
+    )
+
+
+# The search index's migration stays last: its test rebuilds the index by setting the version back one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
-    _migration_scale, _migration_search,
+    _migration_scale, _migration_aliases, _migration_search,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
