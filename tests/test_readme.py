@@ -76,7 +76,8 @@ def test_the_sample_session_prints_what_the_readme_shows(tmp_path: Path) -> None
     for line, shown in steps:
         done = subprocess.run(_command(line, out), capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
         assert done.returncode == 0, f"{line}: exit {done.returncode}\n{done.stderr[-2000:]}"
-        printed = _words(done.stdout.replace(str(out), "out"))
+        # Paths as the README writes them: relative to the checkout (make echoes its venv's absolute path).
+        printed = _words(done.stdout.replace(str(out), "out").replace(f"{Path(sys.executable).parent}/", ".venv/bin/"))
         for expected in shown:
             if not expected.strip() or expected.strip() == "...":
                 continue
