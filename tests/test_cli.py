@@ -139,3 +139,21 @@ def test_the_terminal_briefing_shows_the_copies_like_the_markdown(db: Path) -> N
     assert "### Copies" in md and "Copies" in terminal
     sentence = re.search(r"- \[([0-9 ]+)\] are one AFP text in 2 versions\.", md)
     assert sentence and f"[{sentence.group(1)}] are one AFP text in 2 versions." in terminal
+
+
+def test_progress_shows_every_stage_with_an_eta_on_a_terminal(examples: Path, tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from storyline.pipeline import ingest
+
+    shown = io.StringIO()
+    console = Console(file=shown, force_terminal=True, width=100)
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([examples], store, console=console)
+    assert report.ok and len(report.new) == 5
+    printed = shown.getvalue()
+    for stage in ("ingesting", "annotating", "grouping"):
+        assert re.search(rf"{stage}\s.*5/5", printed), f"no finished {stage} bar"
+    assert "eta" in printed

@@ -198,7 +198,15 @@ def _group(
     # run's) and those changed by this run leave, and those they are in afterwards.
     changed = store.ungrouped_ids() | set(report.updated) | set(report.corpus.furniture)
     left = store.stories_holding(changed)
-    report.grouping = update(store)
+    # The bar moves as each article's event features are read (after its copies are looked for).
+    with progress(console, "grouping", len(store.ids_to_group()) or None) as advance:
+
+        def annotations_for(article_id: str) -> Annotations | None:
+            found = store.load_annotations(article_id)
+            advance()
+            return found
+
+        report.grouping = update(store, annotations_for)
     stories = None if others else left | store.stories_holding(changed)
     # Dates from the stories: the articles whose date changed are annotated again. Under the write
     # lock, as the furniture step.
