@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ import pytest
 import storyline.annotate
 from storyline.annotate import Annotations, annotate
 from storyline.article import Article
-from storyline.clean import clean_document
+from storyline.clean import CleanError, clean_document, clean_documents
+from storyline.ingest import read_paths
 from storyline.ingest.record import RawDocument
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +43,27 @@ def pages(shared_data: Path) -> dict[str, dict[str, Any]]:
         pytest.skip(f"real HTML pages not found at {path}")
     items = json.loads((path / "expectations.json").read_text(encoding="utf-8"))
     return {Path(item["file"]).name.split(".")[0]: {**item, "path": path / item["file"]} for item in items}
+
+
+DEV2_ARTICLES = SHARED_DATA / "dev2" / "articles.jsonl"
+
+
+@cache
+def dev2_tune_articles() -> dict[str, Article]:
+    """The tune articles of dev2 (`a-`, `b-`), cleaned as `storyline ingest` cleans them, by gold id (matched
+    by URL); read and cleaned once per test session. Callers skip first when `DEV2_ARTICLES` is absent."""
+    rows = [json.loads(line) for line in DEV2_ARTICLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_url = {r["url"]: r["id"] for r in rows if r["id"].startswith(("a-", "b-"))}
+    raws = [item for item in read_paths([DEV2_ARTICLES]) if isinstance(item, RawDocument)]
+    cleaned = [a for a in clean_documents(raws) if not isinstance(a, CleanError)]
+    return {by_url[a.url]: a for a in cleaned if a.url in by_url}
+
+
+@cache
+def dev2_tune_annotations(gid: str) -> Annotations:
+    """The annotations of the dev2 tune article `gid` (see `dev2_tune_articles`), made once."""
+    article = dev2_tune_articles()[gid]
+    return annotate(article.text, article.published)
 
 
 def seed_path(prefix: str) -> Path:

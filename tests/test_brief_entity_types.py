@@ -4,47 +4,24 @@ dropped."""
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
 import pytest
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
 
-from storyline.annotate import annotate
-from storyline.annotate.records import Annotations
-from storyline.article import Article
-from storyline.clean import CleanError, clean_documents
 from storyline.compare.entities import EntityIndex, junk_span, link_entities
-from storyline.ingest import RawDocument, read_paths
 
-DEV2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev2" / "articles.jsonl"
 OSCARS = ("b-024", "b-002", "b-039", "b-015", "b-023", "b-005", "b-049")
 NOBEL = ("b-018", "b-007", "b-013", "b-022", "b-043", "b-004")
 GRINDAVIK = ("a-053", "a-035", "a-005", "a-019", "a-025", "a-023")
 
 
 @cache
-def _articles() -> dict[str, Article]:
-    """The tune articles of dev2, cleaned, by gold id (matched by URL)."""
-    rows = [json.loads(line) for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_url = {r["url"]: r["id"] for r in rows if r["id"].startswith(("a-", "b-"))}
-    raws = [item for item in read_paths([DEV2]) if isinstance(item, RawDocument)]
-    cleaned = [a for a in clean_documents(raws) if not isinstance(a, CleanError)]
-    return {by_url[a.url]: a for a in cleaned if a.url in by_url}
-
-
-@cache
-def _annotations(gid: str) -> Annotations:
-    article = _articles()[gid]
-    return annotate(article.text, article.published)
-
-
-@cache
 def _entities(ids: tuple[str, ...]) -> EntityIndex:
-    if not DEV2.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2} (CI has ../shared beside the clone)")
-    members = [_articles()[i] for i in ids]
-    return link_entities(members, {a.id: _annotations(i) for i, a in zip(ids, members, strict=True)})
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    members = [dev2_tune_articles()[i] for i in ids]
+    return link_entities(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)})
 
 
 def test_a_name_takes_the_type_most_articles_give_it() -> None:

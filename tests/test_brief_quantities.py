@@ -4,45 +4,20 @@ summary and the coverage matrix cite the same articles for the same sentence."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-
 import pytest
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
 
-from storyline.annotate import annotate
-from storyline.annotate.records import Annotations
-from storyline.article import Article
-from storyline.clean import CleanError, clean_documents
 from storyline.compare import Briefing, build_briefing
 from storyline.compare.records import Claim
-from storyline.ingest import RawDocument, read_paths
 
-DEV2 = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev2" / "articles.jsonl"
 HELENE = ["a-014", "a-007", "a-001", "a-015"]
 
 
-@cache
-def _articles() -> dict[str, Article]:
-    """The tune articles of dev2, cleaned, by gold id (matched by URL)."""
-    rows = [json.loads(line) for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_url = {r["url"]: r["id"] for r in rows if r["id"].startswith(("a-", "b-"))}
-    raws = [item for item in read_paths([DEV2]) if isinstance(item, RawDocument)]
-    cleaned = [a for a in clean_documents(raws) if not isinstance(a, CleanError)]
-    return {by_url[a.url]: a for a in cleaned if a.url in by_url}
-
-
-@cache
-def _annotations(gid: str) -> Annotations:
-    article = _articles()[gid]
-    return annotate(article.text, article.published)
-
-
 def _brief(ids: list[str]) -> tuple[Briefing, dict[str, str]]:
-    if not DEV2.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2} (CI has ../shared beside the clone)")
-    members = [_articles()[i] for i in ids]
-    briefing = build_briefing(members, {a.id: _annotations(i) for i, a in zip(ids, members, strict=True)}, [])
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    members = [dev2_tune_articles()[i] for i in ids]
+    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
     return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
 
 
@@ -72,18 +47,18 @@ def test_a_tally_rising_between_copies_is_an_update_never_a_conflict() -> None:
 
 
 def test_match_scores_and_votes_are_scores_not_ranges() -> None:
-    if not DEV2.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2}")
-    final = [f for f in _annotations("b-006").figures if f.text == "1-0"]
-    vote = [f for f in _annotations("a-034").figures if f.text == "five to four"]
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES}")
+    final = [f for f in dev2_tune_annotations("b-006").figures if f.text == "1-0"]
+    vote = [f for f in dev2_tune_annotations("a-034").figures if f.text == "five to four"]
     assert final and all(f.unit == "score" and f.qualifier != "range" and (f.low, f.high) == (1, 0) for f in final)
     assert vote and (vote[0].unit, vote[0].low, vote[0].high) == ("score", 5, 4)
 
 
 def test_durations_are_figures_not_dates() -> None:
-    if not DEV2.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2}")
-    days = [f for f in _annotations("b-003").figures if f.text.startswith("45 days")]
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES}")
+    days = [f for f in dev2_tune_annotations("b-003").figures if f.text.startswith("45 days")]
     assert days and days[0].unit == "d" and days[0].value == 45
 
 
