@@ -20,13 +20,15 @@ import operator
 import re
 import sys
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import filterfalse
 from typing import Any
 
 from storyline.group.features import ArticleFeatures
+from storyline.group.scorer import Fit, StoryModel, load_model
+from storyline.group.scorer import vector as fit_vector
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ class ClusterSettings:
     # members state speaks against it) and no other story of other days is about as close.
     merge_size: int = 3
     merge_threshold: float = 0.25
+    # True: whether an article joins a candidate is decided by the trained model (`scorer.py`,
+    # probability at least its threshold) over how it fits the story's core. Off by default: its
+    # cross-validated figures do not yet beat the cosine `threshold` rule (benchmarks/train_stories.py).
+    learned: bool = False
 
 
 @dataclass
@@ -216,6 +222,9 @@ class Clusterer:
         self.evicted: list[str] = []
         # Stories merged into others (`consolidate`): merged id -> the id it lives on as.
         self.aliases: dict[str, str] = {}
+        self.model: StoryModel | None = load_model() if self.settings.learned else None
+        # Training (`benchmarks/train_stories.py`): sees each article's candidates and their model inputs.
+        self.recorder: Callable[[ArticleFeatures, list[tuple[Story, list[float]]]], None] | None = None
 
     # --- document frequencies --------------------------------------------------------------------
 
@@ -261,9 +270,11 @@ class Clusterer:
 
     # --- clustering ------------------------------------------------------------------------------
 
-    def add(self, features: ArticleFeatures, hint: str | None = None, observe: bool = False) -> str:
+    def add(
+        self, features: ArticleFeatures, hint: str | None = None, observe: bool = False, alone: bool = False
+    ) -> str:
         """Place one article: in story `hint` when given and known (a copy of a member), else in the
-        best-matching candidate story above the threshold, else in a new story."""
+        best-matching candidate story above the threshold, else in a new story (at once when `alone`)."""
         if observe:
             self.observe(features)
         day = features.day
@@ -272,7 +283,9 @@ class Clusterer:
             self._retire()
         weighted = self._weighted(features.keys, len(features.keys))
         target = self.stories.get(hint) if hint else None
-        if target is None:
+        if self.recorder is not None and (target is not None or alone):
+            self._best(features, self._top(weighted, self.settings.article_keys))  # seen by the recorder
+        if target is None and not alone:
             target = self._best(features, self._top(weighted, self.settings.article_keys))
         if target is None:
             sid = story_id(features.id)
@@ -357,6 +370,8 @@ class Clusterer:
                     hits[sid] += weight
         if not hits:
             return None
+        if self.model is not None:
+            return self._best_learned(features, vector, hits)
         scored: list[tuple[float, Story]] = []
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         # Strongest first, so that equal scores keep the story with more shared keys first.
@@ -401,6 +416,86 @@ class Clusterer:
             ):
                 return None
         return best
+
+    def _best_learned(
+        self, features: ArticleFeatures, vector: dict[str, float], hits: dict[str, float]
+    ) -> Story | None:
+        """`_best` by the trained model: the candidate most probably of the article's event, when that
+        probability reaches the model's threshold. The span cap stays a rule: a dated article never
+        stretches a story beyond `max_span_days` nor joins one further than `window_days` away."""
+        settings, model = self.settings, self.model
+        assert model is not None
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        anchors = features.anchors if features.day is not None else None
+        window, span_cap = settings.window_days, settings.max_span_days
+        keys, fsum = vector.keys(), math.fsum
+        fits: list[tuple[Fit, Story]] = []
+        for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
+            story = self.stories[sid]
+            gap = span = 0.0
+            timed = anchors is not None and story.first is not None and story.last is not None
+            if timed:
+                assert anchors is not None and story.first is not None and story.last is not None
+                days_apart = max(0, story.first - anchors[1], anchors[0] - story.last)
+                length = max(story.last, anchors[1]) - min(story.first, anchors[0])
+                if days_apart > window or length > span_cap:
+                    continue
+                gap, span = days_apart / window, length / span_cap
+            shared = keys & story.vector.keys()
+            dot = fsum([vector[key] * story.vector[key] for key in shared]) if shared else 0.0
+            agree, differ = self._figure_counts(features, story)
+            fits.append(
+                (
+                    Fit(
+                        centroid=dot / (norm * self._norm(story)),
+                        members=dot / (norm * max(1, len(story.members))),
+                        size=max(1, len(story.members)),
+                        gap=gap,
+                        span=span,
+                        untimed=not timed,
+                        calendar=calendar_fit(features, story) if features.day is None else 0.0,
+                        agree=agree,
+                        differ=differ,
+                    ),
+                    story,
+                )
+            )
+        if not fits:
+            return None
+        best_centroid = max(f.centroid for f, _ in fits)
+        best_members = max(f.members for f, _ in fits)
+        inputs = []
+        for fit, story in fits:
+            rival = max(
+                (f.members for f, other in fits if other is not story and not _overlap(story, other, window)),
+                default=0.0,
+            )
+            inputs.append((story, fit_vector(fit, best_centroid, best_members, rival)))
+        if self.recorder is not None:
+            self.recorder(features, inputs)
+        scored = sorted(((model.probability(x), story) for story, x in inputs), key=lambda pair: -pair[0])
+        best_p, best = scored[0]
+        return best if best_p >= model.threshold else None
+
+    def _figure_counts(self, features: ArticleFeatures, story: Story) -> tuple[int, int]:
+        """How many of the things both count they count alike, and how many differently."""
+        if self._stated is None or self._stated[0] != features.id:
+            self._stated = (features.id, quantities(features.keys))
+        stated = self._stated[1]
+        if not stated:
+            return 0, 0
+        theirs = self._story_figures.get(story.id)
+        if theirs is None:
+            theirs = self._story_figures[story.id] = quantities(story.vector)
+        agree = differ = 0
+        for unit, numbers in stated.items():
+            other = theirs.get(unit)
+            if other:
+                if numbers & other:
+                    agree += 1
+                else:
+                    differ += 1
+        return agree, differ
 
     def _join(self, story: Story, features: ArticleFeatures, weighted: dict[str, float]) -> None:
         """Add an article to a story: its TF-IDF vector (idf as of now, unit length) joins the story's
