@@ -1,7 +1,7 @@
 """Story clustering and syndication families against a labelled JSONL corpus.
 
     python benchmarks/group_eval.py [--path ../shared/data/dev/articles.jsonl] [--families FILE] [-v]
-                                    [--strip-url-dates] [--strip-text-dates] [--shuffle SEED]
+                                    [--strip-url-dates] [--strip-text-dates] [--shuffle SEED] [--learned]
 
 Each line holds `text` (or `html`), optional `url`, `outlet`, `title`, `published`, and the gold label
 `event`. Only the article fields reach the pipeline (clean, annotate, group); the label is used for
@@ -11,7 +11,8 @@ and pairwise precision/recall of syndication families against `families.json` be
 Robustness variants: `--strip-url-dates` removes dates from URLs (`/2022/06/09/` path segments,
 `2023-02-13` or `20240102` in slugs), as for outlets whose URLs carry none; `--strip-text-dates` also
 drops the ` date YYYY-MM-DD` prefix the corpus tool puts before some excerpts, so only the article's
-own words give its dates; `--shuffle SEED` feeds the articles in a random order.
+own words give its dates; `--shuffle SEED` feeds the articles in a random order. `--learned` places
+articles with the trained article-to-story model (`ClusterSettings.learned`) instead of the cosine rule.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from pathlib import Path
 from storyline.annotate import annotate
 from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
-from storyline.group import Clusterer, bcubed, cluster_features, extract_features, find_families, pairwise
+from storyline.group import (
+    Clusterer,
+    ClusterSettings,
+    bcubed,
+    cluster_features,
+    extract_features,
+    find_families,
+    pairwise,
+)
 from storyline.group.evaluate import strip_url_dates
 from storyline.ingest import RawDocument
 
@@ -86,6 +95,7 @@ def main() -> None:
     parser.add_argument("--strip-url-dates", action="store_true", help="remove dates from URLs")
     parser.add_argument("--strip-text-dates", action="store_true", help="also drop the text's `date ...` prefix")
     parser.add_argument("--shuffle", type=int, default=None, metavar="SEED", help="feed articles in random order")
+    parser.add_argument("--learned", action="store_true", help="place articles with the trained story model")
     args = parser.parse_args()
     started = time.perf_counter()
     no_urls = args.strip_url_dates or args.strip_text_dates
@@ -95,7 +105,7 @@ def main() -> None:
     prepared = time.perf_counter()
     families = find_families(articles)
     features = [extract_features(a, annotations[a.id]) for a in articles]
-    grouping = cluster_features(features, Clusterer(), families)
+    grouping = cluster_features(features, Clusterer(ClusterSettings(learned=args.learned)), families)
     done = time.perf_counter()
     scores = bcubed(grouping.stories, gold)
     stories = grouping.members()
@@ -105,6 +115,7 @@ def main() -> None:
             ("no URL dates", no_urls),
             ("no text date prefix", args.strip_text_dates),
             (f"shuffled {args.shuffle}", args.shuffle is not None),
+            ("learned model", args.learned),
         )
         if on
     )
