@@ -2,6 +2,7 @@
 
     python benchmarks/group_eval.py [--path ../shared/data/dev/articles.jsonl] [--families FILE] [-v]
                                     [--strip-url-dates] [--strip-text-dates] [--shuffle SEED] [--learned]
+                                    [--rank-by-members]
 
 Each line holds `text` (or `html`), optional `url`, `outlet`, `title`, `published`, and the gold label
 `event`. Only the article fields reach the pipeline (clean, annotate, group); the label is used for
@@ -12,7 +13,9 @@ Robustness variants: `--strip-url-dates` removes dates from URLs (`/2022/06/09/`
 `2023-02-13` or `20240102` in slugs), as for outlets whose URLs carry none; `--strip-text-dates` also
 drops the ` date YYYY-MM-DD` prefix the corpus tool puts before some excerpts, so only the article's
 own words give its dates; `--shuffle SEED` feeds the articles in a random order. `--learned` places
-articles with the trained article-to-story model (`ClusterSettings.learned`) instead of the cosine rule.
+articles with the trained article-to-story model (`ClusterSettings.learned`) instead of the cosine rule;
+`--rank-by-members` places undated articles by their mean cosine to a story's members
+(`ClusterSettings.rank_by_members`).
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ def main() -> None:
     parser.add_argument("--strip-text-dates", action="store_true", help="also drop the text's `date ...` prefix")
     parser.add_argument("--shuffle", type=int, default=None, metavar="SEED", help="feed articles in random order")
     parser.add_argument("--learned", action="store_true", help="place articles with the trained story model")
+    parser.add_argument("--rank-by-members", action="store_true", help="undated articles by the members they fit")
     args = parser.parse_args()
     started = time.perf_counter()
     no_urls = args.strip_url_dates or args.strip_text_dates
@@ -105,7 +109,8 @@ def main() -> None:
     prepared = time.perf_counter()
     families = find_families(articles)
     features = [extract_features(a, annotations[a.id]) for a in articles]
-    grouping = cluster_features(features, Clusterer(ClusterSettings(learned=args.learned)), families)
+    settings = ClusterSettings(learned=args.learned, rank_by_members=args.rank_by_members)
+    grouping = cluster_features(features, Clusterer(settings), families)
     done = time.perf_counter()
     scores = bcubed(grouping.stories, gold)
     stories = grouping.members()
@@ -116,6 +121,7 @@ def main() -> None:
             ("no text date prefix", args.strip_text_dates),
             (f"shuffled {args.shuffle}", args.shuffle is not None),
             ("learned model", args.learned),
+            ("ranked by members", args.rank_by_members),
         )
         if on
     )

@@ -82,3 +82,27 @@ def test_alone_starts_a_story_even_where_one_fits(boe: dict[str, ArticleFeatures
     first = clusterer.add(boe["a-034"])
     assert clusterer.add(boe["a-039"]) == first
     assert clusterer.add(boe["a-020"], alone=True) != first
+
+
+@pytest.mark.parametrize("by_members", [True, False])
+def test_an_undated_report_goes_to_the_story_whose_members_it_fits(
+    boe: dict[str, ArticleFeatures], by_members: bool
+) -> None:
+    # An undated report of the 2023 hike (a-042) between the 2024 cut story (four dated reports)
+    # and the hike story (one): the cut story's summed vector is the closer, its members are not
+    # (`ClusterSettings.rank_by_members`).
+    clusterer = Clusterer(ClusterSettings(rank_by_members=by_members))
+    for item in boe.values():
+        clusterer.observe(item)
+    cut = clusterer.add(boe["a-034"])
+    for gid in ("a-039", "a-020", "a-043"):
+        assert clusterer.add(boe[gid], hint=cut) == cut
+    hike = clusterer.add(boe["a-045"], alone=True)
+    assert boe["a-042"].day is None
+    placed = clusterer.add(boe["a-042"])
+    if by_members:
+        assert placed == hike
+    else:
+        # By the summed vectors the cut story comes first and the hike story close behind: the
+        # report goes to the wrong story or, as here, to none.
+        assert placed != hike
