@@ -11,6 +11,11 @@ basis points, a 38-35 vs a 25-22 final). A story whose last article is `retire_d
 newest one goes dormant (out of the index used for dated, in-order articles); at most `max_dormant`
 dormant stories are kept in memory for undated and late articles, so memory and cost per article stay
 bounded on an endless stream. Story ids derive from the first article, so they are stable as stories grow.
+
+Two alternatives to the cosine rule, off by default (`ClusterSettings`): `learned`, where a logistic
+model trained on labelled stories (`scorer.py`, `benchmarks/train_stories.py`) decides whether an article
+joins a candidate, and `rank_by_members`, where an undated article goes to the candidate whose members
+it fits best on average rather than to the one whose summed vector is closest.
 """
 
 from __future__ import annotations
