@@ -1,5 +1,6 @@
-"""The article-to-story model (`group/scorer.py`) on real dev2-tune articles: its inputs, its bounds,
-and the clusterer plumbing its training uses."""
+"""How an article fits a story's core, on real dev2-tune articles: the article-to-story model
+(`group/scorer.py`: its inputs, its bounds, the clusterer plumbing its training uses) and the ranking
+of undated articles by a story's members (`ClusterSettings.rank_by_members`)."""
 
 from __future__ import annotations
 
