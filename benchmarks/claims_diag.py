@@ -1,0 +1,81 @@
+"""Why gold quantities fail the briefing's claims grouping, on dev2-tune only.
+
+    python benchmarks/claims_diag.py --db DEV2.db [--all]
+
+Reads a database dev2 was ingested into (as `benchmarks/quality.py` leaves it), briefs every story
+and prints, for every gold quantity (an event's `counts` with figures in two or more articles) of the
+`a-`/`b-` articles, each gold figure, whether the figure reader read it (same article, same number:
+the harness's `match_figures` / `value_right`), and the claim it landed in. Then a tally of the
+causes: a figure not read, a figure read in no claim, the quantity spread over several claims, or
+its articles in several stories. `c-` articles and their gold are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import quality
+
+TUNE = ("a-", "b-")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=quality.DEFAULT_DATA)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--all", action="store_true", help="print the quantities that pass too")
+    args = parser.parse_args()
+    folder = args.data / "dev2"
+    corpus = quality.read_corpus(folder, args.db)
+    gold = [g for g in quality.read_jsonl(folder / "figures-gold.jsonl") if str(g["id"]).startswith(TUNE)]
+    spans = quality._claim_spans(corpus.briefings)
+    claims = quality._all_claims(corpus.briefings)
+    story_of_claim = [s for s in sorted(corpus.briefings) for _ in corpus.briefings[s].get("claims", [])]
+    event = {gid: str(r["event"]) for gid, r in corpus.rows.items() if gid.startswith(TUNE)}
+    rows: dict[tuple[str, str], list[tuple[dict[str, Any], int | None, int | None]]] = defaultdict(list)
+    used: dict[str, set[int]] = defaultdict(set)
+    for item in gold:
+        gid = str(item["id"])
+        index, claim = quality._figure_claim(corpus, gid, str(item["text"]), spans, used[gid])
+        if index is not None:
+            used[gid].add(index)
+        rows[(event[gid], str(item["counts"]))].append((item, index, claim))
+    causes: Counter[str] = Counter()
+    for key in sorted(rows):
+        entries = rows[key]
+        if len({str(e[0]["id"]) for e in entries}) < 2:
+            continue
+        found = {c for _, _, c in entries}
+        ok = None not in found and len(found) == 1
+        stories = {corpus.stories.get(str(e[0]["id"])) for e in entries}
+        why = []
+        if any(i is None for _, i, _ in entries):
+            why.append("unread")
+        if any(i is not None and c is None for _, i, c in entries):
+            why.append("no-claim")
+        if len(found - {None}) > 1:
+            why.append("split")
+        if len(stories) > 1:
+            why.append("stories")
+        causes.update(why or ["ok"])
+        if ok and not args.all:
+            continue
+        print(f"\n== {key[0]} | {key[1]} {'OK' if ok else ' '.join(why)}")
+        for g, index, claim in entries:
+            gid = str(g["id"])
+            fig = corpus.annotations[gid]["figures"][index] if index is not None else None
+            where = "UNREAD" if fig is None else f"read {fig['text']!r} v={fig.get('value')} q={fig.get('qualifier')}"
+            about = "" if claim is None else f" -> claim {claim} [{claims[claim]['about']}] {claims[claim]['agreement']}"
+            print(f"  {gid} {g['text']!r:32} {where}{about}  story={corpus.stories.get(gid, '?')[:8]}")
+    print("\ncauses:", dict(causes), file=sys.stderr)
+    del story_of_claim
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
