@@ -101,6 +101,10 @@ class _Item:
     kind_of: str | None = None
     # `near` words weighed by their rarity among the story's figures (`weigh_words`).
     rare: dict[str, float] = field(default_factory=dict)
+    # The stems of the sentence's content words (for the sentences' similarity).
+    stems: frozenset[str] = frozenset()
+    # A rank (`14th`, `the second time`) rather than a count.
+    rank: bool = False
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -304,9 +308,27 @@ def _items(
                     near=frozenset(prefix_stem(w) for w in close_words),
                     measure=measure,
                     published=(pub.date if pub is not None and pub.date else article.published),
+                    stems=frozenset(prefix_stem(w) for w in words),
+                    rank=_RANK.match(figure.text) is not None,
                 )
             )
     return items
+
+
+_RANK = re.compile(r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+
+
+def _days_apart(a: _Item, b: _Item) -> float:
+    """Days between the two articles' publication dates (capped at 3; 0 when either is unknown)."""
+    if not a.published or not b.published:
+        return 0.0
+    from datetime import date
+
+    try:
+        da, db = date.fromisoformat(a.published[:10]), date.fromisoformat(b.published[:10])
+    except ValueError:
+        return 0.0
+    return min(abs((da - db).days), 3) / 3
 
 
 def _is_identifier(text: str, figure: Figure) -> bool:
@@ -377,7 +399,8 @@ FEATURES = (
     "same_noun", "noun_differs", "noun_missing", "ratio_tally", "ratio_measure", "overlap", "alike", "context",
     "near", "near_rare", "same_measure", "place_differs", "same_article", "other_time", "attribution_differs",
     "vague_mismatch", "shared_names", "same_type", "type_differs", "same_noun_overlap",
-    "close_values_shared_context", "same_type_tally",
+    "close_values_shared_context", "same_type_tally", "sentence_cosine", "noun_in_other_sentence", "same_value",
+    "rank_mismatch", "unit_differs", "days_apart", "days_apart_same_type_tally",
 )  # fmt: skip
 
 
@@ -474,6 +497,17 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
         float(_score(a, b) is not None),
         # A tally of one type (the dead, the injured) is reported again and again as it grows.
         float(bool(tally and a.kind_of and a.kind_of == b.kind_of)),
+        # The sentences' likeness as a whole (cosine of their content stems).
+        len(a.stems & b.stems) / math.sqrt(max(1, len(a.stems)) * max(1, len(b.stems))),
+        # One counted noun named in the other's sentence (`seven Oscars` / `seven awards ... Oscars`).
+        float(bool((a.noun and a.noun in b.stems | {b.noun}) or (b.noun and b.noun in a.stems | {a.noun}))),
+        # One value exactly, written alike or not (`5%` / `5 percent`).
+        float(a.base_low == b.base_low and a.base_high == b.base_high),
+        float(a.rank != b.rank),
+        float(bool(a.figure.unit and b.figure.unit and a.figure.unit != b.figure.unit)),
+        _days_apart(a, b),
+        # Later reports of a tally of one type: an update, not another quantity.
+        _days_apart(a, b) if tally and a.kind_of and a.kind_of == b.kind_of else 0.0,
     ]
 
 
@@ -507,6 +541,8 @@ def _keys(item: _Item) -> set[str]:
         keys.add(f"m:{item.measure}")
     if item.kind_of:
         keys.add(f"t:{item.kind_of}")
+    # One value in one dimension (`5%` in every report of a rate decision), however its sentences differ.
+    keys.add(f"v:{item.base_low:.6g}:{item.base_high:.6g}")
     return keys
 
 
