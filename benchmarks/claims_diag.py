@@ -70,11 +70,50 @@ def main() -> int:
             gid = str(g["id"])
             fig = corpus.annotations[gid]["figures"][index] if index is not None else None
             where = "UNREAD" if fig is None else f"read {fig['text']!r} v={fig.get('value')} q={fig.get('qualifier')}"
-            about = "" if claim is None else f" -> claim {claim} [{claims[claim]['about']}] {claims[claim]['agreement']}"
+            about = "" if claim is None else f" -> claim {claim} [{claims[claim]['about']}]"
+            about += "" if claim is None else f" {claims[claim]['agreement']}"
             print(f"  {gid} {g['text']!r:32} {where}{about}  story={corpus.stories.get(gid, '?')[:8]}")
     print("\ncauses:", dict(causes), file=sys.stderr)
+    verdicts(corpus, spans, claims, event)
     del story_of_claim
     return 0
+
+
+def verdicts(corpus: quality.Corpus, spans: Any, claims: list[Any], event: dict[str, str]) -> None:
+    """Each tune discrepancy: its values, the claim holding most of them and that claim's verdict."""
+    tally: Counter[str] = Counter()
+    for fact in quality.read_jsonl(corpus_folder(corpus) / "facts.jsonl"):
+        if fact["event"] not in set(event.values()):
+            continue
+        for d in fact.get("discrepancies", []):
+            held: Counter[int] = Counter()
+            for gid, text in d["values"].items():
+                if gid not in event:
+                    continue
+                used: set[int] = set()
+                for part in quality.discrepancy_parts(str(text)):
+                    index, claim = quality._figure_claim(corpus, gid, part, spans, used)
+                    if index is not None:
+                        used.add(index)
+                    if claim is not None:
+                        held[claim] += 1
+            best = held.most_common(1)[0] if held else None
+            got = claims[best[0]]["agreement"] if best and best[1] >= 2 else "-"
+            ok = got in quality.VERDICTS[d["kind"]]
+            tally[f"{d['kind']}:{'ok' if ok else got}"] += 1
+            print(f"\n## {fact['event']} | {d['counts']} [{d['kind']}] -> {got} {'OK' if ok else ''}")
+            print("   gold:", d["values"])
+            if best:
+                c = claims[best[0]]
+                print(
+                    f"   claim ({best[1]} held): {c['about']}:",
+                    [(v["article"], v["text"], (v.get("published") or "")) for v in c["values"]],
+                )
+    print("verdicts:", dict(tally), file=sys.stderr)
+
+
+def corpus_folder(corpus: quality.Corpus) -> Path:
+    return quality.DEFAULT_DATA / corpus.name
 
 
 if __name__ == "__main__":

@@ -50,7 +50,8 @@ QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = sorted(
 CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW"}
 CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
                   "yen": "JPY", "yuan": "CNY", "rupees": "INR", "roubles": "RUB", "rubles": "RUB",
-                  "hryvnias": "UAH", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY"}  # fmt: skip
+                  "hryvnias": "UAH", "kronor": "SEK", "krona": "SEK",
+                  "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY"}  # fmt: skip
 PERCENT_WORDS = {"%", "percent", "per", "pct"}
 #: Measurement units written after a number, to their usual symbol (a counted noun they are not).
 UNIT_WORDS = {
@@ -58,7 +59,7 @@ UNIT_WORDS = {
     "m": "m", "meters": "m", "metres": "m", "meter": "m", "metre": "m", "cm": "cm", "mm": "mm",
     "miles": "mi", "mile": "mi", "feet": "ft", "foot": "ft", "ft": "ft", "inches": "in", "yards": "yd",
     "kg": "kg", "kilograms": "kg", "tons": "t", "tonnes": "t", "tonne": "t", "ton": "t", "pounds-weight": "lb",
-    "mph": "mph", "kph": "km/h", "knots": "kn", "degrees": "°", "celsius": "°C", "fahrenheit": "°F",
+    "mph": "mph", "kph": "km/h", "km/h": "km/h", "knots": "kn", "degrees": "°", "celsius": "°C", "fahrenheit": "°F",
     "hectares": "ha", "acres": "acre", "litres": "l", "liters": "l", "barrels": "bbl", "mw": "MW", "gw": "GW",
 }  # fmt: skip
 #: Units of time after a number (`45 days`, `a 36-minute delay`): a duration is a figure (how long
@@ -136,6 +137,7 @@ class _Scanner:
             nxt = doc[i + 1]
             return nxt.pos_ in ("ADJ", "NOUN") and nxt.lower_ not in DURATION_UNITS and not nxt.ent_type_
         return False
+
     def number_at(self, i: int) -> tuple[float, int] | None:
         """The value of the number starting at token i and the index just past it (scales included)."""
         doc = self.doc
@@ -282,9 +284,15 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
         if j < len(doc) and doc[j].lower_ in VAGUE:
             j += 1
     for token in doc[j : min(j + 4, len(doc))]:
+        if token.i > first and token.is_sent_start:
+            break  # `a population of around 4,000. Residents had ...`: the noun is in the sentence
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
             return token
-        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or token.text in (",", ";"):
+        # `at least 36 reported tornadoes`: a participle before the noun describes it.
+        described = token.tag_ in ("VBN", "VBG") and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "NOUN"
+        if described:
+            continue
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or token.text in (",", ";", ")", "(", ".", ":"):
             break
     head = doc[first].head
     for token in (doc[last - 1].head, head):

@@ -417,6 +417,9 @@ QUANTITY_TYPES: dict[str, tuple[str, ...]] = {
     "arrested": ("arrest", "detain", "jail"),
     "votes": ("vote", "ballot", "seat", "majorit"),
     "wind": ("wind", "gust"),
+    "buildings": ("home", "hous", "building", "dwelling"),
+    "awards": ("award", "oscar", "prize", "trophi", "title", "medal", "nomination"),
+    "tornadoes": ("tornado",),
 }
 # Stem prefix -> type, longest prefixes first so that `deadline` is not `dead` (checked whole below).
 _TYPE_OF = sorted(((stem, kind) for kind, stems in QUANTITY_TYPES.items() for stem in stems), key=lambda t: -len(t[0]))
