@@ -34,7 +34,7 @@ from storyline.compare.timeline import build_timeline
 if TYPE_CHECKING:
     from storyline.store import Store
 
-DEFAULT_SENTENCES = 7
+DEFAULT_SENTENCES = 8
 
 
 class StoryNotFoundError(LookupError):

@@ -12,6 +12,7 @@ every article with a sentence similar enough to it, not only the one it was take
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.compare.evidence import Evidence
 from storyline.compare.records import Claim
-from storyline.compare.similarity import SentenceSpace, StorySentence
+from storyline.compare.similarity import SentenceSpace, StorySentence, annotations_by_id
 from storyline.text import strip_dateline
 
 #: Similarity at which another article is taken to report the same thing (TF-IDF cosine, story IDF).
@@ -33,8 +34,11 @@ REDUNDANT = 0.35
 DIVERSITY = 1.0
 #: Weight of the key figures a sentence carries (`key_figures`) in its score.
 KEY_FIGURES = 1.0
+#: Weight, in the choice of the first sentence, of stating the day most sources date the event to
+#: (`when_stated`): the summary opens with what happened and when.
+WHEN = 0.5
 #: Default number of summary sentences.
-DEFAULT_SENTENCES = 7
+DEFAULT_SENTENCES = 8
 #: Sentence length bounds (words) for a summary sentence.
 MIN_WORDS, MAX_WORDS = 8, 60
 
@@ -123,15 +127,22 @@ def _topicality(space: SentenceSpace) -> np.ndarray:
 
 
 def key_figures(space: SentenceSpace, claims: Sequence[Claim]) -> np.ndarray:
-    """How much each sentence carries the story's key figures: every figure of a claim that two or
-    more independent sources give adds the share of the sources giving it; a figure an update has
-    superseded (not the claim's latest) takes that share away, so a stale toll is not summarised."""
-    bonus = np.zeros(len(space.sentences))
+    """How much each sentence carries the story's key figures (the sum of `figure_weights`, clipped)."""
+    weights = figure_weights(space, claims)
+    return np.clip(np.array([sum(w.values()) for w in weights]), -1.0, 1.0)
+
+
+def figure_weights(space: SentenceSpace, claims: Sequence[Claim]) -> list[dict[int, float]]:
+    """Per sentence, the claims whose figures it gives and what each is worth: a figure of a claim
+    that two or more independent sources give is worth the share of the sources giving it; a figure
+    an update has superseded (not the claim's latest) is worth that share taken away, so a stale toll
+    is not summarised."""
+    weights: list[dict[int, float]] = [{} for _ in space.sentences]
     if not claims:
-        return bonus
-    by_article: dict[str, list[tuple[int, int, float]]] = {}
+        return weights
+    by_article: dict[str, list[tuple[int, int, int, float]]] = {}
     families = max(len(set(space.family_of.values())), 1)
-    for claim in claims:
+    for index, claim in enumerate(claims):
         sources = space.independent(claim.articles)
         if sources < 2:
             continue
@@ -140,11 +151,43 @@ def key_figures(space: SentenceSpace, claims: Sequence[Claim]) -> np.ndarray:
         for value in claim.values:
             stale = latest is not None and value.text != latest
             for e in value.evidence[:1]:
-                by_article.setdefault(e.article, []).append((e.start, e.end, -weight if stale else weight))
+                by_article.setdefault(e.article, []).append((e.start, e.end, index, -weight if stale else weight))
     for i, sentence in enumerate(space.sentences):
-        spans = by_article.get(sentence.article, ())
-        bonus[i] = sum(w for start, end, w in spans if sentence.start <= start and end <= sentence.end)
-    return np.clip(bonus, -1.0, 1.0)
+        for start, end, index, w in by_article.get(sentence.article, ()):
+            if sentence.start <= start and end <= sentence.end:
+                # A stale value spoils the sentence whatever else it gives.
+                weights[i][index] = min(weights[i].get(index, w), w) if w < 0 else max(weights[i].get(index, 0.0), w)
+    return weights
+
+
+def when_stated(
+    space: SentenceSpace, annotations: Mapping[str, Annotations] | Sequence[Annotations], articles: Sequence[Article]
+) -> np.ndarray:
+    """Per sentence, 1 when it dates something to the story's main day (the day the most independent
+    sources' sentences name) in figures (`Sept. 26`), 0.5 when by a weekday or `today` only, else 0."""
+    by_id = annotations_by_id(articles, annotations)
+    days: dict[tuple[str, int], dict[str, bool]] = {}
+    for article_id, ann in by_id.items():
+        for t in ann.times:
+            if t.date and t.precision == "day" and t.kind in ("point", "range"):
+                named = days.setdefault((article_id, t.sentence), {})
+                named[t.date[:10]] = named.get(t.date[:10], False) or any(c.isdigit() for c in t.text)
+    sources: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
+    for sentence in space.sentences:
+        for day in days.get((sentence.article, sentence.index), {}):
+            if (sentence.family, day) not in seen:
+                seen.add((sentence.family, day))
+                sources[day] += 1
+    out = np.zeros(len(space.sentences))
+    if not sources:
+        return out
+    main = sources.most_common(1)[0][0]
+    for i, sentence in enumerate(space.sentences):
+        named = days.get((sentence.article, sentence.index), {})
+        if main in named:
+            out[i] = 1.0 if named[main] else 0.5
+    return out
 
 
 def build_summary(
@@ -166,7 +209,18 @@ def build_summary(
     space = space or SentenceSpace.build(articles, annotations, families, aliases)
     if not space.sentences or sentences <= 0:
         return []
-    scores = score_sentences(space) + KEY_FIGURES * key_figures(space, claims)
+    scores = score_sentences(space)
+    weights = figure_weights(space, claims)
+    # The figures a sentence gives count once in the summary: a second sentence with the same toll
+    # adds nothing, one with another key figure does (the fact, not its repetition).
+    covered: set[int] = set()
+
+    def figures_left() -> np.ndarray:
+        return np.clip(
+            np.array([sum(w for c, w in ws.items() if w < 0 or c not in covered) for ws in weights]), -1.0, 1.0
+        )
+
+    when = WHEN * when_stated(space, annotations, articles)
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
     eligible = np.array([standalone_problem(t) is None for t in texts])
     # Connective openers ("But ...") read as replies to a missing sentence: taken only when needed.
@@ -176,13 +230,15 @@ def build_summary(
     overlap = np.zeros(len(texts))
     while len(chosen) < sentences:
         # Maximal marginal relevance: central, but unlike what is already chosen.
-        value = np.where(eligible & (overlap < REDUNDANT), scores - penalty - DIVERSITY * overlap, -np.inf)
+        gain = scores + KEY_FIGURES * figures_left() - penalty - DIVERSITY * overlap + (0 if chosen else when)
+        value = np.where(eligible & (overlap < REDUNDANT), gain, -np.inf)
         if chosen:
             value[chosen] = -np.inf
         best = int(np.argmax(value))
         if not np.isfinite(value[best]):
             break
         chosen.append(best)
+        covered.update(c for c, w in weights[best].items() if w > 0)
         overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
     return [_summary_sentence(space, i, float(scores[i])) for i in chosen]
 
