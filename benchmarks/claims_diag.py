@@ -75,6 +75,7 @@ def main() -> int:
             print(f"  {gid} {g['text']!r:32} {where}{about}  story={corpus.stories.get(gid, '?')[:8]}")
     print("\ncauses:", dict(causes), file=sys.stderr)
     verdicts(corpus, spans, claims, event)
+    impure(corpus, claims, gold, event)
     del story_of_claim
     return 0
 
@@ -110,6 +111,37 @@ def verdicts(corpus: quality.Corpus, spans: Any, claims: list[Any], event: dict[
                     [(v["article"], v["text"], (v.get("published") or "")) for v in c["values"]],
                 )
     print("verdicts:", dict(tally), file=sys.stderr)
+
+
+def impure(corpus: quality.Corpus, claims: list[Any], gold: list[dict[str, Any]], event: dict[str, str]) -> None:
+    """The tune claims with values from two or more articles that hold a value no gold figure is, or
+    values of two gold quantities: each value with its gold `counts` (or `-`)."""
+    of_span: dict[tuple[str, int, int], str] = {}
+    used: dict[str, set[int]] = defaultdict(set)
+    for item in gold:
+        gid = str(item["id"])
+        index, _ = quality._figure_claim(corpus, gid, str(item["text"]), {}, used[gid])
+        if index is not None:
+            used[gid].add(index)
+            f = corpus.annotations[gid]["figures"][index]
+            of_span[(gid, int(f["start"]), int(f["end"]))] = str(item["counts"])
+    reasons: Counter[str] = Counter()
+    for claim in claims:
+        values = claim.get("values", [])
+        tune = [v for v in values if v["article"] in event]
+        if len({v["article"] for v in values}) < 2 or len(tune) * 2 <= len(values):
+            continue
+        labels = []
+        for v in values:
+            e = (v.get("evidence") or [{}])[0]
+            labels.append(of_span.get((str(v["article"]), int(e.get("start", -1)), int(e.get("end", -1)))))
+        if None not in labels and len(set(labels)) == 1:
+            continue
+        reasons["stray value" if None in labels else "two quantities"] += 1
+        print(f"\n%% impure [{claim['about']}] {claim['agreement']}")
+        for v, label in zip(values, labels, strict=True):
+            print(f"   {v['article']} {v['text']!r:36} {label or '-'}   | {v.get('wording', '')[:90]!r}")
+    print("impure:", dict(reasons), file=sys.stderr)
 
 
 def corpus_folder(corpus: quality.Corpus) -> Path:

@@ -83,6 +83,7 @@ POINT_FRACTIONS = {"quarter": 0.25, "half": 0.5}
 _POINT_WORDS = frozenset({"point", "points"})
 #: Vague magnitudes standing alone as a noun (`hundreds more injured`, `sending thousands running`).
 _BARE_VAGUE = frozenset({"dozens", "hundreds", "thousands", "millions"})
+_CLOCK = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m", "gmt", "bst", "utc", "edt", "est", "cet", "cest"})
 _BARE_VAGUE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 #: Entity types whose numbers are part of a name (`Group of Seven`, `60 Minutes`, `Boeing 737`).
 _NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "GPE"})
@@ -145,8 +146,8 @@ class _Scanner:
         ordinal = _ORDINAL.match(token.text)
         if ordinal is not None or (token.lower_ in WORD_ORDINALS and token.pos_ == "ADJ" and token.text.islower()):
             # `the 95th Academy Awards`, `its 14th rise`, `the second time`: a rank is a figure;
-            # `May 28th` is a date and `the second half` a part of a match.
-            if i + 1 < len(doc) and doc[i + 1].lower_ in ("half", "halves"):
+            # `May 28th` is a date, `the second half` a part of a match and `the second floor` a place.
+            if i + 1 < len(doc) and doc[i + 1].lower_ in ("half", "halves", "floor"):
                 return None
             rank = float(ordinal.group(1)) if ordinal is not None else float(WORD_ORDINALS[token.lower_])
             return (rank, i + 1) if _rank_allowed(doc, i) else None
@@ -189,6 +190,8 @@ class _Scanner:
             follower = doc[token.i + 2] if token.i + 2 < len(doc) else None
             if follower is not None and follower.text[:1].isdigit():
                 return None  # a clock time or a section number
+        if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _CLOCK:
+            return None  # `the scheduled 9pm kick-off`: an hour of the day
         j = i + 1
         money = i > 0 and doc[i - 1].text in CURRENCY_SYMBOLS
         while j < len(doc) and doc[j].lower_ in SCALES and not self.blocked[j]:

@@ -573,9 +573,17 @@ def _align(items: list[_Item]) -> list[list[int]]:
     pairs = sorted(((p, k) for k, p in prob.items() if p >= LINK), key=lambda t: -t[0])
     group_of = list(range(len(reps)))
     groups: dict[int, list[int]] = {f: [f] for f in range(len(reps))}
+    # Where each group's figures sit (article, sentence) and what they measure there.
+    sits: dict[int, dict[tuple[str, int], list[float]]] = {}
+    for f, members in enumerate(form_items):
+        where: dict[tuple[str, int], list[float]] = defaultdict(list)
+        for i in members:
+            item = items[i]
+            where[(item.article, item.figure.sentence)].append((item.base_low + item.base_high) / 2)
+        sits[f] = where
     for _p, (fa, fb) in pairs:
         ga, gb = group_of[fa], group_of[fb]
-        if ga == gb:
+        if ga == gb or _apart_in_one_sentence(sits[ga], sits[gb]):
             continue
         total = sum(prob.get((x, y) if x < y else (y, x), 0.0) for x in groups[ga] for y in groups[gb])
         if total / (len(groups[ga]) * len(groups[gb])) < LINK:
@@ -583,7 +591,20 @@ def _align(items: list[_Item]) -> list[list[int]]:
         for x in groups[gb]:
             group_of[x] = ga
         groups[ga].extend(groups.pop(gb))
+        for key, mids in sits.pop(gb).items():
+            sits[ga].setdefault(key, []).extend(mids)
     return [[i for f in group for i in form_items[f]] for group in groups.values()]
+
+
+def _apart_in_one_sentence(a: Mapping[tuple[str, int], list[float]], b: Mapping[tuple[str, int], list[float]]) -> bool:
+    """Whether two groups hold two figures of one sentence that differ by more than a unit conversion
+    rounds (`arrested 13 times, convicted five times`): one sentence does not give one quantity twice
+    over, but it does give it in two units (`140 mph (225 kph)`)."""
+    for key, mids in a.items():
+        for y in b.get(key, ()):
+            if any(abs(x - y) > APPROX * max(abs(x), abs(y)) for x in mids):
+                return True
+    return False
 
 
 #: Two values within this share of each other are one value written differently (`58.5%` /

@@ -50,7 +50,7 @@ _PRONOUN = re.compile(
 )
 #: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
 _CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
-_QUOTE_CHARS = "\"“”"
+_QUOTE_CHARS = '"“”'
 #: Announced rather than reported (outside quotations): a preview's plan, weaker than what happened.
 _FUTURE = re.compile(
     r"\b(?:will|is|are) (?:scheduled|expected|set|due) to\b|\b(?:will|is to|are to|plans? to)\b", re.IGNORECASE
