@@ -591,8 +591,8 @@ def _align(items: list[_Item]) -> list[list[int]]:
         for x in groups[gb]:
             group_of[x] = ga
         groups[ga].extend(groups.pop(gb))
-        for key, mids in sits.pop(gb).items():
-            sits[ga].setdefault(key, []).extend(mids)
+        for place, mids in sits.pop(gb).items():
+            sits[ga].setdefault(place, []).extend(mids)
     return [[i for f in group for i in form_items[f]] for group in groups.values()]
 
 
