@@ -263,7 +263,8 @@ def _items(
             words = [
                 w for w in letter_tokens(f"{before} {after}") if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
             ]
-            context = frozenset(prefix_stem(w) for w in words) | entity_words.get(figure.sentence, set())
+            stems = frozenset(prefix_stem(w) for w in words)
+            context = stems | entity_words.get(figure.sentence, set())
             near = (max(lo, figure.start - 50), min(hi, figure.end + 60))
             # Whole words only: widen the window to the nearest spaces.
             while near[0] > lo and not article.text[near[0] - 1].isspace():
@@ -308,7 +309,7 @@ def _items(
                     near=frozenset(prefix_stem(w) for w in close_words),
                     measure=measure,
                     published=(pub.date if pub is not None and pub.date else article.published),
-                    stems=frozenset(prefix_stem(w) for w in words),
+                    stems=stems,
                     rank=_RANK.match(figure.text) is not None,
                 )
             )

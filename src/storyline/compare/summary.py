@@ -222,12 +222,12 @@ def build_summary(
     weights = figure_weights(space, claims)
     # The figures a sentence gives count once in the summary: a second sentence with the same toll
     # adds nothing, one with another key figure does (the fact, not its repetition).
-    covered: set[int] = set()
-
-    def figures_left() -> np.ndarray:
-        return np.clip(
-            np.array([sum(w for c, w in ws.items() if w < 0 or c not in covered) for ws in weights]), -1.0, 1.0
-        )
+    left = np.array([sum(ws.values()) for ws in weights])
+    carriers: dict[int, list[tuple[int, float]]] = {}
+    for i, ws in enumerate(weights):
+        for c, w in ws.items():
+            if w > 0:
+                carriers.setdefault(c, []).append((i, w))
 
     when = WHEN * when_stated(space, annotations, articles, published)
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
@@ -239,7 +239,7 @@ def build_summary(
     overlap = np.zeros(len(texts))
     while len(chosen) < sentences:
         # Maximal marginal relevance: central, but unlike what is already chosen.
-        gain = scores + KEY_FIGURES * figures_left() - penalty - DIVERSITY * overlap + (0 if chosen else when)
+        gain = scores + KEY_FIGURES * np.clip(left, -1.0, 1.0) - penalty - DIVERSITY * overlap + (0 if chosen else when)
         value = np.where(eligible & (overlap < REDUNDANT), gain, -np.inf)
         if chosen:
             value[chosen] = -np.inf
@@ -247,7 +247,10 @@ def build_summary(
         if not np.isfinite(value[best]):
             break
         chosen.append(best)
-        covered.update(c for c, w in weights[best].items() if w > 0)
+        for c, w in weights[best].items():
+            if w > 0:
+                for i, given in carriers.pop(c, ()):
+                    left[i] -= given
         overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
     return [_summary_sentence(space, i, float(scores[i])) for i in chosen]
 
