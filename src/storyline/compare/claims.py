@@ -402,6 +402,7 @@ FEATURES = (
     "vague_mismatch", "shared_names", "same_type", "type_differs", "same_noun_overlap",
     "close_values_shared_context", "same_type_tally", "sentence_cosine", "noun_in_other_sentence", "same_value",
     "rank_mismatch", "unit_differs", "days_apart", "days_apart_same_type_tally",
+    "close_measure_same_type", "close_measure_rare_words",
 )  # fmt: skip
 
 
@@ -449,6 +450,7 @@ def weigh_words(items: Sequence[_Item]) -> None:
     for item in items:
         item.kind_of = quantity_type(item)
         item.rare = {w: math.log((1 + n) / (1 + df[w])) for w in item.near}
+
 
 
 def pair_features(a: _Item, b: _Item) -> list[float]:
@@ -512,6 +514,10 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
         _days_apart(a, b),
         # Later reports of a tally of one type: an update, not another quantity.
         _days_apart(a, b) if tally and a.kind_of and a.kind_of == b.kind_of else 0.0,
+        # A measurement of one type given a little differently by two outlets (magnitude 6.8 / 6.9 /
+        # 7.2, a depth of 8 / 10 km): a disagreement about one quantity, not two quantities.
+        float(not tally and ratio <= 0.25 and a.article != b.article and bool(a.kind_of) and a.kind_of == b.kind_of),
+        float(not tally and ratio <= 0.25 and a.article != b.article and near_rare >= 0.3),
     ]
 
 
