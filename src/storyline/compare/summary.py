@@ -5,8 +5,11 @@ one wire text count once) and by where they sit (news puts the essentials first)
 best first, skipping any sentence too close to one already chosen (no two say the same thing), any
 sentence that opens with a pronoun or a quotation whose speaker is a pronoun (it would not stand on
 its own), and fragments (unbalanced quotation marks, no verb-sized length); announcements of what
-will happen weigh a little less than reports of what did. Each chosen sentence cites
-every article with a sentence similar enough to it, not only the one it was taken from.
+will happen weigh a little less than reports of what did. The figures most sources give (claims)
+favour the sentences that state them, at their latest value, and count once (a second sentence with
+the same toll adds nothing); the first sentence is the one that best states what happened on the
+day most sources name. Each chosen sentence cites every article with a sentence similar enough to
+it, not only the one it was taken from.
 """
 
 from __future__ import annotations
