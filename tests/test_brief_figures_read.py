@@ -56,6 +56,16 @@ def test_a_reading_on_a_rating_scale_and_a_count_opening_a_name_are_figures() ->
 
 def test_an_age_after_a_name_is_an_age() -> None:
     assert [(f.value, f.unit) for f in _at("b-038", "Johnson, 58")] == [(58.0, "age")]
+    # A name the tagger missed: `Yeoh, 60, a Malaysian native`.
+    assert [(f.value, f.unit) for f in _at("b-040", "Yeoh, 60")] == [(60.0, "age")]
+
+
+def test_a_scale_joined_to_its_reading_and_half_an_hour_and_a_count_tagged_a_date() -> None:
+    assert [f.value for f in _at("a-027", "magnitude-4.9")] == [4.9]
+    assert [(f.value, f.unit, f.qualifier) for f in _at("b-033", "more than half an hour")] == [
+        (0.5, "h", "lower_bound")
+    ]
+    assert [(f.value, f.noun) for f in _at("b-050", "three seasons")] == [(3.0, "seasons")]
 
 
 def test_fractions_of_a_point_are_percentage_points() -> None:

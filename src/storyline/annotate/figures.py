@@ -81,6 +81,7 @@ SCALE_NOUNS = frozenset({"category", "cat", "magnitude", "level", "grade", "forc
 #: percentage point`): the unit `pp`.
 POINT_FRACTIONS = {"quarter": 0.25, "half": 0.5}
 _POINT_WORDS = frozenset({"point", "points"})
+_SCALE_JOINED = re.compile(r"^(?:magnitude|category|cat)-(\d+(?:\.\d+)?)$", re.I)
 #: Vague magnitudes standing alone as a noun (`hundreds more injured`, `sending thousands running`).
 _BARE_VAGUE = frozenset({"dozens", "hundreds", "thousands", "millions"})
 _CLOCK = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m", "gmt", "bst", "utc", "edt", "est", "cet", "cest"})
@@ -136,7 +137,8 @@ class _Scanner:
             return _small_score(doc, i)
         if label in ("DATE", "TIME") and spelled and i + 1 < len(doc):
             nxt = doc[i + 1]
-            return nxt.pos_ in ("ADJ", "NOUN") and nxt.lower_ not in DURATION_UNITS and not nxt.ent_type_
+            # `the second time in three seasons`: a count of a noun, however the parser tags it.
+            return nxt.pos_ in ("ADJ", "NOUN") and nxt.lower_ not in DURATION_UNITS
         return False
 
     def number_at(self, i: int) -> tuple[float, int] | None:
@@ -154,6 +156,16 @@ class _Scanner:
         fraction = self._point_fraction(i)
         if fraction is not None:
             return fraction
+        scaled = _SCALE_JOINED.match(token.text)
+        if scaled is not None:
+            return float(scaled.group(1)), i + 1  # `a magnitude-4.9 aftershock`
+        if (
+            token.lower_ == "half"
+            and i + 2 < len(doc)
+            and doc[i + 1].lower_ in ("a", "an")
+            and doc[i + 2].lower_ in DURATION_UNITS
+        ):
+            return 0.5, i + 2  # `more than half an hour`: the unit follows
         # `every four to five years`: a range of durations, however the parser tags it.
         ranged = i + 2 < len(doc) and doc[i + 1].lower_ in ("to", "-", "–") and _duration_after(doc, i + 3)
         if self.blocked[i] and not _duration_after(doc, i + 1) and not self._unblocked(i) and not ranged:
@@ -222,7 +234,11 @@ def _age_at(doc: Doc, i: int) -> float | None:
     token = doc[i]
     if not (token.text.isdigit() and 0 < int(token.text) < 120) or i < 2 or i + 1 >= len(doc):
         return None
-    if doc[i - 1].text != "," or doc[i + 1].text not in (",", ")", ";") or doc[i - 2].ent_type_ != "PERSON":
+    if doc[i - 1].text != "," or doc[i + 1].text not in (",", ")", ";"):
+        return None
+    # A name the tagger missed (`Yeoh, 60, a Malaysian native`) is a proper noun outside any entity.
+    name = doc[i - 2]
+    if name.ent_type_ != "PERSON" and not (name.pos_ == "PROPN" and not name.ent_type_ and name.text[:1].isupper()):
         return None
     return float(token.text)
 
