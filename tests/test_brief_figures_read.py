@@ -126,3 +126,12 @@ def test_the_summary_gives_a_key_figure_once_and_opens_on_the_day() -> None:
     ]
     assert len(within) <= 1, [s.text for s in within]
     assert "Thursday" in briefing.summary[0].text
+
+
+def test_the_summary_states_the_figures_most_sources_give() -> None:
+    # Helene's landfall: the time and winds, the outages and the first deaths, each once.
+    briefing, _ = _brief(["a-014", "a-007", "a-001", "a-015", "a-044", "a-055"])
+    text = " ".join(s.text for s in briefing.summary)
+    for figure in ("Category 4", "11:10 p.m.", "140 mph", "1.2 million", "One person was killed"):
+        assert figure in text, figure
+    assert text.count("140 mph") == 1
