@@ -135,3 +135,10 @@ def test_the_summary_states_the_figures_most_sources_give() -> None:
     for figure in ("Category 4", "11:10 p.m.", "140 mph", "1.2 million", "One person was killed"):
         assert figure in text, figure
     assert text.count("140 mph") == 1
+
+
+def test_five_letter_short_forms_of_a_given_name() -> None:
+    from storyline.compare.entities import _first_names_agree
+
+    assert _first_names_agree("Chris", "Christopher") and _first_names_agree("Steph", "Stephanie")
+    assert not _first_names_agree("Maria", "Mariana") and not _first_names_agree("Chris", "Kristopher")
