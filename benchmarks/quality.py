@@ -329,6 +329,10 @@ _NUMBER_WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "half": 0.5, "quarter": 0.25,
 }  # fmt: skip
+# Spelled ranks read as their number, as a digit ordinal does (`second` as `2nd`): the gold labels
+# them as figures (`counts` marked "(ordinal)"); `first`, a novelty (`for the first time`), they never do.
+_ORDINAL_WORDS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
 _SCALE_WORDS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
                 "mn": 1e6, "mln": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12}  # fmt: skip
 _NUMBER = re.compile(
@@ -341,8 +345,8 @@ def figure_values(text: str) -> set[float]:
     """The numbers a gold figure's text states, read independently of the annotator: digits (with
     thousands commas and decimals) times a following scale word (`$9.7 billion`, `£18m`: `m` and `k`
     only after a currency sign, since `450m` is metres), and number words (`three`, `a dozen`,
-    `half`; `a` before a scale) times a following scale (`two million`, `a million`). A digit
-    ordinal reads as its number (`52nd`); word ordinals and vague magnitudes give nothing."""
+    `half`; `a` before a scale) times a following scale (`two million`, `a million`). An ordinal
+    reads as its number (`52nd`, `second`); vague magnitudes give nothing."""
     folded = fold(text)
     values: set[float] = set()
     for m in _NUMBER.finditer(folded):
@@ -356,7 +360,9 @@ def figure_values(text: str) -> set[float]:
     tokens = _WORDS.findall(folded)
     for i, token in enumerate(tokens):
         scaled = i + 1 < len(tokens) and tokens[i + 1] in _SCALE_WORDS
-        if token in _NUMBER_WORDS or (token in ("a", "an") and scaled):
+        if token in _ORDINAL_WORDS:
+            values.add(float(_ORDINAL_WORDS[token]))
+        elif token in _NUMBER_WORDS or (token in ("a", "an") and scaled):
             value = float(_NUMBER_WORDS.get(token, 1))
             if scaled:
                 value *= _SCALE_WORDS[tokens[i + 1]]

@@ -190,6 +190,8 @@ def test_family_pairs_cut_to_a_split() -> None:
         ("69m", {69.0}),  # metres: `m` is a million only after a currency sign
         ("Thousands", set()),
         ("52nd", {52.0}),
+        ("second", {2.0}),  # a spelled rank, as a digit one
+        ("twice", set()),
     ],
 )
 def test_figure_values_of_gold_texts(text: str, values: set[float]) -> None:

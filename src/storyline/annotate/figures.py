@@ -50,7 +50,8 @@ QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = sorted(
 CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW"}
 CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
                   "yen": "JPY", "yuan": "CNY", "rupees": "INR", "roubles": "RUB", "rubles": "RUB",
-                  "hryvnias": "UAH", "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY"}  # fmt: skip
+                  "hryvnias": "UAH", "kronor": "SEK", "krona": "SEK",
+                  "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY"}  # fmt: skip
 PERCENT_WORDS = {"%", "percent", "per", "pct"}
 #: Measurement units written after a number, to their usual symbol (a counted noun they are not).
 UNIT_WORDS = {
@@ -58,7 +59,7 @@ UNIT_WORDS = {
     "m": "m", "meters": "m", "metres": "m", "meter": "m", "metre": "m", "cm": "cm", "mm": "mm",
     "miles": "mi", "mile": "mi", "feet": "ft", "foot": "ft", "ft": "ft", "inches": "in", "yards": "yd",
     "kg": "kg", "kilograms": "kg", "tons": "t", "tonnes": "t", "tonne": "t", "ton": "t", "pounds-weight": "lb",
-    "mph": "mph", "kph": "km/h", "knots": "kn", "degrees": "°", "celsius": "°C", "fahrenheit": "°F",
+    "mph": "mph", "kph": "km/h", "km/h": "km/h", "knots": "kn", "degrees": "°", "celsius": "°C", "fahrenheit": "°F",
     "hectares": "ha", "acres": "acre", "litres": "l", "liters": "l", "barrels": "bbl", "mw": "MW", "gw": "GW",
 }  # fmt: skip
 #: Units of time after a number (`45 days`, `a 36-minute delay`): a duration is a figure (how long
@@ -69,6 +70,22 @@ DURATION_UNITS = {
     "year": "yr", "years": "yr", "decade": "decade", "decades": "decade",
 }  # fmt: skip
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.I)
+#: Spelled ranks (`the second time in a month`, `its fourth title`). `first` is left out: news uses
+#: it for a novelty (`for the first time`), hardly ever as a count of anything.
+WORD_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+                 "ninth": 9, "tenth": 10}  # fmt: skip
+#: Words of a rating scale: the number after one is a reading on it (`Category 4`, `magnitude 6.8`)
+#: even where the parser takes the pair for a name.
+SCALE_NOUNS = frozenset({"category", "cat", "magnitude", "level", "grade", "force", "stage"})
+#: A fraction of a percentage point (`a quarter point`, `a half-point hike`, `a quarter of a
+#: percentage point`): the unit `pp`.
+POINT_FRACTIONS = {"quarter": 0.25, "half": 0.5}
+_POINT_WORDS = frozenset({"point", "points"})
+_SCALE_JOINED = re.compile(r"^(?:magnitude|category|cat)-(\d+(?:\.\d+)?)$", re.I)
+#: Vague magnitudes standing alone as a noun (`hundreds more injured`, `sending thousands running`).
+_BARE_VAGUE = frozenset({"dozens", "hundreds", "thousands", "millions"})
+_CLOCK = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m", "gmt", "bst", "utc", "edt", "est", "cet", "cest"})
+_BARE_VAGUE_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 #: Entity types whose numbers are part of a name (`Group of Seven`, `60 Minutes`, `Boeing 737`).
 _NAME_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "GPE"})
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
@@ -90,22 +107,68 @@ class _Scanner:
         self.doc = doc
         self.text = text
         self.blocked = list(entities_mask)
+        self.timed = [False] * len(doc)
         starts = [t.idx for t in doc]
         from bisect import bisect_left
 
         for t in times:
             for i in range(bisect_left(starts, t.start), bisect_left(starts, t.end)):
                 self.blocked[i] = True
+                self.timed[i] = True
+
+    def _unblocked(self, i: int) -> bool:
+        """Whether a token masked as part of a name or a date is a figure all the same: a reading on a
+        rating scale (`a massive Category 4 storm`, tagged a law), a spelled number opening a name it
+        counts (`seven Academy Awards`), a small score (`Inter Milan 1-0`), or a spelled number that
+        the parser took for a date but no time expression holds (`the last fourteen consecutive
+        policy sessions`)."""
+        doc = self.doc
+        token = doc[i]
+        label = token.ent_type_
+        if self.timed[i] or not label:
+            return False
+        if i > 0 and doc[i - 1].lower_ in SCALE_NOUNS and token.text[:1].isdigit():
+            return True
+        spelled = token.lower_ in WORD_NUMBERS and token.lower_ not in ("a", "an", "half") and token.text.islower()
+        if label in _NAME_LABELS:
+            opening = all(t.pos_ == "DET" for t in doc[_ent_start(doc, i) : i])
+            if spelled and opening and i + 1 < len(doc) and doc[i + 1].ent_type_ == label:
+                return True
+            return _small_score(doc, i)
+        if label in ("DATE", "TIME") and spelled and i + 1 < len(doc):
+            nxt = doc[i + 1]
+            # `the second time in three seasons`: a count of a noun, however the parser tags it.
+            return nxt.pos_ in ("ADJ", "NOUN") and nxt.lower_ not in DURATION_UNITS
+        return False
 
     def number_at(self, i: int) -> tuple[float, int] | None:
         """The value of the number starting at token i and the index just past it (scales included)."""
         doc = self.doc
         token = doc[i]
         ordinal = _ORDINAL.match(token.text)
-        if ordinal is not None:
-            # `the 95th Academy Awards`, `its 14th rise`: a rank is a figure; `May 28th` is a date.
-            return (float(ordinal.group(1)), i + 1) if token.ent_type_ in ("ORDINAL", "") else None
-        if self.blocked[i] and not _duration_after(doc, i + 1):
+        if ordinal is not None or (token.lower_ in WORD_ORDINALS and token.pos_ == "ADJ" and token.text.islower()):
+            # `the 95th Academy Awards`, `its 14th rise`, `the second time`: a rank is a figure;
+            # `May 28th` is a date, `the second half` a part of a match and `the second floor` a place.
+            if i + 1 < len(doc) and doc[i + 1].lower_ in ("half", "halves", "floor"):
+                return None
+            rank = float(ordinal.group(1)) if ordinal is not None else float(WORD_ORDINALS[token.lower_])
+            return (rank, i + 1) if _rank_allowed(doc, i) else None
+        fraction = self._point_fraction(i)
+        if fraction is not None:
+            return fraction
+        scaled = _SCALE_JOINED.match(token.text)
+        if scaled is not None:
+            return float(scaled.group(1)), i + 1  # `a magnitude-4.9 aftershock`
+        if (
+            token.lower_ == "half"
+            and i + 2 < len(doc)
+            and doc[i + 1].lower_ in ("a", "an")
+            and doc[i + 2].lower_ in DURATION_UNITS
+        ):
+            return 0.5, i + 2  # `more than half an hour`: the unit follows
+        # `every four to five years`: a range of durations, however the parser tags it.
+        ranged = i + 2 < len(doc) and doc[i + 1].lower_ in ("to", "-", "–") and _duration_after(doc, i + 3)
+        if self.blocked[i] and not _duration_after(doc, i + 1) and not self._unblocked(i) and not ranged:
             return None
         value = _number_value(token)
         if value is None:
@@ -119,6 +182,8 @@ class _Scanner:
             nxt = doc[i + 1] if i + 1 < len(doc) else None
             # `five to four`, `five-four`: a vote or a score, either side of it.
             opens = i + 2 < len(doc) and nxt is not None and nxt.lower_ in ("to", "-")
+            # `Two 6.3 magnitude earthquakes`: a count of measured things.
+            measured = nxt is not None and nxt.text[:1].isdigit() and nxt.like_num
             closes = i >= 2 and doc[i - 1].lower_ in ("to", "-") and _number_value(doc[i - 2]) is not None
             pair = (opens and _number_value(doc[i + 2]) is not None) or closes
             if nxt is None or not (
@@ -126,21 +191,84 @@ class _Scanner:
                 or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
                 or _duration_after(doc, i + 1)
                 or pair
+                or measured
             ):
                 return None
-            if token.text[0].isupper() and not token.is_sent_start:
+            # `ISLAMABAD (AP) — Two 6.3 magnitude earthquakes`: a dash opens a clause too.
+            opener = i > 0 and doc[i - 1].text in ("—", "–", ":", "(")
+            if token.text[0].isupper() and not token.is_sent_start and not opener:
                 return None
         if token.i + 1 < len(doc) and doc[token.i + 1].text in (":", "."):
             follower = doc[token.i + 2] if token.i + 2 < len(doc) else None
             if follower is not None and follower.text[:1].isdigit():
                 return None  # a clock time or a section number
+        if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _CLOCK:
+            return None  # `the scheduled 9pm kick-off`: an hour of the day
         j = i + 1
+        money = i > 0 and doc[i - 1].text in CURRENCY_SYMBOLS
         while j < len(doc) and doc[j].lower_ in SCALES and not self.blocked[j]:
-            if doc[j].lower_ in ("m", "k", "bn") and doc[j].whitespace_ == "" and j + 1 < len(doc):
-                pass
+            if doc[j].lower_ in ("m", "k") and not money:
+                break  # `69m`, `up to 5m`: metres; `£18m` is money
             value *= SCALES[doc[j].lower_]
             j += 1
         return value, j
+
+    def _point_fraction(self, i: int) -> tuple[float, int] | None:
+        """`a quarter point`, `half-point`, `a quarter of a percentage point`: the fraction and the
+        index past `point`."""
+        doc = self.doc
+        fraction = POINT_FRACTIONS.get(doc[i].lower_)
+        if fraction is None:
+            return None
+        words = [t.lower_ for t in doc[i + 1 : i + 6]]
+        for tail in (["point"], ["points"], ["-", "point"], ["of", "a", "percentage", "point"],
+                     ["percentage", "point"], ["-", "percentage", "point"]):  # fmt: skip
+            if words[: len(tail)] == tail:
+                return fraction, i + 1 + len(tail)
+        return None
+
+
+def _age_at(doc: Doc, i: int) -> float | None:
+    """`Johnson, 58, rose to power`: a bare number set off by commas right after a person's name is
+    their age (the parser often tags it a date)."""
+    token = doc[i]
+    if not (token.text.isdigit() and 0 < int(token.text) < 120) or i < 2 or i + 1 >= len(doc):
+        return None
+    if doc[i - 1].text != "," or doc[i + 1].text not in (",", ")", ";"):
+        return None
+    # A name the tagger missed (`Yeoh, 60, a Malaysian native`) is a proper noun outside any entity.
+    name = doc[i - 2]
+    if name.ent_type_ != "PERSON" and not (name.pos_ == "PROPN" and not name.ent_type_ and name.text[:1].isupper()):
+        return None
+    return float(token.text)
+
+
+def _ent_start(doc: Doc, i: int) -> int:
+    while i > 0 and doc[i].ent_iob_ == "I":
+        i -= 1
+    return i
+
+
+def _rank_allowed(doc: Doc, i: int) -> bool:
+    """A rank is a figure outside names and dates, at the opening of a name it ranks (`the 96th
+    Academy Awards`) and before `minute` (`the 68th minute`, `a 68th-minute goal`, tagged a time)."""
+    label = doc[i].ent_type_
+    if label in ("ORDINAL", ""):
+        return True
+    if label in ("TIME", "DATE"):
+        after = [t.lower_ for t in doc[i + 1 : i + 3]]
+        return after[:1] == ["minute"] or after == ["-", "minute"]
+    return label in _NAME_LABELS and all(t.pos_ == "DET" for t in doc[_ent_start(doc, i) : i])
+
+
+def _small_score(doc: Doc, i: int) -> bool:
+    """`1-0`, `3-2`: a score of one or two digits a side, written without spaces."""
+    token = doc[i]
+    if not (token.text.isdigit() and len(token.text) <= 2):
+        return False
+    if i + 2 < len(doc) and doc[i + 1].text in ("-", "–") and doc[i + 2].text.isdigit() and len(doc[i + 2].text) <= 2:
+        return token.whitespace_ == "" and doc[i + 1].whitespace_ == ""
+    return i >= 2 and doc[i - 1].text in ("-", "–") and doc[i - 2].whitespace_ == "" and _small_score(doc, i - 2)
 
 
 def _duration_after(doc: Doc, j: int) -> int:
@@ -175,9 +303,15 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
         if j < len(doc) and doc[j].lower_ in VAGUE:
             j += 1
     for token in doc[j : min(j + 4, len(doc))]:
+        if token.i > first and token.is_sent_start:
+            break  # `a population of around 4,000. Residents had ...`: the noun is in the sentence
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
             return token
-        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or token.text in (",", ";"):
+        # `at least 36 reported tornadoes`: a participle before the noun describes it.
+        described = token.tag_ in ("VBN", "VBG") and token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "NOUN"
+        if described:
+            continue
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or token.text in (",", ";", ")", "(", ".", ":"):
             break
     head = doc[first].head
     for token in (doc[last - 1].head, head):
@@ -220,6 +354,28 @@ def _figure_at(
     low = high = value = None
     qualifier: Qualifier = "exact"
     first = i
+    age = _age_at(doc, i)
+    if age is not None:
+        return Figure(
+            text=token.text, start=token.idx, end=token.idx + len(token.text), sentence=sentence_at(token.idx),
+            value=age, unit="age",
+        ), i + 1  # fmt: skip
+    bare = (
+        token.lower_ in _BARE_VAGUE
+        and token.pos_ == "NOUN"
+        and token.dep_ in _BARE_VAGUE_DEPS
+        and not (i + 1 < len(doc) and doc[i + 1].lower_ == "of")
+        and not scanner.timed[i]
+    )
+    if bare:
+        low, high = VAGUE[token.lower_]
+        figure = Figure(
+            text=token.text, start=token.idx, end=token.idx + len(token.text), sentence=sentence_at(token.idx),
+            qualifier="vague", low=low, high=high,
+        )  # fmt: skip
+        _situate(figure, [t for t in times if t.sentence == figure.sentence and _tied(doc, t, {token})], places,
+                 sentence_at)  # fmt: skip
+        return figure, i + 1
     if token.lower_ in VAGUE and i + 1 < len(doc) and doc[i + 1].lower_ == "of" and not scanner.blocked[i]:
         low, high = VAGUE[token.lower_]
         last = i + 1
@@ -233,10 +389,12 @@ def _figure_at(
         qualifier = "vague"
         end = last
     else:
+        point = False
         found = scanner.number_at(i)
         if found is None:
             return None, i + 1
         value, end = found
+        point = doc[i].lower_ in POINT_FRACTIONS and end > i + 1
         # A range: `3,000 to 3,500`, `3,000-3,500`, `between 3,000 and 3,500`.
         if end + 1 < len(doc) and doc[end].lower_ in ("to", "-", "–", "and"):
             other = scanner.number_at(end + 1)
@@ -268,7 +426,9 @@ def _figure_at(
                 elif qualifier == "upper_bound":
                     high = value
     unit = currency = None
-    if first > 0 and doc[first - 1].text in CURRENCY_SYMBOLS:
+    if qualifier != "vague" and point:
+        unit = "pp"
+    elif first > 0 and doc[first - 1].text in CURRENCY_SYMBOLS:
         first -= 1
         currency, unit = CURRENCY_SYMBOLS[doc[first].text], "money"
     elif first > 0 and doc[first - 1].text.upper() in ("US", "USD", "EUR") and doc[first - 1].whitespace_ == "":
@@ -283,10 +443,15 @@ def _figure_at(
         # `a 13-year-old`, `60-year-old`: an age.
         if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ == "old" and unit == "yr":
             unit, end = "age", end + 2
+    elif (
+        end < len(doc) and doc[end].lower_ in UNIT_WORDS and doc[end - 1].whitespace_ == "" and doc[end].pos_ != "PROPN"
+    ):
+        unit = UNIT_WORDS[doc[end].lower_]  # `69m`, `18km`: a unit written onto the number
+        end += 1
     elif end < len(doc) and doc[end].lower_ in PERCENT_WORDS:
         unit = "percent"
         end += 2 if doc[end].lower_ == "per" and end + 1 < len(doc) and doc[end + 1].lower_ == "cent" else 1
-    noun_token = None if unit in ("percent", "age") else _counted_noun(doc, i, end)
+    noun_token = None if unit in ("percent", "age", "pp") else _counted_noun(doc, i, end)
     span_end_token = end
     if noun_token is not None and end <= noun_token.i <= end + 2 and doc[end].lower_ != "of":
         span_end_token = noun_token.i + 1

@@ -34,7 +34,7 @@ from storyline.compare.timeline import build_timeline
 if TYPE_CHECKING:
     from storyline.store import Store
 
-DEFAULT_SENTENCES = 7
+DEFAULT_SENTENCES = 8
 
 
 class StoryNotFoundError(LookupError):
@@ -195,7 +195,14 @@ def build_briefing(
     # One ranking of the story's sentences for the summary and the coverage matrix (its first rows are
     # the summary): the two cite the same articles for the same sentence.
     facts = build_summary(
-        articles, ann, groups, sentences=max(sentences, MATRIX_FACTS), aliases=aliases, space=space, claims=claims
+        articles,
+        ann,
+        groups,
+        sentences=max(sentences, MATRIX_FACTS),
+        aliases=aliases,
+        space=space,
+        claims=claims,
+        published=published,
     )
     coverage = build_coverage(articles, ann, groups, aliases, space=space, summary=facts)
     infos = [_article_info(a, published.get(a.id), member_of.get(a.id)) for a in articles]

@@ -143,10 +143,15 @@ def _first_names_agree(a: str, b: str) -> bool:
     fa, fb = fold(ca), fold(cb)
     if fa == fb or (skeleton(fa) == skeleton(fb) and abs(len(fa) - len(fb)) <= 1):
         return True
-    # A short form of the given name (`Tony` / `Antony`, `Alex` / `Alexander`): a name of at most four
-    # letters that begins or ends the other, two or more letters shorter (`Daniel` / `Danielle` differ).
+    # A short form of the given name (`Tony` / `Antony`, `Alex` / `Alexander`, `Chris` / `Christopher`):
+    # a name of at most four letters that begins or ends the other, two or more letters shorter, or of
+    # five letters that begins one three or more letters longer (`Daniel` / `Danielle`, `Maria` /
+    # `Mariana` differ).
     short, long_ = sorted((fa.casefold(), fb.casefold()), key=len)
-    return 3 <= len(short) <= 4 and len(long_) - len(short) >= 2 and (long_.startswith(short) or long_.endswith(short))
+    gap = len(long_) - len(short)
+    if len(short) == 5:
+        return gap >= 3 and long_.startswith(short)
+    return 3 <= len(short) <= 4 and gap >= 2 and (long_.startswith(short) or long_.endswith(short))
 
 
 @dataclass
