@@ -24,7 +24,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from storyline.annotate.records import Entity, Quote
 from storyline.text import stem, words
@@ -62,6 +63,12 @@ _INVERTING = frozenset(
         *(_inflections(verb) for verb in ("say", "add", "write", "explain", "note", "continue", "recall"))
     )
 )
+#: Reporting verbs whose object is the one spoken to, never the speaker.
+_ADDRESSING = frozenset().union(*(_inflections(v) for v in ("tell", "ask", "urge", "press", "answer"))) | {"told"}
+#: Parts of speech a short noun phrase is made of (`one resident`, `a senior official`).
+_NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NUM", "NOUN", "PROPN", "PART"})
+#: What a description leaves out of its subject's words: clauses and asides hung on it.
+_DESCRIPTION_DROP = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl"})
 _OBJECT_PRONOUNS = {"him": "he", "her": "she"}
 _PERSONAL = {"he": "PERSON", "she": "PERSON"}
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -69,6 +76,10 @@ _PERSON_ONLY = frozenset({"PERSON"})
 # `>` and `<`: text pasted with its markup left in (`</p><p>"A black day" read ...`).
 _OPENERS_BEFORE = set(" \t\n([{—–-/>")
 _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…<")
+#: How many tokens from a quote its governing reporting verb may be.
+_GOVERNING_REACH = 40
+#: How many sentences back a description that refers back may find who spoke.
+_ANTECEDENT_WINDOW = 2
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -154,6 +165,8 @@ class _Context:
                 if seg.start <= doc[i].idx < seg.end:
                     self.in_quote[i] = True
         self.organisations = [e for e in entities if e.label == "ORG" and len(e.canonical.split()) >= 2]
+        self.persons = [e for e in entities if e.label == "PERSON"]
+        self.person_named = {e.canonical: e for e in self.persons}
         self.entity_of: list[Entity | None] = [None] * len(doc)
         self.mention_span: list[tuple[int, int] | None] = [None] * len(doc)
         for entity in entities:
@@ -164,6 +177,34 @@ class _Context:
 
     def token_at(self, char: int) -> int:
         return max(bisect_right(self.starts, char) - 1, 0)
+
+
+_TITLE_GENDER = {"mr": "he", "sir": "he", "lord": "he", "mrs": "she", "ms": "she", "miss": "she", "dame": "she",
+                 "lady": "she"}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    import gender_guesser.detector as gender_guesser  # a name list shipped in the package
+
+    return gender_guesser.Detector(case_sensitive=False)
+
+
+def given_name_gender(name: str) -> str | None:
+    """`he`/`she` for a given name that gender-guesser's list knows as (mostly) male or female."""
+    guess = _detector().get_gender(name)
+    return {"male": "he", "mostly_male": "he", "female": "she", "mostly_female": "she"}.get(guess)
+
+
+def person_gender(entity: Entity, text: str) -> str | None:
+    """`he`, `she` or None for a person: from a courtesy title the article puts before a mention
+    (`Mr`, `Ms`), else from the given name of a full name; None when unclear."""
+    for m in entity.mentions:
+        before = text[max(m.start - 6, 0) : m.start].split()
+        title = before[-1].rstrip(".").casefold() if before else ""
+        if title in _TITLE_GENDER:
+            return _TITLE_GENDER[title]
+    return given_name_gender(entity.canonical.split()[0])
 
 
 def _is_according_to(token: Token) -> bool:
@@ -199,6 +240,9 @@ def _subject(verb: Token, ctx: _Context) -> Token | None:
                 return child
         if any(child.dep_ == "nsubjpass" for child in verb.children):
             return None  # `was declared`: the subject is not the one speaking
+        inverted = _inverted_subject(verb, ctx)
+        if inverted is not None:
+            return inverted
         rights = verb.rights if verb.lower_ in _INVERTING else ()
         for child in rights:  # `said Zelensky`: the parser may call the name an object
             entity = ctx.entity_of[child.i]
@@ -220,22 +264,163 @@ def _subject(verb: Token, ctx: _Context) -> Token | None:
     return None
 
 
-def _name_of(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
-    """The canonical name a subject token stands for, with the span of the words naming it."""
+def _inverted_subject(verb: Token, ctx: _Context) -> Token | None:
+    """`"...," admitted Rodri` / `"...," said one resident`: a reporting verb right after the quote's
+    closing mark, followed by a name or a noun phrase, has its speaker after it whatever the parse says
+    (verbs of telling and asking excepted: `told Mayer` names the one spoken to)."""
+    doc = ctx.doc
+    if verb.lower_ in _ADDRESSING or verb.i + 1 >= len(doc) or any(c.dep_ == "nsubj" for c in verb.children):
+        return None
+    i = verb.i - 1
+    while i >= 0 and not ctx.in_quote[i] and doc[i].is_punct:
+        i -= 1
+    if i < 0 or not ctx.in_quote[i] or (i == verb.i - 1 and not doc[i].is_punct):
+        return None  # not right after a quote's closing mark
+    first = doc[verb.i + 1]
+    if ctx.in_quote[first.i]:
+        return None
+    entity = ctx.entity_of[first.i]
+    if entity is not None:
+        return first if entity.label in _SPEAKER_LABELS else None
+    # A noun phrase: its head is the last noun before the first word that cannot be part of it.
+    head: Token | None = None
+    for tok in doc[verb.i + 1 : min(verb.i + 8, len(doc))]:
+        if ctx.in_quote[tok.i] or tok.pos_ not in _NOUN_PHRASE_POS:
+            break
+        if tok.pos_ in ("NOUN", "PROPN"):
+            head = tok
+    return head if head is not None and head.pos_ == "NOUN" else None
+
+
+def _name_of(token: Token, ctx: _Context, verb: Token | None = None) -> tuple[str, int, int, str] | None:
+    """Who a subject token stands for: the canonical name (or a description as written), the span of
+    the words naming it, and its kind (`person`, `organization`, `description`)."""
     # The subject itself may be any named speaker; a word attached to it (`spokesman John Smith`,
     # `the U.S. diplomat`) only when it names a person.
     candidates = [(token, _SPEAKER_LABELS)]
-    candidates += [(c, _PERSON_ONLY) for c in token.children if c.dep_ in ("appos", "compound")]
+    # `Berit Reiss-Andersen, chair of ..., said` parsed with the name hung on `chair` (`nmod`).
+    candidates += [(c, _PERSON_ONLY) for c in token.children if c.dep_ in ("appos", "compound", "nmod")]
     for tok, labels in candidates:
         entity = ctx.entity_of[tok.i]
         if entity is not None and entity.label in labels:
             span = ctx.mention_span[tok.i]
             assert span is not None
-            return entity.canonical, span[0], span[1]
-    return _organisation_named_by(token, ctx)
+            return entity.canonical, span[0], span[1], _kind_of(entity)
+    apposed = apposed_person(token, ctx)
+    if apposed is not None:
+        return apposed
+    if token.pos_ == "PROPN":
+        return _person_by_surname(token, ctx)
+    alias = _organisation_named_by(token, ctx)
+    if alias is not None:
+        return alias
+    if token.pos_ == "NOUN" and _finite(verb if verb is not None else token.head):
+        text, start, end = description(token, ctx)
+        antecedent = _antecedent(token, ctx) if _is_anaphoric(token) else None
+        if antecedent is not None:
+            return antecedent.canonical, start, end, _kind_of(antecedent)
+        return text, start, end, "description"
+    return None
 
 
-def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int] | None:
+def _is_anaphoric(token: Token) -> bool:
+    """`the Tory leader`, `the U.N. agency`, `the governing body`, `France's interior minister`: a
+    definite description with a modifier, the way news refers again to one it has named."""
+    children = list(token.children)
+    definite = any((c.dep_ == "det" and c.lower_ == "the") or c.dep_ == "poss" for c in children)
+    return definite and any(c.dep_ in ("amod", "compound", "poss") for c in children)
+
+
+def _antecedent(token: Token, ctx: _Context) -> Entity | None:
+    """The person or body a description that refers back stands for: the nearest one named as a
+    subject, outside quotes, in the sentences just before (or earlier in the same one)."""
+    doc = ctx.doc
+    previous = ctx.sent_of[token.i][0]
+    for _ in range(_ANTECEDENT_WINDOW):
+        previous = ctx.sent_of[previous - 1][0] if previous > 0 else previous
+    for i in range(token.i - 1, previous - 1, -1):
+        tok = doc[i]
+        entity = ctx.entity_of[i]
+        if ctx.in_quote[i] or entity is None or entity.label not in ("PERSON", "ORG"):
+            continue
+        if tok.dep_ == "nsubj":
+            return entity
+    return None
+
+
+def _finite(verb: Token) -> bool:
+    """A verb that makes a clause of its own (`said`, `has said`), not a participle (`..., saying`), whose
+    subject in the parse is more often a misreading than the speaker."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ == "aux" for c in verb.children)
+
+
+def _kind_of(entity: Entity) -> str:
+    return "person" if entity.label == "PERSON" else "organization"
+
+
+def apposed_person(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
+    """`the head of Iceland's Civil Protection, Vidir Reynisson, told`: a person set beside a
+    description anywhere inside it names the speaker."""
+    # Only close to the head: a misparse can hang a whole paragraph under one noun.
+    for tok in ctx.doc[max(token.left_edge.i, token.i - 12) : min(token.right_edge.i, token.i + 12) + 1]:
+        if tok.i != token.i and not token.is_ancestor(tok):
+            continue
+        entity = ctx.entity_of[tok.i]
+        if tok.dep_ == "appos" and entity is not None and entity.label == "PERSON" and not ctx.in_quote[tok.i]:
+            span = ctx.mention_span[tok.i]
+            assert span is not None
+            return entity.canonical, span[0], span[1], "person"
+    return None
+
+
+def _person_by_surname(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
+    """`Nolan told the audience` where the model took `Nolan` for something else (or for nothing): a
+    proper-noun subject that is the last word of exactly one person named in the article is that person."""
+    entity = ctx.entity_of[token.i]
+    span = ctx.mention_span[token.i] or (token.idx, token.idx + len(token.text))
+    written = ctx.text[span[0] : span[1]]
+    key = written.casefold()
+    names = {p.canonical for p in ctx.persons if len(p.canonical.split()) >= 2 and
+             p.canonical.split()[-1].casefold() == key}
+    if len(names) != 1 or (entity is not None and entity.label == "PERSON"):
+        return None
+    return names.pop(), span[0], span[1], "person"
+
+
+def description(token: Token, ctx: _Context) -> tuple[str, int, int]:
+    """The words of a noun subject as written (`a senior State Department official`, `one resident in
+    Marrakesh`), without relative clauses, asides or conjuncts: a speaker the article does not name."""
+    def keeps(child: Token) -> bool:
+        # `testimonials obtained by EMSC`, `the 15-year-old`: a participle clause and a hyphen are
+        # part of the description.
+        if child.dep_ == "acl":
+            return child.tag_ == "VBN"
+        return child.dep_ not in _DESCRIPTION_DROP or child.tag_ == "HYPH"
+
+    kept = [token]
+    stack = [c for c in token.children if keeps(c)]
+    while stack:
+        tok = stack.pop()
+        if ctx.in_quote[tok.i]:
+            continue
+        kept.append(tok)
+        stack.extend(c for c in tok.children if keeps(c))
+    first = min(t.i for t in kept)
+    last = max(t.i for t in kept)
+    # Contiguous words around the head only (a far word hung on it by a misparse is left out).
+    indices = {t.i for t in kept}
+    while first < token.i and any(i not in indices for i in range(first, token.i)):
+        first += 1
+    while last > token.i and any(i not in indices for i in range(token.i + 1, last + 1)):
+        last -= 1
+    doc = ctx.doc
+    while last > token.i and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
+    return ctx.text[start:end], start, end
+
+
+def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
     """`the agency said` after `the Japan Meteorological Agency (JMA) issued ...`: a definite noun that
     repeats the first or last word of exactly one organisation named earlier stands for it."""
     if token.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
@@ -244,15 +429,18 @@ def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int] 
         return None  # `the U.S. diplomat`, `the state agency`: a description, not a short name
     head = stem(token.lower_, inflections=False)
     # `the bank` for the Bank of England as well as `the committee` for the Norwegian Nobel Committee.
-    names = {
-        entity.canonical
-        for entity in ctx.organisations
-        if head in {stem(entity.canonical.split()[k], inflections=False) for k in (0, -1)}
-        and entity.mentions[0].start < token.idx
-    }
-    if len(names) != 1:
+    # Of several (`the bank` after the Bank of England and the European Central Bank), one of them.
+    latest: tuple[int, int, str] | None = None
+    for entity in ctx.organisations:
+        if head not in {stem(entity.canonical.split()[k], inflections=False) for k in (0, -1)}:
+            continue
+        before = [m.start for m in entity.mentions if m.start < token.idx]
+        # The one named most often (a mistagged `Bank Rate` is not the bank), then the first named.
+        if before and (latest is None or (len(before), -min(before)) > latest[:2]):
+            latest = (len(before), -min(before), entity.canonical)
+    if latest is None:
         return None
-    return names.pop(), token.idx, token.idx + len(token.text)
+    return latest[2], token.idx, token.idx + len(token.text), "organization"
 
 
 class _Attributor:
@@ -268,6 +456,7 @@ class _Attributor:
         self.persons: list[tuple[int, int]] = []
         # Sentences holding `him` / `her` as an object, by the subject pronoun of the same gender.
         self.object_pronouns: dict[str, set[int]] = {"he": set(), "she": set()}
+        self._genders: dict[str, str | None] = {}
         for token in ctx.doc:
             if ctx.in_quote[token.i]:
                 continue
@@ -283,8 +472,11 @@ class _Attributor:
                 self.object_pronouns[_OBJECT_PRONOUNS[token.lower_]].add(sentence)
             elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and _is_cue(token.head):
                 self.subjects.append((token.idx, "?", sentence))
-            elif token.dep_ == "nsubj" and token.pos_ == "PROPN" and entity is None:
-                self.subjects.append((token.idx, "?", sentence))  # a name the model missed: maybe a person
+            elif token.dep_ == "nsubj" and token.pos_ == "PROPN":
+                # A name the model missed or took for a body: a person when it is the surname of one
+                # named in full, else maybe a person (it blocks the search).
+                person = _person_by_surname(token, ctx)
+                self.subjects.append((token.idx, person[0] if person is not None else "?", sentence))
 
     def resolve_pronoun(self, token: Token) -> str | None:
         """The person a `he`/`she` subject refers to: the person named as subject in the nearest
@@ -304,14 +496,24 @@ class _Attributor:
             if named:
                 if sentence in self.object_pronouns.get(token.lower_, set()):
                     return None  # `Wootton asked her. She answered`: she is not the subject
-                return next(iter(named)) if len(named) == 1 else None
+                # `Reiss-Andersen said she hoped Bialiatski would attend. "...," she said`: of the
+                # subjects, those whose title or given name says otherwise are not `she`.
+                agreeing = {n for n in named if self.gender(n) in (None, token.lower_)}
+                return next(iter(agreeing)) if len(agreeing) == 1 else None
             if "" in names:
                 continue  # `He also said ...`: the pronoun continues the person before it
             if sentence in mentioned:
                 return None  # a person is named, but not as the one acting: do not guess
         return None
 
-    def speaker_from_verb(self, verb: Token) -> tuple[str, int, int] | None:
+    def gender(self, name: str) -> str | None:
+        """`he`, `she` or None for the person named `name` (see `person_gender`)."""
+        if name not in self._genders:
+            entity = self.ctx.person_named.get(name)
+            self._genders[name] = person_gender(entity, self.ctx.text) if entity is not None else None
+        return self._genders[name]
+
+    def speaker_from_verb(self, verb: Token) -> tuple[str, int, int, str] | None:
         subject = _subject(verb, self.ctx)
         if subject is None:
             return None
@@ -319,8 +521,8 @@ class _Attributor:
             name = self.resolve_pronoun(subject)
             if name is None:
                 return None
-            return name, subject.idx, subject.idx + len(subject.text)
-        return _name_of(subject, self.ctx)
+            return name, subject.idx, subject.idx + len(subject.text), "person"
+        return _name_of(subject, self.ctx, verb)
 
     def governing_cue(self, seg: _Segment) -> Token | None:
         """The first reporting verb outside the quote among the heads above the quoted words."""
@@ -339,7 +541,10 @@ class _Attributor:
                         break
                     head = head.head
                     if not ctx.in_quote[head.i] and _is_cue(head):
-                        return head
+                        # A run-on "sentence" (markup, a lost full stop) can chain a quote up to a verb
+                        # paragraphs away: only a verb near the quote governs it.
+                        near = first - _GOVERNING_REACH <= head.i <= last + _GOVERNING_REACH
+                        return head if near else None
                     if not ctx.in_quote[head.i] and head.dep_ == "ROOT":
                         # `There were "..." in one town, said X.`: the reporting verb hangs off the root.
                         for child in head.rights:
@@ -403,7 +608,6 @@ def extract_quotes(
         return []
     ctx = _Context(doc, text, entities, segments)
     attributor = _Attributor(ctx, sentence_at)
-    kinds = {e.canonical: ("person" if e.label == "PERSON" else "organization") for e in entities}
     choose = chooser(ctx, attributor) if chooser is not None else None
     quotes: list[Quote] = []
     for seg in segments:
@@ -425,14 +629,13 @@ def extract_quotes(
             quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.idx, cue.idx + len(cue.text)
             found = attributor.speaker_from_verb(cue)
             if found is not None:
-                quote.speaker, quote.speaker_start, quote.speaker_end = found
+                quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = found
                 subject = _subject(cue, ctx)
                 quote.how = "pronoun" if subject is not None and subject.lower_ in _PERSONAL else how
         elif quotes:
             _continue_from(quotes[-1], quote, text)
-        if quote.speaker is not None:
-            quote.speaker_kind = quotes[-1].speaker_kind if quote.how == "continuation" else None
-            quote.speaker_kind = quote.speaker_kind or kinds.get(quote.speaker, "person")
+        if quote.speaker is not None and quote.how == "continuation":
+            quote.speaker_kind = quotes[-1].speaker_kind
         if choose is not None:
             # The quote before is a candidate only when the rules named its speaker (as in training).
             choose(quote, seg, quotes[-1] if quotes and quotes[-1].how != "model" else None, cue)
