@@ -89,6 +89,8 @@ _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…<")
 _GOVERNING_REACH = 40
 #: How many sentences back a description that refers back may find who spoke.
 _ANTECEDENT_WINDOW = 2
+#: How many sentences back `it` may look for the body it stands for.
+_IT_WINDOW = 2
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -414,6 +416,15 @@ def apposed_person(token: Token, ctx: _Context) -> tuple[str, int, int, str] | N
     return None
 
 
+def _nmod_person(token: Token, ctx: _Context) -> str | None:
+    """`Berit Reiss-Andersen, chair of ...` parsed with the name hung on `chair` as a modifier."""
+    for child in token.children:
+        entity = ctx.entity_of[child.i]
+        if child.dep_ in ("nmod", "compound") and entity is not None and entity.label == "PERSON":
+            return entity.canonical
+    return None
+
+
 def _person_by_surname(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
     """`Nolan told the audience` where the model took `Nolan` for something else (or for nothing): a
     proper-noun subject that is the last word of exactly one person named in the article is that person."""
@@ -498,6 +509,8 @@ class _Attributor:
         # Sentences holding `him` / `her` as an object, by the subject pronoun of the same gender.
         self.object_pronouns: dict[str, set[int]] = {"he": set(), "she": set()}
         self._genders: dict[str, str | None] = {}
+        # (char offset, name, sentence) of each organisation named as a subject, for `it said`.
+        self.bodies: list[tuple[int, str, int]] = []
         for token in ctx.doc:
             if ctx.in_quote[token.i]:
                 continue
@@ -505,8 +518,18 @@ class _Attributor:
             sentence = sentence_at(token.idx)
             if entity is not None and entity.label == "PERSON":
                 self.persons.append((sentence, token.idx))
-                if token.dep_ == "nsubj" or _is_according_to(token):
+                # `That was echoed by Deanne Criswell`: the agent of a passive acts as its subject.
+                agent = token.dep_ == "pobj" and token.head.dep_ == "agent"
+                if token.dep_ == "nsubj" or agent or _is_according_to(token):
                     self.subjects.append((token.idx, entity.canonical, sentence))
+            elif entity is not None and entity.label == "ORG" and token.dep_ == "nsubj":
+                self.bodies.append((token.idx, entity.canonical, sentence))
+            elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and (apposed := apposed_person(token, ctx)):
+                # `Berit Reiss-Andersen, chair of ..., said` / `Mr Johnson's finance minister, Nadhim
+                # Zahawi, had called`: the name set beside the subject.
+                self.subjects.append((token.idx, apposed[0], sentence))
+            elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and (named := _nmod_person(token, ctx)):
+                self.subjects.append((token.idx, named, sentence))
             elif token.dep_ == "nsubj" and token.lower_ in _PERSONAL:
                 self.subjects.append((token.idx, "", sentence))
             elif token.lower_ in _OBJECT_PRONOUNS and token.dep_ in ("dobj", "dative", "pobj"):
@@ -548,6 +571,20 @@ class _Attributor:
                 return None  # a person is named, but not as the one acting: do not guess
         return None
 
+    def resolve_it(self, token: Token) -> str | None:
+        """The body an `it` subject of a reporting verb stands for: the organisation named as subject in
+        the nearest sentence before it (or earlier in its own) that has a named subject, when that
+        sentence names exactly one body and no person as subject."""
+        here = self.sentence_at(token.idx)
+        for sentence in range(here, here - _IT_WINDOW - 1, -1):
+            bodies = {n for o, n, s in self.bodies if s == sentence and o < token.idx}
+            people = {n for o, n, s in self.subjects if s == sentence and o < token.idx and n}
+            if people:
+                return None
+            if bodies:
+                return next(iter(bodies)) if len(bodies) == 1 else None
+        return None
+
     def gender(self, name: str) -> str | None:
         """`he`, `she` or None for the person named `name` (see `person_gender`)."""
         if name not in self._genders:
@@ -564,6 +601,11 @@ class _Attributor:
             if name is None:
                 return None
             return name, subject.idx, subject.idx + len(subject.text), "person"
+        if subject.lower_ == "it" and subject.dep_ == "nsubj":
+            name = self.resolve_it(subject)
+            if name is None:
+                return None
+            return name, subject.idx, subject.idx + len(subject.text), "organization"
         return _name_of(subject, self.ctx, verb)
 
     def governing_cue(self, seg: _Segment) -> Token | None:
@@ -673,7 +715,8 @@ def extract_quotes(
             if found is not None:
                 quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = found
                 subject = _subject(cue, ctx)
-                quote.how = "pronoun" if subject is not None and subject.lower_ in _PERSONAL else how
+                pronoun = subject is not None and (subject.lower_ in _PERSONAL or subject.lower_ == "it")
+                quote.how = "pronoun" if pronoun else how
         elif quotes:
             _continue_from(quotes[-1], quote, text)
         if quote.speaker is not None and quote.how == "continuation":
