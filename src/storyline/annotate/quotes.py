@@ -50,6 +50,8 @@ def _inflections(verb: str) -> set[str]:
         forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
     if verb.endswith(("s", "sh", "ch")):
         forms.add(verb + "es")
+    if len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+        forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}  # `admitted` (a spare form is harmless)
     return forms
 
 
@@ -64,6 +66,7 @@ _INVERTING = frozenset(
     )
 )
 #: Reporting verbs whose object is the one spoken to, never the speaker.
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _ADDRESSING = frozenset().union(*(_inflections(v) for v in ("tell", "ask", "urge", "press", "answer"))) | {"told"}
 #: Parts of speech a short noun phrase is made of (`one resident`, `a senior official`).
 _NOUN_PHRASE_POS = frozenset({"DET", "ADJ", "NUM", "NOUN", "PROPN", "PART"})
@@ -89,6 +92,8 @@ _CLOSERS_AFTER = set(" \t\n.,;:!?)]}—–-/…<")
 _GOVERNING_REACH = 40
 #: How many sentences back a description that refers back may find who spoke.
 _ANTECEDENT_WINDOW = 2
+#: How many words an aside between a name and its verb may have (`Starmer, 61, told`).
+_ASIDE_WORDS = 4
 #: How many sentences back `it` may look for the body it stands for.
 _IT_WINDOW = 2
 #: How many sentences back a pronoun may look for its person.
@@ -239,10 +244,14 @@ def _is_cue(token: Token) -> bool:
 def _subject(verb: Token, ctx: _Context) -> Token | None:
     """The subject of a reporting verb (through `and`/`but` conjunctions), or the inverted `said X`."""
     for _ in range(3):
-        previous = verb.nbor(-1) if verb.i > 0 else None
-        entity = ctx.entity_of[previous.i] if previous is not None else None
-        adjacent = previous if entity is not None and entity.label == "PERSON" else None
+        adjacent = _person_before(verb, ctx)
         for child in verb.children:
+            if child.dep_ == "nsubj" and not ctx.in_quote[child.i] and child.pos_ == "VERB":
+                # `Commenting on the cut, Philip Nothard, ..., said`: a participle taken for the subject.
+                for grandchild in child.children:
+                    entity = ctx.entity_of[grandchild.i]
+                    if grandchild.dep_ == "nsubj" and entity is not None and entity.label == "PERSON":
+                        return grandchild
             if child.dep_ == "nsubj" and not ctx.in_quote[child.i]:
                 # `..., the carrier's CEO X told journalists`: a misparse may pick a far-off word as
                 # the subject while a person's name sits right before the verb.
@@ -268,11 +277,30 @@ def _subject(verb: Token, ctx: _Context) -> Token | None:
                         return grandchild
         if adjacent is not None and not ctx.in_quote[adjacent.i]:
             return adjacent  # the parser lost the subject altogether
-        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        # A participle (`..., adding "..."`) takes the subject of the clause it hangs on.
+        participle = verb.tag_ in ("VBG", "VBN") and verb.dep_ not in ("relcl", "acl", "amod", "ROOT")
+        if (verb.dep_ in ("conj", "xcomp", "advcl") or participle) and verb.head is not verb:
             verb = verb.head
             continue
         return None
     return None
+
+
+def _person_before(verb: Token, ctx: _Context) -> Token | None:
+    """A person named right before a verb (`X told`), also past a short aside between commas
+    (`Starmer, 61, told`): the subject when the parse loses it."""
+    doc = ctx.doc
+    i = verb.i - 1
+    if i >= 0 and doc[i].text == ",":
+        # Back over `, 61,` to the word before the aside's opening comma.
+        j = i - 1
+        while j >= 0 and i - j <= _ASIDE_WORDS and doc[j].text != "," and not ctx.in_quote[j]:
+            j -= 1
+        i = j - 1 if j >= 0 and doc[j].text == "," and i - j > 1 else -1
+    if i < 0 or ctx.in_quote[i]:
+        return None
+    entity = ctx.entity_of[i]
+    return doc[i] if entity is not None and entity.label == "PERSON" else None
 
 
 def _inverted_subject(verb: Token, ctx: _Context) -> Token | None:
@@ -431,9 +459,13 @@ def _person_by_surname(token: Token, ctx: _Context) -> tuple[str, int, int, str]
     entity = ctx.entity_of[token.i]
     span = ctx.mention_span[token.i] or (token.idx, token.idx + len(token.text))
     written = ctx.text[span[0] : span[1]]
-    key = written.casefold()
-    names = {p.canonical for p in ctx.persons if len(p.canonical.split()) >= 2 and
-             p.canonical.split()[-1].casefold() == key}
+    key = written.casefold().split()
+    names = set()
+    for person in ctx.persons:
+        full = [w for w in person.canonical.casefold().split() if w.rstrip(".") not in _GENERATIONS]
+        # `Downey` of Robert Downey Jr, `Lee Curtis` of Jamie Lee Curtis.
+        if len(full) > len(key) and full[-len(key) :] == key:
+            names.add(person.canonical)
     if len(names) != 1 or (entity is not None and entity.label == "PERSON"):
         return None
     return names.pop(), span[0], span[1], "person"
