@@ -96,6 +96,9 @@ _ANTECEDENT_WINDOW = 2
 _ASIDE_WORDS = 4
 #: How many sentences back `it` may look for the body it stands for.
 _IT_WINDOW = 2
+#: How many characters of the reporter's words may part a quote from the attributed one it continues
+#: in the same paragraph (`"...," Murphy said as he accepted his award from ... . "Thank you ..."`).
+_SAME_PARAGRAPH_GAP = 250
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
 
@@ -581,12 +584,19 @@ class _Attributor:
         and only when that sentence names exactly one person as subject."""
         here = self.sentence_at(token.idx)
         subjects: dict[int, set[str]] = {}
+        # The first subject of each sentence, when it is this same pronoun.
+        leading: dict[int, bool] = {}
         for offset, name, sentence in self.subjects:
             if offset < token.idx and sentence >= here - _PRONOUN_WINDOW:
+                if sentence not in subjects:
+                    word = self.ctx.text[offset : offset + len(token.text)].lower()
+                    leading[sentence] = name == "" and word == token.lower_
                 subjects.setdefault(sentence, set()).add(name)
         mentioned = {s for s, offset in self.persons if offset < token.idx}
         for sentence in range(here, here - _PRONOUN_WINDOW - 1, -1):
             names = subjects.get(sentence, set())
+            if sentence < here and leading.get(sentence):
+                continue  # `She said her co-laureates had spoken ...`: she goes on; the rest is reported
             named = names - {"", "?"}
             if "?" in names and not named:
                 return None  # the last one speaking is unnamed (`an eyewitness told the BBC`)
@@ -783,7 +793,7 @@ def _continue_from(previous: Quote, quote: Quote, text: str) -> None:
             return  # the quote does not open its paragraph
         if between.count("\n") > 2 or not _paragraph_ends_with_quote(text, previous):
             return
-    elif len(between) > 120:
+    elif len(between) > _SAME_PARAGRAPH_GAP:
         return
     # A reporting verb between the two, other than the first quote's own, introduces someone else
     # (`"...?" Wootton asked. She answered, "..."`).
