@@ -38,7 +38,9 @@ _BASE_CUES = (
     "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
     "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution express "
     "lament answer recollect muse counter retort exclaim joke quip recount "
-    "question estimate report testify write speak agree repeat reiterate observe maintain"
+    "question estimate report testify write speak agree repeat reiterate observe maintain "
+    # Verbs that report by judging or naming what was said (`hailed the trip as "..."`).
+    "hail label term dub brand request praise condemn welcome criticise criticize blame accuse thank"
 )
 _IRREGULAR = {"said", "told", "wrote", "written", "spoke", "spoken"}
 
@@ -682,6 +684,47 @@ class _Attributor:
                 break  # one quoted word per sentence is enough: its chain reaches the clause head
         return None
 
+    def named_source(self, seg: _Segment) -> tuple[str, int, int, str] | None:
+        """A speaker named without a reporting verb: `Blinken: "..."` (a name and a colon opening the
+        paragraph before the quote) or `According to X, ... "..."` in the quote's sentence."""
+        ctx = self.ctx
+        doc = ctx.doc
+        first = ctx.token_at(seg.start)
+        sent_start = ctx.sent_of[first][0]
+        line_start = ctx.text.rfind("\n", 0, seg.start) + 1
+        before = ctx.text[line_start : seg.start].rstrip()
+        if before.endswith(":") and first > 0:
+            # Only the name before the colon: `Blinken:` / `Antony Blinken:`, not a sentence.
+            colon = ctx.token_at(line_start + len(before) - 1)
+            name = ctx.entity_of[colon - 1] if colon > 0 else None
+            span = ctx.mention_span[colon - 1] if colon > 0 else None
+            known = name is not None and span is not None and name.label in ("PERSON", "ORG")
+            if known and name is not None and span is not None and not ctx.text[line_start : span[0]].strip():
+                return name.canonical, span[0], span[1], _kind_of(name)
+        for i in range(sent_start, first):
+            if ctx.in_quote[i] or not _is_according_to(doc[i]):
+                continue
+            entity = ctx.entity_of[i]
+            span = ctx.mention_span[i]
+            if entity is not None and span is not None and entity.label in ("PERSON", "ORG"):
+                return entity.canonical, span[0], span[1], _kind_of(entity)
+        return None
+
+    def cue_above(self, cue: Token, seg: _Segment) -> Token | None:
+        """The next reporting verb up the parse from `cue`, near the quote (`X said the Bank was
+        "welcoming" ...`: when the nearer verb names no speaker, the one above it may)."""
+        first = self.ctx.token_at(seg.start)
+        last = self.ctx.token_at(max(seg.end - 1, seg.start))
+        head = cue
+        for _ in range(6):
+            if head.head is head:
+                return None
+            head = head.head
+            if not self.ctx.in_quote[head.i] and _is_cue(head):
+                near = first - _GOVERNING_REACH <= head.i <= last + _GOVERNING_REACH
+                return head if near else None
+        return None
+
     def nearby_cue(self, seg: _Segment) -> Token | None:
         """A reporting verb just after the quote (`"...," he said`) or before a colon that opens it."""
         ctx = self.ctx
@@ -752,15 +795,26 @@ def extract_quotes(
         if cue is None:
             cue, how = attributor.nearby_cue(seg), "nearby"
         if cue is not None:
-            quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.idx, cue.idx + len(cue.text)
             found = attributor.speaker_from_verb(cue)
+            # Only past a verb with no subject of its own: one whose subject names no one (`officials
+            # had warned of "..."`) is that someone's, not the speaker's above it.
+            climb = found is None and how == "cue" and _subject(cue, ctx) is None
+            above = attributor.cue_above(cue, seg) if climb else None
+            if above is not None and (higher := attributor.speaker_from_verb(above)) is not None:
+                cue, found = above, higher
+            quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.idx, cue.idx + len(cue.text)
             if found is not None:
                 quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = found
                 subject = _subject(cue, ctx)
                 pronoun = subject is not None and (subject.lower_ in _PERSONAL or subject.lower_ == "it")
                 quote.how = "pronoun" if pronoun else how
-        elif quotes:
-            _continue_from(quotes[-1], quote, text)
+        else:
+            named = attributor.named_source(seg)
+            if named is not None:
+                quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = named
+                quote.how = "nearby"
+            elif quotes:
+                _continue_from(quotes[-1], quote, text)
         if quote.speaker is not None and quote.how == "continuation":
             quote.speaker_kind = quotes[-1].speaker_kind
         if choose is not None:
