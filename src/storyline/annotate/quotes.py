@@ -4,19 +4,27 @@ Quoted segments are found from the quote marks themselves (straight and curly, d
 paragraph by paragraph. A segment's speaker comes, in order of trust, from
 
 1. the reporting verb that governs the quoted words in the parse (`"...," Blinken said`,
-   `Stoltenberg said that "tens of thousands" ...`, `said Zelensky`), whose subject names the speaker;
+   `Stoltenberg said that "tens of thousands" ...`, `hailed the trip as "..."`), whose subject names
+   the speaker; past a verb with no subject of its own to the reporting verb above it;
 2. a reporting verb right after the quote, or before it when a colon introduces the quote
    (`Blinken told a news conference: "..."`), for sentences the parser gets wrong;
-3. continuation: an unattributed quote right after an attributed one in the same paragraph, or a
-   paragraph that is all quote right after a paragraph that ends with an attributed quote.
-
-4. a quote the rules leave open goes to a small trained chooser (`speakers.py`) that scores the
+3. a source named without a verb: `Blinken: "..."` opening a paragraph, `according to X` in the
+   quote's sentence;
+4. continuation: an unattributed quote right after an attributed one in the same paragraph, or a
+   paragraph that is all quote right after a paragraph that ends with an attributed quote;
+5. a quote the rules leave open goes to a small trained chooser (`speakers.py`) that scores the
    plausible speakers nearby (descriptions such as `a senior official` included) and names the best
    one only when its score clears a threshold chosen on cross-validation for precision.
 
-A subject that is a pronoun (`he said`) is resolved to the nearest person named as a subject (or as a
-speaker) in the preceding sentences, and only when that choice is unambiguous; a subject that names
-no one (`officials said`) leaves the speaker None. A wrong speaker is worse than none.
+The subject is read through the parse's usual misreadings: a name after the verb right after the
+quote (`"...," admitted Rodri`), a name set beside the subject (`Vidir Reynisson` of `the head of ...,
+Vidir Reynisson, told`), a name before the verb past a short aside (`Starmer, 61, told`), a participle
+taken for the subject (`Commenting on the cut, X said`), a participle's clause subject (`..., adding`),
+a surname the entity model mislabelled (`Nolan told`). A subject that is a pronoun (`he said`) is
+resolved to the nearest person named as a subject (or a passive's agent) in the preceding sentences,
+only when that choice is unambiguous and the title or given name does not say otherwise; `it said` to
+the body named as subject just before. A subject that names no one (`officials said`) leaves the
+speaker None (see `KEEP_DESCRIPTIONS`). A wrong speaker is worse than none.
 """
 
 from __future__ import annotations
