@@ -46,6 +46,11 @@ def _quote(article: str, opening: str) -> Quote:
         # `"...," Murphy said as he accepted his award from ... . "Thank you ..."`: a continuation
         # after a longer aside in the same paragraph.
         ("b-023", "Thank you to the academy", "Cillian Murphy", "continuation"),
+        # `In a televised address, he said, "..."`: the verb right before the comma that opens the quote.
+        ("a-025", "When it matters", "Guðni Jóhannesson", "pronoun"),
+        # `Lee Curtis paid tribute to ... Tony Curtis. She said: "..."`: `Lee` would say `he`, but the
+        # article named her Jamie Lee Curtis first, and that given name says `she`.
+        ("b-051", "My mother and father", "Lee Curtis", "pronoun"),
         # `According to the Nobel Committee, the regime in Iran has "..."`: a source without a verb.
         ("b-046", "arrested her 13 times", "Nobel Committee", "nearby"),
     ],

@@ -640,7 +640,11 @@ class _Attributor:
     def gender(self, name: str) -> str | None:
         """`he`, `she` or None for the person named `name` (see `person_gender`)."""
         if name not in self._genders:
-            entity = self.ctx.person_named.get(name)
+            # `Lee Curtis` after `Jamie Lee Curtis`: the given name is the fuller name's.
+            words = name.split()
+            fuller = [p for p in self.ctx.persons if len(p.canonical.split()) > len(words)
+                      and p.canonical.split()[-len(words) :] == words]
+            entity = fuller[0] if len(fuller) == 1 else self.ctx.person_named.get(name)
             self._genders[name] = person_gender(entity, self.ctx.text) if entity is not None else None
         return self._genders[name]
 
@@ -758,6 +762,9 @@ class _Attributor:
             for i in reversed(before):
                 if _is_cue(doc[i]):
                     return doc[i]
+        # `he said, "..."`: the reporting verb right before the comma that opens the quote.
+        if len(before) >= 2 and doc[before[-1]].text == "," and _is_cue(doc[before[-2]]):
+            return doc[before[-2]]
         return None
 
 
