@@ -51,6 +51,9 @@ def _quote(article: str, opening: str) -> Quote:
         # `Lee Curtis paid tribute to ... Tony Curtis. She said: "..."`: `Lee` would say `he`, but the
         # article named her Jamie Lee Curtis first, and that given name says `she`.
         ("b-051", "My mother and father", "Lee Curtis", "pronoun"),
+        # `He also gave thanks to his wife, Susan. "You loved me ..."`: a statement with no attribution
+        # of its own, after a sentence about one person in the same paragraph.
+        ("b-024", "You loved me back to life", "Downey", "introduced"),
         # `According to the Nobel Committee, the regime in Iran has "..."`: a source without a verb.
         ("b-046", "arrested her 13 times", "Nobel Committee", "nearby"),
     ],

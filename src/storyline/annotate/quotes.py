@@ -722,6 +722,38 @@ class _Attributor:
                 return entity.canonical, span[0], span[1], _kind_of(entity)
         return None
 
+    def introduced_by(self, seg: _Segment) -> tuple[str, int, int, str] | None:
+        """`He also gave thanks to his wife, Susan. "You loved me ..."`: a statement in marks with no
+        attribution of its own, right after a sentence of the same paragraph whose subject is one
+        person (named, or a pronoun resolved to one), is that person's."""
+        ctx = self.ctx
+        first = ctx.token_at(seg.start)
+        start = ctx.sent_of[first][0]
+        if start == 0 or any(not ctx.in_quote[i] and not ctx.doc[i].is_space for i in range(start, first)):
+            return None  # the quote does not open its sentence
+        last = ctx.token_at(max(seg.end - 1, seg.start))
+        end = ctx.sent_of[last][1]
+        if ctx.text[seg.start + 1 : seg.end - 1].rstrip().endswith(",") or any(
+            ctx.entity_of[i] is not None and not ctx.in_quote[i] for i in range(last + 1, end)
+        ):
+            return None  # `"...," X, the chair of ...`: its own attribution follows
+        previous = ctx.sent_of[start - 1]
+        if "\n" in ctx.text[ctx.doc[previous[0]].idx : seg.start]:
+            return None  # another paragraph
+        subjects = [t for t in ctx.doc[previous[0] : previous[1]] if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"
+                    and not ctx.in_quote[t.i]]
+        if len(subjects) != 1:
+            return None
+        subject = subjects[0]
+        if subject.lower_ in _PERSONAL:
+            name = self.resolve_pronoun(subject)
+            return (name, subject.idx, subject.idx + len(subject.text), "person") if name else None
+        entity = ctx.entity_of[subject.i]
+        span = ctx.mention_span[subject.i]
+        if entity is None or span is None or entity.label != "PERSON":
+            return None
+        return entity.canonical, span[0], span[1], "person"
+
     def cue_above(self, cue: Token, seg: _Segment) -> Token | None:
         """The next reporting verb up the parse from `cue`, near the quote (`X said the Bank was
         "welcoming" ...`: when the nearer verb names no speaker, the one above it may)."""
@@ -830,6 +862,11 @@ def extract_quotes(
                 quote.how = "nearby"
             elif quotes:
                 _continue_from(quotes[-1], quote, text)
+            if quote.speaker is None and not quote.partial:
+                introduced = attributor.introduced_by(seg)
+                if introduced is not None:
+                    quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = introduced
+                    quote.how = "introduced"
         if quote.speaker is not None and quote.how == "continuation":
             quote.speaker_kind = quotes[-1].speaker_kind
         if choose is not None:
