@@ -61,8 +61,10 @@ class Quote:
     `speaker_start`/`speaker_end` span the words that name the speaker (a name or a pronoun).
     `cue` is the reporting verb as written (`said`, `told`), None when attribution came from context
     (`how` tells which rule attributed it: "cue" the reporting verb governing the quote, "nearby" one
-    right after it or before its colon, "pronoun" a `he said` resolved to a person, "continuation"
-    the speaker of the quote just before, "model" the trained chooser of `annotate/speakers.py`).
+    right after it or before its colon, or a source named without a verb (`Blinken: "..."`, `according
+    to X`), "pronoun" a `he said` (`it said`) resolved to a person (a body), "continuation"
+    the speaker of the quote just before, "introduced" the one person the sentence before is about,
+    "model" the trained chooser of `annotate/speakers.py`).
     `partial` marks a fragment quoted inside the reporter's own sentence (`its "aggressive" actions`).
     `speaker_kind` says what the speaker is: "person", "organization" (a named body: `the Fed`) or
     "description" (an unnamed speaker kept as written: `a senior official`, `the statement`); None

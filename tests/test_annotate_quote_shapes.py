@@ -1,0 +1,69 @@
+"""Attribution shapes the rules read from the parse, one real dev2-tune article each (by id, cleaned as
+`storyline ingest` cleans it): the quote is found by its opening words, its speaker is the one the
+article gives, and how it was read is the rule that names it."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations
+
+from storyline.annotate import Quote
+
+
+def _quote(article: str, opening: str) -> Quote:
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    found = [q for q in dev2_tune_annotations(article).quotes if q.text.startswith(opening)]
+    assert found, f"no quote opening {opening!r} in {article}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("article", "opening", "speaker", "how"),
+    [
+        # `"...," admitted Rodri`: any reporting verb right after the closing mark, name after it
+        # (`admitted`: the doubled consonant of the inflection).
+        ("b-016", "I was not good", "Rodri", "cue"),
+        # `"...," said Truss, who was ...`: the parse hangs the name on the relative clause.
+        ("b-044", "I have therefore spoken", "Truss", "cue"),
+        # `Starmer, 61, told cheering activists that "..."`: a name before its verb past an aside.
+        ("b-045", "change begins here", "Keir Starmer", "cue"),
+        # `Commenting on the cut, Philip Nothard, ..., said: '...`: the participle taken for the subject.
+        ("a-039", "The Bank of England", "Philip Nothard", "cue"),
+        # `Berit Reiss-Andersen, chair of ..., said`: the name hung on `chair` as a modifier.
+        ("b-043", "three outstanding champions", "Reiss-Andersen", "cue"),
+        # `"...," Nolan told the audience` with `Nolan` tagged a work of art: the surname of one person.
+        ("b-024", "Movies are just a little", "Christopher Nolan", "cue"),
+        # `..., adding "..."`: a participle takes the subject of its clause.
+        ("b-011", "none of this nonsense", "Keir Starmer", "cue"),
+        # `"...," it added` after the BoE spoke: `it` is the body named as subject just before.
+        ("a-024", "Some of the risks of more persistent", "BoE", "pronoun"),
+        # `That sentiment was echoed by Deanne Criswell. "...," she told CNN`: a passive's agent.
+        ("a-029", "There is going to be catastrophic", "Deanne Criswell", "pronoun"),
+        # `she said her co-laureates had spoken ...` then `"...," she said`: the sentence she leads
+        # continues her, the reported clause after it does not interrupt.
+        ("b-043", "They always called", "Oleksandra Matviichuk", "pronoun"),
+        # `"...," Murphy said as he accepted his award from ... . "Thank you ..."`: a continuation
+        # after a longer aside in the same paragraph.
+        ("b-023", "Thank you to the academy", "Cillian Murphy", "continuation"),
+        # `In a televised address, he said, "..."`: the verb right before the comma that opens the quote.
+        ("a-025", "When it matters", "Guðni Jóhannesson", "pronoun"),
+        # `Lee Curtis paid tribute to ... Tony Curtis. She said: "..."`: `Lee` would say `he`, but the
+        # article named her Jamie Lee Curtis first, and that given name says `she`.
+        ("b-051", "My mother and father", "Lee Curtis", "pronoun"),
+        # `He also gave thanks to his wife, Susan. "You loved me ..."`: a statement with no attribution
+        # of its own, after a sentence about one person in the same paragraph.
+        ("b-024", "You loved me back to life", "Downey", "introduced"),
+        # `According to the Nobel Committee, the regime in Iran has "..."`: a source without a verb.
+        ("b-046", "arrested her 13 times", "Nobel Committee", "nearby"),
+    ],
+)
+def test_speaker_read_from_the_parse(article: str, opening: str, speaker: str, how: str) -> None:
+    quote = _quote(article, opening)
+    assert (quote.speaker, quote.how) == (speaker, how)
+
+
+def test_a_body_speaking_through_it_is_an_organisation() -> None:
+    quote = _quote("a-007", "Treat this warning")
+    assert (quote.speaker, quote.speaker_kind) == ("National Weather Service", "organization")
+
