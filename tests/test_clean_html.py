@@ -90,6 +90,18 @@ def test_subheads_become_hash_lines(html_data: Path, expectations: dict) -> None
     assert all(len(h.split()) <= 20 and "\n" not in h for h in heads)
 
 
+def test_printed_standfirst_left_out_by_the_extractor_opens_the_text(html_data: Path, expectations: dict) -> None:
+    """thelocal.se: the sub-headline (the page's description, printed above the lead) is outside the
+    container the extractor picks; it is put back as the subhead opening the text, once."""
+    item = expectations["853bb435faec06c4"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    first, second = out.text.split("\n\n")[:2]
+    assert first.startswith("## Whether you're for or against Sweden's softer approach")
+    assert first.endswith("has become a household name in the country during the crisis.")
+    assert second.startswith("Strange tattoos are plentiful around the world")
+    assert out.text.count("household name") == 1
+
+
 def test_removals_are_recorded(html_data: Path, expectations: dict) -> None:
     item = expectations["bad099ccc978099f"]  # a newsletter box inside the article container
     out = extract_html(_page(html_data, item), url=item["url"])

@@ -370,6 +370,41 @@ def _run_trafilatura(html: str, url: str | None, **options: Any) -> list[_Block]
     return _blocks(doc.body)
 
 
+_STANDFIRST_MIN_WORDS = 8
+_STANDFIRST_TAGS = "self::p or self::h2 or self::h3 or self::h4 or self::div or self::span or self::strong"
+
+
+def _printed_standfirst(tree: HtmlElement, meta: PageMeta, kept: list[_Block]) -> str | None:
+    """The page's standfirst when the extractor left it out: the page's description (`og:description`)
+    printed as an element of its own above the article's first paragraph (a sub-headline, an
+    excerpt), not inside a link (a teaser of another page). Kept as a subhead opening the text."""
+    description = meta.description or ""
+    key = _key(description)
+    if not kept or len(key.split()) < _STANDFIRST_MIN_WORDS or key in _key(" ".join(b.text for b in kept)):
+        return None
+    lead = " ".join(_key(kept[0].text).split()[:8])
+    found: tuple[int, str] | None = None
+    lead_line: int | None = None
+    for elem in tree.xpath(f"//body//*[{_STANDFIRST_TAGS}][not(ancestor::a)]"):
+        own = " ".join((elem.text or "").split())  # its own text: a tag left open swallows what follows
+        if found is None and own and _key(own) == key:
+            found = (elem.sourceline or 0, own)
+            continue
+        text = " ".join(elem.text_content().split())
+        if not text or len(text) > 3 * len(description) + 200:
+            continue
+        elem_key = _key(text)
+        if found is None and elem_key == key:
+            found = (elem.sourceline or 0, text)
+        elif lead_line is None and elem_key.startswith(lead):
+            lead_line = elem.sourceline or 0
+        if found and lead_line is not None:
+            break
+    if found is None or lead_line is None or found[0] > lead_line:
+        return None
+    return found[1]
+
+
 def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     """Main text and metadata of one HTML page.
 
@@ -391,6 +426,9 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
         removed = [*removed, *(Removal(b.text, "replaced by the page's articleBody") for b in kept),
                    *fallback_removed]
         kept = fallback
+    standfirst = _printed_standfirst(tree, meta, kept)
+    if standfirst:
+        kept = [_Block(standfirst, heading=True), *kept]
     text = "\n\n".join(f"## {b.text}" if b.heading else b.text for b in kept)
     if not text.strip():
         raise ValueError("no main text found in the page")
