@@ -390,6 +390,8 @@ def _printed_standfirst(tree: HtmlElement, meta: PageMeta, kept: list[_Block]) -
         if found is None and own and _key(own) == key:
             found = (elem.sourceline or 0, own)
             continue
+        if elem.tag == "div":
+            continue  # a container: its own text was read; its paragraphs are read on their own
         text = " ".join(elem.text_content().split())
         if not text or len(text) > 3 * len(description) + 200:
             continue
