@@ -215,7 +215,8 @@ _LABEL = re.compile(
 )
 # Short record lines at the edges of a body: "Category: Press Releases", "Last Modified: ...".
 _RECORD_LINE = re.compile(
-    r"^(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
+    r"^(?:(?:news|post|article|story|page)\s+)?"  # `News date :`, `Post category:`
+    r"(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
     r"updated(?: on)?|last (?:modified|updated)|release date|date|keywords|related topics)\s*:",
     re.IGNORECASE,
 )
@@ -307,8 +308,8 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
     if (not block.heading and words <= 20 and block.link_share >= 0.9
             and not text.rstrip().endswith((".", "?", "!", ":", '"', "”"))):
         return "linked headline of another story"
-    if edge and words <= 14 and _RECORD_LINE.match(text):
-        return "publication record line"
+    if edge and all(_words(line) <= 14 and _RECORD_LINE.match(line) for line in text.split("\n")):
+        return "publication record line"  # one per line (`News date : ...`, `Category : ...`) in a block
     if index < 3 and _BYLINE.match(text):
         return "byline"
     if index >= count - 2 and words <= 70 and _BIO.match(text) and not _REPORTED.search(text):
