@@ -20,7 +20,7 @@ from storyline.clean import metadata as meta
 from storyline.clean.blocks import Layout, classify_document, is_caption_worded, is_credit_only, is_linked
 from storyline.clean.features import Line
 from storyline.ingest.record import RawDocument
-from storyline.text import PROSE_STOP_WORDS
+from storyline.text import PROSE_STOP_WORDS, fold
 
 if TYPE_CHECKING:
     from storyline.clean.html import HtmlExtract
@@ -65,7 +65,8 @@ def _slug_words(url: str) -> set[str]:
 
 
 def _slug_overlap(line: Line, url: str | None) -> int:
-    return len(set(line.key.split()) & _slug_words(url)) if url else 0
+    # accents folded: a slug spells `Grindavík` as `grindavik`
+    return len({fold(w) for w in line.key.split()} & _slug_words(url)) if url else 0
 
 
 def _headline(layout: Layout, url: str | None) -> Line | None:
