@@ -90,6 +90,28 @@ def test_subheads_become_hash_lines(html_data: Path, expectations: dict) -> None
     assert all(len(h.split()) <= 20 and "\n" not in h for h in heads)
 
 
+def test_printed_standfirst_left_out_by_the_extractor_opens_the_text(html_data: Path, expectations: dict) -> None:
+    """thelocal.se: the sub-headline (the page's description, printed above the lead) is outside the
+    container the extractor picks; it is put back as the subhead opening the text, once."""
+    item = expectations["853bb435faec06c4"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    first, second = out.text.split("\n\n")[:2]
+    assert first.startswith("## Whether you're for or against Sweden's softer approach")
+    assert first.endswith("has become a household name in the country during the crisis.")
+    assert second.startswith("Strange tattoos are plentiful around the world")
+    assert out.text.count("household name") == 1
+
+
+def test_block_of_publication_record_lines_is_dropped(html_data: Path, expectations: dict) -> None:
+    """bahamaslocal.com: `News date : 04/21/2022` and `Category : Press Releases` close the body as one
+    block, a line each: the page's record, not its text."""
+    item = expectations["b90ee7490fd57976"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Category : Press Releases" not in out.text and "News date" not in out.text
+    assert any(r.reason == "publication record line" and "Category : Press Releases" in r.text for r in out.removed)
+    assert out.text.rstrip().endswith("to assist Baark in their work.")
+
+
 def test_removals_are_recorded(html_data: Path, expectations: dict) -> None:
     item = expectations["bad099ccc978099f"]  # a newsletter box inside the article container
     out = extract_html(_page(html_data, item), url=item["url"])

@@ -211,3 +211,48 @@ def test_headline_with_a_camel_case_name_is_the_title() -> None:
     raw = _dump("AstraZeneca shares jump after cancer drug trial success", _LEAD, _MIDDLE, _CLOSE)
     article = clean_document(RawDocument(source="t", kind="text", content=raw))
     assert article.title == "AstraZeneca shares jump after cancer drug trial success" and not article.title_derived
+
+
+def test_standfirst_under_the_headline_is_kept_as_a_heading(shared_data: Path) -> None:
+    """dev2 a-041 and b-045: the sentence printed under the headline sums the story up; it is kept
+    before the first paragraph with the subheads, and the lead still opens the text."""
+    for gid, opening, lead in (
+        ("a-041", "The deaths are expected to grow as residents and officials assess the damage.", "FORT MYERS BEACH"),
+        ("b-045", "Keir Starmer has led Britain's Labour Party to a landslide election victory", "Keir Starmer on"),
+    ):
+        row = _dev2(shared_data, gid)
+        article = clean_document(RawDocument(source=gid, kind="text", content=row["text"], url=row["url"]))
+        first = article.headings[0]
+        assert first.offset == 0 and first.text.startswith(opening)
+        assert article.text.startswith(lead) and opening not in article.text
+
+
+def test_photo_caption_under_the_headline_is_not_a_standfirst(shared_data: Path) -> None:
+    """dev2 b-026: the prose line under the headline is followed by its photo credit: a caption."""
+    row = _dev2(shared_data, "b-026")
+    article = clean_document(RawDocument(source="b-026", kind="text", content=row["text"], url=row["url"]))
+    caption = "British Prime Minister Boris Johnson speaks during Prime Minister's Questions"
+    assert not any(h.text.startswith(caption) for h in article.headings)
+    assert caption not in article.text
+
+
+def test_key_points_under_the_headline_are_kept_as_headings(shared_data: Path) -> None:
+    """dev2 a-039: three bulleted key points under the headline are the story's, not a menu."""
+    row = _dev2(shared_data, "a-039")
+    article = clean_document(RawDocument(source="a-039", kind="text", content=row["text"], url=row["url"]))
+    assert [h.text for h in article.headings[:3]] == [
+        "Bank said it was encouraged by signs of inflation slowing",
+        "Rates have not been cut since 2020",
+        "Cox Automotive hails decision saying growth in automotive sector will be encouraged",
+    ]
+    assert all(h.offset == 0 for h in article.headings[:3])
+    assert article.text.startswith("The Bank of England has cut interest rates")
+
+
+def test_headline_is_found_by_a_slug_that_drops_its_accents(shared_data: Path) -> None:
+    """dev2 a-005: the address spells `Grindavík` as `grindavik`; the headline is still the header line
+    the slug shares a word with, not a title derived from the lead."""
+    row = _dev2(shared_data, "a-005")
+    article = clean_document(RawDocument(source="a-005", kind="text", content=row["text"], url=row["url"]))
+    assert article.title == "From Iceland — UPDATES: Lava Reaches Grindavík, Claims First Homes"
+    assert not article.title_derived

@@ -166,9 +166,14 @@ _CAPTION_WORDING = re.compile(
 _CAPTION_MAX_WORDS = 45
 
 
-def _is_credit_only(line: Line) -> bool:
+def is_credit_only(line: Line) -> bool:
     """A photo credit on a line of its own (`Daniel Roland/Pool/Reuters`, `PHOTO: REUTERS`)."""
     return line.caption and line.words <= 8 and line.stop_ratio <= 0.2 and not line.terminal
+
+
+def is_caption_worded(line: Line) -> bool:
+    """Worded as a photo caption: a position label (`(L)`) or a picture verb (`is pictured`)."""
+    return bool(_CAPTION_WORDING.search(line.text))
 
 
 def _mark_top_caption(lines: list[Line]) -> None:
@@ -181,8 +186,8 @@ def _mark_top_caption(lines: list[Line]) -> None:
     if first is None or first + 1 >= len(live) or live[first].words > _CAPTION_MAX_WORDS:
         return
     line, after = live[first], live[first + 1]
-    credited = _is_credit_only(after) and any(_is_prose(x) for x in live[first + 2 :])
-    worded = _is_prose(after) and bool(_CAPTION_WORDING.search(line.text))
+    credited = is_credit_only(after) and any(_is_prose(x) for x in live[first + 2 :])
+    worded = _is_prose(after) and is_caption_worded(line)
     if credited or worded:
         line.kind = "caption"
         _drop(line, "photo caption (followed by its credit)" if credited else "photo caption (caption wording)")
@@ -196,6 +201,11 @@ _MAX_ITEM_WORDS = 40
 _LINKED = re.compile(r"\]\(|https?://|www\.")
 
 
+def is_linked(line: Line) -> bool:
+    """A line holding a link (Markdown, an address): a related story's, not the article's text."""
+    return bool(_LINKED.search(line.raw))
+
+
 def _is_item(line: Line) -> bool:
     return (
         not line.label
@@ -204,7 +214,7 @@ def _is_item(line: Line) -> bool:
         and not line.cta
         and not line.caption
         and not is_url_only(line.text)
-        and not _LINKED.search(line.raw)
+        and not is_linked(line)
     )
 
 

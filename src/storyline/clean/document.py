@@ -11,15 +11,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import takewhile
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from storyline.article import Article, Heading, Removal, article_id
 from storyline.clean import metadata as meta
-from storyline.clean.blocks import Layout, classify_document
+from storyline.clean.blocks import Layout, classify_document, is_caption_worded, is_credit_only, is_linked
 from storyline.clean.features import Line
 from storyline.ingest.record import RawDocument
-from storyline.text import PROSE_STOP_WORDS
+from storyline.text import PROSE_STOP_WORDS, fold
 
 if TYPE_CHECKING:
     from storyline.clean.html import HtmlExtract
@@ -64,7 +65,8 @@ def _slug_words(url: str) -> set[str]:
 
 
 def _slug_overlap(line: Line, url: str | None) -> int:
-    return len(set(line.key.split()) & _slug_words(url)) if url else 0
+    # accents folded: a slug spells `Grindavík` as `grindavik`
+    return len({fold(w) for w in line.key.split()} & _slug_words(url)) if url else 0
 
 
 def _headline(layout: Layout, url: str | None) -> Line | None:
@@ -89,6 +91,52 @@ def _headline(layout: Layout, url: str | None) -> Line | None:
     if overlap == 0 and url and len(_slug_words(url)) >= 4:
         return None  # a wordy slug that shares nothing with any header line: no headline there
     return header[0]
+
+
+# The header lines a page prints between its headline and its standfirst: the headline again.
+_REPEATED = ("shown twice", "short line repeated", "repeated line")
+STANDFIRST = "standfirst (kept as a heading)"
+
+
+def _keep_standfirst(layout: Layout, headline: Line) -> None:
+    """The standfirst: the sentence a page prints right under its headline, summing the story up
+    (`The deaths are expected to grow as ...`), or a bulleted list of the story's key points. The
+    classifier reads such a sentence as header prose, like a photo caption sharing the header's
+    block; it is a standfirst when the headline (or its repeat) is the line just above it, it is not
+    worded as a caption and no photo credit follows it. It is kept with the subheads, before the
+    first paragraph: it is not the body's text, and the lead's dateline stays the text's opening."""
+    lines = layout.lines[: layout.body_start]
+    if headline not in lines:
+        return
+    after = [x for x in lines[headline.pos + 1 :] if not x.reason.startswith(_REPEATED)]
+    after += [x for x in layout.lines[layout.body_start :] if not x.reason.startswith(_REPEATED)][:1]
+    if len(after) < 2:
+        return
+    points = list(takewhile(_is_key_point, after))
+    if len(points) >= 2:  # `• Rates have not been cut since 2020`: the story's key points, as a list
+        for n, x in enumerate(points):
+            x.label, x.reason = "heading", STANDFIRST
+            layout.headings.insert(n, (0, x))
+        return
+    line, following = after[0], after[1]
+    if line.kind != "header_prose" or line.caption or is_caption_worded(line) or is_credit_only(following):
+        return
+    line.label, line.reason = "heading", STANDFIRST
+    layout.headings.insert(0, (0, line))
+
+
+def _is_key_point(line: Line) -> bool:
+    """A list item under the headline that states a point of the story: a bulleted clause of several
+    words with stop words, no link and no call to action (a menu's items are a word or two)."""
+    return (
+        line.marked.bullet
+        and 5 <= line.words <= 30
+        and line.stop_ratio > 0
+        and not line.cta
+        and not line.caption
+        and not is_linked(line)
+        and line.label != "body"
+    )
 
 
 def _published_in_text(layout: Layout) -> date | None:
@@ -187,6 +235,7 @@ def _clean(raw: RawDocument, measured: dict[str, Line] | None = None) -> _Result
     title = title or (headline.text if headline else None)
     if headline is not None:
         headline.reason = "headline (kept as title)"
+        _keep_standfirst(layout, headline)
 
     text_byline = next((meta.parse_byline(x.text) for x in layout.lines if x.kind == "byline"), None)
     byline = text_byline

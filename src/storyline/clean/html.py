@@ -215,7 +215,8 @@ _LABEL = re.compile(
 )
 # Short record lines at the edges of a body: "Category: Press Releases", "Last Modified: ...".
 _RECORD_LINE = re.compile(
-    r"^(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
+    r"^(?:(?:news|post|article|story|page)\s+)?"  # `News date :`, `Post category:`
+    r"(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
     r"updated(?: on)?|last (?:modified|updated)|release date|date|keywords|related topics)\s*:",
     re.IGNORECASE,
 )
@@ -307,8 +308,8 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
     if (not block.heading and words <= 20 and block.link_share >= 0.9
             and not text.rstrip().endswith((".", "?", "!", ":", '"', "”"))):
         return "linked headline of another story"
-    if edge and words <= 14 and _RECORD_LINE.match(text):
-        return "publication record line"
+    if edge and all(_words(line) <= 14 and _RECORD_LINE.match(line) for line in text.split("\n")):
+        return "publication record line"  # one per line (`News date : ...`, `Category : ...`) in a block
     if index < 3 and _BYLINE.match(text):
         return "byline"
     if index >= count - 2 and words <= 70 and _BIO.match(text) and not _REPORTED.search(text):
@@ -370,6 +371,43 @@ def _run_trafilatura(html: str, url: str | None, **options: Any) -> list[_Block]
     return _blocks(doc.body)
 
 
+_STANDFIRST_MIN_WORDS = 8
+_STANDFIRST_TAGS = "self::p or self::h2 or self::h3 or self::h4 or self::div or self::span or self::strong"
+
+
+def _printed_standfirst(tree: HtmlElement, meta: PageMeta, kept: list[_Block]) -> str | None:
+    """The page's standfirst when the extractor left it out: the page's description (`og:description`)
+    printed as an element of its own above the article's first paragraph (a sub-headline, an
+    excerpt), not inside a link (a teaser of another page). Kept as a subhead opening the text."""
+    description = meta.description or ""
+    key = _key(description)
+    if not kept or len(key.split()) < _STANDFIRST_MIN_WORDS or key in _key(" ".join(b.text for b in kept)):
+        return None
+    lead = " ".join(_key(kept[0].text).split()[:8])
+    found: tuple[int, str] | None = None
+    lead_line: int | None = None
+    for elem in tree.xpath(f"//body//*[{_STANDFIRST_TAGS}][not(ancestor::a)]"):
+        own = " ".join((elem.text or "").split())  # its own text: a tag left open swallows what follows
+        if found is None and own and _key(own) == key:
+            found = (elem.sourceline or 0, own)
+            continue
+        if elem.tag == "div":
+            continue  # a container: its own text was read; its paragraphs are read on their own
+        text = " ".join(elem.text_content().split())
+        if not text or len(text) > 3 * len(description) + 200:
+            continue
+        elem_key = _key(text)
+        if found is None and elem_key == key:
+            found = (elem.sourceline or 0, text)
+        elif lead_line is None and elem_key.startswith(lead):
+            lead_line = elem.sourceline or 0
+        if found and lead_line is not None:
+            break
+    if found is None or lead_line is None or found[0] > lead_line:
+        return None
+    return found[1]
+
+
 def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     """Main text and metadata of one HTML page.
 
@@ -391,6 +429,9 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
         removed = [*removed, *(Removal(b.text, "replaced by the page's articleBody") for b in kept),
                    *fallback_removed]
         kept = fallback
+    standfirst = _printed_standfirst(tree, meta, kept)
+    if standfirst:
+        kept = [_Block(standfirst, heading=True), *kept]
     text = "\n\n".join(f"## {b.text}" if b.heading else b.text for b in kept)
     if not text.strip():
         raise ValueError("no main text found in the page")
