@@ -1,6 +1,7 @@
-"""Scale readings and number lists in the claims, on real dev2-tune articles (by id): an earthquake's
-magnitude given differently by outlets is one measurement in conflict (not a tally that grows, not
-beside the aftershock's), and a speaker's comma-split run of numbers is no claim."""
+"""Scale readings, approximate numbers and number lists in the claims, on real dev2-tune articles (by
+id): an earthquake's magnitude given differently by outlets is one measurement in conflict (not a
+tally that grows, not beside the aftershock's), one number stated exactly and with `about` is one
+claim, and a speaker's comma-split run of numbers is no claim."""
 
 from __future__ import annotations
 
@@ -50,3 +51,19 @@ def test_a_comma_run_of_numbers_is_no_claim() -> None:
     assert not listed
     # Figures of the same reports outside the list still make claims.
     assert any(len(c.articles) == 2 for c in briefing.claims)
+
+
+@pytest.mark.parametrize(
+    ("ids", "exact", "about"),
+    [
+        # Grindavik, January 2024: the first fissure's distance from the nearest building.
+        (["a-005", "a-025"], "450 metres", "about 450 metres"),
+        # Hurricane Ian's forward speed: `9 miles per hour` / `about 9 mph`.
+        (["a-032", "a-040"], "9 miles", "about 9 mph"),
+    ],
+)
+def test_one_number_stated_exactly_and_approximately_is_one_claim(ids: list[str], exact: str, about: str) -> None:
+    briefing, gold = _brief(ids)
+    claim = _claim_with(briefing, gold, ids[0], exact)
+    assert (ids[1], about) in {(gold[v.article], v.text) for v in claim.values}
+    assert claim.agreement in ("same", "compatible")

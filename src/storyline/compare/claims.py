@@ -112,6 +112,8 @@ class _Item:
     rank: bool = False
     # The content words within three words of the number, casefolded, names too (`Richter`).
     close: tuple[str, ...] = ()
+    # The stated number in the dimension's base unit (None for a vague magnitude or a score).
+    base_value: float | None = None
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -321,6 +323,7 @@ def _items(
                     stems=stems,
                     rank=_RANK.match(figure.text) is not None,
                     close=tuple(w.casefold() for w in close_words),
+                    base_value=None if figure.value is None or figure.unit == "score" else figure.value * factor,
                 )
             )
             _measured(items[-1])
@@ -603,6 +606,10 @@ def _keys(item: _Item) -> set[str]:
         keys.add(f"t:{item.kind_of}")
     # One value in one dimension (`5%` in every report of a rate decision), however its sentences differ.
     keys.add(f"v:{item.base_low:.6g}:{item.base_high:.6g}")
+    # One stated number whatever its qualifier (`450 metres` / `about 450 metres`, `9 mph` / `about
+    # 9 miles per hour`): the bounds differ, the number does not.
+    if item.base_value is not None:
+        keys.add(f"x:{item.base_value:.6g}")
     return keys
 
 
