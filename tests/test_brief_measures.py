@@ -67,3 +67,12 @@ def test_one_number_stated_exactly_and_approximately_is_one_claim(ids: list[str]
     claim = _claim_with(briefing, gold, ids[0], exact)
     assert (ids[1], about) in {(gold[v.article], v.text) for v in claim.values}
     assert claim.agreement in ("same", "compatible")
+
+
+def test_one_duration_describing_a_thing_by_different_nouns_is_one_claim() -> None:
+    # Oppenheimer's running time: a `three-hour biopic`, `historical drama`, `blockbuster epic`.
+    briefing, gold = _brief(["b-002", "b-024", "b-023", "b-039"])
+    claim = _claim_with(briefing, gold, "b-002", "three-hour biopic")
+    held = {(gold[v.article], v.text) for v in claim.values}
+    assert {("b-024", "three-hour historical drama"), ("b-023", "three-hour blockbuster epic")} <= held
+    assert claim.agreement == "same"

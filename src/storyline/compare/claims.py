@@ -296,7 +296,9 @@ def _items(
                 _Item(
                     article=article.id,
                     figure=figure,
-                    noun=_noun(figure, by_sentence[figure.sentence]),
+                    # A measured figure's noun is what it describes, not what it counts: a
+                    # `three-hour biopic` and a `three-hour drama` are one running time.
+                    noun=None if figure.unit in UNIT_DIMENSIONS else _noun(figure, by_sentence[figure.sentence]),
                     low=span[0],
                     high=span[1],
                     kind=_unit_kind(figure),
