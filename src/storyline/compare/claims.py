@@ -110,6 +110,10 @@ class _Item:
     stems: frozenset[str] = frozenset()
     # A rank (`14th`, `the second time`) rather than a count.
     rank: bool = False
+    # The content words within three words of the number, casefolded, names too (`Richter`).
+    close: tuple[str, ...] = ()
+    # The stated number in the dimension's base unit (None for a vague magnitude or a score).
+    base_value: float | None = None
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -257,6 +261,8 @@ def _items(
                 continue
             if _is_identifier(article.text, figure):
                 continue
+            if _in_number_list(article.text, figure):
+                continue
             if 0 <= figure.sentence < len(ann.sentences):
                 s = ann.sentences[figure.sentence]
                 lo, hi = s.start, s.end
@@ -290,7 +296,9 @@ def _items(
                 _Item(
                     article=article.id,
                     figure=figure,
-                    noun=_noun(figure, by_sentence[figure.sentence]),
+                    # A measured figure's noun is what it describes, not what it counts: a
+                    # `three-hour biopic` and a `three-hour drama` are one running time.
+                    noun=None if figure.unit in UNIT_DIMENSIONS else _noun(figure, by_sentence[figure.sentence]),
                     low=span[0],
                     high=span[1],
                     kind=_unit_kind(figure),
@@ -316,9 +324,34 @@ def _items(
                     published=(pub.date if pub is not None and pub.date else article.published),
                     stems=stems,
                     rank=_RANK.match(figure.text) is not None,
+                    close=tuple(w.casefold() for w in close_words),
+                    base_value=None if figure.value is None or figure.unit == "score" else figure.value * factor,
                 )
             )
+            _measured(items[-1])
     return items
+
+
+#: Quantity types that are read off a scale, not tallied (`QUANTITY_TYPES`): a bare number (or
+#: `degrees`) of one of them is a measurement in its own dimension, so that outlets' readings of it
+#: (magnitude 6.8 / 6.9 / 7.2) are compared as one measurement given differently, never as a count
+#: that grows, and never set beside a count of things in the same sentence.
+MEASURED_TYPES = frozenset({"magnitude", "category"})
+# The units a scale reading is written with when any: none (`a 6.8 earthquake`) or degrees.
+_SCALE_UNITS = frozenset({"count", "°"})
+
+
+def _measured(item: _Item) -> None:
+    """Move a scale reading to its own dimension: a bare number whose counted noun, scale word
+    (the word right before it) or a word within three of it, in any case (`Category 4`, `7 on the
+    Richter scale`), names a measured type."""
+    if item.dimension not in _SCALE_UNITS or item.rank:
+        return
+    for word in [item.noun or "", item.measure or "", *item.close]:
+        for prefix, kind in _TYPE_OF:
+            if kind in MEASURED_TYPES and word.startswith(prefix) and len(word) <= len(prefix) + 5:
+                item.dimension = item.kind = kind
+                return
 
 
 _RANK = re.compile(r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
@@ -335,6 +368,21 @@ def _days_apart(a: _Item, b: _Item) -> float:
     except ValueError:
         return 0.0
     return min(abs((da - db).days), 3) / 3
+
+
+# A run of three or more bare numbers split by commas (`waiting 20, 30, 40 years`, `1, 2, 3`):
+# an enumeration or a speaker's rough list, not one reported figure. `1,300` (a thousands comma,
+# no space) is one number.
+_NUMBER_LIST = re.compile(r"\b\d+(?:\.\d+)?(?:\s*,\s+\d+(?:\.\d+)?){2,}\b")
+
+
+def _in_number_list(text: str, figure: Figure) -> bool:
+    """Whether the figure's number sits in a comma-split run of three or more numbers."""
+    lo = max(0, figure.start - 40)
+    for m in _NUMBER_LIST.finditer(text, lo, min(len(text), figure.end + 40)):
+        if m.start() < figure.end and figure.start < m.end():
+            return True
+    return False
 
 
 def _is_identifier(text: str, figure: Figure) -> bool:
@@ -427,6 +475,7 @@ QUANTITY_TYPES: dict[str, tuple[str, ...]] = {
     "buildings": ("home", "hous", "building", "dwelling"),
     "awards": ("award", "oscar", "prize", "trophi", "title", "medal", "nomination"),
     "tornadoes": ("tornado",),
+    "category": ("categor",),
 }
 # Stem prefix -> type, longest prefixes first so that `deadline` is not `dead` (checked whole below).
 _TYPE_OF = sorted(((stem, kind) for kind, stems in QUANTITY_TYPES.items() for stem in stems), key=lambda t: -len(t[0]))
@@ -437,6 +486,8 @@ TYPE_REACH = 6
 def quantity_type(item: _Item) -> str | None:
     """The type of quantity a figure measures (`QUANTITY_TYPES`): from its counted noun, else the
     nearest typing word within `TYPE_REACH` words."""
+    if item.dimension in MEASURED_TYPES:
+        return item.dimension
     candidates = ([(item.noun, -1)] if item.noun else []) + sorted(
         ((w.casefold(), d) for w, d in item.words if d < TYPE_REACH), key=lambda t: t[1]
     )
@@ -557,6 +608,10 @@ def _keys(item: _Item) -> set[str]:
         keys.add(f"t:{item.kind_of}")
     # One value in one dimension (`5%` in every report of a rate decision), however its sentences differ.
     keys.add(f"v:{item.base_low:.6g}:{item.base_high:.6g}")
+    # One stated number whatever its qualifier (`450 metres` / `about 450 metres`, `9 mph` / `about
+    # 9 miles per hour`): the bounds differ, the number does not.
+    if item.base_value is not None:
+        keys.add(f"x:{item.base_value:.6g}")
     return keys
 
 
