@@ -5,6 +5,7 @@ of undated articles by a story's members (`ClusterSettings.rank_by_members`)."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 
@@ -107,3 +108,13 @@ def test_an_undated_report_goes_to_the_story_whose_members_it_fits(
         # By the summed vectors the cut story comes first and the hike story close behind: the
         # report goes to the wrong story or, as here, to none.
         assert placed != hike
+
+
+def test_last_week_is_no_event_day_of_the_hike_story(boe: dict[str, ArticleFeatures]) -> None:
+    # a-045 (published 2023-08-05) reports Thursday's hike and mentions "last week": the Thursday is
+    # an event day, the week before is a stretch of time, not a day the report covers, so the hike
+    # story does not reach back twelve days.
+    hike = boe["a-045"]
+    assert hike.day == date(2023, 8, 5).toordinal()
+    assert hike.event_days == [date(2023, 8, 3).toordinal()]
+    assert hike.anchors == (date(2023, 8, 3).toordinal(), date(2023, 8, 5).toordinal())
