@@ -82,6 +82,9 @@ class ClusterSettings:
     # `_best`): it separates dev2-tune's two Bank of England decisions (B-cubed F1 0.944 -> 0.969, no
     # mixed story; dev2-check 0.901 -> 0.910; dev 1.000). False restores the centroid ranking.
     rank_by_members: bool = True
+    # An undated article that fits the members of its best story (mean cosine) less than this share
+    # of its cosine to the closest undated article still to be placed starts its own story (`_best`).
+    peer_ratio: float = 0.3
 
 
 @dataclass
@@ -281,10 +284,18 @@ class Clusterer:
     # --- clustering ------------------------------------------------------------------------------
 
     def add(
-        self, features: ArticleFeatures, hint: str | None = None, observe: bool = False, alone: bool = False
+        self,
+        features: ArticleFeatures,
+        hint: str | None = None,
+        observe: bool = False,
+        alone: bool = False,
+        peer: float = 0.0,
     ) -> str:
         """Place one article: in story `hint` when given and known (a copy of a member), else in the
-        best-matching candidate story above the threshold, else in a new story (at once when `alone`)."""
+        best-matching candidate story above the threshold, else in a new story (at once when `alone`).
+        `peer`: for an undated article, its cosine to the closest undated article still to be placed
+        (`stories.cluster_features`): one that fits the members of every story less well than that
+        report starts a story of its own, which the report can join."""
         if observe:
             self.observe(features)
         day = features.day
@@ -296,7 +307,7 @@ class Clusterer:
         if self.recorder is not None and (target is not None or alone):
             self._best(features, self._top(weighted, self.settings.article_keys))  # seen by the recorder
         if target is None and not alone:
-            target = self._best(features, self._top(weighted, self.settings.article_keys))
+            target = self._best(features, self._top(weighted, self.settings.article_keys), peer)
         if target is None:
             sid = story_id(features.id)
             founded = self.stories.get(sid)
@@ -366,7 +377,7 @@ class Clusterer:
         low, high = anchors
         return max(0, story.first - high, low - story.last)
 
-    def _best(self, features: ArticleFeatures, vector: dict[str, float]) -> Story | None:
+    def _best(self, features: ArticleFeatures, vector: dict[str, float], peer: float = 0.0) -> Story | None:
         settings = self.settings
         query = self._top(vector, settings.query_keys).items() if len(vector) > settings.query_keys else vector.items()
         late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
@@ -429,6 +440,11 @@ class Clusterer:
                 key=lambda pair: -pair[0],
             )
             best_score, best = scored[0]
+            if best_score < settings.peer_ratio * peer:
+                # Closer to a report still to come than to the members of any story: with no day to
+                # place it, the story it would join is most likely a look-alike event's (last year's
+                # ceremony, the other rate decision) that had dated reports, and its own event none yet.
+                return None
         if features.day is None and len(scored) > 1:
             # An undated article that fits two occurrences apart in time about equally well (last
             # year's and this year's final) belongs to neither with any confidence: it starts its own.
