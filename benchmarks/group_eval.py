@@ -2,7 +2,7 @@
 
     python benchmarks/group_eval.py [--path ../shared/data/dev/articles.jsonl] [--families FILE] [-v]
                                     [--strip-url-dates] [--strip-text-dates] [--shuffle SEED] [--learned]
-                                    [--rank-by-members]
+                                    [--rank-by-centroid]
 
 Each line holds `text` (or `html`), optional `url`, `outlet`, `title`, `published`, and the gold label
 `event`. Only the article fields reach the pipeline (clean, annotate, group); the label is used for
@@ -14,8 +14,8 @@ Robustness variants: `--strip-url-dates` removes dates from URLs (`/2022/06/09/`
 drops the ` date YYYY-MM-DD` prefix the corpus tool puts before some excerpts, so only the article's
 own words give its dates; `--shuffle SEED` feeds the articles in a random order. `--learned` places
 articles with the trained article-to-story model (`ClusterSettings.learned`) instead of the cosine rule;
-`--rank-by-members` places undated articles by their mean cosine to a story's members
-(`ClusterSettings.rank_by_members`).
+`--rank-by-centroid` places undated articles by the story's summed vector rather than by their mean
+cosine to its members (`ClusterSettings.rank_by_members` off, the old default).
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ def main() -> None:
     parser.add_argument("--strip-text-dates", action="store_true", help="also drop the text's `date ...` prefix")
     parser.add_argument("--shuffle", type=int, default=None, metavar="SEED", help="feed articles in random order")
     parser.add_argument("--learned", action="store_true", help="place articles with the trained story model")
-    parser.add_argument("--rank-by-members", action="store_true", help="undated articles by the members they fit")
+    parser.add_argument(
+        "--rank-by-centroid", action="store_true", help="undated articles by the summed vector (the old default)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     no_urls = args.strip_url_dates or args.strip_text_dates
@@ -109,7 +111,7 @@ def main() -> None:
     prepared = time.perf_counter()
     families = find_families(articles)
     features = [extract_features(a, annotations[a.id]) for a in articles]
-    settings = ClusterSettings(learned=args.learned, rank_by_members=args.rank_by_members)
+    settings = ClusterSettings(learned=args.learned, rank_by_members=not args.rank_by_centroid)
     grouping = cluster_features(features, Clusterer(settings), families)
     done = time.perf_counter()
     scores = bcubed(grouping.stories, gold)
@@ -121,7 +123,7 @@ def main() -> None:
             ("no text date prefix", args.strip_text_dates),
             (f"shuffled {args.shuffle}", args.shuffle is not None),
             ("learned model", args.learned),
-            ("ranked by members", args.rank_by_members),
+            ("ranked by centroid", args.rank_by_centroid),
         )
         if on
     )

@@ -5,12 +5,17 @@ of undated articles by a story's members (`ClusterSettings.rank_by_members`)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from storyline.annotate import annotate
 from storyline.group import ArticleFeatures, Clusterer, ClusterSettings, Story, extract_features
+from storyline.group.families import Family
 from storyline.group.scorer import FEATURES, SIGNS, load_model
+from storyline.group.stories import PendingPeers
 
 # The two Bank of England decisions of dev2-tune: the first cut (2024-08) and a hike a year earlier.
 CUT = ("a-034", "a-039", "a-020", "a-043", "a-011", "a-052")
@@ -107,3 +112,52 @@ def test_an_undated_report_goes_to_the_story_whose_members_it_fits(
         # By the summed vectors the cut story comes first and the hike story close behind: the
         # report goes to the wrong story or, as here, to none.
         assert placed != hike
+
+
+def test_last_week_is_no_event_day_of_the_hike_story(boe: dict[str, ArticleFeatures]) -> None:
+    # a-045 (published 2023-08-05) reports Thursday's hike and mentions "last week": the Thursday is
+    # an event day, the week before is a stretch of time, not a day the report covers, so the hike
+    # story does not reach back twelve days.
+    hike = boe["a-045"]
+    assert hike.day == date(2023, 8, 5).toordinal()
+    assert hike.event_days == [date(2023, 8, 3).toordinal()]
+    assert hike.anchors == (date(2023, 8, 3).toordinal(), date(2023, 8, 5).toordinal())
+
+
+@pytest.mark.parametrize("peer", [0.0, 0.8])
+def test_an_undated_report_closer_to_a_report_still_to_come_starts_its_own_story(peer: float) -> None:
+    # Two dated reports of Hurricane Ian's landfall (2022) and one of Milton's (2024, a-021) with its
+    # dates taken away (as on pages where the cleaner finds none). Alone, the Milton report joins
+    # the look-alike Ian story; when an undated report still to be placed is much closer to it
+    # than the Ian story's members (`peer`, `ClusterSettings.peer_ratio`), it starts its own story.
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES}")
+    articles = dev2_tune_articles()
+    ian = [extract_features(articles[g], dev2_tune_annotations(g)) for g in ("a-049", "a-041")]
+    undated = replace(articles["a-021"], published=None)
+    milton = extract_features(undated, annotate(undated.text, None))
+    assert all(f.day is not None for f in ian) and milton.day is None
+    clusterer = Clusterer()
+    for article in articles.values():  # document frequencies of the whole tune corpus
+        clusterer.observe(extract_features(article))
+    story = clusterer.add(ian[0])
+    assert clusterer.add(ian[1]) == story
+    placed = clusterer.add(milton, peer=peer)
+    assert (placed == story) is (peer == 0.0)
+
+
+def test_the_closest_pending_undated_report_leaves_copies_and_placed_reports_out() -> None:
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES}")
+    articles = dev2_tune_articles()
+    # a-021, a-013 and a-028: undated reports of Hurricane Milton; a-013 and a-028 as copies of a-021.
+    milton = [extract_features(articles[g]) for g in ("a-021", "a-013", "a-028")]
+    clusterer = Clusterer()
+    for item in milton:
+        clusterer.observe(item)
+    alone = PendingPeers(clusterer, milton, {})
+    assert alone.closest(milton[0]) > 0.2
+    assert alone.closest(milton[0]) == 0.0  # placed: no longer a pending report of its own
+    family = Family(id="f", members=[f.id for f in milton])
+    copies = PendingPeers(clusterer, milton, {f.id: family for f in milton})
+    assert copies.closest(milton[0]) == 0.0

@@ -12,10 +12,10 @@ newest one goes dormant (out of the index used for dated, in-order articles); at
 dormant stories are kept in memory for undated and late articles, so memory and cost per article stay
 bounded on an endless stream. Story ids derive from the first article, so they are stable as stories grow.
 
-Two alternatives to the cosine rule, off by default (`ClusterSettings`): `learned`, where a logistic
-model trained on labelled stories (`scorer.py`, `benchmarks/train_stories.py`) decides whether an article
-joins a candidate, and `rank_by_members`, where an undated article goes to the candidate whose members
-it fits best on average rather than to the one whose summed vector is closest.
+An undated article goes to the candidate whose members it fits best on average rather than to the
+one whose summed vector is closest (`rank_by_members`, on by default). An alternative to the cosine
+rule, off by default (`ClusterSettings.learned`): a logistic model trained on labelled stories
+(`scorer.py`, `benchmarks/train_stories.py`) decides whether an article joins a candidate.
 """
 
 from __future__ import annotations
@@ -77,13 +77,14 @@ class ClusterSettings:
     # probability at least its threshold) over how it fits the story's core. Off by default: its
     # cross-validated figures do not yet beat the cosine `threshold` rule (benchmarks/train_stories.py).
     learned: bool = False
-    # True: an undated article joins, among the stories above `threshold`, the one it fits best
-    # member by member (the mean cosine to its members), not by the summed vector (see `_best`).
-    # Off by default for now: it separates dev2-tune's two Bank of England decisions (B-cubed F1
-    # 0.944 -> 0.969, no mixed story; dev2-check 0.901 -> 0.910; dev 1.000), but the briefing
-    # verdict figure falls (0.341 -> 0.268) below its floor, which claims mixing the two decisions
-    # had held up; see issue 10.
-    rank_by_members: bool = False
+    # True (the default): an undated article joins, among the stories above `threshold`, the one it
+    # fits best member by member (the mean cosine to its members), not by the summed vector (see
+    # `_best`): it separates dev2-tune's two Bank of England decisions (B-cubed F1 0.944 -> 0.969, no
+    # mixed story; dev2-check 0.901 -> 0.910; dev 1.000). False restores the centroid ranking.
+    rank_by_members: bool = True
+    # An undated article that fits the members of its best story (mean cosine) less than this share
+    # of its cosine to the closest undated article still to be placed starts its own story (`_best`).
+    peer_ratio: float = 0.3
 
 
 @dataclass
@@ -283,10 +284,18 @@ class Clusterer:
     # --- clustering ------------------------------------------------------------------------------
 
     def add(
-        self, features: ArticleFeatures, hint: str | None = None, observe: bool = False, alone: bool = False
+        self,
+        features: ArticleFeatures,
+        hint: str | None = None,
+        observe: bool = False,
+        alone: bool = False,
+        peer: float = 0.0,
     ) -> str:
         """Place one article: in story `hint` when given and known (a copy of a member), else in the
-        best-matching candidate story above the threshold, else in a new story (at once when `alone`)."""
+        best-matching candidate story above the threshold, else in a new story (at once when `alone`).
+        `peer`: for an undated article, its cosine to the closest undated article still to be placed
+        (`stories.cluster_features`): one that fits the members of every story less well than that
+        report starts a story of its own, which the report can join."""
         if observe:
             self.observe(features)
         day = features.day
@@ -298,7 +307,7 @@ class Clusterer:
         if self.recorder is not None and (target is not None or alone):
             self._best(features, self._top(weighted, self.settings.article_keys))  # seen by the recorder
         if target is None and not alone:
-            target = self._best(features, self._top(weighted, self.settings.article_keys))
+            target = self._best(features, self._top(weighted, self.settings.article_keys), peer)
         if target is None:
             sid = story_id(features.id)
             founded = self.stories.get(sid)
@@ -368,7 +377,7 @@ class Clusterer:
         low, high = anchors
         return max(0, story.first - high, low - story.last)
 
-    def _best(self, features: ArticleFeatures, vector: dict[str, float]) -> Story | None:
+    def _best(self, features: ArticleFeatures, vector: dict[str, float], peer: float = 0.0) -> Story | None:
         settings = self.settings
         query = self._top(vector, settings.query_keys).items() if len(vector) > settings.query_keys else vector.items()
         late = features.day is None or (self.clock is not None and features.day < self.clock - settings.retire_days)
@@ -431,6 +440,11 @@ class Clusterer:
                 key=lambda pair: -pair[0],
             )
             best_score, best = scored[0]
+            if best_score < settings.peer_ratio * peer:
+                # Closer to a report still to come than to the members of any story: with no day to
+                # place it, the story it would join is most likely a look-alike event's (last year's
+                # ceremony, the other rate decision) that had dated reports, and its own event none yet.
+                return None
         if features.day is None and len(scored) > 1:
             # An undated article that fits two occurrences apart in time about equally well (last
             # year's and this year's final) belongs to neither with any confidence: it starts its own.

@@ -41,7 +41,8 @@ class ArticleFeatures:
     `keys` maps terms and entity keys (`e:` + folded canonical name) to raw weights (sublinear term
     frequency, headline and lead weighted up); the clusterer applies document frequencies itself.
     `day` is the publication date as a day number (`date.toordinal()`), None when unknown;
-    `event_days` are the day numbers of dates the text resolves near the publication date. For an
+    `event_days` are the day numbers of dates the text resolves near the publication date (dates
+    and relative expressions naming a day, not `last week` or `last month`, see `names_a_day`). For an
     undated article, `stated_days` are dates written with their year, and `calendar` the day names and
     month-days it mentions (`weekday:3` for Thursday, `md:03-16`), which a story's dates may or may not fit;
     `years` are the years of the absolute dates it mentions (`2022`, `May 2021`, `June 9, 2022`) and
@@ -113,6 +114,17 @@ def _calendar(relative: str) -> list[str]:
     return []
 
 
+# Relative forms that name one day (`Thursday`, `yesterday`, `May 5`, `three days ago`). The others
+# (`last week`, `last month`, `earlier this year`, `two weeks ago`) name a stretch of time: the day
+# they resolve to is only its first, not a day the article reports on.
+_DAY_FORMS = ("weekday:", "day:", "md:", "ago:D:")
+
+
+def names_a_day(relative: str | None) -> bool:
+    """Whether an expression's relative form (None: an absolute date) names one day."""
+    return relative is None or relative.startswith(_DAY_FORMS)
+
+
 def extract_features(article: Article, annotations: Annotations | None = None) -> ArticleFeatures:
     """The event features of an article; without annotations, terms and the publication date only."""
     counts: dict[str, float] = defaultdict(float)
@@ -150,7 +162,7 @@ def extract_features(article: Article, annotations: Annotations | None = None) -
             resolved = day_number(expression.date)
             if resolved is None:
                 continue
-            if day is not None and abs(resolved - day) <= EVENT_DATE_SPAN:
+            if day is not None and abs(resolved - day) <= EVENT_DATE_SPAN and names_a_day(expression.relative):
                 event_days.append(resolved)
             elif day is None and expression.relative is None:
                 stated_days.append(resolved)
