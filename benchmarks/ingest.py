@@ -1,12 +1,20 @@
 """Ingestion speed: text articles per second and HTML pages per second (reading, cleaning, storing),
 and peak resident memory after each. Annotation and grouping are measured by their own benchmarks.
 
-    .venv/bin/python benchmarks/ingest.py [--copies N]
+    .venv/bin/python benchmarks/ingest.py [--copies N] [--against REV] [--rounds N]
+
+The warm text figure repeats one corpus (`--copies` times at distinct URLs): the cleaner's line caches
+answer the repeats, as they do for an outlet's furniture and syndicated paragraphs. The cold figure
+cleans every article of the dev, dev2 and seed corpora once, in a fresh process (no line seen before),
+with this checkout and with `--against REV` (default 2ded705, checked out into a temporary git
+worktree), alternating `--rounds` times; the ratio is of the best CPU time of each, in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import gzip
 import json
 import resource
@@ -35,6 +43,72 @@ def text_corpus(copies: int) -> list[dict[str, str]]:
     ]
 
 
+def cold_corpus() -> list[dict[str, str | None]]:
+    """Every article of the seeds, dev and dev2 once (text, title, published as the corpus gives them)."""
+    out: list[dict[str, str | None]] = [
+        {"text": p.read_text(), "url": f"https://cold.example/seed/{p.stem}"}
+        for p in sorted((REPO / "examples").glob("*.txt"))
+    ]
+    for name in ("dev", "dev2"):
+        path = SHARED / name / "articles.jsonl"
+        if path.exists():
+            for n, line in enumerate(path.open()):
+                r = json.loads(line)
+                out.append({"text": r["text"], "url": f"https://cold.example/{name}/{n}",
+                            "title": r.get("title"), "published": r.get("published")})  # fmt: skip
+    return out
+
+
+def cold_worker(corpus: Path) -> None:
+    """Ingest `corpus` in this (fresh) process and print articles, wall and CPU seconds as JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cpu = time.process_time()
+        n, seconds, _ = timed_ingest([corpus], Path(tmp) / "cold.db")
+        cpu = time.process_time() - cpu
+    print(json.dumps({"articles": n, "seconds": seconds, "cpu": cpu}))
+
+
+def cold_run(corpus: Path, src: Path) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [sys.executable, __file__, "--cold-worker", str(corpus)], env=env, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def cold_figures(folder: Path, against: str, rounds: int) -> None:
+    """The cold text figure of this checkout and of `against`, alternating, best CPU time of each."""
+    corpus = folder / "cold.jsonl"
+    records = cold_corpus()
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records))
+    old = folder / "old"
+    try:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(old), against],
+                       check=True, capture_output=True)  # fmt: skip
+    except subprocess.CalledProcessError as exc:
+        print(f"text cold: {against} not checked out ({exc.stderr.decode().strip()}); this checkout only")
+        old = None  # type: ignore[assignment]
+    try:
+        now: list[dict[str, float]] = []
+        then: list[dict[str, float]] = []
+        for _ in range(rounds):
+            now.append(cold_run(corpus, REPO / "src"))
+            if old is not None:
+                then.append(cold_run(corpus, old / "src"))
+    finally:
+        if old is not None:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)], check=False)
+    best = min(now, key=lambda r: r["cpu"])
+    n = best["articles"]
+    print(f"text cold ({len(records)} articles, every line new, fresh process): {n / best['cpu']:.0f} articles per "
+          f"CPU second ({n / best['seconds']:.0f}/s wall)")  # fmt: skip
+    if then:
+        was = min(then, key=lambda r: r["cpu"])
+        print(f"text cold at {against}: {was['articles'] / was['cpu']:.0f} articles per CPU second "
+              f"({was['articles'] / was['seconds']:.0f}/s wall); now / then = "
+              f"{(n / best['cpu']) / (was['articles'] / was['cpu']):.2f} by CPU time (best of {rounds} each)")  # fmt: skip
+
+
 def timed_ingest(paths: list[Path], db: Path) -> tuple[int, float, float]:
     """(articles stored, seconds, peak resident memory of the process so far in MB)."""
     start = time.perf_counter()
@@ -59,13 +133,21 @@ def extractor_alone(paths: list[Path]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=40, help="repetitions of the text corpus")
+    parser.add_argument("--against", default="2ded705", help="the revision the cold figure is compared with")
+    parser.add_argument("--rounds", type=int, default=3, help="cold runs of each revision (best CPU time kept)")
+    parser.add_argument("--cold-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cold_worker:
+        cold_worker(args.cold_worker)
+        return
+    print(f"load average {Path('/proc/loadavg').read_text().split()[0]} at the start on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         corpus = folder / "corpus.jsonl"
         corpus.write_text("".join(json.dumps(r) + "\n" for r in text_corpus(args.copies)))
         n, seconds, peak = timed_ingest([corpus], folder / "text.db")
-        print(f"text: {n} articles in {seconds:.2f} s = {n / seconds:.0f} articles/s; peak RSS {peak:.0f} MB")
+        print(f"text warm: {n} articles in {seconds:.2f} s = {n / seconds:.0f} articles/s; peak RSS {peak:.0f} MB")
+        cold_figures(folder, args.against, args.rounds)
 
         pages = sorted((SHARED / "html" / "pages").glob("*.html.gz"))
         if pages:
