@@ -13,11 +13,11 @@ worktree), alternating `--rounds` times; the ratio is of the best CPU time of ea
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import gzip
 import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,9 +104,10 @@ def cold_figures(folder: Path, against: str, rounds: int) -> None:
           f"CPU second ({n / best['seconds']:.0f}/s wall)")  # fmt: skip
     if then:
         was = min(then, key=lambda r: r["cpu"])
-        print(f"text cold at {against}: {was['articles'] / was['cpu']:.0f} articles per CPU second "
+        rate = was["articles"] / was["cpu"]
+        print(f"text cold at {against}: {rate:.0f} articles per CPU second "
               f"({was['articles'] / was['seconds']:.0f}/s wall); now / then = "
-              f"{(n / best['cpu']) / (was['articles'] / was['cpu']):.2f} by CPU time (best of {rounds} each)")  # fmt: skip
+              f"{(n / best['cpu']) / rate:.2f} by CPU time (best of {rounds} each)")  # fmt: skip
 
 
 def timed_ingest(paths: list[Path], db: Path) -> tuple[int, float, float]:
