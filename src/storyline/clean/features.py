@@ -7,6 +7,7 @@ density, reader address, photo credits. No phrase comes from a particular outlet
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from storyline.clean import metadata
@@ -144,18 +145,39 @@ def _has_credit(text: str, folded: str) -> bool:
     return ("|" in tail or "/" in tail) and bool(_CREDIT_TAIL.search(tail))
 
 
+_STOP, _NUMBER, _LOWER, _CAPITAL = range(4)
+
+
+class _TokenClasses(dict[str, int]):
+    """Token -> its class for `line_features`: a stop word, a number, a lower-case or a capitalised
+    content word; measured at a token's first sight, in a bounded table."""
+
+    def __missing__(self, token: str) -> int:
+        if token.casefold().strip("'’") in PROSE_STOP_WORDS:
+            found = _STOP
+        elif token[0].isdigit():
+            found = _NUMBER
+        else:
+            found = _CAPITAL if token[0].isupper() else _LOWER
+        if len(self) >= 100_000:
+            self.clear()
+        self[token] = found
+        return found
+
+
+_TOKEN_CLASSES = _TokenClasses()
+
+
 def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     """Measure one line."""
     text = marked.text
     tokens = word_tokens(text)
     words = len(tokens)
-    stops = caps = content = 0
-    for token in tokens:
-        if token.casefold().strip("'’") in PROSE_STOP_WORDS:
-            stops += 1
-        elif not token[0].isdigit():
-            content += 1
-            caps += token[0].isupper()
+    # each token's class looked up (a word recurs on most lines), counted in C
+    classes = Counter(map(_TOKEN_CLASSES.__getitem__, tokens))
+    stops = classes[_STOP]
+    caps = classes[_CAPITAL]
+    content = caps + classes[_LOWER]
     if text.isascii():  # most lines: counted by deleting the other bytes, in C
         data = text.encode("ascii")
         letters = len(data.translate(None, _NOT_LETTER))
