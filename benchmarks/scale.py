@@ -21,6 +21,7 @@ single writer's limits, and the per-chunk rate and memory as a store grows to 10
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import io
 import json
@@ -104,6 +105,24 @@ def timed(label: str, func):  # type: ignore[no-untyped-def]
     return result, time.perf_counter() - start
 
 
+def _task_stream(client):  # type: ignore[no-untyped-def]
+    """The cluster's task stream over a block (None without a cluster)."""
+    if client is None:
+        return contextlib.nullcontext()
+    from distributed import get_task_stream
+
+    return get_task_stream(client)
+
+
+def _busy_shares(tasks: list[dict], seconds: float) -> list[float]:  # type: ignore[type-arg]
+    busy: dict[str, float] = {}
+    for task in tasks:
+        for span in task.get("startstops", []):
+            if span["action"] == "compute":
+                busy[task["worker"]] = busy.get(task["worker"], 0.0) + span["stop"] - span["start"]
+    return sorted((b / seconds for b in busy.values()), reverse=True)
+
+
 def warc_stage(tmp: Path, copies: int, pages: int | None) -> None:
     folder = tmp / "warc"
     n = write_warc(folder, copies, pages=pages)
@@ -122,7 +141,7 @@ def warc_stage(tmp: Path, copies: int, pages: int | None) -> None:
                 client.run(load_nlp)
             workers_before = sum(client.run(_worker_cpu).values()) if client is not None else 0.0
             here_before = cpu_seconds()
-            with Store(tmp / f"warc-{name}-{workers}.db") as store:
+            with Store(tmp / f"warc-{name}-{workers}.db") as store, _task_stream(client) as stream:
                 report, seconds = timed(label, lambda e=engine, s=store: ingest([folder], s, engine=e, group=False))
             here = cpu_seconds() - here_before
             there = sum(client.run(_worker_cpu).values()) - workers_before if client is not None else 0.0
@@ -137,6 +156,11 @@ def warc_stage(tmp: Path, copies: int, pages: int | None) -> None:
               f"(read, clean, annotate, store); CPU/article: client {here / stored:5.2f} s, workers "
               f"{there / stored:5.2f} s; on idle cores ~{idle:5.2f} articles/s")  # fmt: skip
         rates[label + " idle"] = idle
+        if stream is not None:
+            # The share of the run each worker spent computing: what scheduling and ordering lose,
+            # whatever the load (a busy machine slows the tasks, not this share).
+            busy = _busy_shares(stream.data, seconds)
+            print(f"  {'':15s}  workers computing {', '.join(f'{b:.0%}' for b in busy)} of the run's wall time")
     print(f"  dask 2 workers / 1 worker: {rates['dask 2 workers'] / rates['dask 1 worker']:.2f}x wall clock "
           f"(aim >= 1.6), {rates['dask 2 workers idle'] / rates['dask 1 worker idle']:.2f}x on idle cores from CPU "
           f"time; dask 2 workers / in-process: {rates['dask 2 workers'] / rates['in-process']:.2f}x")
