@@ -8,7 +8,8 @@ as the in-process engine's. At most `IN_FLIGHT_PER_WORKER` partitions per worker
 and `AHEAD_PER_WORKER` more may wait done for an earlier one: memory stays flat on an input of any
 length, and the writer's speed paces the reading.
 
-A worker loads spaCy once, with its first partition (`load_nlp` is cached per process), and keeps it.
+Every worker loads spaCy and the cleaner's lazy tables when the engine connects (`warm_up`, run on
+each worker), and keeps them.
 Without a scheduler address a `LocalCluster` of worker processes (one thread each: spaCy's parser
 holds the GIL) is started and stopped with the engine.
 """
@@ -22,7 +23,7 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from storyline.engine.work import Prepared, prepare_batch
+from storyline.engine.work import Prepared, prepare_batch, warm_up
 from storyline.ingest.readers import Item
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class DaskEngine:
             raise RuntimeError(INSTALL_HINT) from exc
         if scheduler is not None:
             with Client(scheduler) as client:
+                _warm(client)
                 yield cls(client)
             return
         cluster = LocalCluster(
@@ -81,6 +83,7 @@ class DaskEngine:
         )  # fmt: skip
         try:
             with Client(cluster) as client:
+                _warm(client)
                 yield cls(client)
         finally:
             cluster.close()
@@ -159,6 +162,12 @@ class DaskEngine:
             done[number] = _result(future)
             while more and len(numbers) < limit and len(numbers) + len(done) < ahead:
                 more = submit()
+
+
+def _warm(client: Client) -> None:
+    """Every worker loads spaCy and the cleaner's lazy tables now, all at once, rather than each on
+    its first partitions (a worker joining later loads them there)."""
+    client.run(warm_up, True)
 
 
 def _result(future: Any) -> Any:

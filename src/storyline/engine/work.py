@@ -64,6 +64,25 @@ def prepare_batch(items: list[Item | Prepared], annotate: bool = False) -> list[
     return out
 
 
+def warm_up(annotate: bool = False) -> None:
+    """Load now what the per-article work otherwise loads on its first documents, once per process:
+    the public suffix list and the line model (one small document cleaned), the date parser's
+    locale tables (htmldate's external parser; about two CPU seconds, paid by the first page whose
+    date only it can read), and with `annotate` spaCy. Results are unchanged: these are caches."""
+    clean_document(RawDocument("warm-up", "text", "A warm-up.\n\nIt says nothing, he said.", url="https://warm.up/a"))
+    try:
+        from htmldate.extractors import get_external_parser
+    except ImportError:  # pragma: no cover - an older htmldate: it loads its parser when needed
+        pass
+    else:
+        # a string no locale reads: every locale's tables are built
+        get_external_parser().get_date_data("storyline warm-up")
+    if annotate:
+        from storyline.annotate.pipeline import load_nlp
+
+        load_nlp()
+
+
 def _annotated(batch: list[Prepared]) -> list[Prepared]:
     # Imported here: spaCy takes seconds to import; a worker loads it once (`load_nlp` is cached).
     from dataclasses import replace
