@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -69,7 +70,12 @@ def warm_up(annotate: bool = False) -> None:
     the public suffix list and the line model (one small document cleaned), the date parser's
     locale tables (htmldate's external parser; about two CPU seconds, paid by the first page whose
     date only it can read), and with `annotate` spaCy. Results are unchanged: these are caches."""
-    clean_document(RawDocument("warm-up", "text", "A warm-up.\n\nIt says nothing, he said.", url="https://warm.up/a"))
+    text = (
+        "The council met on Tuesday to discuss the budget for the coming year, officials said.\n\n"
+        "Members agreed to review the plan again next month after hearing from residents."
+    )
+    with contextlib.suppress(CleanError):  # warming, not cleaning: a cleaner that rejects it still loaded
+        clean_document(RawDocument("warm-up", "text", text, url="https://warm.up/a"))
     try:
         from htmldate.extractors import get_external_parser
     except ImportError:  # pragma: no cover - an older htmldate: it loads its parser when needed
