@@ -173,7 +173,7 @@ def e2e_stage(tmp: Path, pages: int | None) -> None:
     folder = tmp / "e2e"
     n = write_warc(folder, 1, files=1, pages=pages)
     nlp = load_nlp()  # loaded before either clock: both pay it once per process
-    warm_up()  # and the cleaner's lazy tables (a crawl pays them once)
+    warm_up(annotate=True)  # and the lazy tables of the cleaner and the annotator (a crawl pays them once)
     with Store(tmp / "e2e.db") as store:
         cpu_start = cpu_seconds()
         start = time.perf_counter()
