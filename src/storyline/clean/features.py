@@ -110,7 +110,9 @@ class Line:
 
 def normalise_key(text: str) -> str:
     """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
-    text = text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.casefold()
+    if not text.isascii():  # the curly quotes are not ASCII: most lines skip the four replacements
+        text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return " ".join(words(text))
 
 
@@ -139,7 +141,7 @@ _CREDIT_WORDS = ("photo", "picture", "image", "credit", "shutterstock")
 def _has_credit(text: str, folded: str) -> bool:
     """A photo credit closing the line (`_CAPTION_CREDIT` on the lower-cased line, `_CREDIT_TAIL` on
     its end), each pattern run only when the words or the bar or slash it needs are there."""
-    if any(w in folded for w in _CREDIT_WORDS) and _CAPTION_CREDIT.search(folded):
+    if any(map(folded.__contains__, _CREDIT_WORDS)) and _CAPTION_CREDIT.search(folded):
         return True
     tail = text[-90:]  # a credit closes the line: only its end needs searching
     return ("|" in tail or "/" in tail) and bool(_CREDIT_TAIL.search(tail))

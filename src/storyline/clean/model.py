@@ -79,7 +79,7 @@ _LINK_PARTS = ("://", "www.", "](", ".com", ".org", "@")
 
 
 def _linkish(raw: str) -> bool:
-    return any(part in raw for part in _LINK_PARTS) and bool(_LINKISH.search(raw))
+    return any(map(raw.__contains__, _LINK_PARTS)) and bool(_LINKISH.search(raw))
 
 
 def _own(x: Line) -> list[float]:
@@ -89,7 +89,7 @@ def _own(x: Line) -> list[float]:
     # ASCII lines (most) count their digits by deleting the other bytes, in C
     digits = len(text.encode("ascii").translate(None, _NOT_DIGIT)) if text.isascii() else len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
-    reported = any(w in text for w in _REPORTING_WORDS) and bool(_REPORTING.search(text))
+    reported = any(map(text.__contains__, _REPORTING_WORDS)) and bool(_REPORTING.search(text))
     return [
         math.log1p(x.words),
         x.stop_ratio,
@@ -107,14 +107,14 @@ def _own(x: Line) -> list[float]:
         float(x.marked.bold),
         float(text.endswith(":")),
         float("..." in text or "…" in text),  # `_ELLIPSIS`
-        float(any(q in text for q in "\"“”")),
+        float(any(map(text.__contains__, "\"“”"))),
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
-        float(any(w in folded for w in _FIRST_PLURAL_WORDS) and bool(_FIRST_PLURAL.search(folded))),
-        float(any(w in folded for w in _WEB_WORDS) and bool(_WEB.search(folded)) and not reported),
+        float(any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))),
+        float(not reported and any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))),
         float(bool(_CAPS_LEAD.match(text))),
         float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
         float(not _PAST_OR_FUTURE.search(folded)),
