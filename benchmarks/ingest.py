@@ -8,7 +8,8 @@ answer the repeats, as they do for an outlet's furniture and syndicated paragrap
 cleans every article of the dev, dev2 and seed corpora once, in a fresh process (no line seen before;
 what a process loads once is loaded before the clock),
 with this checkout and with `--against REV` (default 2ded705, checked out into a temporary git
-worktree), alternating `--rounds` times; the ratio is of the best CPU time of each, in one run.
+worktree), alternating `--rounds` times; the ratio is of the best CPU time of each, in one run. The
+warm workload is run the same way too (fresh processes, both revisions).
 """
 
 from __future__ import annotations
@@ -84,8 +85,9 @@ def cold_run(corpus: Path, src: Path) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def cold_figures(folder: Path, against: str, rounds: int) -> None:
-    """The cold text figure of this checkout and of `against`, alternating, best CPU time of each."""
+def cold_figures(folder: Path, warm: Path, against: str, rounds: int) -> None:
+    """The cold text figure of this checkout and of `against`, alternating, best CPU time of each; and
+    the warm workload (`warm`, the repeated corpus) likewise, each in a fresh process."""
     corpus = folder / "cold.jsonl"
     records = cold_corpus()
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -96,26 +98,28 @@ def cold_figures(folder: Path, against: str, rounds: int) -> None:
     except subprocess.CalledProcessError as exc:
         print(f"text cold: {against} not checked out ({exc.stderr.decode().strip()}); this checkout only")
         old = None  # type: ignore[assignment]
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
     try:
-        now: list[dict[str, float]] = []
-        then: list[dict[str, float]] = []
         for _ in range(rounds):
-            now.append(cold_run(corpus, REPO / "src"))
-            if old is not None:
-                then.append(cold_run(corpus, old / "src"))
+            for workload, path in (("cold", corpus), ("warm", warm)):
+                runs.setdefault((workload, "now"), []).append(cold_run(path, REPO / "src"))
+                if old is not None:
+                    runs.setdefault((workload, "then"), []).append(cold_run(path, old / "src"))
     finally:
         if old is not None:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)], check=False)
-    best = min(now, key=lambda r: r["cpu"])
-    n = best["articles"]
-    print(f"text cold ({len(records)} articles, every line new, fresh process): {n / best['cpu']:.0f} articles per "
-          f"CPU second ({n / best['seconds']:.0f}/s wall)")  # fmt: skip
-    if then:
-        was = min(then, key=lambda r: r["cpu"])
-        rate = was["articles"] / was["cpu"]
-        print(f"text cold at {against}: {rate:.0f} articles per CPU second "
-              f"({was['articles'] / was['seconds']:.0f}/s wall); now / then = "
-              f"{(n / best['cpu']) / rate:.2f} by CPU time (best of {rounds} each)")  # fmt: skip
+    for workload, what in (("cold", f"{len(records)} articles, every line new"),
+                           ("warm", "the repeated corpus")):  # fmt: skip
+        best = min(runs[(workload, "now")], key=lambda r: r["cpu"])
+        rate = best["articles"] / best["cpu"]
+        line = (f"text {workload} ({what}, fresh process): {rate:.0f} articles per CPU second "
+                f"({best['articles'] / best['seconds']:.0f}/s wall)")  # fmt: skip
+        if (workload, "then") in runs:
+            was = min(runs[(workload, "then")], key=lambda r: r["cpu"])
+            then = was["articles"] / was["cpu"]
+            line += (f"; at {against} {then:.0f} per CPU second ({was['articles'] / was['seconds']:.0f}/s wall): "
+                     f"now / then = {rate / then:.2f} by CPU time (best of {rounds} each)")  # fmt: skip
+        print(line)
 
 
 def timed_ingest(paths: list[Path], db: Path) -> tuple[int, float, float]:
@@ -156,7 +160,7 @@ def main() -> None:
         corpus.write_text("".join(json.dumps(r) + "\n" for r in text_corpus(args.copies)))
         n, seconds, peak = timed_ingest([corpus], folder / "text.db")
         print(f"text warm: {n} articles in {seconds:.2f} s = {n / seconds:.0f} articles/s; peak RSS {peak:.0f} MB")
-        cold_figures(folder, args.against, args.rounds)
+        cold_figures(folder, corpus, args.against, args.rounds)
 
         pages = sorted((SHARED / "html" / "pages").glob("*.html.gz"))
         if pages:
