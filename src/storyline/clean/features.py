@@ -7,7 +7,6 @@ density, reader address, photo credits. No phrase comes from a particular outlet
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from storyline.clean import metadata
@@ -176,10 +175,10 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     tokens = word_tokens(text)
     words = len(tokens)
     # each token's class looked up (a word recurs on most lines), counted in C
-    classes = Counter(map(_TOKEN_CLASSES.__getitem__, tokens))
-    stops = classes[_STOP]
-    caps = classes[_CAPITAL]
-    content = caps + classes[_LOWER]
+    classes = list(map(_TOKEN_CLASSES.__getitem__, tokens))
+    stops = classes.count(_STOP)
+    caps = classes.count(_CAPITAL)
+    content = caps + classes.count(_LOWER)
     if text.isascii():  # most lines: counted by deleting the other bytes, in C
         data = text.encode("ascii")
         letters = len(data.translate(None, _NOT_LETTER))
@@ -229,7 +228,7 @@ def is_glued(text: str) -> bool:
 
 def is_embed_attribution(text: str) -> bool:
     """The attribution line of an embedded social media post."""
-    return bool(_EMBED.search(text))
+    return "(@" in text and bool(_EMBED.search(text))  # every attribution has its `(@`
 
 
 def is_sentence(line: Line) -> bool:
