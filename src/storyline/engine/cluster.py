@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 
     from storyline.annotate import Annotations
 
-#: Documents per partition. A page costs a worker about half a CPU second and a task a few
-#: milliseconds, so a partition of two pays its overhead many times over, while the workers stay
-#: balanced: the last partition is the only one a worker can wait for (with eight, 40 pages made
-#: 5 tasks, 3 on one worker and 2 on the other: 2 workers ran at 1.2x one).
+#: Documents per partition. A page costs a worker 0.3 to 0.5 CPU-s and a task a few milliseconds,
+#: so a partition of two pays its overhead many times over, while the workers stay balanced: the
+#: last partition is the only one a worker can wait for (with eight, 40 pages made 5 tasks, 3 on one
+#: worker and 2 on the other, which idled for the last fifth of the run).
 PARTITION_SIZE = 2
 #: Partitions out per worker: one running, the next waiting, one coming back.
 IN_FLIGHT_PER_WORKER = 3
