@@ -149,8 +149,23 @@ class _Context:
     after_colon: list[bool]  # the run's first line follows a line ending on a colon
 
 
+class _ContentWords(dict[str, bool]):
+    """Word -> whether it is a content word (four letters or more, not a stop word, not a number),
+    decided at a word's first sight, in a bounded table: a line's words are filtered in C."""
+
+    def __missing__(self, w: str) -> bool:
+        found = len(w) >= 4 and w not in PROSE_STOP_WORDS and not w[0].isdigit()
+        if len(self) >= 100_000:
+            self.clear()
+        self[w] = found
+        return found
+
+
+_CONTENT_WORDS = _ContentWords()
+
+
 def _content(x: Line) -> set[str]:
-    return {w for w in x.key.split() if len(w) >= 4 and w not in PROSE_STOP_WORDS and not w[0].isdigit()}
+    return set(filter(_CONTENT_WORDS.__getitem__, x.key.split()))
 
 
 @dataclass(frozen=True)
