@@ -74,8 +74,8 @@ def outlet_furniture(
     for aid, found in keys.items():
         # Only paragraphs of `MIN_WORDS` or more are counted (`paragraph_keys`), and only they are taken.
         shared = [(p, counts[k] - 1) for k, p in found.items() if _long(p) and counts.get(k, 0) >= min_pages]
-        words = sum(len(p.split()) for p in found.values())
-        if shared and sum(len(p.split()) for p, _ in shared) <= 0.5 * words:
+        # the page's words are counted only when it shows furniture (most pages show none)
+        if shared and sum(len(p.split()) for p, _ in shared) <= 0.5 * sum(len(p.split()) for p in found.values()):
             out[aid] = shared
     return out
 
