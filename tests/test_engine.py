@@ -36,3 +36,23 @@ def test_the_dask_engine_leaves_the_store_the_in_process_engine_leaves(shared_da
 def test_a_scheduler_needs_the_dask_engine() -> None:
     with pytest.raises(ValueError, match="--engine dask"), open_engine("in-process", scheduler="tcp://127.0.0.1:1"):
         pass
+
+
+def test_warm_up_loads_the_date_parser_and_changes_nothing_the_cleaner_makes(shared_data: Path) -> None:
+    import gzip
+
+    from htmldate.extractors import get_external_parser
+
+    from storyline.clean import clean_document
+    from storyline.engine import warm_up
+    from storyline.ingest.record import RawDocument
+
+    # a page (tune half) dated only by htmldate's external parser: the load warm_up does ahead
+    page = shared_data / "html" / "pages" / "104be559207e475a.html.gz"
+    raw = RawDocument(page.name, "html", gzip.decompress(page.read_bytes()), url=None)
+    get_external_parser.cache_clear()
+    warm_up()
+    assert get_external_parser.cache_info().currsize == 1  # loaded by the warm-up, not by a page
+    warmed = clean_document(raw)
+    get_external_parser.cache_clear()
+    assert clean_document(raw) == warmed  # the parser loaded by this page itself

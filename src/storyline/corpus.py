@@ -74,8 +74,8 @@ def outlet_furniture(
     for aid, found in keys.items():
         # Only paragraphs of `MIN_WORDS` or more are counted (`paragraph_keys`), and only they are taken.
         shared = [(p, counts[k] - 1) for k, p in found.items() if _long(p) and counts.get(k, 0) >= min_pages]
-        words = sum(len(p.split()) for p in found.values())
-        if shared and sum(len(p.split()) for p, _ in shared) <= 0.5 * words:
+        # the page's words are counted only when it shows furniture (most pages show none)
+        if shared and sum(len(p.split()) for p, _ in shared) <= 0.5 * sum(len(p.split()) for p in found.values()):
             out[aid] = shared
     return out
 
@@ -181,7 +181,8 @@ def _affected_furniture(
     fresh.update({a.id: a for a in store.cleaned_articles_by_id(store.unindexed_paragraphs(outlet, "text"))})
     if not fresh:
         return {}, {}
-    digests = {aid: {key_digest(k) for k in paragraph_keys(a.text)} for aid, a in fresh.items()}
+    keys_of = {aid: paragraph_keys(a.text) for aid, a in fresh.items()}  # each text's keys, read once
+    digests = {aid: {key_digest(k) for k in keys} for aid, keys in keys_of.items()}
     change = store.index_paragraphs(outlet, digests)  # key -> pages gained (or lost) by the indexing
     now = store.paragraph_pages(outlet, set(change))
     # Another page changes only through a key whose count now decides otherwise than before: a
@@ -189,7 +190,8 @@ def _affected_furniture(
     keys = {k for k, delta in change.items() if delta and _shown(now.get(k, 0)) != _shown(now.get(k, 0) - delta)}
     others = store.articles_with_paragraphs(outlet, keys) - set(fresh)
     cleaned = {**fresh, **{a.id: a for a in store.cleaned_articles_by_id(others)}}
-    by_key = {k: key_digest(k) for a in cleaned.values() for k in paragraph_keys(a.text)}
+    keys_of.update({aid: paragraph_keys(a.text) for aid, a in cleaned.items() if aid not in keys_of})
+    by_key = {k: key_digest(k) for aid in cleaned for k in keys_of[aid]}
     pages = store.paragraph_pages(outlet, set(by_key.values()))
     counts = {k: pages.get(digest, 0) for k, digest in by_key.items()}
     return cleaned, outlet_furniture({aid: a.text for aid, a in cleaned.items()}, counts=counts)

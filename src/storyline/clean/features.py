@@ -109,7 +109,9 @@ class Line:
 
 def normalise_key(text: str) -> str:
     """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
-    text = text.casefold().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.casefold()
+    if not text.isascii():  # the curly quotes are not ASCII: most lines skip the four replacements
+        text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return " ".join(words(text))
 
 
@@ -138,10 +140,33 @@ _CREDIT_WORDS = ("photo", "picture", "image", "credit", "shutterstock")
 def _has_credit(text: str, folded: str) -> bool:
     """A photo credit closing the line (`_CAPTION_CREDIT` on the lower-cased line, `_CREDIT_TAIL` on
     its end), each pattern run only when the words or the bar or slash it needs are there."""
-    if any(w in folded for w in _CREDIT_WORDS) and _CAPTION_CREDIT.search(folded):
+    if any(map(folded.__contains__, _CREDIT_WORDS)) and _CAPTION_CREDIT.search(folded):
         return True
     tail = text[-90:]  # a credit closes the line: only its end needs searching
     return ("|" in tail or "/" in tail) and bool(_CREDIT_TAIL.search(tail))
+
+
+_STOP, _NUMBER, _LOWER, _CAPITAL = range(4)
+
+
+class _TokenClasses(dict[str, int]):
+    """Token -> its class for `line_features`: a stop word, a number, a lower-case or a capitalised
+    content word; measured at a token's first sight, in a bounded table."""
+
+    def __missing__(self, token: str) -> int:
+        if token.casefold().strip("'’") in PROSE_STOP_WORDS:
+            found = _STOP
+        elif token[0].isdigit():
+            found = _NUMBER
+        else:
+            found = _CAPITAL if token[0].isupper() else _LOWER
+        if len(self) >= 100_000:
+            self.clear()
+        self[token] = found
+        return found
+
+
+_TOKEN_CLASSES = _TokenClasses()
 
 
 def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
@@ -149,13 +174,11 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     text = marked.text
     tokens = word_tokens(text)
     words = len(tokens)
-    stops = caps = content = 0
-    for token in tokens:
-        if token.casefold().strip("'’") in PROSE_STOP_WORDS:
-            stops += 1
-        elif not token[0].isdigit():
-            content += 1
-            caps += token[0].isupper()
+    # each token's class looked up (a word recurs on most lines), counted in C
+    classes = list(map(_TOKEN_CLASSES.__getitem__, tokens))
+    stops = classes.count(_STOP)
+    caps = classes.count(_CAPITAL)
+    content = caps + classes.count(_LOWER)
     if text.isascii():  # most lines: counted by deleting the other bytes, in C
         data = text.encode("ascii")
         letters = len(data.translate(None, _NOT_LETTER))
@@ -205,7 +228,7 @@ def is_glued(text: str) -> bool:
 
 def is_embed_attribution(text: str) -> bool:
     """The attribution line of an embedded social media post."""
-    return bool(_EMBED.search(text))
+    return "(@" in text and bool(_EMBED.search(text))  # every attribution has its `(@`
 
 
 def is_sentence(line: Line) -> bool:

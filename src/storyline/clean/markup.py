@@ -44,6 +44,8 @@ class MarkedLine:
 
 def collapse_spaces(text: str) -> str:
     """Runs of spaces, tabs and no-break spaces as one space, trimmed."""
+    if text.isascii() and "  " not in text and "\t" not in text:
+        return text.strip()  # no run to collapse (most lines): the pattern would change nothing
     return _SPACES.sub(" ", text).strip()
 
 

@@ -73,13 +73,23 @@ _FIRST_PLURAL_WORDS = ("we", "our", "us")
 _REPORTING_WORDS = ("said", "says", "told", "according", "announced", "reported", "added", "confirmed", "stated")
 
 
+_NOT_DIGIT = bytes(b for b in range(128) if not chr(b).isdecimal())  # `\d` on ASCII is 0-9
+# What every match of `_LINKISH` contains: a line without any of them skips the pattern.
+_LINK_PARTS = ("://", "www.", "](", ".com", ".org", "@")
+
+
+def _linkish(raw: str) -> bool:
+    return any(map(raw.__contains__, _LINK_PARTS)) and bool(_LINKISH.search(raw))
+
+
 def _own(x: Line) -> list[float]:
     text = x.text
     folded = text.casefold()
     n = max(len(text), 1)
-    digits = len(_DIGIT.findall(text))
+    # ASCII lines (most) count their digits by deleting the other bytes, in C
+    digits = len(text.encode("ascii").translate(None, _NOT_DIGIT)) if text.isascii() else len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
-    reported = any(w in text for w in _REPORTING_WORDS) and bool(_REPORTING.search(text))
+    reported = any(map(text.__contains__, _REPORTING_WORDS)) and bool(_REPORTING.search(text))
     return [
         math.log1p(x.words),
         x.stop_ratio,
@@ -91,20 +101,20 @@ def _own(x: Line) -> list[float]:
         float(x.cta and not reported),
         float(x.caption),
         digits / n,
-        float(bool(_LINKISH.search(x.raw))),
+        float(_linkish(x.raw)),
         float(x.marked.bullet),
         float(x.marked.heading),
         float(x.marked.bold),
         float(text.endswith(":")),
-        float(bool(_ELLIPSIS.search(text))),
-        float(any(q in text for q in "\"“”")),
+        float("..." in text or "…" in text),  # `_ELLIPSIS`
+        float(any(map(text.__contains__, "\"“”"))),
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
-        float(any(w in folded for w in _FIRST_PLURAL_WORDS) and bool(_FIRST_PLURAL.search(folded))),
-        float(any(w in folded for w in _WEB_WORDS) and bool(_WEB.search(folded)) and not reported),
+        float(any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))),
+        float(not reported and any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))),
         float(bool(_CAPS_LEAD.match(text))),
         float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
         float(not _PAST_OR_FUTURE.search(folded)),
@@ -139,8 +149,23 @@ class _Context:
     after_colon: list[bool]  # the run's first line follows a line ending on a colon
 
 
+class _ContentWords(dict[str, bool]):
+    """Word -> whether it is a content word (four letters or more, not a stop word, not a number),
+    decided at a word's first sight, in a bounded table: a line's words are filtered in C."""
+
+    def __missing__(self, w: str) -> bool:
+        found = len(w) >= 4 and w not in PROSE_STOP_WORDS and not w[0].isdigit()
+        if len(self) >= 100_000:
+            self.clear()
+        self[w] = found
+        return found
+
+
+_CONTENT_WORDS = _ContentWords()
+
+
 def _content(x: Line) -> set[str]:
-    return {w for w in x.key.split() if len(w) >= 4 and w not in PROSE_STOP_WORDS and not w[0].isdigit()}
+    return set(filter(_CONTENT_WORDS.__getitem__, x.key.split()))
 
 
 @dataclass(frozen=True)

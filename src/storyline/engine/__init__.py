@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from storyline.engine.work import Engine, InProcess, Prepared, known_id, prepare, prepare_batch
+from storyline.engine.work import Engine, InProcess, Prepared, known_id, prepare, prepare_batch, warm_up
 
 ENGINES = ("in-process", "dask")
 
@@ -37,4 +37,6 @@ def open_engine(name: str = "in-process", *, jobs: int = 1, scheduler: str | Non
         yield engine
 
 
-__all__ = ["ENGINES", "Engine", "InProcess", "Prepared", "known_id", "open_engine", "prepare", "prepare_batch"]
+__all__ = [
+    "ENGINES", "Engine", "InProcess", "Prepared", "known_id", "open_engine", "prepare", "prepare_batch", "warm_up",
+]  # fmt: skip

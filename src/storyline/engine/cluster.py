@@ -4,10 +4,12 @@ The client (this process) reads the inputs as a stream and cuts them into partit
 `PARTITION_SIZE` documents; each partition is cleaned and annotated on a worker by the same pure
 functions the in-process engine calls (`storyline.engine.prepare_batch`); results come back as they
 complete (`as_completed`) and are handed to the writer in input order, so that the store is the same
-as the in-process engine's. At most `IN_FLIGHT_PER_WORKER` partitions per worker are out at once:
-memory stays flat on an input of any length, and the writer's speed paces the reading.
+as the in-process engine's. At most `IN_FLIGHT_PER_WORKER` partitions per worker are out at once,
+and `AHEAD_PER_WORKER` more may wait done for an earlier one: memory stays flat on an input of any
+length, and the writer's speed paces the reading.
 
-A worker loads spaCy once, with its first partition (`load_nlp` is cached per process), and keeps it.
+Every worker loads spaCy and the cleaner's lazy tables when the engine connects (`warm_up`, run on
+each worker), and keeps them.
 Without a scheduler address a `LocalCluster` of worker processes (one thread each: spaCy's parser
 holds the GIL) is started and stopped with the engine.
 """
@@ -21,7 +23,7 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from storyline.engine.work import Prepared, prepare_batch
+from storyline.engine.work import Prepared, prepare_batch, warm_up
 from storyline.ingest.readers import Item
 
 if TYPE_CHECKING:
@@ -29,11 +31,16 @@ if TYPE_CHECKING:
 
     from storyline.annotate import Annotations
 
-#: Documents per partition: enough for nlp.pipe to batch and to amortise a task's overhead
-#: (a few milliseconds), small enough to balance two workers over a short input.
-PARTITION_SIZE = 8
+#: Documents per partition. A page costs a worker 0.3 to 0.5 CPU-s and a task a few milliseconds,
+#: so a partition of two pays its overhead many times over, while the workers stay balanced: the
+#: last partition is the only one a worker can wait for (with eight, 40 pages made 5 tasks, 3 on one
+#: worker and 2 on the other, which idled for the last fifth of the run).
+PARTITION_SIZE = 2
 #: Partitions out per worker: one running, the next waiting, one coming back.
 IN_FLIGHT_PER_WORKER = 3
+#: Partitions done but not yet released per worker (a later one finished before an earlier, longer
+#: one): the workers keep working past a long page instead of waiting for it; memory stays bounded.
+AHEAD_PER_WORKER = 8
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -67,6 +74,7 @@ class DaskEngine:
             raise RuntimeError(INSTALL_HINT) from exc
         if scheduler is not None:
             with Client(scheduler) as client:
+                _warm(client)
                 yield cls(client)
             return
         cluster = LocalCluster(
@@ -75,6 +83,7 @@ class DaskEngine:
         )  # fmt: skip
         try:
             with Client(cluster) as client:
+                _warm(client)
                 yield cls(client)
         finally:
             cluster.close()
@@ -110,7 +119,9 @@ class DaskEngine:
         from distributed import as_completed
 
         source = iter(items)
-        limit = IN_FLIGHT_PER_WORKER * self.workers()
+        workers = self.workers()
+        limit = IN_FLIGHT_PER_WORKER * workers  # partitions running or queued on the cluster
+        ahead = limit + AHEAD_PER_WORKER * workers  # ... and those done, waiting for an earlier one
         done: dict[int, list[R]] = {}
         numbers: dict[Any, int] = {}
         submitted = released = 0
@@ -133,13 +144,13 @@ class DaskEngine:
             return True
 
         more = True
-        while more and len(numbers) + len(done) < limit:
+        while more and len(numbers) < limit and len(numbers) + len(done) < ahead:
             more = submit()
         while numbers or done:
             while released in done:
                 yield from done.pop(released)
                 released += 1
-                while more and len(numbers) + len(done) < limit:
+                while more and len(numbers) < limit and len(numbers) + len(done) < ahead:
                     more = submit()
             if not numbers:
                 if not more:
@@ -149,8 +160,14 @@ class DaskEngine:
             future = next(running)
             number = numbers.pop(future.key)
             done[number] = _result(future)
-            while more and len(numbers) + len(done) < limit:
+            while more and len(numbers) < limit and len(numbers) + len(done) < ahead:
                 more = submit()
+
+
+def _warm(client: Client) -> None:
+    """Every worker loads spaCy and the cleaner's lazy tables now, all at once, rather than each on
+    its first partitions (a worker joining later loads them there)."""
+    client.run(warm_up, True)
 
 
 def _result(future: Any) -> Any:
@@ -160,4 +177,4 @@ def _result(future: Any) -> Any:
         future.release()
 
 
-__all__ = ["IN_FLIGHT_PER_WORKER", "PARTITION_SIZE", "DaskEngine"]
+__all__ = ["AHEAD_PER_WORKER", "IN_FLIGHT_PER_WORKER", "PARTITION_SIZE", "DaskEngine"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -62,6 +63,37 @@ def prepare_batch(items: list[Item | Prepared], annotate: bool = False) -> list[
     if annotate:
         out = _annotated(out)
     return out
+
+
+def warm_up(annotate: bool = False) -> None:
+    """Load now what the per-article work otherwise loads on its first documents, once per process:
+    the public suffix list and the line model (one small document cleaned), the date parser's
+    locale tables (htmldate's external parser; about two CPU seconds, paid by the first page whose
+    date only it can read), and with `annotate` spaCy and the annotator's tables (one small text
+    annotated). Results are unchanged: these are caches."""
+    text = (
+        "The council met on Tuesday to discuss the budget for the coming year, officials said.\n\n"
+        "Members agreed to review the plan again next month after hearing from residents."
+    )
+    with contextlib.suppress(CleanError):  # warming, not cleaning: a cleaner that rejects it still loaded
+        clean_document(RawDocument("warm-up", "text", text, url="https://warm.up/a"))
+    try:
+        from htmldate.extractors import get_external_parser
+    except ImportError:  # pragma: no cover - an older htmldate: it loads its parser when needed
+        pass
+    else:
+        # a string no locale reads: every locale's tables are built
+        get_external_parser().get_date_data("storyline warm-up")
+    if annotate:
+        from storyline.annotate.pipeline import annotate_batch
+
+        # spaCy, and what the annotator loads on its first quotes (a name list, ~1 CPU-s): a quote
+        # after a pronoun whose person is named before it
+        annotate_batch([(
+            "The mayor of Springfield, John Smith, met residents on Tuesday after the flood.\n\n"
+            'He said the city would rebuild the bridge by May 2025. "We will rebuild it," he said.',
+            "2024-05-01",
+        )])  # fmt: skip
 
 
 def _annotated(batch: list[Prepared]) -> list[Prepared]:
