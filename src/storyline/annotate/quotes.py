@@ -25,6 +25,9 @@ resolved to the nearest person named as a subject (or a passive's agent) in the 
 only when that choice is unambiguous and the title or given name does not say otherwise; `it said` to
 the body named as subject just before. A subject that names no one (`officials said`) leaves the
 speaker None (see `KEEP_DESCRIPTIONS`). A wrong speaker is worse than none.
+
+The quotes of the article's title (`title_quotes`) are kept apart (`Annotations.title_quotes`, `place`
+"title"), their speaker taken only from what the body attributes.
 """
 
 from __future__ import annotations

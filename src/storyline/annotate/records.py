@@ -64,7 +64,8 @@ class Quote:
     right after it or before its colon, or a source named without a verb (`Blinken: "..."`, `according
     to X`), "pronoun" a `he said` (`it said`) resolved to a person (a body), "continuation"
     the speaker of the quote just before, "introduced" the one person the sentence before is about,
-    "model" the trained chooser of `annotate/speakers.py`).
+    "model" the trained chooser of `annotate/speakers.py`; for a title quote, "repeated" the speaker of
+    the body quote that holds the same words).
     `partial` marks a fragment quoted inside the reporter's own sentence (`its "aggressive" actions`).
     `speaker_kind` says what the speaker is: "person", "organization" (a named body: `the Fed`) or
     "description" (an unnamed speaker kept as written: `a senior official`, `the statement`); None
