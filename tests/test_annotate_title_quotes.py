@@ -4,11 +4,16 @@ one the body attributes, or None when the body attributes those words to no one.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
 
 from storyline.annotate import Annotations, Quote
 from storyline.annotate.quotes import title_quotes, with_title_quotes
+from storyline.pipeline import ingest
+from storyline.store import Store
 
 
 def _title_quotes(gid: str) -> list[Quote]:
@@ -53,3 +58,21 @@ def test_title_quotes_are_kept_apart_from_the_text_and_round_trip() -> None:
     assert [q.place for q in made.title_quotes] == ["title"]
     assert Annotations.from_dict(made.to_dict()) == made
     assert with_title_quotes(Annotations.from_dict(base.to_dict()), None).title_quotes == []
+
+
+def test_ingest_stores_the_title_quotes_beside_the_text_quotes(tmp_path: Path) -> None:
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    row = next(r for r in map(json.loads, DEV2_ARTICLES.read_text(encoding="utf-8").splitlines()) if r["id"] == "b-011")
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"url": row["url"], "text": row["text"]}) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        ingest([source], store, group=False)
+        (article,) = store.articles()
+        entry = store.annotations(article.id)
+    assert entry is not None
+    stored = Annotations.from_dict(entry["data"])
+    assert [(q.text, q.speaker, q.place) for q in stored.title_quotes] == [
+        ("Them's the breaks", "Boris Johnson", "title")
+    ]
+    assert stored.quotes and all(q.place == "text" for q in stored.quotes)
