@@ -759,7 +759,9 @@ def score_split(corpus: Corpus, prefixes: tuple[str, ...] | None, data: Path) ->
                 by_article.setdefault(item["id"], []).append(item)
         quotes = QuoteCounts()
         for gid, gold in by_article.items():
-            quotes.add(speaker_scores(gold, corpus.annotations.get(gid, {}).get("quotes", [])))
+            data = corpus.annotations.get(gid, {})
+            # The title's quotes first: the gold lists quotes in reading order, the headline's first.
+            quotes.add(speaker_scores(gold, data.get("title_quotes", []) + data.get("quotes", [])))
         if quotes.gold:
             out["quotes_found"] = _share(quotes.found, quotes.gold)
             out["speaker_precision"] = _share(quotes.right, quotes.named)

@@ -268,12 +268,13 @@ def _annotate_claimed(
     ids of the articles the annotator failed on (each failure recorded in the store)."""
     # Imported here: spaCy takes seconds to import, and listing articles should not pay for it.
     from storyline.annotate import annotate, annotate_many
+    from storyline.annotate.quotes import with_title_quotes
 
     version = versions.ANNOTATOR_VERSION
     had_failed = store.annotation_failure_ids()
 
     def save(article: Article, annotations: Annotations) -> bool:
-        saved = store.save_annotations(article, version, annotations.to_dict())
+        saved = store.save_annotations(article, version, with_title_quotes(annotations, article.title).to_dict())
         if article.id in had_failed:
             store.clear_annotation_failure(article.id)
         return saved
@@ -366,7 +367,10 @@ def _store_prepared(
     if prepared.annotations is None or article.id in given_up:
         return 0
     # Saved only when the stored article still has the text and date they were made from.
-    saved = store.save_annotations(article, versions.ANNOTATOR_VERSION, prepared.annotations.to_dict())
+    from storyline.annotate.quotes import with_title_quotes  # the engine made annotations: spaCy is loaded
+
+    annotations = with_title_quotes(prepared.annotations, article.title)
+    saved = store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
     if saved and article.id in had_failed:
         store.clear_annotation_failure(article.id)
     return int(saved)

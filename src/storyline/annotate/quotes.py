@@ -25,6 +25,9 @@ resolved to the nearest person named as a subject (or a passive's agent) in the 
 only when that choice is unambiguous and the title or given name does not say otherwise; `it said` to
 the body named as subject just before. A subject that names no one (`officials said`) leaves the
 speaker None (see `KEEP_DESCRIPTIONS`). A wrong speaker is worse than none.
+
+The quotes of the article's title (`title_quotes`) are kept apart (`Annotations.title_quotes`, `place`
+"title"), their speaker taken only from what the body attributes.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from storyline.annotate.records import Entity, Quote
+from storyline.annotate.records import Annotations, Entity, Quote
 from storyline.text import stem, words
 
 if TYPE_CHECKING:
@@ -916,3 +919,78 @@ def _paragraph_ends_with_quote(text: str, quote: Quote) -> bool:
     line_end = text.find("\n", quote.end)
     rest = text[quote.end : line_end if line_end >= 0 else len(text)]
     return len(rest) < 160 and '"' not in rest and "“" not in rest
+
+
+# --- quotes in the title ----------------------------------------------------------------------------
+
+#: Marks that set a headline's source apart from its quote: `Blinken: "..."`, `"..." - Johnson resigns`.
+_TITLE_SOURCE_MARKS = ":-–—|"
+
+
+def _words_in(inner: list[str], outer: list[str]) -> bool:
+    n = len(inner)
+    return 0 < n <= len(outer) and any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
+
+
+def _named_in(part: str, name: str) -> bool:
+    """Whether the words of `part` hold `name` whole or its last word (a surname: `Blinken` of
+    `Antony Blinken`), as a capitalised word."""
+    name_words = words(name)
+    if not name_words:
+        return False
+    if _words_in(name_words, words(part)):
+        return True
+    last = name.split()[-1]
+    return len(name_words) > 1 and last[:1].isupper() and last in part.replace("'s", " ").replace("’s", " ").split()
+
+
+def title_quotes(title: str | None, body: list[Quote]) -> list[Quote]:
+    """Quotations in an article's title (`place` "title": offsets into the title, `sentence` -1).
+
+    A headline says who spoke in few words, so the speaker comes only from what the body already
+    attributes, never from the headline's words alone: the speaker of a body quote that holds the
+    same words (`how` "repeated": the headline repeats the body's quote), else a body speaker named
+    beside the quote across a colon or dash (`Blinken: "..."`, `"..." - Boris Johnson announces`,
+    `how` "nearby", with the name's span in the title). A name before a colon that speaks nowhere in
+    the body (`Oscars: "Everything Everywhere ..."`, a title of a work) leaves the speaker None."""
+    if not title:
+        return []
+    out: list[Quote] = []
+    segments = [s for s in find_segments(title) if s.closed]
+    for seg in segments:
+        text = title[seg.start + 1 : seg.end - 1].strip()
+        target = words(text)
+        if not target:
+            continue
+        quote = Quote(text=text, start=seg.start, end=seg.end, sentence=-1, sentence_end=-1, place="title")
+        # The body quote that begins with the headline's words first, then one that holds them.
+        spoken = [q for q in body if q.speaker and q.place == "text"]
+        same = [q for q in spoken if words(q.text)[: len(target)] == target] or [
+            q for q in spoken if _words_in(target, words(q.text))
+        ]
+        if same and len({q.speaker for q in same}) == 1:
+            quote.speaker, quote.speaker_kind, quote.how = same[0].speaker, same[0].speaker_kind, "repeated"
+        else:
+            before = title[: seg.start].rstrip()
+            after = title[seg.end :].lstrip()
+            sides = []
+            if before and before[-1] in _TITLE_SOURCE_MARKS:
+                cut = max(before.rfind(m, 0, len(before) - 1) for m in _TITLE_SOURCE_MARKS)
+                sides.append((cut + 1, before[cut + 1 : -1]))
+            if after and after[0] in _TITLE_SOURCE_MARKS:
+                rest = after[1:]
+                stop = min([i for i in (rest.find(m) for m in _TITLE_SOURCE_MARKS) if i >= 0] or [len(rest)])
+                sides.append((len(title) - len(rest), rest[:stop]))
+            names = {q.speaker: q.speaker_kind for q in spoken if q.speaker_kind in ("person", "organization")}
+            found = {(name, kind) for name, kind in names.items() for _, part in sides if _named_in(part, str(name))}
+            if len(found) == 1:
+                (name, kind), = found
+                quote.speaker, quote.speaker_kind, quote.how = name, kind, "nearby"
+        out.append(quote)
+    return out
+
+
+def with_title_quotes(annotations: Annotations, title: str | None) -> Annotations:
+    """`annotations` with the quotes of the article's title (`title_quotes`) set beside the body's."""
+    annotations.title_quotes = title_quotes(title, annotations.quotes)
+    return annotations

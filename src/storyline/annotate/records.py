@@ -64,11 +64,17 @@ class Quote:
     right after it or before its colon, or a source named without a verb (`Blinken: "..."`, `according
     to X`), "pronoun" a `he said` (`it said`) resolved to a person (a body), "continuation"
     the speaker of the quote just before, "introduced" the one person the sentence before is about,
-    "model" the trained chooser of `annotate/speakers.py`).
+    "model" the trained chooser of `annotate/speakers.py`; for a title quote, "repeated" the speaker of
+    the body quote that holds the same words).
     `partial` marks a fragment quoted inside the reporter's own sentence (`its "aggressive" actions`).
     `speaker_kind` says what the speaker is: "person", "organization" (a named body: `the Fed`) or
     "description" (an unnamed speaker kept as written: `a senior official`, `the statement`); None
     without a speaker.
+    `place` says where the quote stands: "text" (the article's cleaned text: `start`/`end`,
+    `speaker_*` and `cue_*` are offsets into it, `sentence` indexes its sentences) or "title" (the
+    article's title: offsets into the title, `sentence` -1; such quotes are kept apart in
+    `Annotations.title_quotes` so nothing slices the text with a title offset). A title quote's
+    `how` "repeated" takes the speaker of a body quote that holds the same words.
     """
 
     text: str
@@ -85,6 +91,7 @@ class Quote:
     how: str | None = None
     partial: bool = False
     speaker_kind: str | None = None
+    place: str = "text"
 
 
 @dataclass
@@ -155,6 +162,8 @@ class Annotations:
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
+    # Quotes in the article's title (`Quote.place` "title"), apart from the text's `quotes`.
+    title_quotes: list[Quote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready nested dicts (lists of plain values only)."""
@@ -178,6 +187,7 @@ class Annotations:
             quotes=[Quote(**q) for q in data.get("quotes", [])],
             figures=[Figure(**f) for f in data.get("figures", [])],
             times=[TimeExpression(**t) for t in data.get("times", [])],
+            title_quotes=[Quote(**q) for q in data.get("title_quotes", [])],
         )
 
     def entity_of(self, start: int, end: int) -> Entity | None:
