@@ -18,7 +18,6 @@ align in a run (`is_partial`).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import zlib
@@ -267,8 +266,17 @@ def _phrase(a: str, b: str) -> int:
     """The longest run of words two aligned sentences share."""
     if a == b:
         return a.count(" ") + 1
-    matcher = difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False)
-    return matcher.find_longest_match().size
+    at: dict[str, list[int]] = {}
+    for j, word in enumerate(b.split()):
+        at.setdefault(word, []).append(j)
+    # Run lengths ending at each position of `b`, for the previous and the current word of `a`.
+    best, previous = 0, {}
+    for word in a.split():
+        current = {j: previous.get(j - 1, 0) + 1 for j in at.get(word, ())}
+        if current:
+            best = max(best, *current.values())
+        previous = current
+    return best
 
 
 def _longest_phrase(pairs: Sequence[tuple[str, str]]) -> int:

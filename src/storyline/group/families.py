@@ -181,7 +181,7 @@ def find_families(
         if signature is not None:
             signatures[article.id] = signature
             lsh.insert(article.id, signature)
-    candidates = _passage_candidates(ordered, settings)
+    candidates = _passage_candidates(ordered, settings, new)
     for aid, signature in signatures.items():
         if new is None or aid in new:
             candidates.setdefault(aid, set()).update(o for o in lsh.query(signature) if o != aid)
@@ -267,9 +267,12 @@ def find_families(
 _UNDATED = 10**7
 
 
-def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -> dict[str, set[str]]:
+def _passage_candidates(
+    articles: Sequence[Article], settings: FamilySettings, new: Collection[str] | None = None
+) -> dict[str, set[str]]:
     """Pairs of articles sharing a run of `passage_gram` words of their own sentences (not quotation),
-    by article id. Runs found in more than `max_gram_postings` articles are boilerplate."""
+    by article id. Runs found in more than `max_gram_postings` articles are boilerplate. `new`: only
+    pairs with one of these articles are wanted (the others were compared before)."""
     postings: dict[int, list[str]] = {}
     for article in articles:
         for gram in candidate_grams(article.text, settings.passage_gram):
@@ -277,7 +280,12 @@ def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -
     shared: Counter[tuple[str, str]] = Counter()
     for ids in postings.values():
         if 1 < len(ids) <= settings.max_gram_postings:
-            shared.update((a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :])
+            if new is None:
+                shared.update((a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :])
+            elif not new.isdisjoint(ids):
+                shared.update(
+                    (a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :] if a in new or b in new
+                )
     out: dict[str, set[str]] = {}
     for (a, b), count in shared.items():
         if count >= settings.passage_grams:
@@ -321,23 +329,17 @@ def source_member(members: Sequence[Article], origin: str | None, partial: Colle
     return best.id
 
 
-def _best_scores(queries: Sequence[str], choices: Sequence[str], cutoff: float) -> Any:
-    """For each query, the fuzzy ratio of its best choice (0 when below `cutoff`): one matrix over all
-    pairs, each text prepared once."""
-    return cdist(queries, choices, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff).max(axis=1)
-
-
 # Rows of the paragraph matrix compared at once: bounds the memory of a large family's comparison.
 _CHUNK = 512
 
 
-def _near_paragraphs(texts: Sequence[str], cutoff: float) -> list[dict[int, float]]:
-    """For each text, the texts (by index, itself included) within fuzzy ratio `cutoff` and their
-    ratios. Copies share most paragraphs: each distinct one is compared once, and the few pairs that
-    pass are kept rather than the whole matrix."""
-    near: list[dict[int, float]] = [{} for _ in texts]
-    for start in range(0, len(texts), _CHUNK):
-        block = cdist(texts[start : start + _CHUNK], texts, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff)
+def _near(queries: Sequence[str], texts: Sequence[str], cutoff: float) -> list[dict[int, float]]:
+    """For each query, the texts (by index) within fuzzy ratio `cutoff` of it and their ratios. Only
+    the few pairs that pass are kept, not the whole matrix (a large family has thousands of
+    paragraphs)."""
+    near: list[dict[int, float]] = [{} for _ in queries]
+    for start in range(0, len(queries), _CHUNK):
+        block = cdist(queries[start : start + _CHUNK], texts, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff)
         rows, cols = np.nonzero(block >= cutoff)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             near[start + r][c] = float(block[r, c])
@@ -356,21 +358,32 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
     split = {a.id: [s for p in paragraphs[a.id] for s in sentences(p)] for a in members}
     distinct = list(dict.fromkeys(p for a in members for p in paragraphs[a.id]))
     index = {p: k for k, p in enumerate(distinct)}
-    near = _near_paragraphs(distinct, ratio)
+    # Copies share most paragraphs: each distinct one is compared once.
+    near = _near(distinct, distinct, ratio)
     holders: dict[int, set[str]] = {}
     for a in members:
         for p in paragraphs[a.id]:
             holders.setdefault(index[p], set()).add(a.id)
+    unmatched = {
+        a.id: [p for p in paragraphs[a.id] if not any(holders[k] - {a.id} for k in near[index[p]])] for a in members
+    }
+    # A paragraph may also survive split or merged; then its sentences are found one by one.
+    parts = {p: sentences(p) for ps in unmatched.values() for p in ps}
+    queries = list(dict.fromkeys(q for qs in parts.values() for q in qs))
+    pool = list(dict.fromkeys(s for a in members for s in split[a.id]))
+    spoken: dict[str, set[str]] = {}
+    for a in members:
+        for sentence in split[a.id]:
+            spoken.setdefault(sentence, set()).add(a.id)
+    close = _near(queries, pool, ratio) if queries and pool else []
+    near_sentences = dict(zip(queries, close, strict=True))
     for article in members:
-        unmatched = [p for p in paragraphs[article.id] if not any(holders[k] - {article.id} for k in near[index[p]])]
-        if not unmatched:
-            continue
-        # A paragraph may also survive split or merged; then its sentences are found one by one.
-        pool = list(dict.fromkeys(s for other in members if other.id != article.id for s in split[other.id]))
-        parts = {p: sentences(p) for p in unmatched}
-        queries = list(dict.fromkeys(q for p in unmatched for q in parts[p]))
-        found = dict(zip(queries, _best_scores(queries, pool, ratio) >= ratio, strict=True)) if queries and pool else {}
-        only = [p for p in unmatched if not (parts[p] and pool and all(found[q] for q in parts[p]))]
+        has_pool = any(split[o.id] for o in members if o.id != article.id)
+
+        def found(sentence: str, me: str = article.id) -> bool:
+            return any(spoken[pool[k]] - {me} for k in near_sentences[sentence])
+
+        only = [p for p in unmatched[article.id] if not (parts[p] and has_pool and all(map(found, parts[p])))]
         if only:
             diff.unique_paragraphs[article.id] = only
     # Where each distinct paragraph first stands in each copy.
