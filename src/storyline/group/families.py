@@ -274,9 +274,21 @@ def _passage_candidates(
     by article id. Runs found in more than `max_gram_postings` articles are boilerplate. `new`: only
     pairs with one of these articles are wanted (the others were compared before)."""
     postings: dict[int, list[str]] = {}
-    for article in articles:
-        for gram in candidate_grams(article.text, settings.passage_gram):
-            postings.setdefault(gram, []).append(article.id)
+    if new is None:
+        for article in articles:
+            for gram in candidate_grams(article.text, settings.passage_gram):
+                postings.setdefault(gram, []).append(article.id)
+    else:
+        # Only the runs of new articles can make a wanted pair: the others' runs are looked up in them.
+        grams = {a.id: candidate_grams(a.text, settings.passage_gram) for a in articles}
+        for article in articles:
+            if article.id in new:
+                for gram in grams[article.id]:
+                    postings.setdefault(gram, []).append(article.id)
+        for article in articles:
+            if article.id not in new:
+                for gram in grams[article.id] & postings.keys():
+                    postings[gram].append(article.id)
     shared: Counter[tuple[str, str]] = Counter()
     for ids in postings.values():
         if 1 < len(ids) <= settings.max_gram_postings:
