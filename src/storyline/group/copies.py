@@ -270,7 +270,8 @@ def _phrase(a: str, b: str) -> int:
     for j, word in enumerate(b.split()):
         at.setdefault(word, []).append(j)
     # Run lengths ending at each position of `b`, for the previous and the current word of `a`.
-    best, previous = 0, {}
+    best = 0
+    previous: dict[int, int] = {}
     for word in a.split():
         current = {j: previous.get(j - 1, 0) + 1 for j in at.get(word, ())}
         if current:

@@ -274,6 +274,7 @@ def _passage_candidates(
     by article id. Runs found in more than `max_gram_postings` articles are boilerplate. `new`: only
     pairs with one of these articles are wanted (the others were compared before)."""
     postings: dict[int, list[str]] = {}
+    new = None if new is None else set(new)
     if new is None:
         for article in articles:
             for gram in candidate_grams(article.text, settings.passage_gram):
