@@ -23,7 +23,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -107,11 +107,7 @@ def _split(text: str) -> list[tuple[str, float]]:
 
 # Words repeat across sentences and articles: each is folded and stemmed once (bounded caches).
 _fold = lru_cache(maxsize=1 << 18)(fold_word)
-
-
-@lru_cache(maxsize=1 << 18)
-def _plural_stem(word: str) -> str:
-    return stem(word, inflections=False)
+_plural_stem = lru_cache(maxsize=1 << 18)(partial(stem, inflections=False))
 
 
 @lru_cache(maxsize=4096)
