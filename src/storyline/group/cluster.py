@@ -26,7 +26,7 @@ import re
 import sys
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import filterfalse
 from typing import Any
@@ -103,7 +103,17 @@ class Story:
     created: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # What `asdict` gives, without its deep copy of every key weight (the state of thousands of
+        # stories is written on each update): containers copied one level, their items are immutable.
+        return {f.name: _copied(getattr(self, f.name)) for f in fields(self)}
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
 
 
 _IDF_REFRESH = 2000

@@ -18,13 +18,12 @@ align in a run (`is_partial`).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -32,7 +31,7 @@ from rapidfuzz.process import cdist
 
 from storyline.article import Article
 from storyline.group.text import sentences
-from storyline.text import STOP_WORDS, fold_word, folded_tokens, stem, tokens
+from storyline.text import STOP_WORDS, fold_word, stem, tokens
 
 _NUMBER = re.compile(r"^\d")
 
@@ -63,29 +62,38 @@ class Sentence:
 
 _OPEN = frozenset("“«")
 _CLOSE = frozenset("”»")
+_MARK = re.compile('[“«”»"]')
 
 
-def _quoted_mask(paragraph: str) -> list[bool]:
-    """Per character, whether it is inside quotation marks. Read over the whole paragraph: a quotation
-    of several sentences opens in the first and closes in the last."""
-    mask = [False] * len(paragraph)
-    inside = False
-    for k, c in enumerate(paragraph):
-        if c in _OPEN or (c == '"' and not inside):
-            inside = True
-        elif c in _CLOSE or (c == '"' and inside):
-            inside = False
-            mask[k] = True
-            continue
-        mask[k] = inside
-    return mask
+def _quoted_spans(paragraph: str) -> list[tuple[int, int]]:
+    """The character spans (start, end exclusive) inside quotation marks, marks included. Read over the
+    whole paragraph: a quotation of several sentences opens in the first and closes in the last."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for found in _MARK.finditer(paragraph):
+        k, c = found.start(), found[0]
+        if c in _OPEN or (c == '"' and opened is None):
+            if opened is None:
+                opened = k
+        elif opened is not None:
+            spans.append((opened, k + 1))
+            opened = None
+        else:  # a closing mark with none open: itself only
+            spans.append((k, k + 1))
+    if opened is not None:
+        spans.append((opened, len(paragraph)))
+    return spans
+
+
+def _quoted_chars(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
 
 
 def _split(text: str) -> list[tuple[str, float]]:
     """Each sentence of `text` (see `group.text.sentences`) with the share of it inside quotation marks."""
     out = []
     for paragraph in text.split("\n"):
-        mask = _quoted_mask(paragraph)
+        spans = _quoted_spans(paragraph)
         start = 0
         for raw in sentences(paragraph):
             at = paragraph.find(raw, start)
@@ -93,23 +101,28 @@ def _split(text: str) -> list[tuple[str, float]]:
                 out.append((raw, 0.0))
                 continue
             start = at + len(raw)
-            out.append((raw, sum(mask[at:start]) / (len(raw) or 1)))
+            out.append((raw, _quoted_chars(spans, at, start) / (len(raw) or 1) if spans else 0.0))
     return out
+
+
+# Words repeat across sentences and articles: each is folded and stemmed once (bounded caches).
+_fold = lru_cache(maxsize=1 << 18)(fold_word)
+_plural_stem = lru_cache(maxsize=1 << 18)(partial(stem, inflections=False))
 
 
 @lru_cache(maxsize=4096)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     out = []
     for raw, quoted_share in _split(text):
-        folded = folded_tokens(raw)
+        raw_tokens = tokens(raw)
+        folded = [f for f in map(_fold, raw_tokens) if f]
         if len(folded) < MIN_WORDS:
             continue
         quoted = quoted_share > 0.5
-        raw_tokens = tokens(raw)
-        content = frozenset(stem(w, inflections=False) for w in folded if w not in STOP_WORDS and not w[0].isdigit())
+        content = frozenset(_plural_stem(w) for w in folded if w not in STOP_WORDS and not w[0].isdigit())
         numbers = frozenset(w.replace(",", "") for w in folded if _NUMBER.match(w))
         # Names: capitalised words not opening the sentence (a crude but house-style-proof reading).
-        names = frozenset(fold_word(t) for t in raw_tokens[1:] if t[:1].isupper() and fold_word(t) not in STOP_WORDS)
+        names = frozenset(n for t in raw_tokens[1:] if t[:1].isupper() and (n := _fold(t)) not in STOP_WORDS)
         out.append(Sentence(" ".join(folded), content, numbers, names, len(folded), quoted))
     return tuple(out)
 
@@ -249,8 +262,31 @@ def _phrase(a: str, b: str) -> int:
     """The longest run of words two aligned sentences share."""
     if a == b:
         return a.count(" ") + 1
-    matcher = difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False)
-    return matcher.find_longest_match().size
+    at: dict[str, list[int]] = {}
+    for j, word in enumerate(b.split()):
+        at.setdefault(word, []).append(j)
+    # Run lengths ending at each position of `b`, for the previous and the current word of `a`.
+    best = 0
+    previous: dict[int, int] = {}
+    for word in a.split():
+        current = {j: previous.get(j - 1, 0) + 1 for j in at.get(word, ())}
+        if current:
+            best = max(best, *current.values())
+        previous = current
+    return best
+
+
+def _longest_phrase(pairs: Sequence[tuple[str, str]]) -> int:
+    """The longest run of words shared by any of the aligned sentence pairs. Pairs are read longest
+    first and the reading stops when no pair left could beat the run found (a run is no longer than
+    the shorter sentence)."""
+    best = 0
+    bounded = sorted(((min(a.count(" "), b.count(" ")) + 1, a, b) for a, b in pairs), key=lambda t: -t[0])
+    for bound, a, b in bounded:
+        if bound <= best:
+            break
+        best = max(best, _phrase(a, b))
+    return best
 
 
 NAMES = tuple(name for name in CopyFeatures.__dataclass_fields__ if name != "verbatim_run")
@@ -286,7 +322,7 @@ def pair_features(a: Article, b: Article) -> CopyFeatures:
     near = sum(sa[i].words for i, _, k in found.pairs if k == "near")
     edited = sum(sa[i].words for i, _, k in found.pairs if k != "reworded")
     numbers, names = _agreement(sa, sb, found.pairs)
-    phrase = max((_phrase(sa[i].key, sb[j].key) for i, j, _ in found.pairs), default=0)
+    phrase = _longest_phrase([(sa[i].key, sb[j].key) for i, j, _ in found.pairs])
     ga, gb = _grams(a.text), _grams(b.text)
     runs = len(ga & gb) / (min(len(ga), len(gb)) or 1)
     agency = (1.0 if a.agency == b.agency else -1.0) if a.agency and b.agency else 0.0

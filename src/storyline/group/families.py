@@ -16,10 +16,13 @@ import difflib
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from storyline.article import Article
 from storyline.group.copies import COPY_THRESHOLD, CopyFeatures, candidate_grams, copy_score, is_partial, pair_features
@@ -119,13 +122,20 @@ def _hash32(value: int) -> int:
     return value & 0xFFFFFFFF
 
 
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> Any:
+    # The permutation parameters depend on (num_perm, seed) alone: drawn once, not per signature.
+    return MinHash(num_perm=num_perm, seed=seed, hashfunc=_hash32).permutations
+
+
 def minhash(article: Article, settings: FamilySettings) -> MinHash | None:
     """The MinHash of the article's word shingles (runs of `shingle` words of its own sentences), or
     None when the text is too short to compare."""
     shingles = candidate_grams(article.text, settings.shingle)
     if len(shingles) < settings.shingle * 2:
         return None
-    signature = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_hash32)
+    permutations = _permutations(settings.num_perm, settings.seed)
+    signature = MinHash(num_perm=settings.num_perm, seed=settings.seed, hashfunc=_hash32, permutations=permutations)
     signature.update_batch(list(shingles))
     return signature
 
@@ -171,7 +181,7 @@ def find_families(
         if signature is not None:
             signatures[article.id] = signature
             lsh.insert(article.id, signature)
-    candidates = _passage_candidates(ordered, settings)
+    candidates = _passage_candidates(ordered, settings, new)
     for aid, signature in signatures.items():
         if new is None or aid in new:
             candidates.setdefault(aid, set()).update(o for o in lsh.query(signature) if o != aid)
@@ -257,17 +267,38 @@ def find_families(
 _UNDATED = 10**7
 
 
-def _passage_candidates(articles: Sequence[Article], settings: FamilySettings) -> dict[str, set[str]]:
+def _passage_candidates(
+    articles: Sequence[Article], settings: FamilySettings, new: Collection[str] | None = None
+) -> dict[str, set[str]]:
     """Pairs of articles sharing a run of `passage_gram` words of their own sentences (not quotation),
-    by article id. Runs found in more than `max_gram_postings` articles are boilerplate."""
+    by article id. Runs found in more than `max_gram_postings` articles are boilerplate. `new`: only
+    pairs with one of these articles are wanted (the others were compared before)."""
     postings: dict[int, list[str]] = {}
-    for article in articles:
-        for gram in candidate_grams(article.text, settings.passage_gram):
-            postings.setdefault(gram, []).append(article.id)
+    new = None if new is None else set(new)
+    if new is None:
+        for article in articles:
+            for gram in candidate_grams(article.text, settings.passage_gram):
+                postings.setdefault(gram, []).append(article.id)
+    else:
+        # Only the runs of new articles can make a wanted pair: the others' runs are looked up in them.
+        grams = {a.id: candidate_grams(a.text, settings.passage_gram) for a in articles}
+        for article in articles:
+            if article.id in new:
+                for gram in grams[article.id]:
+                    postings.setdefault(gram, []).append(article.id)
+        for article in articles:
+            if article.id not in new:
+                for gram in grams[article.id] & postings.keys():
+                    postings[gram].append(article.id)
     shared: Counter[tuple[str, str]] = Counter()
     for ids in postings.values():
         if 1 < len(ids) <= settings.max_gram_postings:
-            shared.update((a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :])
+            if new is None:
+                shared.update((a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :])
+            elif not new.isdisjoint(ids):
+                shared.update(
+                    (a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1 :] if a in new or b in new
+                )
     out: dict[str, set[str]] = {}
     for (a, b), count in shared.items():
         if count >= settings.passage_grams:
@@ -311,34 +342,78 @@ def source_member(members: Sequence[Article], origin: str | None, partial: Colle
     return best.id
 
 
-def _best_match(paragraph: str, others: list[str]) -> tuple[str, float] | None:
-    found = process.extractOne(paragraph, others, scorer=fuzz.ratio)
-    return (found[0], found[1]) if found else None
+# Rows of the paragraph matrix compared at once: bounds the memory of a large family's comparison.
+_CHUNK = 512
+
+
+def _near(queries: Sequence[str], texts: Sequence[str], cutoff: float) -> list[dict[int, float]]:
+    """For each query, the texts (by index) within fuzzy ratio `cutoff` of it and their ratios. Only
+    the few pairs that pass are kept, not the whole matrix (a large family has thousands of
+    paragraphs)."""
+    near: list[dict[int, float]] = [{} for _ in queries]
+    for start in range(0, len(queries), _CHUNK):
+        block = cdist(queries[start : start + _CHUNK], texts, scorer=fuzz.ratio, dtype=np.float64, score_cutoff=cutoff)
+        rows, cols = np.nonzero(block >= cutoff)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            near[start + r][c] = float(block[r, c])
+    return near
 
 
 def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
-    """What differs between copies: paragraphs only one has, word swaps, headlines and endings."""
+    """What differs between copies: paragraphs only one has, word swaps, headlines and endings.
+
+    A paragraph is another's when their fuzzy ratio reaches `ratio`; a word swap is read between a
+    paragraph and its closest match in another copy (the first of equal ones) when they are that close
+    without being equal."""
     diff = Differences()
     paragraphs = {a.id: a.paragraphs for a in members}
     swaps: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     split = {a.id: [s for p in paragraphs[a.id] for s in sentences(p)] for a in members}
+    distinct = list(dict.fromkeys(p for a in members for p in paragraphs[a.id]))
+    index = {p: k for k, p in enumerate(distinct)}
+    # Copies share most paragraphs: each distinct one is compared once.
+    near = _near(distinct, distinct, ratio)
+    holders: dict[int, set[str]] = {}
+    for a in members:
+        for p in paragraphs[a.id]:
+            holders.setdefault(index[p], set()).add(a.id)
+    unmatched = {
+        a.id: [p for p in paragraphs[a.id] if not any(holders[k] - {a.id} for k in near[index[p]])] for a in members
+    }
+    # A paragraph may also survive split or merged; then its sentences are found one by one.
+    parts = {p: sentences(p) for ps in unmatched.values() for p in ps}
+    queries = list(dict.fromkeys(q for qs in parts.values() for q in qs))
+    pool = list(dict.fromkeys(s for a in members for s in split[a.id]))
+    spoken: dict[str, set[str]] = {}
+    for a in members:
+        for sentence in split[a.id]:
+            spoken.setdefault(sentence, set()).add(a.id)
+    close = _near(queries, pool, ratio) if queries and pool else []
+    near_sentences = dict(zip(queries, close, strict=True))
     for article in members:
-        others = [p for other in members if other.id != article.id for p in paragraphs[other.id]]
-        pool = [s for other in members if other.id != article.id for s in split[other.id]]
-        only: list[str] = []
-        for paragraph in paragraphs[article.id]:
-            match = _best_match(paragraph, others)
-            # A paragraph may also survive split or merged; then its sentences are found one by one.
-            if (match is None or match[1] < ratio) and not _sentences_found(paragraph, pool, ratio):
-                only.append(paragraph)
+        has_pool = any(split[o.id] for o in members if o.id != article.id)
+
+        def found(sentence: str, me: str = article.id) -> bool:
+            return any(spoken[pool[k]] - {me} for k in near_sentences[sentence])
+
+        only = [p for p in unmatched[article.id] if not (parts[p] and has_pool and all(map(found, parts[p])))]
         if only:
             diff.unique_paragraphs[article.id] = only
+    # Where each distinct paragraph first stands in each copy.
+    position: dict[str, dict[int, int]] = {a.id: {} for a in members}
+    for a in members:
+        for k, p in enumerate(paragraphs[a.id]):
+            position[a.id].setdefault(index[p], k)
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
+            at = position[b.id]
             for pa in paragraphs[a.id]:
-                match = _best_match(pa, paragraphs[b.id])
-                if match and ratio <= match[1] < 100:
-                    for wa, wb in _word_swaps(pa, match[0]):
+                best: tuple[float, int] | None = None
+                for k, score in near[index[pa]].items():
+                    if k in at and (best is None or (score, -at[k]) > (best[0], -best[1])):
+                        best = (score, at[k])
+                if best is not None and best[0] < 100:
+                    for wa, wb in _word_swaps(pa, paragraphs[b.id][best[1]]):
                         ids = swaps.setdefault((wa, wb), (set(), set()))
                         ids[0].add(a.id)
                         ids[1].add(b.id)
@@ -352,11 +427,6 @@ def differences(members: Sequence[Article], ratio: float = 80.0) -> Differences:
     if len({" ".join(folded_tokens(e)) for e in endings.values()}) > 1:
         diff.endings = endings
     return diff
-
-
-def _sentences_found(paragraph: str, pool: list[str], ratio: float) -> bool:
-    parts = sentences(paragraph)
-    return bool(parts) and bool(pool) and all(_best_match(s, pool)[1] >= ratio for s in parts)  # type: ignore[index]
 
 
 def _word_swaps(a: str, b: str) -> list[tuple[str, str]]:

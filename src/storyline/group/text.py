@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 from storyline.text import EVENT_STOP_WORDS, fold_word, stem, tokens
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…”\"])\s+(?=[“\"‘'(\[]?[A-Z0-9])")
 
 
+@lru_cache(maxsize=1 << 18)
 def term(word: str) -> str | None:
     """The content term of a word for the event representation, or None for a stop word.
 
     Plurals are folded (`quakes` -> `quake`), enough to let two wordings of one fact meet; numbers
-    are kept as written (`7.3`, `38-35`) because they often identify an event.
+    are kept as written (`7.3`, `38-35`) because they often identify an event. Cached: words repeat
+    across articles, and every article's terms are read when it is grouped.
     """
     token = fold_word(word)
     if len(token) < 2 or token in EVENT_STOP_WORDS:
@@ -35,14 +38,16 @@ def terms(text: str) -> list[str]:
     A number is also kept with the word after it (`50 basis`, `157 people`): quantities with what they
     count tell one occurrence of an event from another (a 25 vs a 50 basis-point hike).
     """
-    out = []
     found = tokens(text)
-    for i, word in enumerate(found):
-        t = term(word)
+    looked_up = list(map(term, found))
+    if not any(word[0].isdigit() for word in found):
+        return [t for t in looked_up if t is not None]
+    out = []
+    for i, (word, t) in enumerate(zip(found, looked_up, strict=True)):
         if t is not None:
             out.append(t)
         if word[0].isdigit() and i + 1 < len(found):
-            unit = term(found[i + 1])
+            unit = looked_up[i + 1]
             if unit is not None and not unit[0].isdigit():
                 out.append(f"{fold_word(word)}~{unit}")
     return out
