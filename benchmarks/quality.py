@@ -587,7 +587,8 @@ def briefing_scores(
         if not members:
             continue
         story = Counter(corpus.stories[i] for i in members).most_common(1)[0][0]
-        summary = " ".join(s["text"] for s in corpus.briefings.get(story, {}).get("summary", []))
+        # As the reader sees it: `dated` is the sentence with the date its weekday stands for.
+        summary = " ".join(s.get("dated") or s["text"] for s in corpus.briefings.get(story, {}).get("summary", []))
         in_summary = statement_numbers(summary)
         for statement in fact.get("core", []):
             for number in statement_numbers(statement):

@@ -18,11 +18,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
 
-from storyline.annotate.records import Annotations
+from storyline.annotate.records import Annotations, TimeExpression
 from storyline.article import Article
 from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.evidence import Evidence
@@ -49,12 +50,11 @@ DENSE = 4
 #: Weight, in `when_stated`, of a sentence dating the main day by a weekday or `today` only (one
 #: that writes the date in figures weighs 1): the lead gives the day of the month when a source does.
 WEEKDAY = 0.25
-#: Figures a clock time (`8:30 p.m.`, `22:17`, `0400 GMT`) counts for in `figure_density`: when it
-#: happened is one of the event's numbers though the figure reader does not keep it.
-CLOCK = 0.0
 #: Further weight taken from an announcement (`will`, `is to`, `is expected to`) as the first
 #: sentence: the summary opens with what happened, not with a preview of it.
 FUTURE_LEAD = 2.0
+#: Whether the first sentence gets the main day's date after the weekday naming it (`dated_lead`).
+DATE_LEAD = True
 #: Default number of summary sentences.
 DEFAULT_SENTENCES = 8
 #: Sentence length bounds (words) for a summary sentence.
@@ -73,13 +73,6 @@ _QUOTE_CHARS = '"“”'
 _FUTURE = re.compile(
     r"\b(?:will|is|are) (?:scheduled|expected|set|due) to\b|\b(?:will|is to|are to|plans? to)\b", re.IGNORECASE
 )
-#: A clock time: hours:minutes, an hour (with dotted minutes) and a.m./p.m., four digits and a time zone.
-_CLOCK = re.compile(
-    r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)"
-    r"|\b(?:1[0-2]|0?[1-9])(?:\.[0-5]\d)?\s*[ap]\.?m\b\.?"
-    r"|\b(?:[01]\d|2[0-3])[0-5]\d\s*(?:GMT|UTC)\b",
-    re.IGNORECASE,
-)
 #: How a whole sentence ends: a full stop or exclamation, perhaps inside a quotation or bracket.
 _TERMINATED = re.compile(r"[.!][\"”’')\]]*\s*$")
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
@@ -88,7 +81,8 @@ _OPEN_QUOTE = re.compile(r"^[\"“'‘]")
 
 @dataclass
 class SummarySentence:
-    """One summary sentence: `text` as written in `source`, cited by every supporting article."""
+    """One summary sentence: `text` as written in `source`, cited by every supporting article; `dated`
+    is how it is shown when the reader needs the date a weekday stands for."""
 
     text: str
     articles: list[str]
@@ -96,6 +90,9 @@ class SummarySentence:
     source: str = ""
     score: float = 0.0
     independent_sources: int = 1
+    #: `text` as shown: with the main day's date after the weekday naming it (`dated_lead`), or None
+    #: when it reads as written. `text` itself stays as the source wrote it (its evidence).
+    dated: str | None = None
 
 
 def standalone_problem(text: str) -> str | None:
@@ -111,9 +108,6 @@ def standalone_problem(text: str) -> str | None:
         return "unbalanced quotation"
     if text.rstrip().endswith(("?", ":")):
         return "question or lead-in"
-    if not _TERMINATED.search(text):
-        # A line cut short (a caption, a table row, a paragraph the page truncated) is no sentence.
-        return "unterminated"
     if _OPEN_QUOTE.match(text):
         # A quotation first: its speaker must be named after it ("...," Blinken said).
         closing = max(text.rfind("”"), text.rfind('"', 1))
@@ -124,6 +118,16 @@ def standalone_problem(text: str) -> str | None:
     if _PRONOUN.match(text):
         return "opens with a pronoun"
     return None
+
+
+def cut_short(sentence: StorySentence, article_text: str) -> bool:
+    """Whether a sentence ends its paragraph without a full stop: a line cut short (a teaser the page
+    truncated, a table row, a caption), not a sentence to summarise. One the splitter ended
+    mid-paragraph is left to the other tests."""
+    if _TERMINATED.search(sentence.text):
+        return False
+    rest = article_text[sentence.end :].lstrip(" \t")
+    return not rest or rest[0] == "\n"
 
 
 def score_sentences(space: SentenceSpace) -> np.ndarray:
@@ -203,9 +207,7 @@ def figure_density(
         for t in ann.times:
             if t.precision == "day" and any(c.isdigit() for c in t.text):
                 count[(article_id, t.sentence)] += 1
-    return np.array(
-        [float(count[(s.article, s.index)]) + CLOCK * len(_CLOCK.findall(s.text)) for s in space.sentences]
-    )
+    return np.array([float(count[(s.article, s.index)]) for s in space.sentences])
 
 
 def when_stated(
@@ -215,16 +217,38 @@ def when_stated(
     published: Mapping[str, PublicationDate] | None = None,
 ) -> np.ndarray:
     """Per sentence, 1 when it dates something to the story's main day (the day the most independent
-    sources' sentences name) in figures (`Sept. 26`), 0.5 when by a weekday or `today` only, else 0.
-    `published` (from `infer_publication`) dates the weekdays of undated copies."""
+    sources' sentences name) in figures (`Sept. 26`), `WEEKDAY` when by a weekday or `today` only,
+    else 0. `published` (from `infer_publication`) dates the weekdays of undated copies."""
+    main, days = _main_day(space, annotations, articles, published)
+    out = np.zeros(len(space.sentences))
+    if main is None:
+        return out
+    for i, sentence in enumerate(space.sentences):
+        named = days.get((sentence.article, sentence.index), {})
+        if main in named:
+            out[i] = 1.0 if any(_has_digit(t.text) for t in named[main]) else WEEKDAY
+    return out
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _main_day(
+    space: SentenceSpace,
+    annotations: Mapping[str, Annotations] | Sequence[Annotations],
+    articles: Sequence[Article],
+    published: Mapping[str, PublicationDate] | None,
+) -> tuple[str | None, dict[tuple[str, int], dict[str, list[TimeExpression]]]]:
+    """The day the most independent sources' sentences name, and per sentence the days it names
+    (ISO day -> the expressions naming it)."""
     by_id = annotations_by_id(articles, annotations)
-    days: dict[tuple[str, int], dict[str, bool]] = {}
+    days: dict[tuple[str, int], dict[str, list[TimeExpression]]] = {}
     for article_id, ann in by_id.items():
         for rt in resolved_times(ann, (published or {}).get(article_id)):
             t = rt.expression
             if rt.date and rt.precision == "day" and t.kind in ("point", "range"):
-                named = days.setdefault((article_id, t.sentence), {})
-                named[rt.date[:10]] = named.get(rt.date[:10], False) or any(c.isdigit() for c in t.text)
+                days.setdefault((article_id, t.sentence), {}).setdefault(rt.date[:10], []).append(t)
     sources: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
     for sentence in space.sentences:
@@ -232,15 +256,32 @@ def when_stated(
             if (sentence.family, day) not in seen:
                 seen.add((sentence.family, day))
                 sources[day] += 1
-    out = np.zeros(len(space.sentences))
-    if not sources:
-        return out
-    main = sources.most_common(1)[0][0]
-    for i, sentence in enumerate(space.sentences):
-        named = days.get((sentence.article, sentence.index), {})
-        if main in named:
-            out[i] = 1.0 if named[main] else WEEKDAY
-    return out
+    return (sources.most_common(1)[0][0] if sources else None), days
+
+
+def dated_lead(
+    text: str,
+    sentence: StorySentence,
+    cut: int,
+    main: str | None,
+    named: Mapping[str, Sequence[TimeExpression]],
+) -> str:
+    """`text` (the sentence `sentence` less its first `cut` characters) with the main day's date
+    written after the weekday or `today` that names it (`quit on Thursday [October 20, 2022]`): a
+    briefing is read on other days than its sources were written, and `Thursday` alone no longer
+    says which. Unchanged when the sentence writes the date in figures or names no main day."""
+    expressions = list(named.get(main, ())) if main else []
+    if not main or not expressions or any(_has_digit(t.text) for t in expressions):
+        return text
+    t = expressions[0]
+    end = t.end - sentence.start - cut
+    if end <= 0 or end > len(text) or text[end - len(t.text) : end] != t.text:
+        return text
+    # After a possessive (`Thursday's election`), not inside it.
+    possessive = re.match(r"['’]s\b", text[end:])
+    end += possessive.end() if possessive else 0
+    day = date.fromisoformat(main)
+    return f"{text[:end]} [{day:%B} {day.day}, {day.year}]{text[end:]}"
 
 
 def build_summary(
@@ -279,7 +320,13 @@ def build_summary(
     # The figures a sentence states, less those the summary already gives (a repeated toll is no news).
     stated = figure_density(space, annotations, articles)
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
-    eligible = np.array([standalone_problem(t) is None for t in texts])
+    text_of = {a.id: a.text for a in articles}
+    eligible = np.array(
+        [
+            standalone_problem(t) is None and not cut_short(s, text_of.get(s.article, ""))
+            for t, s in zip(texts, space.sentences, strict=True)
+        ]
+    )
     # Connective openers ("But ...") read as replies to a missing sentence: taken only when needed.
     penalty = np.array([0.3 if _CONNECTIVE.match(t) else 0.0 for t in texts])
     future = np.array([bool(_FUTURE.search(_QUOTED.sub(" ", t))) for t in texts])
@@ -313,7 +360,13 @@ def build_summary(
                     left[i] -= given
                     stated[i] -= 1
         overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
-    return [_summary_sentence(space, i, float(scores[i])) for i in chosen]
+    out = [_summary_sentence(space, i, float(scores[i])) for i in chosen]
+    if out and DATE_LEAD:
+        main, days = _main_day(space, annotations, articles, published)
+        s = space.sentences[chosen[0]]
+        dated = dated_lead(out[0].text, s, len(s.text) - len(out[0].text), main, days.get((s.article, s.index), {}))
+        out[0].dated = dated if dated != out[0].text else None
+    return out
 
 
 def _similar(space: SentenceSpace, i: int, j: int) -> bool:

@@ -72,7 +72,10 @@ def _summary(view: BriefingView) -> str:
     sentences = view.section("summary")
     if not sentences:
         return ""
-    lines = [f"{n}. {md(s.get('text', ''))} {_refs(view, s.get('articles') or [])}" for n, s in enumerate(sentences, 1)]
+    lines = [
+        f"{n}. {md(s.get('dated') or s.get('text', ''))} {_refs(view, s.get('articles') or [])}"
+        for n, s in enumerate(sentences, 1)
+    ]
     return "### Summary\n\n" + "\n".join(lines)
 
 

@@ -1,0 +1,60 @@
+"""The summary's lead on real dev2-tune stories (by article id): it says when in a date the reader can
+place (`Thursday [October 20, 2022]`) while its text stays the source's words, it is never an
+announcement of what a later article reports done, and lines a page cut short are no summary sentences."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+
+from storyline.compare import Briefing, build_briefing
+from storyline.compare.similarity import SentenceSpace
+from storyline.compare.summary import cut_short
+
+TRUSS = ["b-003", "b-053", "b-057", "b-017", "b-055", "b-044"]
+JOHNSON = ["b-038", "b-056", "b-026", "b-030", "b-011", "b-009"]
+IAN = ["a-049", "a-032", "a-029", "a-010", "a-040", "a-041", "a-018"]
+
+
+def _brief(ids: list[str]) -> tuple[Briefing, dict[str, str]]:
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    members = [dev2_tune_articles()[i] for i in ids]
+    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
+    return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
+
+
+def test_a_lead_dated_by_its_weekday_shows_the_date_and_keeps_the_source_words() -> None:
+    briefing, _ = _brief(TRUSS)
+    lead = briefing.summary[0]
+    texts = {a.id: a.text for a in (dev2_tune_articles()[i] for i in TRUSS)}
+    first = lead.evidence[0]
+    # The evidence is the sentence as written; the date is shown beside the weekday it stands for.
+    assert texts[first.article][first.start : first.end] == lead.text
+    assert "Thursday" in lead.text and "2022" not in lead.text
+    assert lead.dated is not None and "Thursday [October 20, 2022]" in lead.dated
+    assert lead.dated.replace(" [October 20, 2022]", "") == lead.text
+    assert all(s.dated is None for s in briefing.summary[1:])
+
+
+def test_the_lead_is_no_preview_of_what_later_articles_report() -> None:
+    # b-026 (Reuters, before the statement): "Boris Johnson will announce his resignation ... on
+    # Thursday"; b-011 and others report the resignation itself.
+    briefing, gold = _brief(JOHNSON)
+    lead = briefing.summary[0]
+    assert " will " not in f" {lead.text} " and "resign" in lead.text
+    assert gold[lead.source] != "b-026"
+
+
+def test_lines_cut_short_are_no_summary_sentences() -> None:
+    # a-032 (a hurricane advisory) lists storm surge by stretch of coast, one unpunctuated line each
+    # ("Englewood to Bonita Beach, including Charlotte Harbor...12-18 ft").
+    briefing, _ = _brief(IAN)
+    article = dev2_tune_articles()["a-032"]
+    space = SentenceSpace.build([article], {article.id: dev2_tune_annotations("a-032")}, [])
+    short = [s.text for s in space.sentences if cut_short(s, article.text)]
+    assert any(t.startswith("Englewood to Bonita Beach") for t in short)
+    # A sentence with its full stop, or one the splitter ended mid-paragraph, is not cut short.
+    assert not any(t.endswith(".") for t in short)
+    assert not any(s.text.startswith("Englewood to Bonita Beach") for s in briefing.summary)
+    assert all(s.text.rstrip().endswith((".", "!", '"', "”", "’", ")")) for s in briefing.summary)
