@@ -4,6 +4,8 @@ announcement of what a later article reports done, and lines a page cut short ar
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
 
@@ -34,7 +36,16 @@ def test_a_lead_dated_by_its_weekday_shows_the_date_and_keeps_the_source_words()
     assert "Thursday" in lead.text and "2022" not in lead.text
     assert lead.dated is not None and "Thursday [October 20, 2022]" in lead.dated
     assert lead.dated.replace(" [October 20, 2022]", "") == lead.text
-    assert all(s.dated is None for s in briefing.summary[1:])
+    # Other sentences get the dates of their weekdays too, and only bracketed dates are added.
+    for s in briefing.summary:
+        assert s.dated is None or re.sub(r" \[[A-Z][a-z]+ \d{1,2}, \d{4}\]", "", s.dated) == s.text
+
+
+def test_a_stretch_of_time_gets_no_date() -> None:
+    # b-056: "resigned over just three days this week": `this week` is no day to write after it.
+    briefing, gold = _brief(JOHNSON)
+    shown = [s.dated for s in briefing.summary if gold[s.source] == "b-056" and "this week" in s.text]
+    assert shown and all(d is None or "this week [" not in d for d in shown)
 
 
 def test_the_lead_is_no_preview_of_what_later_articles_report() -> None:

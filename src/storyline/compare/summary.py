@@ -54,8 +54,9 @@ WEEKDAY = 0.5
 #: Further weight taken from an announcement (`will`, `is to`, `is expected to`) as the first
 #: sentence: the summary opens with what happened, not with a preview of it.
 FUTURE_LEAD = 2.0
-#: Whether the first sentence gets the main day's date after the weekday naming it (`dated_lead`).
-DATE_LEAD = True
+#: Which summary sentences show the date after the weekday naming it (`dated_text`): "all", "lead"
+#: (the main day in the first sentence) or "" (none). The first shows the main day only.
+DATED = "all"
 #: Default number of summary sentences.
 DEFAULT_SENTENCES = 8
 #: Sentence length bounds (words) for a summary sentence.
@@ -91,7 +92,7 @@ class SummarySentence:
     source: str = ""
     score: float = 0.0
     independent_sources: int = 1
-    #: `text` as shown: with the main day's date after the weekday naming it (`dated_lead`), or None
+    #: `text` as shown: with the main day's date after the weekday naming it (`dated_text`), or None
     #: when it reads as written. `text` itself stays as the source wrote it (its evidence).
     dated: str | None = None
 
@@ -260,29 +261,36 @@ def _main_day(
     return (sources.most_common(1)[0][0] if sources else None), days
 
 
-def dated_lead(
+def dated_text(
     text: str,
     sentence: StorySentence,
     cut: int,
-    main: str | None,
     named: Mapping[str, Sequence[TimeExpression]],
+    only: str | None = None,
 ) -> str:
-    """`text` (the sentence `sentence` less its first `cut` characters) with the main day's date
-    written after the weekday or `today` that names it (`quit on Thursday [October 20, 2022]`): a
+    """`text` (the sentence `sentence` less its first `cut` characters) with each day it names by a
+    weekday or `today` only written after that word (`quit on Thursday [October 20, 2022]`): a
     briefing is read on other days than its sources were written, and `Thursday` alone no longer
-    says which. Unchanged when the sentence writes the date in figures or names no main day."""
-    expressions = list(named.get(main, ())) if main else []
-    if not main or not expressions or any(_has_digit(t.text) for t in expressions):
-        return text
-    t = expressions[0]
-    end = t.end - sentence.start - cut
-    if end <= 0 or end > len(text) or text[end - len(t.text) : end] != t.text:
-        return text
-    # After a possessive (`Thursday's election`), not inside it.
-    possessive = re.match(r"['’]s\b", text[end:])
-    end += possessive.end() if possessive else 0
-    day = date.fromisoformat(main)
-    return f"{text[:end]} [{day:%B} {day.day}, {day.year}]{text[end:]}"
+    says which. `named` maps the days the sentence names to the expressions naming them; `only`
+    keeps one day. A day the sentence writes in figures is left as it is."""
+    inserts: list[tuple[int, str]] = []
+    for iso, expressions in named.items():
+        if (only is not None and iso != only) or not expressions or any(_has_digit(t.text) for t in expressions):
+            continue
+        t = expressions[0]
+        if not (t.relative or "").startswith(("weekday:", "day:")):
+            continue  # `this week`, `last month`: a stretch, not the day it is resolved to
+        end = t.end - sentence.start - cut
+        if end <= 0 or end > len(text) or text[end - len(t.text) : end] != t.text:
+            continue
+        # After a possessive (`Thursday's election`), not inside it.
+        possessive = re.match(r"['’]s\b", text[end:])
+        end += possessive.end() if possessive else 0
+        day = date.fromisoformat(iso[:10])
+        inserts.append((end, f" [{day:%B} {day.day}, {day.year}]"))
+    for end, insert in sorted(inserts, reverse=True):
+        text = text[:end] + insert + text[end:]
+    return text
 
 
 def build_summary(
@@ -362,11 +370,15 @@ def build_summary(
                     stated[i] -= 1
         overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
     out = [_summary_sentence(space, i, float(scores[i])) for i in chosen]
-    if out and DATE_LEAD:
+    if out and DATED:
         main, days = _main_day(space, annotations, articles, published)
-        s = space.sentences[chosen[0]]
-        dated = dated_lead(out[0].text, s, len(s.text) - len(out[0].text), main, days.get((s.article, s.index), {}))
-        out[0].dated = dated if dated != out[0].text else None
+        for k, (i, item) in enumerate(zip(chosen, out, strict=True)):
+            if k and DATED == "lead":
+                break
+            s = space.sentences[i]
+            named = days.get((s.article, s.index), {})
+            dated = dated_text(item.text, s, len(s.text) - len(item.text), named, main if k == 0 else None)
+            item.dated = dated if dated != item.text else None
     return out
 
 

@@ -73,7 +73,7 @@ def _summary(view: BriefingView) -> str:
     if not sentences:
         return ""
     lines = [
-        f"{n}. {md(s.get('dated') or s.get('text', ''))} {_refs(view, s.get('articles') or [])}"
+        f"{n}. {md(view.sentence_text(s))} {_refs(view, s.get('articles') or [])}"
         for n, s in enumerate(sentences, 1)
     ]
     return "### Summary\n\n" + "\n".join(lines)

@@ -79,7 +79,7 @@ def _summary(view: BriefingView) -> RenderableType | None:
     table.add_column(ratio=1)
     table.add_column(no_wrap=True)
     for n, s in enumerate(sentences, 1):
-        table.add_row(Text(f"{n}."), plain(s.get("dated") or s.get("text", "")), _refs(view, s.get("articles")))
+        table.add_row(Text(f"{n}."), plain(view.sentence_text(s)), _refs(view, s.get("articles")))
     return _titled("Summary", table)
 
 

@@ -21,6 +21,9 @@ _READS_ON = re.compile(
     r"this|past|earlier|later|as of)\b"
 )
 
+#: A date the summary writes after a weekday (`Thursday [May 6, 2021]`, compare/summary.py).
+_DATE_NOTE = re.compile(r" \[[A-Z][a-z]+ \d{1,2}, \d{4}\]")
+
 
 def as_document(briefing: Any) -> dict[str, Any]:
     """The briefing as its JSON document (a `Briefing` or a dict already)."""
@@ -72,6 +75,16 @@ class BriefingView:
     def section(self, name: str) -> list[dict[str, Any]]:
         value = self.doc.get(name) or []
         return list(value) if isinstance(value, list) else []
+
+    @staticmethod
+    def sentence_text(item: Mapping[str, Any]) -> str:
+        """A summary sentence as shown: its `dated` form (the date after each weekday) when that is
+        its `text` with bracketed dates added and nothing else, else its `text` as written."""
+        text = str(item.get("text") or "")
+        dated = item.get("dated")
+        if isinstance(dated, str) and _DATE_NOTE.sub("", dated) == text:
+            return dated
+        return text
 
     @property
     def title(self) -> str:
