@@ -103,11 +103,18 @@ def _missed_surnames(
         for i in range(m.start, m.end):
             covered[i] = True
     found: list[tuple[Mention, str]] = []
-    for token in doc:
+    if not len(doc):
+        return found
+    from spacy.attrs import IDX, ORTH
+
+    # By the tokens' string hashes: a Python look at every token costs more than the rest of this.
+    strings = doc.vocab.strings
+    keys = {strings[name] for name in surnames}
+    for orth, start in doc.to_array([ORTH, IDX]).tolist():
         # Case-sensitive, whatever the tagger says (`Mahomes` comes out as a plural noun).
-        if token.text in surnames and not covered[token.idx]:
-            start = token.idx
-            found.append((Mention(token.text, start, start + len(token.text), sentence_at(start)), "PERSON"))
+        if orth in keys and not covered[start]:
+            word = strings[orth]
+            found.append((Mention(word, start, start + len(word), sentence_at(start)), "PERSON"))
     return found
 
 
@@ -148,10 +155,11 @@ def link_mentions(raw: list[tuple[Mention, str]]) -> list[Entity]:
             order.append(key)
         groups[key].append((mention, label))
     entities: list[Entity] = []
+    full_keys = {f.casefold() for f in full_names.values()}
     for key in order:
         members = groups[key]
         labels = Counter(label for _, label in members)
-        label = "PERSON" if key in {f.casefold() for f in full_names.values()} else labels.most_common(1)[0][0]
+        label = "PERSON" if key in full_keys else labels.most_common(1)[0][0]
         place = labels["GPE"] + labels["LOC"]
         if label == "PERSON" and place and " " not in key:
             # A one-word "person" also read as a place (`from Kiev`): people in news are introduced

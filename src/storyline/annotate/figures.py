@@ -108,8 +108,11 @@ class _Scanner:
         self.text = text
         self.blocked = list(entities_mask)
         self.timed = [False] * len(doc)
-        starts = [t.idx for t in doc]
         from bisect import bisect_left
+
+        from spacy.attrs import IDX
+
+        starts = doc.to_array(IDX).tolist() if len(doc) else []
 
         for t in times:
             for i in range(bisect_left(starts, t.start), bisect_left(starts, t.end)):
