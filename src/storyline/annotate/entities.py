@@ -103,18 +103,11 @@ def _missed_surnames(
         for i in range(m.start, m.end):
             covered[i] = True
     found: list[tuple[Mention, str]] = []
-    if not len(doc):
-        return found
-    from spacy.attrs import IDX, ORTH
-
-    # By the tokens' string hashes: a Python look at every token costs more than the rest of this.
-    strings = doc.vocab.strings
-    keys = {strings[name] for name in surnames}
-    for orth, start in doc.to_array([ORTH, IDX]).tolist():
+    for token in doc:
         # Case-sensitive, whatever the tagger says (`Mahomes` comes out as a plural noun).
-        if orth in keys and not covered[start]:
-            word = strings[orth]
-            found.append((Mention(word, start, start + len(word), sentence_at(start)), "PERSON"))
+        if token.text in surnames and not covered[token.idx]:
+            start = token.idx
+            found.append((Mention(token.text, start, start + len(token.text), sentence_at(start)), "PERSON"))
     return found
 
 
