@@ -148,10 +148,11 @@ def link_mentions(raw: list[tuple[Mention, str]]) -> list[Entity]:
             order.append(key)
         groups[key].append((mention, label))
     entities: list[Entity] = []
+    full_keys = {f.casefold() for f in full_names.values()}
     for key in order:
         members = groups[key]
         labels = Counter(label for _, label in members)
-        label = "PERSON" if key in {f.casefold() for f in full_names.values()} else labels.most_common(1)[0][0]
+        label = "PERSON" if key in full_keys else labels.most_common(1)[0][0]
         place = labels["GPE"] + labels["LOC"]
         if label == "PERSON" and place and " " not in key:
             # A one-word "person" also read as a place (`from Kiev`): people in news are introduced

@@ -108,8 +108,11 @@ class _Scanner:
         self.text = text
         self.blocked = list(entities_mask)
         self.timed = [False] * len(doc)
-        starts = [t.idx for t in doc]
         from bisect import bisect_left
+
+        from spacy.attrs import IDX
+
+        starts = doc.to_array(IDX).tolist() if len(doc) else []
 
         for t in times:
             for i in range(bisect_left(starts, t.start), bisect_left(starts, t.end)):
@@ -335,11 +338,48 @@ def extract_figures(
     places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("GPE", "LOC")]
     figures: list[Figure] = []
     i = 0
-    while i < len(doc):
-        figure, i = _figure_at(doc, i, scanner, times, places, sentence_at)
+    # Only a token that can open a figure is tried; every other one `_figure_at` passes over
+    # (None, i + 1), so skipping it straight away gives the same figures.
+    for k in _openers(doc):
+        if k < i:
+            continue  # inside the figure found before
+        figure, i = _figure_at(doc, k, scanner, times, places, sentence_at)
         if figure is not None:
             figures.append(figure)
     return figures
+
+
+#: Lower-case words `_figure_at` can start a figure on without a digit: the tables it consults
+#: (`_age_at`, the vague checks and `_Scanner.number_at` need a digit or one of these).
+_OPENING_WORDS = frozenset(WORD_NUMBERS) | frozenset(WORD_ORDINALS) | frozenset(POINT_FRACTIONS) | frozenset(VAGUE)
+_OPENING_WORDS |= _BARE_VAGUE
+#: Whether a lower-case form (by its hash in the string store) may open a figure; the same forms
+#: recur across articles, so each is decided once per process (up to a bound, as a crawl's
+#: vocabulary keeps growing).
+_OPENER_HASHES: dict[int, bool] = {}
+_OPENER_HASHES_MAX = 200_000
+
+
+def _opens_figure(lower: str) -> bool:
+    return lower in _OPENING_WORDS or any(ch.isdigit() for ch in lower)
+
+
+def _openers(doc: Doc) -> list[int]:
+    """Indices of the tokens that may open a figure, in order."""
+    from spacy.attrs import LOWER
+
+    known = _OPENER_HASHES
+    if len(known) > _OPENER_HASHES_MAX:
+        known.clear()
+    strings = doc.vocab.strings
+    result: list[int] = []
+    for k, key in enumerate(doc.to_array(LOWER).tolist()):
+        opens = known.get(key)
+        if opens is None:
+            opens = known[key] = _opens_figure(strings[key])
+        if opens:
+            result.append(k)
+    return result
 
 
 def _figure_at(

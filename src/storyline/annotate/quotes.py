@@ -182,9 +182,11 @@ class _Context:
     """Token-level lookups shared by all quotes of one article (built once, linear in the text)."""
 
     def __init__(self, doc: Doc, text: str, entities: list[Entity], segments: list[_Segment]) -> None:
+        from spacy.attrs import IDX
+
         self.doc = doc
         self.text = text
-        self.starts = [t.idx for t in doc]
+        self.starts = doc.to_array(IDX).tolist() if len(doc) else []
         # (first, end) token indices of each token's sentence: `Token.sent` rescans the document.
         self.sent_of: list[tuple[int, int]] = [(0, 0)] * len(doc)
         for sent in doc.sents:
@@ -563,33 +565,34 @@ class _Attributor:
             if ctx.in_quote[token.i]:
                 continue
             entity = ctx.entity_of[token.i]
-            sentence = sentence_at(token.idx)
+            # Most tokens are none of the cases below: the sentence is looked up for those that are.
             if entity is not None and entity.label == "PERSON":
-                self.persons.append((sentence, token.idx))
+                self.persons.append((sentence_at(token.idx), token.idx))
                 # `That was echoed by Deanne Criswell`: the agent of a passive acts as its subject.
                 agent = token.dep_ == "pobj" and token.head.dep_ == "agent"
                 if token.dep_ == "nsubj" or agent or _is_according_to(token):
-                    self.subjects.append((token.idx, entity.canonical, sentence))
+                    self.subjects.append((token.idx, entity.canonical, sentence_at(token.idx)))
             elif entity is not None and entity.label == "ORG" and token.dep_ == "nsubj":
-                self.bodies.append((token.idx, entity.canonical, sentence))
+                self.bodies.append((token.idx, entity.canonical, sentence_at(token.idx)))
             elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and (apposed := apposed_person(token, ctx)):
                 # `Berit Reiss-Andersen, chair of ..., said` / `Mr Johnson's finance minister, Nadhim
                 # Zahawi, had called`: the name set beside the subject.
-                self.subjects.append((token.idx, apposed[0], sentence))
+                self.subjects.append((token.idx, apposed[0], sentence_at(token.idx)))
             elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and (named := _nmod_person(token, ctx)):
-                self.subjects.append((token.idx, named, sentence))
+                self.subjects.append((token.idx, named, sentence_at(token.idx)))
             elif token.dep_ == "nsubj" and token.lower_ in _PERSONAL:
-                self.subjects.append((token.idx, "", sentence))
+                self.subjects.append((token.idx, "", sentence_at(token.idx)))
             elif token.lower_ in _OBJECT_PRONOUNS and token.dep_ in ("dobj", "dative", "pobj"):
-                self.object_pronouns[_OBJECT_PRONOUNS[token.lower_]].add(sentence)
+                self.object_pronouns[_OBJECT_PRONOUNS[token.lower_]].add(sentence_at(token.idx))
             elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and _is_cue(token.head):
-                self.subjects.append((token.idx, "?", sentence))
+                self.subjects.append((token.idx, "?", sentence_at(token.idx)))
             elif token.dep_ == "nsubj" and token.pos_ == "PROPN":
                 # A name the model missed or took for a body: a person when it is the surname of one
                 # named in full; else a missed name is maybe a person (it blocks the search).
                 person = _person_by_surname(token, ctx)
                 if person is not None or entity is None:
-                    self.subjects.append((token.idx, person[0] if person is not None else "?", sentence))
+                    name = person[0] if person is not None else "?"
+                    self.subjects.append((token.idx, name, sentence_at(token.idx)))
 
     def resolve_pronoun(self, token: Token) -> str | None:
         """The person a `he`/`she` subject refers to: the person named as subject in the nearest

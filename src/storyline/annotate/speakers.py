@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ _DESCRIPTION_DROP = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "
 #: Bodies that speak: organisations only. A country or a people (`Russia`, `Ukrainians`) is far more often
 #: the topic of a sentence than the one quoted in it.
 _ORG_LABELS = frozenset({"ORG"})
-
+_NEWLINE = re.compile("\n")
 
 
 
@@ -192,11 +193,11 @@ class Candidates:
                 self.sent_no[i] = number
         self._genders: dict[str, str | None] = {}
         self._persons = {e.canonical: e for e in {id(e): e for e in ctx.entity_of if e is not None}.values()}
-        self.line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # Cue verbs outside quotes, by sentence number.
         self.cues: dict[int, list[Token]] = {}
         for token in doc:
-            if not ctx.in_quote[token.i] and _is_cue(token):
+            if not ctx.in_quote[token.i] and token.lower_ in CUE_FORMS and _is_cue(token):
                 self.cues.setdefault(self.sent_no[token.i], []).append(token)
 
     def line_of(self, char: int) -> int:

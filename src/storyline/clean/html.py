@@ -21,6 +21,7 @@ import codecs
 import gzip
 import re
 import zlib
+from copy import copy
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from typing import Any
@@ -356,7 +357,7 @@ def _body_blocks(body: str) -> list[_Block]:
     return [_Block(p) for p in paragraphs if p]
 
 
-def _run_trafilatura(html: str, url: str | None, **options: Any) -> list[_Block]:
+def _run_trafilatura(html: str | HtmlElement, url: str | None, **options: Any) -> list[_Block]:
     doc: Any = trafilatura.bare_extraction(
         html,
         url=url,
@@ -419,8 +420,11 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     tree = trafilatura.load_html(html)
     if tree is None or not isinstance(tree, HtmlElement):
         raise ValueError("unparseable HTML: no document tree could be built")
+    # trafilatura is given the page already parsed (it works on a copy of its own): the tree it
+    # would build from the same string with the same `load_html`, taken before anything reads it.
+    blocks_tree = copy(tree)
     meta = page_metadata(tree, url)
-    blocks = _run_trafilatura(html, url or meta.url)
+    blocks = _run_trafilatura(blocks_tree, url or meta.url)
     kept, removed = filter_blocks(blocks, tree, meta)
     if meta.body and sum(_words(b.text) for b in kept) < _FALLBACK_SHARE * _words(meta.body):
         # the container trafilatura chose holds little of what the page's own articleBody states:
