@@ -179,7 +179,7 @@ class _Measured:
 
 
 _MEASURED: dict[tuple[str, str], _Measured] = {}
-_MEASURED_MAX = 200_000  # distinct lines kept; the cache is emptied past it (memory stays bounded)
+_MEASURED_MAX = 20_000  # distinct lines kept (each ~2 KB with its word set); emptied past it: memory stays flat
 
 
 def _measure(x: Line) -> _Measured:
