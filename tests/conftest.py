@@ -15,6 +15,7 @@ import storyline.annotate
 from storyline.annotate import Annotations, annotate
 from storyline.article import Article
 from storyline.clean import CleanError, clean_document, clean_documents
+from storyline.compare import Briefing, build_briefing
 from storyline.ingest import read_paths
 from storyline.ingest.record import RawDocument
 
@@ -64,6 +65,17 @@ def dev2_tune_annotations(gid: str) -> Annotations:
     """The annotations of the dev2 tune article `gid` (see `dev2_tune_articles`), made once."""
     article = dev2_tune_articles()[gid]
     return annotate(article.text, article.published)
+
+
+def dev2_tune_briefing(ids: Iterable[str]) -> tuple[Briefing, dict[str, str]]:
+    """The briefing of the dev2 tune articles `ids` as one story, and each member's article id -> gold id;
+    skips when the dev2 corpus is absent."""
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    ids = list(ids)
+    members = [dev2_tune_articles()[i] for i in ids]
+    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
+    return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
 
 
 def seed_path(prefix: str) -> Path:

@@ -6,11 +6,13 @@ figure summarised once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
-from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles, dev2_tune_briefing
 
 from storyline.annotate.records import Figure
-from storyline.compare import Briefing, build_briefing
+from storyline.compare import Briefing
 
 
 def _figures(gid: str) -> tuple[str, list[Figure]]:
@@ -27,12 +29,8 @@ def _at(gid: str, phrase: str) -> list[Figure]:
     return [f for f in figures if f.start < start + len(phrase) and start < f.end]
 
 
-def _brief(ids: list[str]) -> tuple[Briefing, dict[str, str]]:
-    if not DEV2_ARTICLES.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
-    members = [dev2_tune_articles()[i] for i in ids]
-    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
-    return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
+def _brief(ids: Iterable[str]) -> tuple[Briefing, dict[str, str]]:
+    return dev2_tune_briefing(ids)
 
 
 def test_spelled_and_digit_ranks_are_figures_but_not_a_half_or_a_floor() -> None:

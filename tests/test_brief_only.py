@@ -4,12 +4,13 @@ that are not running prose never make an item."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 import pytest
-from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles, dev2_tune_briefing
 
-from storyline.compare import Briefing, build_briefing
+from storyline.compare import Briefing
 from storyline.compare.coverage import boilerplate_like
 
 TRUSS = ["b-003", "b-053", "b-057", "b-017", "b-055", "b-044"]
@@ -17,12 +18,8 @@ MOROCCO = ["a-051", "a-031", "a-027", "a-017", "a-030", "a-008"]
 
 
 @cache
-def _brief(ids: tuple[str, ...]) -> tuple[Briefing, dict[str, str]]:
-    if not DEV2_ARTICLES.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
-    members = [dev2_tune_articles()[i] for i in ids]
-    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
-    return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
+def _brief(ids: Iterable[str]) -> tuple[Briefing, dict[str, str]]:
+    return dev2_tune_briefing(ids)
 
 
 @pytest.mark.parametrize("story", [TRUSS, MOROCCO], ids=["truss", "morocco"])

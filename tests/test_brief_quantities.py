@@ -4,21 +4,19 @@ summary and the coverage matrix cite the same articles for the same sentence."""
 
 from __future__ import annotations
 
-import pytest
-from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from collections.abc import Iterable
 
-from storyline.compare import Briefing, build_briefing
+import pytest
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_briefing
+
+from storyline.compare import Briefing
 from storyline.compare.records import Claim
 
 HELENE = ["a-014", "a-007", "a-001", "a-015"]
 
 
-def _brief(ids: list[str]) -> tuple[Briefing, dict[str, str]]:
-    if not DEV2_ARTICLES.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
-    members = [dev2_tune_articles()[i] for i in ids]
-    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
-    return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
+def _brief(ids: Iterable[str]) -> tuple[Briefing, dict[str, str]]:
+    return dev2_tune_briefing(ids)
 
 
 def _claim_with(briefing: Briefing, gold: dict[str, str], gid: str, text: str) -> Claim:

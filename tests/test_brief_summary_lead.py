@@ -5,11 +5,11 @@ announcement of what a later article reports done, and lines a page cut short ar
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-import pytest
-from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from tests.conftest import dev2_tune_annotations, dev2_tune_articles, dev2_tune_briefing
 
-from storyline.compare import Briefing, build_briefing
+from storyline.compare import Briefing
 from storyline.compare.similarity import SentenceSpace
 from storyline.compare.summary import cut_short
 
@@ -18,12 +18,8 @@ JOHNSON = ["b-038", "b-056", "b-026", "b-030", "b-011", "b-009"]
 IAN = ["a-049", "a-032", "a-029", "a-010", "a-040", "a-041", "a-018"]
 
 
-def _brief(ids: list[str]) -> tuple[Briefing, dict[str, str]]:
-    if not DEV2_ARTICLES.is_file():
-        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
-    members = [dev2_tune_articles()[i] for i in ids]
-    briefing = build_briefing(members, {a.id: dev2_tune_annotations(i) for i, a in zip(ids, members, strict=True)}, [])
-    return briefing, {a.id: i for i, a in zip(ids, members, strict=True)}
+def _brief(ids: Iterable[str]) -> tuple[Briefing, dict[str, str]]:
+    return dev2_tune_briefing(ids)
 
 
 def test_a_lead_dated_by_its_weekday_shows_the_date_and_keeps_the_source_words() -> None:
