@@ -489,6 +489,19 @@ def _person_by_surname(token: Token, ctx: _Context) -> tuple[str, int, int, str]
     return names.pop(), span[0], span[1], "person"
 
 
+def contiguous_around(token: Token, kept: list[Token]) -> tuple[int, int]:
+    """The first and last index of the unbroken run of `kept` tokens around `token` (a far word hung on
+    it by a misparse is left out)."""
+    first = min(t.i for t in kept)
+    last = max(t.i for t in kept)
+    indices = {t.i for t in kept}
+    while first < token.i and any(i not in indices for i in range(first, token.i)):
+        first += 1
+    while last > token.i and any(i not in indices for i in range(token.i + 1, last + 1)):
+        last -= 1
+    return first, last
+
+
 def description(token: Token, ctx: _Context) -> tuple[str, int, int]:
     """The words of a noun subject as written (`a senior State Department official`, `one resident in
     Marrakesh`), without relative clauses, asides or conjuncts: a speaker the article does not name."""
@@ -507,14 +520,7 @@ def description(token: Token, ctx: _Context) -> tuple[str, int, int]:
             continue
         kept.append(tok)
         stack.extend(c for c in tok.children if keeps(c))
-    first = min(t.i for t in kept)
-    last = max(t.i for t in kept)
-    # Contiguous words around the head only (a far word hung on it by a misparse is left out).
-    indices = {t.i for t in kept}
-    while first < token.i and any(i not in indices for i in range(first, token.i)):
-        first += 1
-    while last > token.i and any(i not in indices for i in range(token.i + 1, last + 1)):
-        last -= 1
+    first, last = contiguous_around(token, kept)
     doc = ctx.doc
     while last > token.i and (doc[last].is_punct or doc[last].is_space):
         last -= 1

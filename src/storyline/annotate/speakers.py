@@ -41,6 +41,7 @@ from storyline.annotate.quotes import (
     _is_cue,
     _organisation_named_by,
     _subject,
+    contiguous_around,
     person_gender,
 )
 from storyline.text import words
@@ -244,14 +245,7 @@ class Candidates:
                 continue
             kept.append(tok)
             stack.extend(c for c in tok.children if c.dep_ not in _DESCRIPTION_DROP)
-        first = min(t.i for t in kept)
-        last = max(t.i for t in kept)
-        # Contiguous words around the head only (a far word hung on it by a misparse is left out).
-        indices = {t.i for t in kept}
-        while first < token.i and any(i not in indices for i in range(first, token.i)):
-            first += 1
-        while last > token.i and any(i not in indices for i in range(token.i + 1, last + 1)):
-            last -= 1
+        first, last = contiguous_around(token, kept)
         doc = self.ctx.doc
         start, end = doc[first].idx, doc[last].idx + len(doc[last].text)
         return self.ctx.text[start:end], start, end
