@@ -141,9 +141,11 @@ def ingest(
         version = versions.ANNOTATOR_VERSION
         given_up = store.annotation_given_up(version, MAX_ANNOTATION_ATTEMPTS) if engine.annotates else set()
         had_failed = store.annotation_failure_ids() if engine.annotates else set()
-        with progress(console, "ingesting", total) as advance:
+        # Stored in shared commits (`Store.batch`): each article is still all or nothing.
+        with progress(console, "ingesting", total) as advance, store.batch() as stored:
             for prepared in engine.prepare(_unstored(read(paths, own), store)):
                 report.annotated += _store_prepared(prepared, store, report, outlets, (given_up, had_failed))
+                stored()
                 advance()
         report.skipped_own = len(own)
         # Under the write lock: the step reads an outlet's stored pages, and another ingest storing
@@ -347,8 +349,9 @@ def _store_prepared(
     prepared: Prepared, store: Store, report: IngestReport, outlets: set[str], failures: tuple[set[str], set[str]]
 ) -> int:
     """Store one prepared document in its own transaction (and its annotations, when the engine
-    made them, in another); returns how many annotations were saved (0 or 1). `failures`: the ids
-    of the articles the annotator was given up on, and of those with a failure recorded."""
+    made them, in another; savepoints of a shared commit inside `Store.batch`); returns how many
+    annotations were saved (0 or 1). `failures`: the ids of the articles the annotator was given up
+    on, and of those with a failure recorded."""
     if prepared.failure is not None:
         report.failures.add(prepared.failure)
         return 0

@@ -153,6 +153,48 @@ class StoreBase:
         self.db.execute("COMMIT")
 
     @contextmanager
+    def batch(self, size: int = 100, seconds: float = 0.5) -> Iterator[Callable[[], None]]:
+        """Run a loop of small writes in shared transactions: inside the block each `transaction()`
+        is a savepoint of one open transaction, which is committed (and a new one begun) when the
+        yielded `done()` has been called `size` times or `seconds` have passed since it began. One
+        commit per item costs more than the item itself (the search index writes a segment per
+        commit). When the block fails, the items finished so far are committed and the failing one,
+        undone by its own savepoint, is not: as with a commit per item. Inside an open transaction,
+        the block simply joins it."""
+        if self._depth or self._reading:
+            yield lambda: None
+            return
+        count = 0
+        began = time.monotonic()
+
+        def done() -> None:
+            nonlocal count, began
+            count += 1
+            if count >= size or time.monotonic() - began >= seconds:
+                self.db.execute("COMMIT")
+                self._depth = 0
+                count = 0
+                self._waiting(lambda: self.db.execute("BEGIN IMMEDIATE"))
+                self._depth = 1
+                began = time.monotonic()
+
+        self._waiting(lambda: self.db.execute("BEGIN IMMEDIATE"))
+        self._depth = 1
+        try:
+            yield done
+        except BaseException:
+            self._depth = 0
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("COMMIT")
+                except sqlite3.Error:
+                    self.db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
         """Read the block from one consistent state of the database, whatever other processes commit
         meanwhile (a read transaction; it never waits for writers). Inside a write transaction, the
