@@ -234,3 +234,33 @@ def test_a_database_of_schema_2_is_migrated_with_its_annotations_and_stories_cur
         assert store.stale_annotations(ANNOTATOR_VERSION) == []
         assert store.placed_on_other_text() == []
         assert store.story_placements() == {article.id: "st-x"}
+
+
+def _search_rows(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The search index's rows as (kind, id), each checked against the rowid `search_refs` keeps for it."""
+    rows = db.execute(
+        "SELECT s.kind, s.ref, r.kind, r.ref FROM search_index s LEFT JOIN search_refs r ON r.docid = s.rowid"
+    ).fetchall()
+    assert all((kind, ref) == (rkind, rref) for kind, ref, rkind, rref in rows), rows
+    return sorted((kind, ref) for kind, ref, _, _ in rows)
+
+
+def test_the_search_index_follows_every_write_by_rowid(seed_db, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "s.db"
+    shutil.copy(seed_db.path, db)
+    with Store(db) as store:
+        article = store.article(seed_db.articles[0])
+        assert article is not None
+        expected = sorted([("article", a) for a in seed_db.articles] + [("story", seed_db.story)])
+        assert _search_rows(store.db) == expected
+        # A corrected text, a renamed story, a removed article: one index row each, found by its rowid.
+        store.add_article(replace(article, text=article.text + "\n\nA correction mentions Quetzalcoatl."))
+        with store.transaction() as tx:
+            tx.execute("UPDATE stories SET title = 'Xochiquetzal renamed' WHERE id = ?", (seed_db.story,))
+            tx.execute("DELETE FROM articles WHERE id = ?", (seed_db.articles[1],))
+        assert _search_rows(store.db) == [r for r in expected if r != ("article", seed_db.articles[1])]
+        assert [h.id for h in store.search_articles("Quetzalcoatl")] == [article.id]
+        assert [s.id for s in store.search_stories("Xochiquetzal")] == [seed_db.story]
+        assert store.db.execute("SELECT count(*) FROM search_refs").fetchone()[0] == len(expected) - 1

@@ -227,48 +227,79 @@ def _article_names(article_id: str) -> str:
 
 
 def _migration_search(db: sqlite3.Connection) -> None:
+    # Superseded by `_migration_search_rowids`, which builds the index (and, on a store that ran
+    # this one, drops the index it built): a store from before either builds it once.
+    del db
+
+
+def _docid(kind: str, ref: str) -> str:
+    """The SQL for the search index row of (`kind`, `ref`): looked up by rowid, which FTS5 finds at
+    once, where a condition on its unindexed columns reads every row of the index."""
+    return f"(SELECT docid FROM search_refs WHERE kind = '{kind}' AND ref = {ref})"
+
+
+def _migration_search_rowids(db: sqlite3.Connection) -> None:
     # Full-text search over articles and stories (`store.search`): one FTS5 table, a row per article
     # (title, text, and the names its annotations give) and per story (title). Triggers keep it in step
     # with every write to articles, annotations and stories, wherever in the store it happens; rows
-    # stored before this migration are indexed here. (Statements one by one: a trigger holds `;`.)
-    columns = "kind, ref, title, body, people, places, organisations"
+    # stored before this migration are indexed here. Each row's rowid is kept in `search_refs` by kind
+    # and id: the triggers change one row by its rowid, at a cost that does not grow with the store
+    # (the first index matched its rows on unindexed columns, a scan of the whole index per story or
+    # annotation written). (Statements one by one: a trigger holds `;`.)
+    query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'"
+    for (name,) in db.execute(query).fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("DROP TABLE IF EXISTS search_index")
+    db.execute("DROP TABLE IF EXISTS search_refs")
+    columns = "rowid, kind, ref, title, body, people, places, organisations"
     names = "people, places, organisations"
+    article, story = _docid("article", "new.id"), _docid("story", "new.id")
+    annotated = _docid("article", "new.article_id")
     statements = [
+        "CREATE TABLE search_refs (docid INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL, "
+        "UNIQUE (kind, ref))",
         "CREATE VIRTUAL TABLE search_index USING fts5("
         "kind UNINDEXED, ref UNINDEXED, title, body, people, places, organisations, "
         "tokenize = 'unicode61 remove_diacritics 2')",
+        "INSERT INTO search_refs (kind, ref) SELECT 'article', id FROM articles ORDER BY rowid",
+        "INSERT INTO search_refs (kind, ref) SELECT 'story', id FROM stories ORDER BY rowid",
         f"INSERT INTO search_index ({columns}) "
-        f"SELECT 'article', a.id, coalesce(a.title, ''), a.text, {_article_names('a.id')} FROM articles a",
+        f"SELECT r.docid, 'article', a.id, coalesce(a.title, ''), a.text, {_article_names('a.id')} "
+        "FROM articles a JOIN search_refs r ON r.kind = 'article' AND r.ref = a.id",
         f"INSERT INTO search_index ({columns}) "
-        "SELECT 'story', s.id, coalesce(s.title, ''), '', '', '', '' FROM stories s",
+        "SELECT r.docid, 'story', s.id, coalesce(s.title, ''), '', '', '', '' "
+        "FROM stories s JOIN search_refs r ON r.kind = 'story' AND r.ref = s.id",
         f"""CREATE TRIGGER search_article_added AFTER INSERT ON articles BEGIN
+            INSERT OR IGNORE INTO search_refs (kind, ref) VALUES ('article', new.id);
             INSERT INTO search_index ({columns})
-                VALUES ('article', new.id, coalesce(new.title, ''), new.text, {_article_names('new.id')});
+                VALUES ({article}, 'article', new.id, coalesce(new.title, ''), new.text, {_article_names('new.id')});
         END""",
         f"""CREATE TRIGGER search_article_changed AFTER UPDATE OF title, text ON articles BEGIN
-            DELETE FROM search_index WHERE kind = 'article' AND ref = old.id;
+            DELETE FROM search_index WHERE rowid = {_docid("article", "old.id")};
             INSERT INTO search_index ({columns})
-                VALUES ('article', new.id, coalesce(new.title, ''), new.text, {_article_names('new.id')});
+                VALUES ({article}, 'article', new.id, coalesce(new.title, ''), new.text, {_article_names('new.id')});
         END""",
-        """CREATE TRIGGER search_article_removed AFTER DELETE ON articles BEGIN
-            DELETE FROM search_index WHERE kind = 'article' AND ref = old.id;
+        f"""CREATE TRIGGER search_article_removed AFTER DELETE ON articles BEGIN
+            DELETE FROM search_index WHERE rowid = {_docid("article", "old.id")};
+            DELETE FROM search_refs WHERE kind = 'article' AND ref = old.id;
         END""",
         f"""CREATE TRIGGER search_names_added AFTER INSERT ON annotations BEGIN
-            UPDATE search_index SET ({names}) = ({_article_names('new.article_id')})
-                WHERE kind = 'article' AND ref = new.article_id;
+            UPDATE search_index SET ({names}) = ({_article_names('new.article_id')}) WHERE rowid = {annotated};
         END""",
         f"""CREATE TRIGGER search_names_changed AFTER UPDATE OF data ON annotations BEGIN
-            UPDATE search_index SET ({names}) = ({_article_names('new.article_id')})
-                WHERE kind = 'article' AND ref = new.article_id;
+            UPDATE search_index SET ({names}) = ({_article_names('new.article_id')}) WHERE rowid = {annotated};
         END""",
         f"""CREATE TRIGGER search_story_added AFTER INSERT ON stories BEGIN
-            INSERT INTO search_index ({columns}) VALUES ('story', new.id, coalesce(new.title, ''), '', '', '', '');
+            INSERT OR IGNORE INTO search_refs (kind, ref) VALUES ('story', new.id);
+            INSERT INTO search_index ({columns})
+                VALUES ({story}, 'story', new.id, coalesce(new.title, ''), '', '', '', '');
         END""",
-        """CREATE TRIGGER search_story_changed AFTER UPDATE OF title ON stories BEGIN
-            UPDATE search_index SET title = coalesce(new.title, '') WHERE kind = 'story' AND ref = new.id;
+        f"""CREATE TRIGGER search_story_changed AFTER UPDATE OF title ON stories BEGIN
+            UPDATE search_index SET title = coalesce(new.title, '') WHERE rowid = {story};
         END""",
-        """CREATE TRIGGER search_story_removed AFTER DELETE ON stories BEGIN
-            DELETE FROM search_index WHERE kind = 'story' AND ref = old.id;
+        f"""CREATE TRIGGER search_story_removed AFTER DELETE ON stories BEGIN
+            DELETE FROM search_index WHERE rowid = {_docid("story", "old.id")};
+            DELETE FROM search_refs WHERE kind = 'story' AND ref = old.id;
         END""",
     ]
     for statement in statements:
@@ -291,6 +322,6 @@ def _migration_aliases(db: sqlite3.Connection) -> None:
 # The search index's migration stays last: its test rebuilds the index by setting the version back one.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
-    _migration_scale, _migration_aliases, _migration_search,
+    _migration_scale, _migration_aliases, _migration_search, _migration_search_rowids,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
