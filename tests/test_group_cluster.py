@@ -196,3 +196,31 @@ def test_a_small_story_merges_into_the_older_one_it_resembles(seeds: dict[str, A
         later.observe(f)
     x, y = later.add(first), later.add(third)
     assert later.consolidate([x, y]) == {}
+
+
+def test_document_frequencies_are_pruned_rarely_when_the_vocabulary_recurs(
+    seeds: dict[str, ArticleFeatures],
+) -> None:
+    # The seeds' vocabulary seen twice (every key recurs), then articles each bringing a few new keys.
+    # Dropping only the keys seen once left the table just under its limit, and every such article
+    # pruned it again, a pass over the whole table each time: quadratic on a large corpus, where most
+    # of the vocabulary recurs.
+    vocabulary = len({k for f in seeds.values() for k in f.keys})
+    limit = vocabulary + 15
+    clusterer = Clusterer(ClusterSettings(df_prune_at=limit))
+    for features in [*seeds.values(), *seeds.values()]:
+        clusterer.observe(features)
+    prunes = 0
+    for n, features in enumerate(list(seeds.values()) * 2):
+        before = len(clusterer.df)
+        clusterer.observe(replace(features, keys={**features.keys, **{f"new-{n}-{j}": 1.0 for j in range(20)}}))
+        prunes += len(clusterer.df) < before + 20
+        assert len(clusterer.df) <= limit
+    # Every one of the ten articles pruned the table before; now a prune leaves room for many.
+    assert prunes <= 3
+    # The rarest keys went first: the seeds' most frequent key is still counted.
+    counts: dict[str, int] = {}
+    for features in seeds.values():
+        for key in features.keys:
+            counts[key] = counts.get(key, 0) + 1
+    assert max(counts, key=counts.__getitem__) in clusterer.df

@@ -24,7 +24,7 @@ import math
 import operator
 import re
 import sys
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -217,6 +217,22 @@ def story_id(first_member: str) -> str:
     return f"st-{first_member}"
 
 
+def _pruned(df: dict[str, int], keep: int) -> dict[str, int]:
+    """The document frequencies without their rarest keys (those seen once, then twice, ...) until at
+    most `keep` are left. Keys seen once carry no shared evidence yet; dropping them bounds memory on a
+    long stream. When most keys recur (a large vocabulary), dropping those seen once frees little, and
+    a table left just under the limit would be pruned again on every article, each time a pass over
+    the whole table: pruning to half the limit makes it rare."""
+    sizes = Counter(df.values())
+    floor, left = 2, len(df) - sizes.get(1, 0)
+    for count in sorted(c for c in sizes if c > 1):
+        if left <= keep:
+            break
+        left -= sizes[count]
+        floor = count + 1
+    return {k: v for k, v in df.items() if v >= floor}
+
+
 class Clusterer:
     """The incremental story index. `add(features)` returns the id of the story the article joined.
 
@@ -261,8 +277,7 @@ class Clusterer:
             else:
                 df[sys.intern(key)] = 1
         if len(df) > self.settings.df_prune_at:
-            # Keys seen once carry no shared evidence yet; dropping them bounds memory on a long stream.
-            self.df = {k: v for k, v in df.items() if v > 1}
+            self.df = _pruned(df, self.settings.df_prune_at // 2)
 
     def idf(self, key: str) -> float:
         """Inverse document frequency of a key (smoothed), from a cache refreshed as documents grow."""
