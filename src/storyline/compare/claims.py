@@ -114,6 +114,14 @@ class _Item:
     close: tuple[str, ...] = ()
     # The stated number in the dimension's base unit (None for a vague magnitude or a score).
     base_value: float | None = None
+    # The words near the figure that may type it (`quantity_type`), each with its distance: those
+    # on the figure's side of any other figure of the sentence (`killed 15 and injured 40`: `injured`
+    # is the 40's).
+    type_words: tuple[tuple[str, int], ...] = ()
+    # The figure's place among its sentence's figures (0: the first) and its sentence's in the article.
+    order_in_sentence: int = 0
+    # The stems of the content words within five words after the figure, before any other figure.
+    after: frozenset[str] = frozenset()
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -285,6 +293,17 @@ def _items(
             left = letter_tokens(article.text[near[0] : figure.start])[::-1]
             right = letter_tokens(article.text[figure.end : near[1]])
             near_words = [(w, d) for side in (left, right) for d, w in enumerate(side)]
+            # Another figure of the sentence bounds the words that can say what this one counts.
+            own_lo = max([near[0], *(f.end for f in by_sentence[figure.sentence] if f.end <= figure.start)])
+            own_hi = min([near[1], *(f.start for f in by_sentence[figure.sentence] if f.start >= figure.end)])
+            own_left = letter_tokens(article.text[own_lo : figure.start])[::-1]
+            own_right = letter_tokens(article.text[figure.end : own_hi])
+            type_words = tuple(
+                (w.casefold(), d)
+                for side in (own_left, own_right)
+                for d, w in enumerate(side)
+                if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
+            )
             who, who_span = _attribution(article, ann, figure, entities)
             dimension, factor = _dimension(figure, article.text)
             close_words = [w for w, d in near_words if d < 3 and w.casefold() not in SENTENCE_STOP_WORDS]
@@ -326,6 +345,11 @@ def _items(
                     rank=_RANK.match(figure.text) is not None,
                     close=tuple(w.casefold() for w in close_words),
                     base_value=None if figure.value is None or figure.unit == "score" else figure.value * factor,
+                    type_words=type_words,
+                    after=frozenset(
+                        prefix_stem(w) for w in own_right[:5] if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
+                    ),
+                    order_in_sentence=sum(1 for f in by_sentence[figure.sentence] if f.start < figure.start),
                 )
             )
             _measured(items[-1])
@@ -342,16 +366,28 @@ _SCALE_UNITS = frozenset({"count", "°"})
 
 
 def _measured(item: _Item) -> None:
-    """Move a scale reading to its own dimension: a bare number whose counted noun, scale word
-    (the word right before it) or a word within three of it, in any case (`Category 4`, `7 on the
-    Richter scale`), names a measured type."""
+    """Move a scale reading to its own dimension: a bare number whose first typing word (its counted
+    noun, the scale word right before it, then the words within three of it on its side of any other
+    figure, in any case: `Category 4`, `7 on the Richter scale`) names a measured type. A count the
+    nearest word types otherwise stays a count (`killed at least 15` after `two magnitude-6.3 quakes`)."""
     if item.dimension not in _SCALE_UNITS or item.rank:
         return
-    for word in [item.noun or "", item.measure or "", *item.close]:
-        for prefix, kind in _TYPE_OF:
-            if kind in MEASURED_TYPES and word.startswith(prefix) and len(word) <= len(prefix) + 5:
-                item.dimension = item.kind = kind
-                return
+    words = [item.noun or "", item.measure or "", *(w for w, d in sorted(item.type_words, key=lambda t: t[1]) if d < 3)]
+    for word in words:
+        kind = _type_of_word(word)
+        if kind is None:
+            continue
+        if kind in MEASURED_TYPES:
+            item.dimension = item.kind = kind
+        return
+
+
+def _type_of_word(word: str) -> str | None:
+    """The quantity type a word names (`QUANTITY_TYPES`), None when it names none."""
+    for prefix, kind in _TYPE_OF:
+        if word.startswith(prefix) and len(word) <= len(prefix) + 5:
+            return kind
+    return None
 
 
 _RANK = re.compile(r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
@@ -455,7 +491,7 @@ FEATURES = (
     "vague_mismatch", "shared_names", "same_type", "type_differs", "same_noun_overlap",
     "close_values_shared_context", "same_type_tally", "sentence_cosine", "noun_in_other_sentence", "same_value",
     "rank_mismatch", "unit_differs", "days_apart", "days_apart_same_type_tally",
-    "close_measure_same_type", "close_measure_rare_words",
+    "close_measure_same_type", "close_measure_rare_words", "after_words", "both_lede", "same_order",
 )  # fmt: skip
 
 
@@ -485,16 +521,18 @@ TYPE_REACH = 6
 
 def quantity_type(item: _Item) -> str | None:
     """The type of quantity a figure measures (`QUANTITY_TYPES`): from its counted noun, else the
-    nearest typing word within `TYPE_REACH` words."""
+    nearest typing word within `TYPE_REACH` words on its side of any other figure of the sentence
+    (`killed at least 15 and injured nearly 40 others`). A count is never typed by a scale's word
+    (`a magnitude 6.3 earthquake has killed at least 320 people`)."""
     if item.dimension in MEASURED_TYPES:
         return item.dimension
     candidates = ([(item.noun, -1)] if item.noun else []) + sorted(
-        ((w.casefold(), d) for w, d in item.words if d < TYPE_REACH), key=lambda t: t[1]
+        ((w, d) for w, d in item.type_words if d < TYPE_REACH), key=lambda t: t[1]
     )
     for word, _distance in candidates:
-        for prefix, kind in _TYPE_OF:
-            if word.startswith(prefix) and len(word) <= len(prefix) + 5:
-                return kind
+        kind = _type_of_word(word)
+        if kind is not None and kind not in MEASURED_TYPES:
+            return kind
     return None
 
 
@@ -532,6 +570,7 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
     place_a, place_b = a.figure.place, b.figure.place
     names_a = {w for w in a.context if w.startswith("@")}
     names_b = {w for w in b.context if w.startswith("@")}
+    after_a, after_b = _after_words(a), _after_words(b)
     return [
         float(bool(a.noun and a.noun == b.noun)),
         float(bool(a.noun and b.noun and a.noun != b.noun)),
@@ -573,7 +612,15 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
         # 7.2, a depth of 8 / 10 km): a disagreement about one quantity, not two quantities.
         float(not tally and ratio <= 0.25 and a.article != b.article and bool(a.kind_of) and a.kind_of == b.kind_of),
         float(not tally and ratio <= 0.25 and a.article != b.article and near_rare >= 0.3),
+        len(after_a & after_b) / max(1, len(after_a | after_b)),
+        float(a.figure.sentence <= 1 and b.figure.sentence <= 1 and a.article != b.article),
+        float(a.order_in_sentence == b.order_in_sentence),
     ]
+
+
+def _after_words(item: _Item) -> frozenset[str]:
+    """The stems of the content words right after the figure (what its noun is of, where, whose)."""
+    return item.after
 
 
 def comparable(a: _Item, b: _Item) -> bool:
