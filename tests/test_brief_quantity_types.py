@@ -1,0 +1,43 @@
+"""What a figure counts, on real dev2-tune articles (by id): the words that type a figure are those on
+its side of the sentence's other figures, and a scale's word (`magnitude`, `earthquake`) never types
+a count of people, so that a death toll is not read as a magnitude."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+
+from storyline.compare import claims
+from storyline.compare.entities import link_entities
+
+
+def _items(gid: str) -> list[claims._Item]:
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES}")
+    article = dev2_tune_articles()[gid]
+    ann = {article.id: dev2_tune_annotations(gid)}
+    items = claims._items([article], ann, link_entities([article], ann))
+    claims.weigh_words(items)
+    return items
+
+
+def _item(items: list[claims._Item], text: str) -> claims._Item:
+    found = [i for i in items if i.figure.text.startswith(text)]
+    assert found, f"no figure {text!r} among {[i.figure.text for i in items]}"
+    return found[0]
+
+
+def test_a_toll_after_a_magnitude_is_a_count_of_the_killed() -> None:
+    # a-026: "A magnitude 6.3 earthquake has killed at least 320 people in western Afghanistan".
+    items = _items("a-026")
+    toll = _item(items, "at least 320")
+    assert toll.dimension == "count" and toll.kind_of == "killed"
+    assert _item(items, "6.3").dimension == "magnitude"
+
+
+def test_two_tallies_of_one_sentence_are_typed_each_by_its_own_words() -> None:
+    # a-036: "Two 6.3 magnitude earthquakes killed at least 15 and injured nearly 40 others".
+    items = _items("a-036")
+    assert _item(items, "at least 15").kind_of == "killed"
+    assert _item(items, "nearly 40").kind_of == "injured"
+    assert _item(items, "at least 15").dimension == "count"
