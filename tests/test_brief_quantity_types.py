@@ -5,7 +5,7 @@ a count of people, so that a death toll is not read as a magnitude."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles, dev2_tune_briefing
 
 from storyline.compare import claims
 from storyline.compare.entities import link_entities
@@ -41,3 +41,16 @@ def test_two_tallies_of_one_sentence_are_typed_each_by_its_own_words() -> None:
     assert _item(items, "at least 15").kind_of == "killed"
     assert _item(items, "nearly 40").kind_of == "injured"
     assert _item(items, "at least 15").dimension == "count"
+
+
+def test_two_counts_of_a_kind_that_does_not_grow_are_a_conflict_not_an_update() -> None:
+    # b-020 / b-041 say a dozen Tory cabinet members lost their seats, b-045 nine: the count of an
+    # election night's losses is given once, so two values are a disagreement, not a rising tally.
+    briefing, gold = dev2_tune_briefing(["b-020", "b-041", "b-045"])
+    held = [
+        c for c in briefing.claims if any(gold[v.article] == "b-045" and v.text.startswith("nine") for v in c.values)
+    ]
+    assert held, "no claim holds b-045's nine cabinet members"
+    claim = held[0]
+    assert {gold[v.article] for v in claim.values} >= {"b-020", "b-045"}
+    assert claim.agreement == "conflict"

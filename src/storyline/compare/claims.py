@@ -737,6 +737,22 @@ def _alike(items: list[_Item]) -> bool:
     return all(max(xs) - min(xs) <= SAME_VALUE * max(abs(max(xs)), 1e-9) for xs in (lows, highs))
 
 
+#: Quantity types (`QUANTITY_TYPES`) of tallies that grow as a happening goes on: a later, higher
+#: report of one of them is an update. A count of another kind (cabinet members who lost their
+#: seats, Oscars won) is given once; two values of it are a disagreement.
+GROWING_TYPES = frozenset({"killed", "injured", "missing", "evacuated", "without power", "arrested", "buildings",
+                           "tornadoes"})  # fmt: skip
+
+
+def _grows(items: Sequence[_Item]) -> bool:
+    """Whether the claim tallies something that grows: money, or a count most of whose values are
+    typed as a growing tally."""
+    if items[0].dimension.startswith("money"):
+        return True
+    typed = Counter(i.kind_of for i in items if i.kind_of)
+    return bool(typed) and typed.most_common(1)[0][0] in GROWING_TYPES
+
+
 def _when(item: _Item) -> tuple[str, int]:
     return (item.published or "", item.figure.start)
 
@@ -755,7 +771,7 @@ def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | N
     high = min(i.base_high for i in items)
     if low <= high * (1 + SAME_VALUE) + 1e-9:
         return "compatible", None
-    if items[0].dimension.split(":")[0] in TALLIES:
+    if items[0].dimension.split(":")[0] in TALLIES and _grows(items):
         order = sorted(range(len(items)), key=lambda k: _when(items[k]))
         dated = [k for k in order if items[k].published]
         rising = all(
