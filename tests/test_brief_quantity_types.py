@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
+from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles, dev2_tune_briefing
 
 from storyline.compare import build_briefing, claims
 from storyline.compare.entities import link_entities
@@ -65,3 +65,16 @@ def test_two_counts_of_a_kind_that_does_not_grow_are_a_conflict_not_an_update() 
     claim = held[0]
     assert {gold[v.article] for v in claim.values} >= {"b-020", "b-045"}
     assert claim.agreement == "conflict"
+
+
+def test_a_prize_and_its_conversion_into_another_currency_are_one_claim() -> None:
+    # b-028: "11 million Swedish kronor (about £800,000)"; b-035 gives the 11 million krona alone.
+    briefing, gold = dev2_tune_briefing(["b-028", "b-035"])
+    held = [c for c in briefing.claims if any(gold[v.article] == "b-028" and "800,000" in v.text for v in c.values)]
+    assert held, "no claim holds b-028's £800,000"
+    claim = held[0]
+    texts = {(gold[v.article], v.text) for v in claim.values}
+    assert ("b-035", "11 million Swedish krona") in texts and any(
+        t.startswith("11 million") for a, t in texts if a == "b-028"
+    )
+    assert claim.agreement == "same"

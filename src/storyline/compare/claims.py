@@ -122,6 +122,9 @@ class _Item:
     order_in_sentence: int = 0
     # The stems of the content words within five words after the figure, before any other figure.
     after: frozenset[str] = frozenset()
+    # For a sum given in another currency in brackets right after a sum (`11 million Swedish kronor
+    # (about £800,000)`): the index (in `_items`) of the sum it converts.
+    converts: int | None = None
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -242,6 +245,7 @@ def _items(
         ann = annotations.get(article.id)
         if ann is None:
             continue
+        first = len(items)
         by_sentence: dict[int, list[Figure]] = defaultdict(list)
         for figure in ann.figures:
             by_sentence[figure.sentence].append(figure)
@@ -353,7 +357,25 @@ def _items(
                 )
             )
             _measured(items[-1])
+        _mark_conversions(items, first, article.text)
     return items
+
+
+# Between a sum and its conversion: an opening bracket, perhaps a hedge (`(about £800,000)`).
+_CONVERSION_GAP = re.compile(
+    r"^\s*\(\s*(?:about|around|some|roughly|approximately|nearly|almost|or|approx\.?)?\s*$", re.IGNORECASE
+)
+
+
+def _mark_conversions(items: list[_Item], first: int, text: str) -> None:
+    """Mark each sum of money written in brackets right after a sum in another currency (items from
+    `first` on are one article's, in text order) as that sum's conversion."""
+    for k in range(first + 1, len(items)):
+        item, head = items[k], items[k - 1]
+        if not (item.kind.startswith("money:") and head.kind.startswith("money:") and item.kind != head.kind):
+            continue
+        if head.figure.end <= item.figure.start and _CONVERSION_GAP.match(text[head.figure.end : item.figure.start]):
+            item.converts = k - 1 if head.converts is None else head.converts
 
 
 #: Quantity types that are read off a scale, not tallied (`QUANTITY_TYPES`): a bare number (or
@@ -706,6 +728,17 @@ def _align(items: list[_Item]) -> list[list[int]]:
         groups[ga].extend(groups.pop(gb))
         for place, mids in sits.pop(gb).items():
             sits[ga].setdefault(place, []).extend(mids)
+    # A sum's conversion into another currency (`(about £800,000)`) is told with it: one claim.
+    form_of = {i: f for f, members in enumerate(form_items) for i in members}
+    for f, members in enumerate(form_items):
+        head = items[members[0]].converts
+        if head is None or head not in form_of:
+            continue
+        source, target = group_of[f], group_of[form_of[head]]
+        if source != target and groups.get(source) == [f]:
+            groups[target].append(f)
+            del groups[source]
+            group_of[f] = target
     return [[i for f in group for i in form_items[f]] for group in groups.values()]
 
 
@@ -764,7 +797,13 @@ def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | N
     hold at once; else `update` for a tally whose figures, ordered by publication (and by place in
     the article), never fall (a report's later figure supersedes the earlier: `296` then `632` then
     `more than 1,300` dead), and `conflict` for anything else: a measurement given differently
-    (magnitude 6.8 / 7.2) or a tally lower in a later report."""
+    (magnitude 6.8 / 7.2) or a tally lower in a later report. A sum's conversion into another
+    currency is not weighed: the sums in the claim's main currency are."""
+    main = Counter(i.dimension for i in items if i.converts is None).most_common(1)
+    if main and any(i.dimension != main[0][0] for i in items):
+        kept = [k for k, i in enumerate(items) if i.dimension == main[0][0]]
+        verdict, latest = _verdict([values[k] for k in kept], [items[k] for k in kept])
+        return verdict, (kept[latest] if latest is not None else None)
     if _alike(items):
         return "same", None
     low = max(i.base_low for i in items)
