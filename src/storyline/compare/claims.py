@@ -11,10 +11,18 @@ one sentence never gives one quantity twice (`arrested 13 times, convicted five 
 one value, `140 mph (225 kph)`, are one). A vague magnitude (`tens of thousands`) is compared only
 with other vague ones.
 
+What a figure counts (`quantity_type`) is told by its counted noun, else by the nearest typing word
+on its side of the sentence's other figures (`killed at least 15 and injured nearly 40 others`); a
+scale's word types only a bare reading, never a count (`a magnitude 6.3 earthquake has killed at
+least 320 people`). A sum given in another currency in brackets right after a sum (`11 million
+Swedish kronor (about £800,000)`) is that sum's conversion: one claim, judged in the main currency.
+
 Verdict: `same` (every value identical in number and qualifier, however written), `compatible` (all
-values can hold at once: `3,000 to 3,500`, `some 3,500`, `about 3,500`), `update` (a tally that
-never falls in later reports: the latest is shown, the history kept), `conflict` (they cannot all
-hold). What differs (the figures, the periods, who the outlets attribute them to) is listed in
+values can hold at once: `3,000 to 3,500`, `some 3,500`, `about 3,500`), `update` (a tally of
+something that grows, the dead, the homes without power, money, that never falls in later reports:
+the latest is shown, the history kept), `conflict` (they cannot all hold: a measurement given
+differently, or two values of a count given once, such as the cabinet members who lost their seats).
+What differs (the figures, the periods, who the outlets attribute them to) is listed in
 `differences`; values are never merged into one.
 """
 
