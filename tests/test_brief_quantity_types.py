@@ -78,3 +78,15 @@ def test_a_prize_and_its_conversion_into_another_currency_are_one_claim() -> Non
         t.startswith("11 million") for a, t in texts if a == "b-028"
     )
     assert claim.agreement == "same"
+
+
+def test_a_speed_and_its_conversion_in_brackets_are_one_value_not_a_conflict() -> None:
+    # a-013 / a-028 / a-047: "maximum sustained winds of 120 mph (205 kph)": the outlets' conversion
+    # rounds another way than 120 mph does (193 km/h), and a conversion is not a second report.
+    briefing, gold = dev2_tune_briefing(["a-013", "a-028", "a-047"])
+    held = [c for c in briefing.claims if any(v.text == "205 kph" for v in c.values)]
+    assert held, "no claim holds 205 kph"
+    claim = held[0]
+    assert {v.text for v in claim.values} >= {"120 mph", "205 kph"}
+    assert len({gold[v.article] for v in claim.values}) >= 2
+    assert claim.agreement in ("same", "compatible")

@@ -376,11 +376,15 @@ _CONVERSION_GAP = re.compile(
 
 
 def _mark_conversions(items: list[_Item], first: int, text: str) -> None:
-    """Mark each sum of money written in brackets right after a sum in another currency (items from
-    `first` on are one article's, in text order) as that sum's conversion."""
+    """Mark each figure written in brackets right after a figure of another unit that it converts
+    (items from `first` on are one article's, in text order) as that figure's conversion: a sum in
+    another currency (`11 million Swedish kronor (about £800,000)`), a measurement in another unit
+    (`120 mph (205 kph)`)."""
     for k in range(first + 1, len(items)):
         item, head = items[k], items[k - 1]
-        if not (item.kind.startswith("money:") and head.kind.startswith("money:") and item.kind != head.kind):
+        money = item.kind.startswith("money:") and head.kind.startswith("money:")
+        measured = item.dimension == head.dimension and item.dimension in MEASURED_DIMENSIONS
+        if not ((money or measured) and item.kind != head.kind):
             continue
         if head.figure.end <= item.figure.start and _CONVERSION_GAP.match(text[head.figure.end : item.figure.start]):
             item.converts = k - 1 if head.converts is None else head.converts
@@ -674,6 +678,10 @@ def pair_probability(a: _Item, b: _Item) -> float:
     return p
 
 
+#: Dimensions measured in units that outlets convert (`UNIT_DIMENSIONS`).
+MEASURED_DIMENSIONS = frozenset(d for d, _ in UNIT_DIMENSIONS.values())
+
+
 def _keys(item: _Item) -> set[str]:
     """Blocking keys: two figures are compared only when they share one (noun, scale word, a word by the number)."""
     keys = {f"w:{w}" for w in item.near}
@@ -805,11 +813,10 @@ def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | N
     hold at once; else `update` for a tally whose figures, ordered by publication (and by place in
     the article), never fall (a report's later figure supersedes the earlier: `296` then `632` then
     `more than 1,300` dead), and `conflict` for anything else: a measurement given differently
-    (magnitude 6.8 / 7.2) or a tally lower in a later report. A sum's conversion into another
-    currency is not weighed: the sums in the claim's main currency are."""
-    main = Counter(i.dimension for i in items if i.converts is None).most_common(1)
-    if main and any(i.dimension != main[0][0] for i in items):
-        kept = [k for k, i in enumerate(items) if i.dimension == main[0][0]]
+    (magnitude 6.8 / 7.2) or a tally lower in a later report. A conversion into another currency
+    or unit (`(about £800,000)`, `(205 kph)`) is not weighed: the figures it converts are."""
+    kept = [k for k, i in enumerate(items) if i.converts is None]
+    if kept and len(kept) < len(items):
         verdict, latest = _verdict([values[k] for k in kept], [items[k] for k in kept])
         return verdict, (kept[latest] if latest is not None else None)
     if _alike(items):
