@@ -33,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storyline.annotate.records import Annotations, Figure
 from storyline.article import Article
@@ -308,8 +309,8 @@ def _items(
             # Another figure of the sentence bounds the words that can say what this one counts.
             own_lo = max([near[0], *(f.end for f in by_sentence[figure.sentence] if f.end <= figure.start)])
             own_hi = min([near[1], *(f.start for f in by_sentence[figure.sentence] if f.start >= figure.end)])
-            own_left = letter_tokens(article.text[own_lo : figure.start])[::-1]
-            own_right = letter_tokens(article.text[figure.end : own_hi])
+            own_left = left if own_lo == near[0] else letter_tokens(article.text[own_lo : figure.start])[::-1]
+            own_right = right if own_hi == near[1] else letter_tokens(article.text[figure.end : own_hi])
             type_words = tuple(
                 (w.casefold(), d)
                 for side in (own_left, own_right)
@@ -416,8 +417,10 @@ def _measured(item: _Item) -> None:
         return
 
 
+@lru_cache(maxsize=65536)
 def _type_of_word(word: str) -> str | None:
-    """The quantity type a word names (`QUANTITY_TYPES`), None when it names none."""
+    """The quantity type a word names (`QUANTITY_TYPES`), None when it names none (a pure function
+    of the word: the same words recur in every copy of a story)."""
     for prefix, kind in _TYPE_OF:
         if word.startswith(prefix) and len(word) <= len(prefix) + 5:
             return kind
