@@ -11,10 +11,18 @@ one sentence never gives one quantity twice (`arrested 13 times, convicted five 
 one value, `140 mph (225 kph)`, are one). A vague magnitude (`tens of thousands`) is compared only
 with other vague ones.
 
+What a figure counts (`quantity_type`) is told by its counted noun, else by the nearest typing word
+on its side of the sentence's other figures (`killed at least 15 and injured nearly 40 others`); a
+scale's word types only a bare reading, never a count (`a magnitude 6.3 earthquake has killed at
+least 320 people`). A sum given in another currency in brackets right after a sum (`11 million
+Swedish kronor (about £800,000)`) is that sum's conversion: one claim, judged in the main currency.
+
 Verdict: `same` (every value identical in number and qualifier, however written), `compatible` (all
-values can hold at once: `3,000 to 3,500`, `some 3,500`, `about 3,500`), `update` (a tally that
-never falls in later reports: the latest is shown, the history kept), `conflict` (they cannot all
-hold). What differs (the figures, the periods, who the outlets attribute them to) is listed in
+values can hold at once: `3,000 to 3,500`, `some 3,500`, `about 3,500`), `update` (a tally of
+something that grows, the dead, the homes without power, money, that never falls in later reports:
+the latest is shown, the history kept), `conflict` (they cannot all hold: a measurement given
+differently, or two values of a count given once, such as the cabinet members who lost their seats).
+What differs (the figures, the periods, who the outlets attribute them to) is listed in
 `differences`; values are never merged into one.
 """
 
@@ -25,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storyline.annotate.records import Annotations, Figure
 from storyline.article import Article
@@ -114,6 +123,17 @@ class _Item:
     close: tuple[str, ...] = ()
     # The stated number in the dimension's base unit (None for a vague magnitude or a score).
     base_value: float | None = None
+    # The words near the figure that may type it (`quantity_type`), each with its distance: those
+    # on the figure's side of any other figure of the sentence (`killed 15 and injured 40`: `injured`
+    # is the 40's).
+    type_words: tuple[tuple[str, int], ...] = ()
+    # The figure's place among its sentence's figures (0: the first) and its sentence's in the article.
+    order_in_sentence: int = 0
+    # The stems of the content words within five words after the figure, before any other figure.
+    after: frozenset[str] = frozenset()
+    # For a sum given in another currency in brackets right after a sum (`11 million Swedish kronor
+    # (about £800,000)`): the index (in `_items`) of the sum it converts.
+    converts: int | None = None
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -234,6 +254,7 @@ def _items(
         ann = annotations.get(article.id)
         if ann is None:
             continue
+        first = len(items)
         by_sentence: dict[int, list[Figure]] = defaultdict(list)
         for figure in ann.figures:
             by_sentence[figure.sentence].append(figure)
@@ -285,6 +306,17 @@ def _items(
             left = letter_tokens(article.text[near[0] : figure.start])[::-1]
             right = letter_tokens(article.text[figure.end : near[1]])
             near_words = [(w, d) for side in (left, right) for d, w in enumerate(side)]
+            # Another figure of the sentence bounds the words that can say what this one counts.
+            own_lo = max([near[0], *(f.end for f in by_sentence[figure.sentence] if f.end <= figure.start)])
+            own_hi = min([near[1], *(f.start for f in by_sentence[figure.sentence] if f.start >= figure.end)])
+            own_left = left if own_lo == near[0] else letter_tokens(article.text[own_lo : figure.start])[::-1]
+            own_right = right if own_hi == near[1] else letter_tokens(article.text[figure.end : own_hi])
+            type_words = tuple(
+                (w.casefold(), d)
+                for side in (own_left, own_right)
+                for d, w in enumerate(side)
+                if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
+            )
             who, who_span = _attribution(article, ann, figure, entities)
             dimension, factor = _dimension(figure, article.text)
             close_words = [w for w, d in near_words if d < 3 and w.casefold() not in SENTENCE_STOP_WORDS]
@@ -326,10 +358,37 @@ def _items(
                     rank=_RANK.match(figure.text) is not None,
                     close=tuple(w.casefold() for w in close_words),
                     base_value=None if figure.value is None or figure.unit == "score" else figure.value * factor,
+                    type_words=type_words,
+                    after=frozenset(
+                        prefix_stem(w) for w in own_right[:5] if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
+                    ),
+                    order_in_sentence=sum(1 for f in by_sentence[figure.sentence] if f.start < figure.start),
                 )
             )
             _measured(items[-1])
+        _mark_conversions(items, first, article.text)
     return items
+
+
+# Between a sum and its conversion: an opening bracket, perhaps a hedge (`(about £800,000)`).
+_CONVERSION_GAP = re.compile(
+    r"^\s*\(\s*(?:about|around|some|roughly|approximately|nearly|almost|or|approx\.?)?\s*$", re.IGNORECASE
+)
+
+
+def _mark_conversions(items: list[_Item], first: int, text: str) -> None:
+    """Mark each figure written in brackets right after a figure of another unit that it converts
+    (items from `first` on are one article's, in text order) as that figure's conversion: a sum in
+    another currency (`11 million Swedish kronor (about £800,000)`), a measurement in another unit
+    (`120 mph (205 kph)`)."""
+    for k in range(first + 1, len(items)):
+        item, head = items[k], items[k - 1]
+        money = item.kind.startswith("money:") and head.kind.startswith("money:")
+        measured = item.dimension == head.dimension and item.dimension in MEASURED_DIMENSIONS
+        if not ((money or measured) and item.kind != head.kind):
+            continue
+        if head.figure.end <= item.figure.start and _CONVERSION_GAP.match(text[head.figure.end : item.figure.start]):
+            item.converts = k - 1 if head.converts is None else head.converts
 
 
 #: Quantity types that are read off a scale, not tallied (`QUANTITY_TYPES`): a bare number (or
@@ -342,16 +401,30 @@ _SCALE_UNITS = frozenset({"count", "°"})
 
 
 def _measured(item: _Item) -> None:
-    """Move a scale reading to its own dimension: a bare number whose counted noun, scale word
-    (the word right before it) or a word within three of it, in any case (`Category 4`, `7 on the
-    Richter scale`), names a measured type."""
+    """Move a scale reading to its own dimension: a bare number whose first typing word (its counted
+    noun, the scale word right before it, then the words within three of it on its side of any other
+    figure, in any case: `Category 4`, `7 on the Richter scale`) names a measured type. A count the
+    nearest word types otherwise stays a count (`killed at least 15` after `two magnitude-6.3 quakes`)."""
     if item.dimension not in _SCALE_UNITS or item.rank:
         return
-    for word in [item.noun or "", item.measure or "", *item.close]:
-        for prefix, kind in _TYPE_OF:
-            if kind in MEASURED_TYPES and word.startswith(prefix) and len(word) <= len(prefix) + 5:
-                item.dimension = item.kind = kind
-                return
+    words = [item.noun or "", item.measure or "", *(w for w, d in sorted(item.type_words, key=lambda t: t[1]) if d < 3)]
+    for word in words:
+        kind = _type_of_word(word)
+        if kind is None:
+            continue
+        if kind in MEASURED_TYPES:
+            item.dimension = item.kind = kind
+        return
+
+
+@lru_cache(maxsize=65536)
+def _type_of_word(word: str) -> str | None:
+    """The quantity type a word names (`QUANTITY_TYPES`), None when it names none (a pure function
+    of the word: the same words recur in every copy of a story)."""
+    for prefix, kind in _TYPE_OF:
+        if word.startswith(prefix) and len(word) <= len(prefix) + 5:
+            return kind
+    return None
 
 
 _RANK = re.compile(r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
@@ -455,7 +528,7 @@ FEATURES = (
     "vague_mismatch", "shared_names", "same_type", "type_differs", "same_noun_overlap",
     "close_values_shared_context", "same_type_tally", "sentence_cosine", "noun_in_other_sentence", "same_value",
     "rank_mismatch", "unit_differs", "days_apart", "days_apart_same_type_tally",
-    "close_measure_same_type", "close_measure_rare_words",
+    "close_measure_same_type", "close_measure_rare_words", "after_words", "both_lede", "same_order",
 )  # fmt: skip
 
 
@@ -485,16 +558,18 @@ TYPE_REACH = 6
 
 def quantity_type(item: _Item) -> str | None:
     """The type of quantity a figure measures (`QUANTITY_TYPES`): from its counted noun, else the
-    nearest typing word within `TYPE_REACH` words."""
+    nearest typing word within `TYPE_REACH` words on its side of any other figure of the sentence
+    (`killed at least 15 and injured nearly 40 others`). A count is never typed by a scale's word
+    (`a magnitude 6.3 earthquake has killed at least 320 people`)."""
     if item.dimension in MEASURED_TYPES:
         return item.dimension
     candidates = ([(item.noun, -1)] if item.noun else []) + sorted(
-        ((w.casefold(), d) for w, d in item.words if d < TYPE_REACH), key=lambda t: t[1]
+        ((w, d) for w, d in item.type_words if d < TYPE_REACH), key=lambda t: t[1]
     )
     for word, _distance in candidates:
-        for prefix, kind in _TYPE_OF:
-            if word.startswith(prefix) and len(word) <= len(prefix) + 5:
-                return kind
+        kind = _type_of_word(word)
+        if kind is not None and kind not in MEASURED_TYPES:
+            return kind
     return None
 
 
@@ -532,6 +607,7 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
     place_a, place_b = a.figure.place, b.figure.place
     names_a = {w for w in a.context if w.startswith("@")}
     names_b = {w for w in b.context if w.startswith("@")}
+    after_a, after_b = _after_words(a), _after_words(b)
     return [
         float(bool(a.noun and a.noun == b.noun)),
         float(bool(a.noun and b.noun and a.noun != b.noun)),
@@ -573,7 +649,15 @@ def pair_features(a: _Item, b: _Item) -> list[float]:
         # 7.2, a depth of 8 / 10 km): a disagreement about one quantity, not two quantities.
         float(not tally and ratio <= 0.25 and a.article != b.article and bool(a.kind_of) and a.kind_of == b.kind_of),
         float(not tally and ratio <= 0.25 and a.article != b.article and near_rare >= 0.3),
+        len(after_a & after_b) / max(1, len(after_a | after_b)),
+        float(a.figure.sentence <= 1 and b.figure.sentence <= 1 and a.article != b.article),
+        float(a.order_in_sentence == b.order_in_sentence),
     ]
+
+
+def _after_words(item: _Item) -> frozenset[str]:
+    """The stems of the content words right after the figure (what its noun is of, where, whose)."""
+    return item.after
 
 
 def comparable(a: _Item, b: _Item) -> bool:
@@ -595,6 +679,10 @@ def pair_probability(a: _Item, b: _Item) -> float:
     if a.noun and a.noun == b.noun and _gap(a, b) == 0 and _score(a, b) is not None:
         p = max(p, LINK)
     return p
+
+
+#: Dimensions measured in units that outlets convert (`UNIT_DIMENSIONS`).
+MEASURED_DIMENSIONS = frozenset(d for d, _ in UNIT_DIMENSIONS.values())
 
 
 def _keys(item: _Item) -> set[str]:
@@ -659,6 +747,17 @@ def _align(items: list[_Item]) -> list[list[int]]:
         groups[ga].extend(groups.pop(gb))
         for place, mids in sits.pop(gb).items():
             sits[ga].setdefault(place, []).extend(mids)
+    # A sum's conversion into another currency (`(about £800,000)`) is told with it: one claim.
+    form_of = {i: f for f, members in enumerate(form_items) for i in members}
+    for f, members in enumerate(form_items):
+        head = items[members[0]].converts
+        if head is None or head not in form_of:
+            continue
+        source, target = group_of[f], group_of[form_of[head]]
+        if source != target and groups.get(source) == [f]:
+            groups[target].append(f)
+            del groups[source]
+            group_of[f] = target
     return [[i for f in group for i in form_items[f]] for group in groups.values()]
 
 
@@ -690,6 +789,22 @@ def _alike(items: list[_Item]) -> bool:
     return all(max(xs) - min(xs) <= SAME_VALUE * max(abs(max(xs)), 1e-9) for xs in (lows, highs))
 
 
+#: Quantity types (`QUANTITY_TYPES`) of tallies that grow as a happening goes on: a later, higher
+#: report of one of them is an update. A count of another kind (cabinet members who lost their
+#: seats, Oscars won) is given once; two values of it are a disagreement.
+GROWING_TYPES = frozenset({"killed", "injured", "missing", "evacuated", "without power", "arrested", "buildings",
+                           "tornadoes"})  # fmt: skip
+
+
+def _grows(items: Sequence[_Item]) -> bool:
+    """Whether the claim tallies something that grows: money, or a count most of whose values are
+    typed as a growing tally."""
+    if items[0].dimension.startswith("money"):
+        return True
+    typed = Counter(i.kind_of for i in items if i.kind_of)
+    return bool(typed) and typed.most_common(1)[0][0] in GROWING_TYPES
+
+
 def _when(item: _Item) -> tuple[str, int]:
     return (item.published or "", item.figure.start)
 
@@ -701,14 +816,19 @@ def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | N
     hold at once; else `update` for a tally whose figures, ordered by publication (and by place in
     the article), never fall (a report's later figure supersedes the earlier: `296` then `632` then
     `more than 1,300` dead), and `conflict` for anything else: a measurement given differently
-    (magnitude 6.8 / 7.2) or a tally lower in a later report."""
+    (magnitude 6.8 / 7.2) or a tally lower in a later report. A conversion into another currency
+    or unit (`(about £800,000)`, `(205 kph)`) is not weighed: the figures it converts are."""
+    kept = [k for k, i in enumerate(items) if i.converts is None]
+    if kept and len(kept) < len(items):
+        verdict, latest = _verdict([values[k] for k in kept], [items[k] for k in kept])
+        return verdict, (kept[latest] if latest is not None else None)
     if _alike(items):
         return "same", None
     low = max(i.base_low for i in items)
     high = min(i.base_high for i in items)
     if low <= high * (1 + SAME_VALUE) + 1e-9:
         return "compatible", None
-    if items[0].dimension.split(":")[0] in TALLIES:
+    if items[0].dimension.split(":")[0] in TALLIES and _grows(items):
         order = sorted(range(len(items)), key=lambda k: _when(items[k]))
         dated = [k for k in order if items[k].published]
         rising = all(
