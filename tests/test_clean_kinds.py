@@ -256,3 +256,32 @@ def test_headline_is_found_by_a_slug_that_drops_its_accents(shared_data: Path) -
     article = clean_document(RawDocument(source="a-005", kind="text", content=row["text"], url=row["url"]))
     assert article.title == "From Iceland — UPDATES: Lava Reaches Grindavík, Claims First Homes"
     assert not article.title_derived
+
+
+def test_second_person_inside_a_quotation_is_reported_speech(shared_data: Path) -> None:
+    """A paragraph carrying on a quotation the one before opened (dev2 b-030: `Prime Minister, you know
+    ... go now," he signs off.`), and one in single quotes (dev2 a-002: `'I also recognize ... drop me
+    a message. Thank you.'`): what a speaker says to someone is news, not the page addressing its reader."""
+    row = _dev2(shared_data, "b-030")
+    assert "Prime Minister, you know in your heart what the right thing to do is" in _clean(row["text"], row["url"])
+    row = _dev2(shared_data, "a-002")
+    assert "please drop me a message. Thank you.'" in _clean(row["text"], row["url"])
+
+
+def test_a_clause_closing_on_a_colon_introduces_a_section(shared_data: Path) -> None:
+    """dev2 b-013: `Here's what we know about today's winners:` before a subhead per laureate is the
+    story's sentence; a label of a word or two (`Tags:`) is not."""
+    row = _dev2(shared_data, "b-013")
+    assert "Here's what we know about today's winners:" in _clean(row["text"], row["url"])
+    assert "Tags:" not in _clean(_dump("Train crash kills seven", _LEAD, _MIDDLE, _CLOSE, "Tags:", "rail, crash"))
+
+
+def test_a_dump_cut_off_after_a_subhead_keeps_the_fragment(shared_data: Path) -> None:
+    """dev2 a-028 ends on a subhead and the cut-off start of its section (`MIAMI — About 90 minutes af`);
+    dev2 b-007 ends on a photo title and a wire caption (`FILE - ... speaks to journalists ...`), which
+    stays out."""
+    row = _dev2(shared_data, "a-028")
+    assert _clean(row["text"], row["url"]).endswith("MIAMI — About 90 minutes af")
+    row = _dev2(shared_data, "b-007")
+    text = _clean(row["text"], row["url"])
+    assert text.endswith("remains in jail without trial.") and "FILE" not in text

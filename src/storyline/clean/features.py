@@ -49,8 +49,10 @@ _CREDIT_TAIL = re.compile(
     r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}\s*\)?$"
 )
 # Caption position labels (`Top:`, `Above:`): how photo sets are captioned in print and on the web.
+# `FILE - Ales Bialiatski ... sits in a cage ...`: the wire's label for an archive picture's caption.
 _CAPTION_LABEL = re.compile(
-    r"^(?:top|bottom|above|below|left|right|inset|file photo|pictured|main photo)\s*:", re.IGNORECASE
+    r"^(?:(?:top|bottom|above|below|left|right|inset|file photo|pictured|main photo)\s*:|file ?[-–—:] ?[A-Z])",
+    re.IGNORECASE,
 )
 # An embedded post's attribution: `— European Central Bank (@ecb) June 6, 2024`.
 _EMBED = re.compile(r"^\s*[—–-]\s*.{1,80}\(@\w+\)")
@@ -115,7 +117,22 @@ def normalise_key(text: str) -> str:
     return " ".join(words(text))
 
 
+# A quotation in single ASCII quotes (`'It's been 24 hours ... impacted,' Pace wrote.`): opened before
+# a capital at a word's start, closed by a quote mark after closing punctuation (an apostrophe sits
+# inside a word); opened at the line's start and never closed, it runs on into the next paragraph.
+_SINGLE_QUOTED = re.compile(r"(?:^|(?<=\s))'(?=[A-Z]).*?(?:[.,!?…]'(?=[\s)\]]|$)|(?<=^'.)(?!.*[.,!?…]'(?:\s|$)).*$)")
+# A line going on with a quotation its paragraph's previous line opened: the first quote mark on it
+# closes (`Prime Minister, you know ... go now," he signs off.`), after a sentence's punctuation.
+_CLOSES_FIRST = re.compile(r'^[^"“”]*?[.,!?…]["”]')
+
+
 def _outside_quotes(text: str) -> str:
+    """The line without what is quoted in it (reported speech)."""
+    closes = _CLOSES_FIRST.match(text)
+    if closes and (text.count('"') % 2 == 1 if closes.group(0)[-1] == '"' else "“" not in closes.group(0)):
+        text = " " + text[closes.end() :]
+    if "'" in text:
+        text = _SINGLE_QUOTED.sub(" ", text)
     return _QUOTED.sub(" ", text)
 
 
@@ -188,7 +205,7 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         upper = sum(map(str.isupper, text))
     folded = text.lower()
     # what a quoted speaker says is reported speech, not the page addressing its reader
-    quoted = '"' in text or "“" in text or "‘" in text
+    quoted = '"' in text or "“" in text or "‘" in text or "”" in text or text.startswith("'") or " '" in text
     unquoted = _outside_quotes(text) if quoted else text
     reader_address = 0
     if "you" in text.casefold():  # every second-person word contains it: most lines stop here
@@ -205,8 +222,9 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         cap_ratio=caps / content if content else 0.0,
         letters=letters,
         upper_ratio=upper / letters if letters else 0.0,
-        # A long line closing on a colon introduces a quotation or a list: prose too.
-        terminal=_ends_terminal(text) or (words >= 8 and text.endswith(":")),
+        # A clause closing on a colon introduces a quotation or a list (`Here's what we know about the
+        # winners:`): prose too, when it is long, or worded like a sentence (a label is a word or two).
+        terminal=_ends_terminal(text) or (text.endswith(":") and (words >= 8 or (words >= 5 and stops >= 0.3 * words))),
         starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
         reader_address=reader_address,
         # A call to action is short; a long sentence that mentions a newsletter is prose.
