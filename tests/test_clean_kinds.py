@@ -285,3 +285,22 @@ def test_a_dump_cut_off_after_a_subhead_keeps_the_fragment(shared_data: Path) ->
     row = _dev2(shared_data, "b-007")
     text = _clean(row["text"], row["url"])
     assert text.endswith("remains in jail without trial.") and "FILE" not in text
+
+
+def test_a_second_person_news_sentence_between_paragraphs_is_kept() -> None:
+    """An explainer's sentence telling readers where they stand (`If you have deposits at the bank, you
+    are insured ...`) is news; a prompt asking the reader to act, or the outlet speaking, is not."""
+    insured = (
+        "If you have deposits at the bank, you are insured up to $250,000 per account by the federal "
+        "deposit insurance fund, regulators said in a statement."
+    )
+    news = "If you had money at the failed lender, your balance is protected up to the insured limit of $250,000."
+    prompts = [
+        "If you have photos or video of the crash, send them to our newsroom by email.",
+        "Do you have a story you think we should cover? Tell us about it in the comments below.",
+        "Sign up to receive the latest updates on the crash straight to your inbox every morning.",
+    ]
+    text = _clean(_dump("Train crash kills seven near Larsby", _LEAD, news, _MIDDLE, insured, _CLOSE))
+    assert news in text and insured in text
+    for prompt in prompts:
+        assert prompt not in _clean(_dump("Train crash kills seven near Larsby", _LEAD, prompt, _MIDDLE, _CLOSE))

@@ -234,6 +234,55 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
     )
 
 
+_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b")
+# The vocabulary of a web page talking about itself (its site, app, browser, account, ads).
+_WEB = re.compile(
+    r"\b(?:(?:this|our) (?:website|site)|browser|notifications|cookies|subscri(?:be|ber|bers|ption)|newsletter"
+    r"|podcast|click|download|sign (?:up|in)|premium|advertisement|javascript|donat(?:e|ion|ions)"
+    r"|summari[sz]ation|loading)\b"
+)
+_WEB_WORDS = (
+    "site", "browser", "notifications", "cookies", "subscri", "newsletter", "podcast", "click", "download",
+    "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
+)  # fmt: skip
+_FIRST_PLURAL_WORDS = ("we", "our", "us")
+
+
+def outlet_speaks(folded: str) -> bool:
+    """The lower-cased line has a first-person plural word (`we`, `our`, `us`): a page speaking for itself."""
+    return any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))
+
+
+def about_the_page(folded: str) -> bool:
+    """The lower-cased line has the vocabulary of a web page talking about itself (`_WEB`)."""
+    return any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))
+
+
+# A sentence opening on an imperative a page asks its reader with (`Send us your photos`, `Read more`).
+_IMPERATIVE = re.compile(
+    r"^(?:please |now |so )?(?:click|tap|share|follow|subscribe|sign|join|read|watch|listen|download|get|send"
+    r"|e-?mail|tell|support|donate|register|log|visit|check|find|discover|don't|do not|like|comment|contact"
+    r"|call|text|try|see|learn|make sure|help|buy|shop|save|enjoy|take|keep|stay)\b"
+)
+
+
+def addresses_as_news(line: Line) -> bool:
+    """A sentence in the second person that tells the news (`If you have deposits at the bank, you are
+    insured up to $250,000 ...`), not the page asking its reader to act: a long declarative sentence
+    with no call to action, no word about the page itself (site, newsletter, app), the outlet not
+    speaking (`we`, `our`), not opening on an imperative and not a question."""
+    folded = line.text.casefold()
+    return (
+        line.words >= 12
+        and line.terminal
+        and not line.text.rstrip(_CLOSERS).endswith("?")
+        and not line.cta
+        and not _IMPERATIVE.match(folded)
+        and not outlet_speaks(folded)
+        and not about_the_page(folded)
+    )
+
+
 def is_glued(text: str) -> bool:
     """Menu items run together (`GreekEnglish`, `contentSkip to navigation`, `HomeNewsSport`). One
     capital inside a word of a longer line that starts like a sentence is a name (`AstraZeneca shares

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from storyline.clean.features import Line, is_title_like
+from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks
 from storyline.clean.metadata import parse_dateline
 from storyline.text import PROSE_STOP_WORDS
 
@@ -43,13 +43,6 @@ _CAPTION_VERB = re.compile(
 )
 _ELLIPSIS = re.compile(r"\.\.\.|…")
 _REPORTING = re.compile(r"\b(?:said|says|told|according|announced|reported|added|confirmed|stated)\b")
-_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b")
-# The vocabulary of a web page talking about itself (its site, app, browser, account, ads).
-_WEB = re.compile(
-    r"\b(?:(?:this|our) (?:website|site)|browser|notifications|cookies|subscri(?:be|ber|bers|ption)|newsletter"
-    r"|podcast|click|download|sign (?:up|in)|premium|advertisement|javascript|donat(?:e|ion|ions)"
-    r"|summari[sz]ation|loading)\b"
-)
 # News sentences tell what happened; a caption describes a picture in the present (`A man wades
 # through a flooded street carrying ...`): no past tense, no future.
 _PAST_OR_FUTURE = re.compile(
@@ -65,11 +58,6 @@ _DATE_END = re.compile(r"\d{4}\.?\)?$")
 
 # Words every match of a pattern contains: a line without any of them cannot match, and most lines
 # have none, so the regex (slow on a long line) is run only on the few that do.
-_WEB_WORDS = (
-    "site", "browser", "notifications", "cookies", "subscri", "newsletter", "podcast", "click", "download",
-    "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
-)  # fmt: skip
-_FIRST_PLURAL_WORDS = ("we", "our", "us")
 _REPORTING_WORDS = ("said", "says", "told", "according", "announced", "reported", "added", "confirmed", "stated")
 
 
@@ -113,8 +101,8 @@ def _own(x: Line) -> list[float]:
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
-        float(any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))),
-        float(not reported and any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))),
+        float(outlet_speaks(folded)),
+        float(not reported and about_the_page(folded)),
         float(bool(_CAPS_LEAD.match(text))),
         float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
         float(not _PAST_OR_FUTURE.search(folded)),
