@@ -304,3 +304,19 @@ def test_a_second_person_news_sentence_between_paragraphs_is_kept() -> None:
     assert news in text and insured in text
     for prompt in prompts:
         assert prompt not in _clean(_dump("Train crash kills seven near Larsby", _LEAD, prompt, _MIDDLE, _CLOSE))
+
+
+def test_news_about_people_online_and_short_dated_sentences_are_kept() -> None:
+    """Call-to-action words in a third-person news sentence (`... were unable to log in to their
+    accounts`), and a short sentence stating a date (`The deal closed on October 27, 2022.`), are the
+    story's; the page's own prompts and date lines are not."""
+    kept = [
+        "Customers of the rail operator were unable to log in to their ticket accounts on Friday morning.",
+        "Season ticket subscribers will be refunded, and passengers who sign up for alerts will be told first.",
+        "The line reopened on October 27, 2022.",
+    ]
+    dropped = ["Sign up for our newsletter to get the latest updates on the crash.", "Published October 27, 2022"]
+    for line in kept:
+        assert line in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
+    for line in dropped:
+        assert line not in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))

@@ -283,6 +283,33 @@ def addresses_as_news(line: Line) -> bool:
     )
 
 
+# What only a page says about itself, whoever the sentence's subject: notices, pointers, offers.
+_PAGE_NOTICE = re.compile(
+    r"\b(?:click|tap) here|\bfollow us|\bshare (?:this|full)|\bleave a|all rights reserved|©|copyright (?:\d|©|\(c\))"
+    r"|\bread (?:more|next|also)|find out more|listen to this|wherever you get|cookie|\bin our|\bvisit our"
+    r"|\d+% off|best deals|promo code|continue reading|\bthis (?:article|story|page|site|website)\b|\?"
+)
+
+
+def reports_web_activity(line: Line) -> bool:
+    """A news sentence about what people do online (`Customers of the bank were unable to log in to
+    their accounts`, `Twitter Blue subscribers will pay $8 a month`): call-to-action words, but a
+    declarative sentence in the third person, not opening on an imperative, the outlet not speaking
+    and no notice only a page prints (`click here`, `all rights reserved`, `this article`)."""
+    folded = line.text.casefold()
+    return (
+        line.cta
+        and not line.reader_address
+        and line.words >= 8
+        and line.terminal
+        and line.starts_ok
+        and line.stop_ratio >= 0.2
+        and not _IMPERATIVE.match(folded)
+        and not outlet_speaks(folded)
+        and not _PAGE_NOTICE.search(folded)
+    )
+
+
 def is_glued(text: str) -> bool:
     """Menu items run together (`GreekEnglish`, `contentSkip to navigation`, `HomeNewsSport`). One
     capital inside a word of a longer line that starts like a sentence is a name (`AstraZeneca shares
@@ -335,6 +362,15 @@ def is_title_like(line: Line, min_words: int = 2) -> bool:
     )
 
 
+_DATE_LABEL = re.compile(r"^(?:first |last )?(?:updated|posted|published|modified|edited|date)\b", re.IGNORECASE)
+
+
+def _dated_sentence(line: Line) -> bool:
+    """A short sentence stating a date (`The deal closed on October 27, 2022.`), not a date line: it
+    ends like a sentence, has five words or more with function words among them, and no date label."""
+    return line.terminal and line.words >= 5 and line.stop_ratio >= 0.25 and not _DATE_LABEL.match(line.text)
+
+
 def classify_line(line: Line) -> str:
     """The class of a line on its own features (context is applied afterwards)."""
     text = line.text
@@ -353,7 +389,8 @@ def classify_line(line: Line) -> str:
     if line.caption:
         return "caption"
     if (line.cta or (line.reader_address and (line.words <= 40 or line.reader_address >= 2))) and not (
-        line.words >= 12 and line.terminal and _ATTRIBUTED.search(_outside_quotes(text))
+        (line.words >= 12 and line.terminal and _ATTRIBUTED.search(_outside_quotes(text)))
+        or reports_web_activity(line)
     ):
         return "prompt"
     if line.words >= 10 and line.stop_ratio < 0.06 and line.cap_ratio < 0.5:
@@ -362,7 +399,8 @@ def classify_line(line: Line) -> str:
         return "shout"
     if line.marked.heading or (line.marked.bold and line.words <= 20 and not line.terminal):
         return "heading"
-    if line.words <= 14 and not (line.terminal and line.words >= 8) and metadata.find_dates(text):
+    dated_line = line.words <= 14 and not (line.terminal and line.words >= 8) and not _dated_sentence(line)
+    if dated_line and metadata.find_dates(text):
         return "date"
     if line.words <= 5 and _RELATIVE_TIME.match(text):
         return "date"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks
+from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks, reports_web_activity
 from storyline.clean.metadata import parse_dateline
 from storyline.text import PROSE_STOP_WORDS
 
@@ -78,6 +78,7 @@ def _own(x: Line) -> list[float]:
     digits = len(text.encode("ascii").translate(None, _NOT_DIGIT)) if text.isascii() else len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
     reported = any(map(text.__contains__, _REPORTING_WORDS)) and bool(_REPORTING.search(text))
+    web_activity = reports_web_activity(x)  # news about people online, not the page's own call to action
     return [
         math.log1p(x.words),
         x.stop_ratio,
@@ -86,7 +87,7 @@ def _own(x: Line) -> list[float]:
         float(x.terminal),
         float(x.starts_ok),
         float(x.reader_address > 0),
-        float(x.cta and not reported),
+        float(x.cta and not reported and not web_activity),
         float(x.caption),
         digits / n,
         float(_linkish(x.raw)),
@@ -102,7 +103,7 @@ def _own(x: Line) -> list[float]:
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
         float(outlet_speaks(folded)),
-        float(not reported and about_the_page(folded)),
+        float(not reported and not web_activity and about_the_page(folded)),
         float(bool(_CAPS_LEAD.match(text))),
         float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
         float(not _PAST_OR_FUTURE.search(folded)),
