@@ -96,7 +96,7 @@ def _own(x: Line) -> list[float]:
         float(x.marked.bold),
         float(text.endswith(":")),
         float("..." in text or "…" in text),  # `_ELLIPSIS`
-        float(any(map(text.__contains__, "\"“”"))),
+        float(any(map(text.__contains__, '"“”'))),
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
@@ -136,6 +136,8 @@ class _Context:
     single_blocks: float  # share of the rule-kept lines alone in their block
     list_run: list[int]  # length of the run of list-shaped lines a line is in (0: not a list line)
     after_colon: list[bool]  # the run's first line follows a line ending on a colon
+    block_shared: dict[int, float]  # block -> share of its content words in rule-kept lines of other blocks
+    headline: set[str]  # content words of the header's first title-like line
 
 
 class _ContentWords(dict[str, bool]):
@@ -177,9 +179,7 @@ def _measure(x: Line) -> _Measured:
     if found is None:
         if len(_MEASURED) >= _MEASURED_MAX:
             _MEASURED.clear()
-        found = _MEASURED[key] = _Measured(
-            _own(x), _content(x), x.words >= 8 and parse_dateline(x.text) is not None
-        )
+        found = _MEASURED[key] = _Measured(_own(x), _content(x), x.words >= 8 and parse_dateline(x.text) is not None)
     return found
 
 
@@ -209,8 +209,29 @@ def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
             run[at] = j - i
             colon[at] = opened
         i = j
+    first = kept[0] if kept else len(lines)
+    # per block, the share of its content words that rule-kept lines of other blocks use: a block of
+    # teasers about other stories shares little with the article around it
+    block_words: dict[int, set[str]] = {}
+    block_kept: dict[int, Counter[str]] = {}
+    for x, k, m in zip(lines, keep, measured, strict=True):
+        block_words.setdefault(x.block, set()).update(m.content)
+        if k:
+            block_kept.setdefault(x.block, Counter()).update(m.content)
+    block_shared = {}
+    for b, ws in block_words.items():
+        own = block_kept.get(b, Counter())
+        block_shared[b] = sum(1 for w in ws if vocab.get(w, 0) > own.get(w, 0)) / len(ws) if ws else 0.0
+    headline = next(
+        (
+            m.content
+            for x, m in zip(lines[:first], measured, strict=False)
+            if x.kind in ("short", "heading") and is_title_like(x, 3)
+        ),
+        set(),
+    )
     return _Context(
-        keep, kept[0] if kept else len(lines), kept[-1] if kept else -1, counts, vocab, block_size, single, run, colon
+        keep, first, kept[-1] if kept else -1, counts, vocab, block_size, single, run, colon, block_shared, headline
     )
 
 
@@ -257,6 +278,9 @@ def _vector(lines: list[Line], i: int, ctx: _Context, measured: list[_Measured])
         float(i > 0 and lines[i - 1].text.endswith(":")),
         float(i == ctx.first),
         float(measured[i].dateline),
+        ctx.block_shared[x.block] * (ctx.block_size[x.block] > 1),
+        (1 - ctx.block_shared[x.block]) * ctx.single_blocks * (ctx.block_size[x.block] > 1),
+        len(words & ctx.headline) / min(len(words), len(ctx.headline)) if words and ctx.headline else 0.0,
     ]
 
 
@@ -291,6 +315,9 @@ FEATURES = (
     "prev_ends_colon",
     "first_body_line",
     "dateline_lead",
+    "block_shares_article_words",
+    "block_apart_in_one_paragraph_layout",
+    "shares_headline_words",
 )
 
 
