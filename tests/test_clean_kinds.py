@@ -320,3 +320,13 @@ def test_news_about_people_online_and_short_dated_sentences_are_kept() -> None:
         assert line in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
     for line in dropped:
         assert line not in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
+
+
+def test_a_sentence_opening_on_a_lower_case_name_is_prose() -> None:
+    """Companies spelled in lower case or with an inner capital open sentences (`eBay shares rose 3%
+    in early trade.`, `ispace said it had lost contact ...`): prose, not a short non-prose line."""
+    for line in (
+        "eBay shares rose 3% in early trade.",
+        "ispace said it had lost contact with the lander shortly before touchdown.",
+    ):
+        assert line in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))

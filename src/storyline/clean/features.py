@@ -327,7 +327,9 @@ def is_embed_attribution(text: str) -> bool:
 
 def is_sentence(line: Line) -> bool:
     """Shaped like a sentence of running prose (the body of an article is made of these)."""
-    if line.words >= 6 and line.terminal and line.starts_ok and line.stop_ratio >= 0.08:
+    # (a sentence may open on a lower-case name, `ispace said ...`, `eBay shares ...`, or be the cut-off
+    # end of one, `centre-left Labour was set to win ...`)
+    if line.words >= 6 and line.terminal and (line.starts_ok or line.text[:1].islower()) and line.stop_ratio >= 0.08:
         return True
     # Long lines without closing punctuation: a truncated paragraph, or prose missing its period.
     # Headlines of that length are mostly capitalised words with few function words.
