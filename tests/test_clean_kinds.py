@@ -4,6 +4,7 @@ either a real article from the corpora, by id, or a dump written here in the sha
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -330,3 +331,23 @@ def test_a_sentence_opening_on_a_lower_case_name_is_prose() -> None:
         "ispace said it had lost contact with the lander shortly before touchdown.",
     ):
         assert line in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
+
+
+def test_hard_wrapped_copy_under_a_long_source_line_is_rejoined() -> None:
+    """A source URL longer than any wrap width above copy wrapped at 72 columns, whose wrapped lines
+    open on names (no lower-case continuation to go by): the wrap is still found, and the line past
+    the width is never joined to the text under it."""
+    paragraphs = [
+        "FRANKFURT, March 19 (Wire) - UBS agreed to buy Credit Suisse for 3 billion Swiss francs on Sunday in "
+        "a deal engineered by Swiss authorities to avoid further market turmoil, the two banks and the Swiss "
+        "government said at a news conference in Bern.",
+        "Swiss National Bank chairman Thomas Jordan said the takeover was the best solution to restore "
+        "confidence in the banking system. Finance Minister Karin Keller-Sutter said Credit Suisse could not "
+        "have survived on its own. UBS Chairman Colm Kelleher said the deal was attractive for UBS shareholders.",
+        "Credit Suisse shares lost a quarter of their value last week. The Swiss National Bank said it would "
+        "provide a liquidity line of up to 100 billion francs to UBS and Credit Suisse.",
+    ]
+    url = "https://wire.example/markets/2023/03/19/ubs-agrees-to-buy-credit-suisse-for-3-billion-francs-in-rescue"
+    wrapped = [textwrap.fill(p, 72) for p in paragraphs]
+    text = _clean(_dump("UBS agrees to buy Credit Suisse in rescue deal", f"Source: {url}", *wrapped), url=None)
+    assert text.split("\n\n") == paragraphs
