@@ -351,3 +351,21 @@ def test_hard_wrapped_copy_under_a_long_source_line_is_rejoined() -> None:
     wrapped = [textwrap.fill(p, 72) for p in paragraphs]
     text = _clean(_dump("UBS agrees to buy Credit Suisse in rescue deal", f"Source: {url}", *wrapped), url=None)
     assert text.split("\n\n") == paragraphs
+
+
+def test_an_unmarked_list_the_story_opens_ends_at_its_prose() -> None:
+    """`The cuts by country:` then one short line per country, no bullets, then the story goes on:
+    the items are body, whatever sentence follows them."""
+    items = ["Saudi Arabia 500,000 bpd", "Iraq 211,000 bpd", "UAE 144,000 bpd", "Kuwait 128,000 bpd"]
+    quote = '"This is a precautionary measure," a Saudi official said.'
+    text = _clean(
+        _dump(
+            "Oil jumps after surprise output cut",
+            _LEAD,
+            _MIDDLE,
+            "The cuts by country:\n" + "\n".join(items),
+            quote,
+            _CLOSE,
+        )
+    )
+    assert all(item in text for item in items) and quote in text

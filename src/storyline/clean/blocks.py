@@ -241,6 +241,8 @@ def _mark_story_lists(lines: list[Line]) -> None:
         for x in live[n + 1 :]:
             if not _is_item(x) or (items and items[0].marked.bullet != x.marked.bullet):
                 break
+            if items and not x.marked.bullet and x.kind == "body" and items[-1].kind != "body":
+                break  # the story's prose again after an unmarked list of short items
             items.append(x)
         if len(items) >= 2 and (items[0].marked.bullet or all(x.kind != "body" for x in items)):
             if opener.kind != "body":
