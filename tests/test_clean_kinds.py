@@ -277,12 +277,9 @@ def test_a_clause_closing_on_a_colon_introduces_a_section(shared_data: Path) -> 
     assert "Tags:" not in _clean(_dump("Train crash kills seven", _LEAD, _MIDDLE, _CLOSE, "Tags:", "rail, crash"))
 
 
-def test_a_dump_cut_off_after_a_subhead_keeps_the_fragment(shared_data: Path) -> None:
-    """dev2 a-028 ends on a subhead and the cut-off start of its section (`MIAMI — About 90 minutes af`);
-    dev2 b-007 ends on a photo title and a wire caption (`FILE - ... speaks to journalists ...`), which
-    stays out."""
-    row = _dev2(shared_data, "a-028")
-    assert _clean(row["text"], row["url"]).endswith("MIAMI — About 90 minutes af")
+def test_a_wire_caption_of_an_archive_picture_is_a_caption(shared_data: Path) -> None:
+    """dev2 b-007 ends on a photo title and a wire caption (`FILE - ... speaks to journalists ...`),
+    cut off by the excerpt: a caption, not the story's last paragraph."""
     row = _dev2(shared_data, "b-007")
     text = _clean(row["text"], row["url"])
     assert text.endswith("remains in jail without trial.") and "FILE" not in text

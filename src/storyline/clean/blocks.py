@@ -362,8 +362,7 @@ _CLOSING_FURNITURE = frozenset({"credit", "prompt", "url", "byline", "caption", 
 
 def _mark_truncated_end(lines: list[Line]) -> None:
     """A dump cut off in mid-sentence ends on a fragment (`... could be a mistake, he sa`): when the
-    last line follows a prose line directly (or a subhead after one) and reads like the start of a
-    sentence, it is prose.
+    last line follows a prose line directly and reads like the start of a sentence, it is prose.
     Closing furniture after it (a credit, a copyright line, a URL) does not hide it."""
     live = [x for x in lines if not x.label]
     while live and live[-1].kind in _CLOSING_FURNITURE:
@@ -371,8 +370,6 @@ def _mark_truncated_end(lines: list[Line]) -> None:
     if len(live) < 2:
         return
     last, before = live[-1], live[-2]
-    if len(live) >= 3 and before.kind == "short" and is_title_like(before, 3) and live[-3].kind == "body":
-        before = live[-3]  # a subhead, then the cut-off start of its section (`MIAMI — About 90 minutes af`)
     if (
         last.kind == "short"
         and before.kind == "body"
