@@ -366,3 +366,13 @@ def test_an_unmarked_list_the_story_opens_ends_at_its_prose() -> None:
         )
     )
     assert all(item in text for item in items) and quote in text
+
+
+def test_a_block_of_teasers_about_other_stories_is_removed(shared_data: Path) -> None:
+    """dev2 a-025 prints its paragraphs one per block, then one block of teasers about other stories
+    (a dating app, a pug that ate hair ties): a block sharing little with the article is removed; the
+    story's own last paragraph stays."""
+    row = _dev2(shared_data, "a-025")
+    text = _clean(row["text"], row["url"])
+    assert "hair ties" not in text and "dating app" not in text
+    assert "We are no longer seeing a slowdown in the town." in text
