@@ -112,6 +112,26 @@ def test_block_of_publication_record_lines_is_dropped(html_data: Path, expectati
     assert out.text.rstrip().endswith("to assist Baark in their work.")
 
 
+def test_page_modification_stamp_closing_the_text_is_dropped(html_data: Path, expectations: dict) -> None:
+    """netbits.us: `stunnel_rsync.html - Created 03-10-2004 2:20pm - Last Modified: ...` closes the page:
+    its record, not its text."""
+    item = expectations["c3646525652c2a1c"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Last Modified:" not in out.text
+    assert any(r.reason == "publication record line" and "Last Modified:" in r.text for r in out.removed)
+    assert _passes(out.text, item)
+
+
+def test_subscription_pitch_closing_the_page_is_dropped(html_data: Path, expectations: dict) -> None:
+    """haitiantimes.com: `First-time subscribers also receive a special welcome gift ...` after the story
+    is the paywall's pitch; the story's own paragraphs stay."""
+    item = expectations["0e89059b009cd080"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "welcome gift" not in out.text
+    assert "started the Go Fund Me page earlier this month" in out.text
+    assert _passes(out.text, item)
+
+
 def test_removals_are_recorded(html_data: Path, expectations: dict) -> None:
     item = expectations["bad099ccc978099f"]  # a newsletter box inside the article container
     out = extract_html(_page(html_data, item), url=item["url"])

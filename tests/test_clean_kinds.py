@@ -4,6 +4,7 @@ either a real article from the corpora, by id, or a dump written here in the sha
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,122 @@ def test_headline_is_found_by_a_slug_that_drops_its_accents(shared_data: Path) -
     article = clean_document(RawDocument(source="a-005", kind="text", content=row["text"], url=row["url"]))
     assert article.title == "From Iceland — UPDATES: Lava Reaches Grindavík, Claims First Homes"
     assert not article.title_derived
+
+
+def test_second_person_inside_a_quotation_is_reported_speech(shared_data: Path) -> None:
+    """A paragraph carrying on a quotation the one before opened (dev2 b-030: `Prime Minister, you know
+    ... go now," he signs off.`), and one in single quotes (dev2 a-002: `'I also recognize ... drop me
+    a message. Thank you.'`): what a speaker says to someone is news, not the page addressing its reader."""
+    row = _dev2(shared_data, "b-030")
+    assert "Prime Minister, you know in your heart what the right thing to do is" in _clean(row["text"], row["url"])
+    row = _dev2(shared_data, "a-002")
+    assert "please drop me a message. Thank you.'" in _clean(row["text"], row["url"])
+
+
+def test_a_clause_closing_on_a_colon_introduces_a_section(shared_data: Path) -> None:
+    """dev2 b-013: `Here's what we know about today's winners:` before a subhead per laureate is the
+    story's sentence; a label of a word or two (`Tags:`) is not."""
+    row = _dev2(shared_data, "b-013")
+    assert "Here's what we know about today's winners:" in _clean(row["text"], row["url"])
+    assert "Tags:" not in _clean(_dump("Train crash kills seven", _LEAD, _MIDDLE, _CLOSE, "Tags:", "rail, crash"))
+
+
+def test_a_wire_caption_of_an_archive_picture_is_a_caption(shared_data: Path) -> None:
+    """dev2 b-007 ends on a photo title and a wire caption (`FILE - ... speaks to journalists ...`),
+    cut off by the excerpt: a caption, not the story's last paragraph."""
+    row = _dev2(shared_data, "b-007")
+    text = _clean(row["text"], row["url"])
+    assert text.endswith("remains in jail without trial.") and "FILE" not in text
+
+
+def test_a_second_person_news_sentence_between_paragraphs_is_kept() -> None:
+    """An explainer's sentence telling readers where they stand (`If you have deposits at the bank, you
+    are insured ...`) is news; a prompt asking the reader to act, or the outlet speaking, is not."""
+    insured = (
+        "If you have deposits at the bank, you are insured up to $250,000 per account by the federal "
+        "deposit insurance fund, regulators said in a statement."
+    )
+    news = "If you had money at the failed lender, your balance is protected up to the insured limit of $250,000."
+    prompts = [
+        "If you have photos or video of the crash, send them to our newsroom by email.",
+        "Do you have a story you think we should cover? Tell us about it in the comments below.",
+        "Sign up to receive the latest updates on the crash straight to your inbox every morning.",
+    ]
+    text = _clean(_dump("Train crash kills seven near Larsby", _LEAD, news, _MIDDLE, insured, _CLOSE))
+    assert news in text and insured in text
+    for prompt in prompts:
+        assert prompt not in _clean(_dump("Train crash kills seven near Larsby", _LEAD, prompt, _MIDDLE, _CLOSE))
+
+
+def test_news_about_people_online_and_short_dated_sentences_are_kept() -> None:
+    """Call-to-action words in a third-person news sentence (`... were unable to log in to their
+    accounts`), and a short sentence stating a date (`The deal closed on October 27, 2022.`), are the
+    story's; the page's own prompts and date lines are not."""
+    kept = [
+        "Customers of the rail operator were unable to log in to their ticket accounts on Friday morning.",
+        "Season ticket subscribers will be refunded, and passengers who sign up for alerts will be told first.",
+        "The line reopened on October 27, 2022.",
+    ]
+    dropped = ["Sign up for our newsletter to get the latest updates on the crash.", "Published October 27, 2022"]
+    for line in kept:
+        assert line in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
+    for line in dropped:
+        assert line not in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
+
+
+def test_a_sentence_opening_on_a_lower_case_name_is_prose() -> None:
+    """Companies spelled in lower case or with an inner capital open sentences (`eBay shares rose 3%
+    in early trade.`, `ispace said it had lost contact ...`): prose, not a short non-prose line."""
+    for line in (
+        "eBay shares rose 3% in early trade.",
+        "ispace said it had lost contact with the lander shortly before touchdown.",
+    ):
+        assert line in _clean(_dump("Train crash kills seven near Larsby", _LEAD, line, _MIDDLE, _CLOSE))
+
+
+def test_hard_wrapped_copy_under_a_long_source_line_is_rejoined() -> None:
+    """A source URL longer than any wrap width above copy wrapped at 72 columns, whose wrapped lines
+    open on names (no lower-case continuation to go by): the wrap is still found, and the line past
+    the width is never joined to the text under it."""
+    paragraphs = [
+        "FRANKFURT, March 19 (Wire) - UBS agreed to buy Credit Suisse for 3 billion Swiss francs on Sunday in "
+        "a deal engineered by Swiss authorities to avoid further market turmoil, the two banks and the Swiss "
+        "government said at a news conference in Bern.",
+        "Swiss National Bank chairman Thomas Jordan said the takeover was the best solution to restore "
+        "confidence in the banking system. Finance Minister Karin Keller-Sutter said Credit Suisse could not "
+        "have survived on its own. UBS Chairman Colm Kelleher said the deal was attractive for UBS shareholders.",
+        "Credit Suisse shares lost a quarter of their value last week. The Swiss National Bank said it would "
+        "provide a liquidity line of up to 100 billion francs to UBS and Credit Suisse.",
+    ]
+    url = "https://wire.example/markets/2023/03/19/ubs-agrees-to-buy-credit-suisse-for-3-billion-francs-in-rescue"
+    wrapped = [textwrap.fill(p, 72) for p in paragraphs]
+    text = _clean(_dump("UBS agrees to buy Credit Suisse in rescue deal", f"Source: {url}", *wrapped), url=None)
+    assert text.split("\n\n") == paragraphs
+
+
+def test_an_unmarked_list_the_story_opens_ends_at_its_prose() -> None:
+    """`The cuts by country:` then one short line per country, no bullets, then the story goes on:
+    the items are body, whatever sentence follows them."""
+    items = ["Saudi Arabia 500,000 bpd", "Iraq 211,000 bpd", "UAE 144,000 bpd", "Kuwait 128,000 bpd"]
+    quote = '"This is a precautionary measure," a Saudi official said.'
+    text = _clean(
+        _dump(
+            "Oil jumps after surprise output cut",
+            _LEAD,
+            _MIDDLE,
+            "The cuts by country:\n" + "\n".join(items),
+            quote,
+            _CLOSE,
+        )
+    )
+    assert all(item in text for item in items) and quote in text
+
+
+def test_a_block_of_teasers_about_other_stories_is_removed(shared_data: Path) -> None:
+    """dev2 a-025 prints its paragraphs one per block, then one block of teasers about other stories
+    (a dating app, a pug that ate hair ties): a block sharing little with the article is removed; the
+    story's own last paragraph stays."""
+    row = _dev2(shared_data, "a-025")
+    text = _clean(row["text"], row["url"])
+    assert "hair ties" not in text and "dating app" not in text
+    assert "We are no longer seeing a slowdown in the town." in text

@@ -23,7 +23,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from storyline.clean.features import Line, classify_line, ends_dangling, is_title_like, line_features
+from storyline.clean.features import (
+    Line,
+    addresses_as_news,
+    classify_line,
+    ends_dangling,
+    is_title_like,
+    line_features,
+)
 from storyline.clean.markup import strip_line
 from storyline.clean.metadata import is_url_only, parse_dateline
 from storyline.clean.model import decide
@@ -234,12 +241,28 @@ def _mark_story_lists(lines: list[Line]) -> None:
         for x in live[n + 1 :]:
             if not _is_item(x) or (items and items[0].marked.bullet != x.marked.bullet):
                 break
+            if items and not x.marked.bullet and x.kind == "body" and items[-1].kind != "body":
+                break  # the story's prose again after an unmarked list of short items
             items.append(x)
         if len(items) >= 2 and (items[0].marked.bullet or all(x.kind != "body" for x in items)):
             if opener.kind != "body":
                 opener.kind, opener.reason = "body", STORY_LIST
             for x in items:
                 x.kind, x.reason = "body", STORY_LIST
+
+
+ADDRESSED_NEWS = "news in the second person, between paragraphs"
+
+
+def _mark_addressed_news(lines: list[Line]) -> None:
+    """A second-person sentence between two paragraphs of the article that tells the news (`If you
+    have deposits at the bank, you are insured up to ...`: `features.addresses_as_news`) is prose,
+    not a reader prompt: prompts close a page or sit among its furniture, and ask the reader to act."""
+    live = [x for x in lines if not x.label and x.kind != "empty"]
+    for n in range(1, len(live) - 1):
+        x = live[n]
+        if x.kind == "prompt" and live[n - 1].kind == "body" and live[n + 1].kind == "body" and addresses_as_news(x):
+            x.kind, x.reason = "body", ADDRESSED_NEWS
 
 
 def _is_prose(line: Line) -> bool:
@@ -413,6 +436,7 @@ def classify_document(
     _mark_caption_blocks(lines)
     _mark_top_caption(lines)
     _mark_truncated_end(lines)
+    _mark_addressed_news(lines)
     _mark_story_lists(lines)
     prose = [x.pos for x in lines if _is_prose(x)]
     if not prose:

@@ -49,8 +49,10 @@ _CREDIT_TAIL = re.compile(
     r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}\s*\)?$"
 )
 # Caption position labels (`Top:`, `Above:`): how photo sets are captioned in print and on the web.
+# `FILE - Ales Bialiatski ... sits in a cage ...`: the wire's label for an archive picture's caption.
 _CAPTION_LABEL = re.compile(
-    r"^(?:top|bottom|above|below|left|right|inset|file photo|pictured|main photo)\s*:", re.IGNORECASE
+    r"^(?:(?:top|bottom|above|below|left|right|inset|file photo|pictured|main photo)\s*:|file ?[-–—:] ?[A-Z])",
+    re.IGNORECASE,
 )
 # An embedded post's attribution: `— European Central Bank (@ecb) June 6, 2024`.
 _EMBED = re.compile(r"^\s*[—–-]\s*.{1,80}\(@\w+\)")
@@ -115,7 +117,22 @@ def normalise_key(text: str) -> str:
     return " ".join(words(text))
 
 
+# A quotation in single ASCII quotes (`'It's been 24 hours ... impacted,' Pace wrote.`): opened before
+# a capital at a word's start, closed by a quote mark after closing punctuation (an apostrophe sits
+# inside a word); opened at the line's start and never closed, it runs on into the next paragraph.
+_SINGLE_QUOTED = re.compile(r"(?:^|(?<=\s))'(?=[A-Z]).*?(?:[.,!?…]'(?=[\s)\]]|$)|(?<=^'.)(?!.*[.,!?…]'(?:\s|$)).*$)")
+# A line going on with a quotation its paragraph's previous line opened: the first quote mark on it
+# closes (`Prime Minister, you know ... go now," he signs off.`), after a sentence's punctuation.
+_CLOSES_FIRST = re.compile(r'^[^"“”]*?[.,!?…]["”]')
+
+
 def _outside_quotes(text: str) -> str:
+    """The line without what is quoted in it (reported speech)."""
+    closes = _CLOSES_FIRST.match(text)
+    if closes and (text.count('"') % 2 == 1 if closes.group(0)[-1] == '"' else "“" not in closes.group(0)):
+        text = " " + text[closes.end() :]
+    if "'" in text:
+        text = _SINGLE_QUOTED.sub(" ", text)
     return _QUOTED.sub(" ", text)
 
 
@@ -188,7 +205,7 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         upper = sum(map(str.isupper, text))
     folded = text.lower()
     # what a quoted speaker says is reported speech, not the page addressing its reader
-    quoted = '"' in text or "“" in text or "‘" in text
+    quoted = '"' in text or "“" in text or "‘" in text or "”" in text or text.startswith("'") or " '" in text
     unquoted = _outside_quotes(text) if quoted else text
     reader_address = 0
     if "you" in text.casefold():  # every second-person word contains it: most lines stop here
@@ -205,14 +222,91 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         cap_ratio=caps / content if content else 0.0,
         letters=letters,
         upper_ratio=upper / letters if letters else 0.0,
-        # A long line closing on a colon introduces a quotation or a list: prose too.
-        terminal=_ends_terminal(text) or (words >= 8 and text.endswith(":")),
+        # A clause closing on a colon introduces a quotation or a list (`Here's what we know about the
+        # winners:`): prose too, when it is long, or worded like a sentence (a label is a word or two).
+        terminal=_ends_terminal(text) or (text.endswith(":") and (words >= 8 or (words >= 5 and stops >= 0.3 * words))),
         starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
         reader_address=reader_address,
         # A call to action is short; a long sentence that mentions a newsletter is prose.
         cta=words <= _CTA_MAX_WORDS and bool(_CTA.search(unquoted.lower())),
         caption=_has_credit(text, folded) or bool(_CAPTION_LABEL.match(text)),
         key=normalise_key(text),
+    )
+
+
+_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b")
+# The vocabulary of a web page talking about itself (its site, app, browser, account, ads).
+_WEB = re.compile(
+    r"\b(?:(?:this|our) (?:website|site)|browser|notifications|cookies|subscri(?:be|ber|bers|ption)|newsletter"
+    r"|podcast|click|download|sign (?:up|in)|premium|advertisement|javascript|donat(?:e|ion|ions)"
+    r"|summari[sz]ation|loading)\b"
+)
+_WEB_WORDS = (
+    "site", "browser", "notifications", "cookies", "subscri", "newsletter", "podcast", "click", "download",
+    "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
+)  # fmt: skip
+_FIRST_PLURAL_WORDS = ("we", "our", "us")
+
+
+def outlet_speaks(folded: str) -> bool:
+    """The lower-cased line has a first-person plural word (`we`, `our`, `us`): a page speaking for itself."""
+    return any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))
+
+
+def about_the_page(folded: str) -> bool:
+    """The lower-cased line has the vocabulary of a web page talking about itself (`_WEB`)."""
+    return any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))
+
+
+# A sentence opening on an imperative a page asks its reader with (`Send us your photos`, `Read more`).
+_IMPERATIVE = re.compile(
+    r"^(?:please |now |so )?(?:click|tap|share|follow|subscribe|sign|join|read|watch|listen|download|get|send"
+    r"|e-?mail|tell|support|donate|register|log|visit|check|find|discover|don't|do not|like|comment|contact"
+    r"|call|text|try|see|learn|make sure|help|buy|shop|save|enjoy|take|keep|stay)\b"
+)
+
+
+def addresses_as_news(line: Line) -> bool:
+    """A sentence in the second person that tells the news (`If you have deposits at the bank, you are
+    insured up to $250,000 ...`), not the page asking its reader to act: a long declarative sentence
+    with no call to action, no word about the page itself (site, newsletter, app), the outlet not
+    speaking (`we`, `our`), not opening on an imperative and not a question."""
+    folded = line.text.casefold()
+    return (
+        line.words >= 12
+        and line.terminal
+        and not line.text.rstrip(_CLOSERS).endswith("?")
+        and not line.cta
+        and not _IMPERATIVE.match(folded)
+        and not outlet_speaks(folded)
+        and not about_the_page(folded)
+    )
+
+
+# What only a page says about itself, whoever the sentence's subject: notices, pointers, offers.
+_PAGE_NOTICE = re.compile(
+    r"\b(?:click|tap) here|\bfollow us|\bshare (?:this|full)|\bleave a|all rights reserved|©|copyright (?:\d|©|\(c\))"
+    r"|\bread (?:more|next|also)|find out more|listen to this|wherever you get|cookie|\bin our|\bvisit our"
+    r"|\d+% off|best deals|promo code|continue reading|\bthis (?:article|story|page|site|website)\b|\?"
+)
+
+
+def reports_web_activity(line: Line) -> bool:
+    """A news sentence about what people do online (`Customers of the bank were unable to log in to
+    their accounts`, `Twitter Blue subscribers will pay $8 a month`): call-to-action words, but a
+    declarative sentence in the third person, not opening on an imperative, the outlet not speaking
+    and no notice only a page prints (`click here`, `all rights reserved`, `this article`)."""
+    folded = line.text.casefold()
+    return (
+        line.cta
+        and not line.reader_address
+        and line.words >= 8
+        and line.terminal
+        and line.starts_ok
+        and line.stop_ratio >= 0.2
+        and not _IMPERATIVE.match(folded)
+        and not outlet_speaks(folded)
+        and not _PAGE_NOTICE.search(folded)
     )
 
 
@@ -233,7 +327,9 @@ def is_embed_attribution(text: str) -> bool:
 
 def is_sentence(line: Line) -> bool:
     """Shaped like a sentence of running prose (the body of an article is made of these)."""
-    if line.words >= 6 and line.terminal and line.starts_ok and line.stop_ratio >= 0.08:
+    # (a sentence may open on a lower-case name, `ispace said ...`, `eBay shares ...`, or be the cut-off
+    # end of one, `centre-left Labour was set to win ...`)
+    if line.words >= 6 and line.terminal and (line.starts_ok or line.text[:1].islower()) and line.stop_ratio >= 0.08:
         return True
     # Long lines without closing punctuation: a truncated paragraph, or prose missing its period.
     # Headlines of that length are mostly capitalised words with few function words.
@@ -268,6 +364,15 @@ def is_title_like(line: Line, min_words: int = 2) -> bool:
     )
 
 
+_DATE_LABEL = re.compile(r"^(?:first |last )?(?:updated|posted|published|modified|edited|date)\b", re.IGNORECASE)
+
+
+def _dated_sentence(line: Line) -> bool:
+    """A short sentence stating a date (`The deal closed on October 27, 2022.`), not a date line: it
+    ends like a sentence, has five words or more with function words among them, and no date label."""
+    return line.terminal and line.words >= 5 and line.stop_ratio >= 0.25 and not _DATE_LABEL.match(line.text)
+
+
 def classify_line(line: Line) -> str:
     """The class of a line on its own features (context is applied afterwards)."""
     text = line.text
@@ -286,7 +391,8 @@ def classify_line(line: Line) -> str:
     if line.caption:
         return "caption"
     if (line.cta or (line.reader_address and (line.words <= 40 or line.reader_address >= 2))) and not (
-        line.words >= 12 and line.terminal and _ATTRIBUTED.search(_outside_quotes(text))
+        (line.words >= 12 and line.terminal and _ATTRIBUTED.search(_outside_quotes(text)))
+        or reports_web_activity(line)
     ):
         return "prompt"
     if line.words >= 10 and line.stop_ratio < 0.06 and line.cap_ratio < 0.5:
@@ -295,7 +401,8 @@ def classify_line(line: Line) -> str:
         return "shout"
     if line.marked.heading or (line.marked.bold and line.words <= 20 and not line.terminal):
         return "heading"
-    if line.words <= 14 and not (line.terminal and line.words >= 8) and metadata.find_dates(text):
+    dated_line = line.words <= 14 and not (line.terminal and line.words >= 8) and not _dated_sentence(line)
+    if dated_line and metadata.find_dates(text):
         return "date"
     if line.words <= 5 and _RELATIVE_TIME.match(text):
         return "date"

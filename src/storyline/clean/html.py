@@ -221,6 +221,12 @@ _RECORD_LINE = re.compile(
     r"updated(?: on)?|last (?:modified|updated)|release date|date|keywords|related topics)\s*:",
     re.IGNORECASE,
 )
+# A page's own time stamp closing its text (`page.html - Created 03-10-2004 - Last Modified: 03-10-2004`):
+# a record label and the date after it, inside a short line.
+_STAMP = re.compile(
+    r"\b(?:created|last (?:modified|updated|edited|changed)|page (?:modified|updated))(?: on)?\s*:?\s*\d",
+    re.IGNORECASE,
+)
 # Image credits and caption markers.
 _CREDIT = re.compile(
     r"^(?:(?:photo|image|picture|video|graphic|illustration|file photo)s?\s*(?:credit)?|credits?|"
@@ -251,6 +257,13 @@ _READER = re.compile(
     r"\b(?:our|us|we)\b|^(?:subscribe|sign|follow|download|click|tap|join|support|share|submit|get|never|"
     r"don'?t|for the latest|to (?:view|read|continue))\b|click here|tap here|newsletter|©|all rights reserved|"
     r"copyrighted|already a (?:member|subscriber)",
+    re.IGNORECASE,
+)
+# What a subscription pitch offers its reader (`First-time subscribers also receive a welcome gift`).
+_OFFER = re.compile(
+    r"\b(?:(?:receive|get|enjoy|unlock|gain)s?(?: [\w-]+){0,3} "
+    r"(?:access|gifts?|discounts?|offers?|trial|perks|benefits)|free trial|special offer|"
+    r"unlimited (?:digital )?access)\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told|according to)\b", re.IGNORECASE)
@@ -304,6 +317,9 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "obfuscated text (mixed scripts in one word)"
     if words <= 50 and _PROMPT.search(text) and _READER.search(text) and not _REPORTED.search(text):
         return "reader prompt or publisher notice"
+    if (index >= count - 3 and words <= 50 and _PROMPT.search(text) and _OFFER.search(text)
+            and not _REPORTED.search(text)):
+        return "reader prompt or publisher notice"  # a subscription pitch closing the page
     if words <= 30 and _POINTER.match(text):
         return "pointer to another story"
     if (not block.heading and words <= 20 and block.link_share >= 0.9
@@ -311,6 +327,8 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "linked headline of another story"
     if edge and all(_words(line) <= 14 and _RECORD_LINE.match(line) for line in text.split("\n")):
         return "publication record line"  # one per line (`News date : ...`, `Category : ...`) in a block
+    if index >= count - 2 and words <= 20 and _STAMP.search(text):
+        return "publication record line"  # the page's creation or modification stamp, closing it
     if index < 3 and _BYLINE.match(text):
         return "byline"
     if index >= count - 2 and words <= 70 and _BIO.match(text) and not _REPORTED.search(text):

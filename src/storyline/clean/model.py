@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from storyline.clean.features import Line, is_title_like
+from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks, reports_web_activity
 from storyline.clean.metadata import parse_dateline
 from storyline.text import PROSE_STOP_WORDS
 
@@ -43,13 +43,6 @@ _CAPTION_VERB = re.compile(
 )
 _ELLIPSIS = re.compile(r"\.\.\.|…")
 _REPORTING = re.compile(r"\b(?:said|says|told|according|announced|reported|added|confirmed|stated)\b")
-_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b")
-# The vocabulary of a web page talking about itself (its site, app, browser, account, ads).
-_WEB = re.compile(
-    r"\b(?:(?:this|our) (?:website|site)|browser|notifications|cookies|subscri(?:be|ber|bers|ption)|newsletter"
-    r"|podcast|click|download|sign (?:up|in)|premium|advertisement|javascript|donat(?:e|ion|ions)"
-    r"|summari[sz]ation|loading)\b"
-)
 # News sentences tell what happened; a caption describes a picture in the present (`A man wades
 # through a flooded street carrying ...`): no past tense, no future.
 _PAST_OR_FUTURE = re.compile(
@@ -65,11 +58,6 @@ _DATE_END = re.compile(r"\d{4}\.?\)?$")
 
 # Words every match of a pattern contains: a line without any of them cannot match, and most lines
 # have none, so the regex (slow on a long line) is run only on the few that do.
-_WEB_WORDS = (
-    "site", "browser", "notifications", "cookies", "subscri", "newsletter", "podcast", "click", "download",
-    "sign ", "premium", "advertisement", "javascript", "donat", "summari", "loading",
-)  # fmt: skip
-_FIRST_PLURAL_WORDS = ("we", "our", "us")
 _REPORTING_WORDS = ("said", "says", "told", "according", "announced", "reported", "added", "confirmed", "stated")
 
 
@@ -90,6 +78,7 @@ def _own(x: Line) -> list[float]:
     digits = len(text.encode("ascii").translate(None, _NOT_DIGIT)) if text.isascii() else len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
     reported = any(map(text.__contains__, _REPORTING_WORDS)) and bool(_REPORTING.search(text))
+    web_activity = reports_web_activity(x)  # news about people online, not the page's own call to action
     return [
         math.log1p(x.words),
         x.stop_ratio,
@@ -98,7 +87,7 @@ def _own(x: Line) -> list[float]:
         float(x.terminal),
         float(x.starts_ok),
         float(x.reader_address > 0),
-        float(x.cta and not reported),
+        float(x.cta and not reported and not web_activity),
         float(x.caption),
         digits / n,
         float(_linkish(x.raw)),
@@ -107,14 +96,14 @@ def _own(x: Line) -> list[float]:
         float(x.marked.bold),
         float(text.endswith(":")),
         float("..." in text or "…" in text),  # `_ELLIPSIS`
-        float(any(map(text.__contains__, "\"“”"))),
+        float(any(map(text.__contains__, '"“”'))),
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
         float(bool(_CAPTION_VERB.search(text))),
         float(reported),
-        float(any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))),
-        float(not reported and any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))),
+        float(outlet_speaks(folded)),
+        float(not reported and not web_activity and about_the_page(folded)),
         float(bool(_CAPS_LEAD.match(text))),
         float(bool(_DATE_END.search(text[-7:]))),  # a match is at most 6 characters (7 before a newline)
         float(not _PAST_OR_FUTURE.search(folded)),
@@ -147,6 +136,8 @@ class _Context:
     single_blocks: float  # share of the rule-kept lines alone in their block
     list_run: list[int]  # length of the run of list-shaped lines a line is in (0: not a list line)
     after_colon: list[bool]  # the run's first line follows a line ending on a colon
+    block_shared: dict[int, float]  # block -> share of its content words in rule-kept lines of other blocks
+    headline: set[str]  # content words of the header's first title-like line
 
 
 class _ContentWords(dict[str, bool]):
@@ -188,9 +179,7 @@ def _measure(x: Line) -> _Measured:
     if found is None:
         if len(_MEASURED) >= _MEASURED_MAX:
             _MEASURED.clear()
-        found = _MEASURED[key] = _Measured(
-            _own(x), _content(x), x.words >= 8 and parse_dateline(x.text) is not None
-        )
+        found = _MEASURED[key] = _Measured(_own(x), _content(x), x.words >= 8 and parse_dateline(x.text) is not None)
     return found
 
 
@@ -220,8 +209,29 @@ def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
             run[at] = j - i
             colon[at] = opened
         i = j
+    first = kept[0] if kept else len(lines)
+    # per block, the share of its content words that rule-kept lines of other blocks use: a block of
+    # teasers about other stories shares little with the article around it
+    block_words: dict[int, set[str]] = {}
+    block_kept: dict[int, Counter[str]] = {}
+    for x, k, m in zip(lines, keep, measured, strict=True):
+        block_words.setdefault(x.block, set()).update(m.content)
+        if k:
+            block_kept.setdefault(x.block, Counter()).update(m.content)
+    block_shared = {}
+    for b, ws in block_words.items():
+        own = block_kept.get(b, Counter())
+        block_shared[b] = sum(1 for w in ws if vocab.get(w, 0) > own.get(w, 0)) / len(ws) if ws else 0.0
+    headline = next(
+        (
+            m.content
+            for x, m in zip(lines[:first], measured, strict=False)
+            if x.kind in ("short", "heading") and is_title_like(x, 3)
+        ),
+        set(),
+    )
     return _Context(
-        keep, kept[0] if kept else len(lines), kept[-1] if kept else -1, counts, vocab, block_size, single, run, colon
+        keep, first, kept[-1] if kept else -1, counts, vocab, block_size, single, run, colon, block_shared, headline
     )
 
 
@@ -268,6 +278,9 @@ def _vector(lines: list[Line], i: int, ctx: _Context, measured: list[_Measured])
         float(i > 0 and lines[i - 1].text.endswith(":")),
         float(i == ctx.first),
         float(measured[i].dateline),
+        ctx.block_shared[x.block] * (ctx.block_size[x.block] > 1),
+        (1 - ctx.block_shared[x.block]) * ctx.single_blocks * (ctx.block_size[x.block] > 1),
+        len(words & ctx.headline) / min(len(words), len(ctx.headline)) if words and ctx.headline else 0.0,
     ]
 
 
@@ -302,6 +315,9 @@ FEATURES = (
     "prev_ends_colon",
     "first_body_line",
     "dateline_lead",
+    "block_shares_article_words",
+    "block_apart_in_one_paragraph_layout",
+    "shares_headline_words",
 )
 
 

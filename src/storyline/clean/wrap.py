@@ -25,6 +25,8 @@ WRAP_SLACK = 18
 # The share of long lines that must end near the width, and how many there must be, to call it a wrap.
 WRAP_SHARE = 0.6
 MIN_WRAPPED_LINES = 5
+# The share of lines that may run past the wrap width in a wrapped document.
+OVER_WIDTH_SHARE = 0.1
 
 # A line ending like a sentence: the next line starts something new. A colon closes a label
 # (`Key facts:`) but not a clause that goes on in lower case (`... for more than a decade:` / `hand its`).
@@ -36,11 +38,14 @@ _STANDALONE = re.compile(r"^\s*(?:[-*+•·▪●◦‣>#|]|\d{1,3}[.)]\s|https?
 
 def _width(lines: list[str]) -> int | None:
     """The wrap width of a hard-wrapped document, or None when its lines were not wrapped."""
-    lengths = [len(x.rstrip()) for x in lines if x.strip()]
-    if len(lengths) < MIN_WRAPPED_LINES:
+    every = [len(x.rstrip()) for x in lines if x.strip()]
+    # a few lines past any wrap width (a source URL, a header field the export left whole) do not
+    # make the rest unwrapped; most lines past it do
+    lengths = [n for n in every if n <= MAX_WRAP_WIDTH]
+    if len(lengths) < MIN_WRAPPED_LINES or len(every) - len(lengths) > OVER_WIDTH_SHARE * len(every):
         return None
     width = max(lengths)
-    if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
+    if width < MIN_WRAP_WIDTH:
         return None
     long = [n for n in lengths if n >= MIN_WRAP_WIDTH * 0.75]
     near = [n for n in long if n >= width - WRAP_SLACK]
@@ -85,7 +90,7 @@ def rejoin_wrapped(text: str) -> str:
         join = False
         if previous is not None and previous.strip():
             if pending_blank == 0 and width is not None:
-                full = last_len >= width - WRAP_SLACK
+                full = width - WRAP_SLACK <= last_len <= width  # a line past the width was never wrapped
                 join = full and not _STANDALONE.match(line) and not _STANDALONE.match(previous)
             if not join and pending_blank <= 1:
                 join = _continues(previous, line)
