@@ -85,6 +85,17 @@ class ClusterSettings:
     # An undated article that fits the members of its best story (mean cosine) less than this share
     # of its cosine to the closest undated article still to be placed starts its own story (`_best`).
     peer_ratio: float = 0.3
+    # The batch's undated articles are first grouped among themselves (`stories.undated_groups`): two
+    # reports pair up when their cosine reaches `group_threshold` and beats how well either fits the
+    # members of a story already there; two groups join when the mean cosine over all pairs of their
+    # members reaches it (average link). A group of `group_min` or more is placed as a unit
+    # (`Clusterer.best_for_group`): it joins a story when its members' mean score reaches `threshold`
+    # and their mean cosine to the story's members reaches `group_join`, else starts its own. Chosen on
+    # dev + dev2-tune (plain, URL dates and all dates stripped): dates stripped 0.892 -> 0.922 (the two
+    # Iceland eruptions apart), plain unchanged; pairs (`group_min` 2) cost plain recall.
+    group_threshold: float = 0.25
+    group_join: float = 0.14
+    group_min: int = 3
 
 
 @dataclass
@@ -467,6 +478,64 @@ class Clusterer:
             ):
                 return None
         return best
+
+    def member_fit(self, features: ArticleFeatures) -> float:
+        """How well an undated article fits the members of the story it fits best (the mean cosine to
+        a story's members, moved by the dates and figures it states, as `best_for_group` scores); 0
+        when no story shares its strongest keys."""
+        return max((members for _, members, _ in self._group_scores([features])), default=0.0)
+
+    def _group_scores(self, group: list[ArticleFeatures]) -> list[tuple[float, float, Story]]:
+        """For each candidate story of a group: the members' mean `_score` and that mean as a mean
+        cosine to the story's members."""
+        settings = self.settings
+        vectors = [self._top(self._weighted(f.keys, len(f.keys)), settings.article_keys) for f in group]
+        hits: defaultdict[str, float] = defaultdict(float)
+        for vector in vectors:
+            query = self._top(vector, settings.query_keys)
+            for key, weight in query.items():
+                ids = self._all.get(key)
+                if ids and len(ids) <= settings.max_postings:
+                    for sid in ids:
+                        hits[sid] += weight
+        if not hits:
+            return []
+        norms = [math.sqrt(sum(v * v for v in vector.values())) or 1.0 for vector in vectors]
+        scored: list[tuple[float, float, Story]] = []
+        for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates * 2]:
+            story = self.stories[sid]
+            scores = [self._score(f, story, v, n, None) for f, v, n in zip(group, vectors, norms, strict=True)]
+            mean = math.fsum(scores) / len(scores)
+            scored.append((mean, mean * self._norm(story) / max(1, len(story.members)), story))
+        return scored
+
+    def best_for_group(self, group: list[ArticleFeatures]) -> Story | None:
+        """The story a group of undated articles (reports the batch's undated articles form among
+        themselves, `stories.undated_groups`) joins as a unit, or None for a story of their own.
+
+        Each candidate is scored for every member as `_best` scores one undated article (cosine to the
+        story's summed vector, moved by the dates and figures the member states); the group's score is
+        the mean over its members, and it goes to the candidate its members fit best on average, member
+        by member (`rank_by_members`), when that mean reaches `threshold`. One report of a look-alike
+        event no longer pulls the others in after it: the group decides once, on all of them.
+        """
+        settings = self.settings
+        scored = self._group_scores(group)
+        fitting = [item for item in scored if item[0] >= settings.threshold and item[1] >= settings.group_join]
+        if not fitting:
+            return None
+        ranked = sorted(
+            ((members if settings.rank_by_members else mean, story) for mean, members, story in fitting),
+            key=lambda item: (-item[0], item[1].id),
+        )
+        best = ranked[0]
+        for other in ranked[1:]:
+            if other[0] < settings.ambiguity * best[0]:
+                break
+            if not _overlap(best[1], other[1], settings.window_days):
+                # About as close to two occurrences apart in time: neither, with any confidence.
+                return None
+        return best[1]
 
     def _best_learned(
         self, features: ArticleFeatures, vector: dict[str, float], hits: dict[str, float]
