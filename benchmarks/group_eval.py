@@ -14,8 +14,10 @@ Robustness variants: `--strip-url-dates` removes dates from URLs (`/2022/06/09/`
 drops the ` date YYYY-MM-DD` prefix the corpus tool puts before some excerpts, so only the article's
 own words give its dates; `--shuffle SEED` feeds the articles in a random order. `--learned` places
 articles with the trained article-to-story model (`ClusterSettings.learned`) instead of the cosine rule;
-`--rank-by-centroid` places undated articles by the story's summed vector rather than by their mean
-cosine to its members (`ClusterSettings.rank_by_members` off, the old default).
+`--only a-,b-` keeps the articles whose corpus id starts with one of the prefixes (dev2-tune alone:
+choose settings on it, never on dev2-check). `--rank-by-centroid` places undated articles by the
+story's summed vector rather than by their mean cosine to its members (`ClusterSettings.rank_by_members`
+off, the old default).
 """
 
 from __future__ import annotations
