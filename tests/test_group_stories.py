@@ -102,3 +102,28 @@ def test_undated_groups_do_not_depend_on_the_input_order() -> None:
         random.Random(seed).shuffle(shuffled)
         again = undated_groups(clusterer, shuffled, {}, {}, threshold)
         assert [[f.id for f in g] for g in again] == [[f.id for f in g] for g in groups]
+
+
+def test_one_reports_stray_figure_does_not_keep_a_small_story_from_its_event() -> None:
+    """Three undated reports of the December eruption, placed apart from the story of its dated report
+    (a-050, with two undated ones): looked at again, they join it, although one of them (a-037) gives
+    a distance the story does not (30 km against 4 and 40 km): most of them do not speak against it."""
+    story_ids = ["a-050", "a-009", "a-004"]
+    small_ids = ["a-033", "a-022", "a-037"]
+    features = _corpus({"a-050"}, story_ids, small_ids)
+    by_name = {_name(f): f for f in features}
+    clusterer = Clusterer()
+    for item in features:
+        clusterer.observe(item)
+    big = clusterer.add(by_name["a-050"], alone=True)
+    for gid in story_ids[1:]:
+        clusterer.add(by_name[gid], hint=big)
+    small = clusterer.add(by_name[small_ids[0]], alone=True)
+    for gid in small_ids[1:]:
+        clusterer.add(by_name[gid], hint=small)
+    assert small != big
+    against = [clusterer._against(by_name[g], clusterer.stories[big]) for g in small_ids]
+    assert 0 < sum(against) < len(against) / 2, against
+    merged = clusterer.consolidate([small], {f.id: f for f in features})
+    assert merged == {small: big}
+    assert set(clusterer.stories[big].members) == {by_name[g].id for g in story_ids + small_ids}
