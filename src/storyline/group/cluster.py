@@ -133,6 +133,7 @@ def _copied(value: Any) -> Any:
 
 
 _IDF_REFRESH = 2000
+_MEMO_LIMIT = 20_000
 _VALUE = operator.itemgetter(1)
 
 
@@ -254,6 +255,11 @@ class Clusterer:
         self._live: set[str] = set()
         self._norms: dict[str, float] = {}
         self._stated: tuple[str, dict[str, set[str]]] | None = None
+        # An undated article is scored several times in a batch (grouped, placed, told its peers): its
+        # weights are kept while the document counts stay as they are (`_undated_vectors`).
+        self._memo: dict[str, tuple[dict[str, float], dict[str, float], dict[str, float]]] = {}
+        self._memo_docs = -1
+        self._stated_memo: dict[str, tuple[dict[str, float], dict[str, set[str]]]] = {}
         self._story_figures: dict[str, dict[str, set[str]]] = {}
         # idf values change slowly; they are cached and recomputed after every `_IDF_REFRESH` articles.
         self._idf: dict[str, float] = {}
@@ -307,6 +313,40 @@ class Clusterer:
             weighted = self._top(weighted, limit)
         return weighted
 
+    def _undated_vectors(self, features: ArticleFeatures) -> tuple[dict[str, float], dict[str, float]]:
+        """An article's weights on all its keys and on its `article_keys` strongest, as `add` uses
+        them, remembered for the batch (the same weights while no document is added)."""
+        memo = self._memo
+        if self._memo_docs != self.docs or len(memo) > _MEMO_LIMIT:
+            memo.clear()
+            self._stated_memo.clear()
+            self._memo_docs = self.docs
+        hit = memo.get(features.id)
+        if hit is None or hit[0] is not features.keys:
+            full = self._weighted(features.keys, len(features.keys))
+            hit = memo[features.id] = (features.keys, full, self._top(full, self.settings.article_keys))
+        return hit[1], hit[2]
+
+    def _quantities(self, features: ArticleFeatures) -> dict[str, set[str]]:
+        """`quantities` of the article's keys, remembered for the article last asked about (and for
+        the batch's undated ones, which are scored again and again)."""
+        if self._stated is not None and self._stated[0] == features.id:
+            return self._stated[1]
+        if features.day is None:
+            memo = self._stated_memo
+            if self._memo_docs != self.docs or len(memo) > _MEMO_LIMIT:
+                self._memo.clear()
+                memo.clear()
+                self._memo_docs = self.docs
+            hit = memo.get(features.id)
+            if hit is None or hit[0] is not features.keys:
+                hit = memo[features.id] = (features.keys, quantities(features.keys))
+            stated = hit[1]
+        else:
+            stated = quantities(features.keys)
+        self._stated = (features.id, stated)
+        return stated
+
     # --- clustering ------------------------------------------------------------------------------
 
     def add(
@@ -328,12 +368,15 @@ class Clusterer:
         if day is not None and (self.clock is None or day > self.clock):
             self.clock = day
             self._retire()
-        weighted = self._weighted(features.keys, len(features.keys))
+        if day is None:
+            weighted, top = self._undated_vectors(features)
+        else:
+            weighted, top = self._weighted(features.keys, len(features.keys)), None
         target = self.stories.get(hint) if hint else None
         if self.recorder is not None and (target is not None or alone):
-            self._best(features, self._top(weighted, self.settings.article_keys))  # seen by the recorder
+            self._best(features, top or self._top(weighted, self.settings.article_keys))  # seen by the recorder
         if target is None and not alone:
-            target = self._best(features, self._top(weighted, self.settings.article_keys), peer)
+            target = self._best(features, top or self._top(weighted, self.settings.article_keys), peer)
         if target is None:
             sid = story_id(features.id)
             founded = self.stories.get(sid)
@@ -382,9 +425,7 @@ class Clusterer:
 
     def _figures(self, features: ArticleFeatures, story: Story) -> int:
         # Both sides' figures are cached: the article's for its candidates, a story's until it changes.
-        if self._stated is None or self._stated[0] != features.id:
-            self._stated = (features.id, quantities(features.keys))
-        stated = self._stated[1]
+        stated = self._quantities(features)
         if not stated:
             return 0
         theirs = self._story_figures.get(story.id)
@@ -494,7 +535,7 @@ class Clusterer:
         """For each candidate story of a group: the members' mean `_score` and that mean as a mean
         cosine to the story's members."""
         settings = self.settings
-        vectors = [self._top(self._weighted(f.keys, len(f.keys)), settings.article_keys) for f in group]
+        vectors = [self._undated_vectors(f)[1] for f in group]
         hits: defaultdict[str, float] = defaultdict(float)
         for vector in vectors:
             query = self._top(vector, settings.query_keys)
@@ -604,9 +645,7 @@ class Clusterer:
 
     def _figure_counts(self, features: ArticleFeatures, story: Story) -> tuple[int, int]:
         """How many of the things both count they count alike, and how many differently."""
-        if self._stated is None or self._stated[0] != features.id:
-            self._stated = (features.id, quantities(features.keys))
-        stated = self._stated[1]
+        stated = self._quantities(features)
         if not stated:
             return 0, 0
         theirs = self._story_figures.get(story.id)

@@ -55,9 +55,8 @@ class PendingPeers:
         self.family_of = family_of
         self.vectors: dict[str, dict[str, float]] = {}
         self.postings: dict[str, list[str]] = {}
-        limit = clusterer.settings.article_keys
         for item in undated:
-            weighted = clusterer._top(clusterer._weighted(item.keys, len(item.keys)), limit)
+            weighted = clusterer._undated_vectors(item)[1]
             norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
             self.vectors[item.id] = {k: v / norm for k, v in weighted.items()}
             for key in weighted:
@@ -109,7 +108,7 @@ def undated_groups(
     vectors: dict[str, dict[str, float]] = {}
     postings: dict[str, list[str]] = {}
     for item in items:
-        weighted = clusterer._top(clusterer._weighted(item.keys, len(item.keys)), settings.article_keys)
+        weighted = clusterer._undated_vectors(item)[1]
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         vectors[item.id] = {k: v / norm for k, v in weighted.items()}
         for key in vectors[item.id]:
