@@ -69,6 +69,8 @@ class ClusterSettings:
     df_prune_at: int = 400_000
     # An event's span: a dated article never joins a story whose days would then run longer than this
     # (a follow-up days later joins; the same kind of event a fortnight on does not, via intermediaries).
+    # On dev + dev2-tune, the days an event's dated reports cover (publication and event dates) span
+    # at most 8, but one of 17 (dev's 2022 Fukushima quake and its follow-ups): 21 keeps them all.
     max_span_days: int = 21
     # Re-examining small stories (`consolidate`): a story of at most `merge_size` articles joins the
     # story its summed vector is closest to, when that cosine reaches `merge_threshold`, their days fit
