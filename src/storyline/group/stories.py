@@ -14,6 +14,7 @@ from storyline.article import Article
 from storyline.group.cluster import Clusterer
 from storyline.group.families import Family
 from storyline.group.features import ArticleFeatures, extract_features
+from storyline.text import UnionFind
 
 
 @dataclass
@@ -116,32 +117,25 @@ def undated_groups(
     # Two reports pair up only when they agree with each other more than either fits a story already
     # there: one that fits a story better is left to join it on its own.
     fit = {f.id: clusterer.member_fit(f) for f in items}
-    parent = {f.id: f.id for f in items}
+    sets: UnionFind[str] = UnionFind(f.id for f in items)
     sums: dict[str, dict[str, float]] = {i: dict(v) for i, v in vectors.items()}
-    sizes = dict.fromkeys(parent, 1)
+    sizes = dict.fromkeys(by_id, 1)
 
-    def root(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra == rb:
+    def join(a: str, b: str) -> None:
+        ra, rb = sets.find(a), sets.find(b)
+        if not sets.union(a, b):
             return
-        if (sizes[ra], rb) < (sizes[rb], ra):
-            ra, rb = rb, ra
-        parent[rb] = ra
-        sizes[ra] += sizes[rb]
-        target = sums[ra]
-        for key, value in sums.pop(rb).items():
+        keep = sets.find(a)
+        gone = rb if keep == ra else ra
+        sizes[keep] += sizes.pop(gone)
+        target = sums[keep]
+        for key, value in sums.pop(gone).items():
             target[key] = target.get(key, 0.0) + value
 
     for family in {id(f): f for f in family_of.values()}.values():
         members = [m for m in family.members if m in by_id]
         for other in members[1:]:
-            union(members[0], other)
+            join(members[0], other)
     edges: list[tuple[float, str, str]] = []
     for item in items:
         mine = vectors[item.id]
@@ -157,16 +151,16 @@ def undated_groups(
         edges.extend((dot, item.id, other) for other, dot in dots.items() if dot >= max(floor, fit[other]))
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
     for _, a, b in edges:
-        ra, rb = root(a), root(b)
+        ra, rb = sets.find(a), sets.find(b)
         if ra == rb:
             continue
         small, large = (sums[ra], sums[rb]) if len(sums[ra]) <= len(sums[rb]) else (sums[rb], sums[ra])
         link = math.fsum([v * large[k] for k, v in small.items() if k in large]) / (sizes[ra] * sizes[rb])
         if link >= threshold:
-            union(a, b)
+            join(a, b)
     groups: dict[str, list[ArticleFeatures]] = {}
     for item in items:
-        groups.setdefault(root(item.id), []).append(item)
+        groups.setdefault(sets.find(item.id), []).append(item)
     ordered = [sorted(g, key=lambda f: (_vagueness(f), f.id)) for g in groups.values()]
     return sorted(ordered, key=lambda g: (-len(g), min(f.id for f in g)))
 
