@@ -2,7 +2,7 @@
 
     python benchmarks/group_eval.py [--path ../shared/data/dev/articles.jsonl] [--families FILE] [-v]
                                     [--strip-url-dates] [--strip-text-dates] [--shuffle SEED] [--learned]
-                                    [--rank-by-centroid]
+                                    [--rank-by-centroid] [--only a-,b-]
 
 Each line holds `text` (or `html`), optional `url`, `outlet`, `title`, `published`, and the gold label
 `event`. Only the article fields reach the pipeline (clean, annotate, group); the label is used for
@@ -14,8 +14,10 @@ Robustness variants: `--strip-url-dates` removes dates from URLs (`/2022/06/09/`
 drops the ` date YYYY-MM-DD` prefix the corpus tool puts before some excerpts, so only the article's
 own words give its dates; `--shuffle SEED` feeds the articles in a random order. `--learned` places
 articles with the trained article-to-story model (`ClusterSettings.learned`) instead of the cosine rule;
-`--rank-by-centroid` places undated articles by the story's summed vector rather than by their mean
-cosine to its members (`ClusterSettings.rank_by_members` off, the old default).
+`--only a-,b-` keeps the articles whose corpus id starts with one of the prefixes (dev2-tune alone:
+choose settings on it, never on dev2-check). `--rank-by-centroid` places undated articles by the
+story's summed vector rather than by their mean cosine to its members (`ClusterSettings.rank_by_members`
+off, the old default).
 """
 
 from __future__ import annotations
@@ -54,12 +56,19 @@ def strip_text_date(text: str) -> str:
 
 
 def load(
-    path: Path, url_dates: bool = True, text_dates: bool = True, shuffle: int | None = None
+    path: Path,
+    url_dates: bool = True,
+    text_dates: bool = True,
+    shuffle: int | None = None,
+    prefixes: tuple[str, ...] | None = None,
 ) -> tuple[list[Article], dict[str, str], dict[str, str]]:
     """Clean the corpus. Returns the articles, gold labels by article id, and corpus ids by article id.
     `url_dates=False` strips dates from URLs, `text_dates=False` also the corpus's date prefix;
-    `shuffle` is a seed for a random input order."""
+    `shuffle` is a seed for a random input order; `prefixes` keeps only rows whose corpus id starts
+    with one of them (`("a-", "b-")`: dev2-tune)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if prefixes:
+        rows = [row for row in rows if str(row.get("id", "")).startswith(prefixes)]
     if shuffle is not None:
         random.Random(shuffle).shuffle(rows)
     for row in rows:
@@ -100,12 +109,16 @@ def main() -> None:
     parser.add_argument("--shuffle", type=int, default=None, metavar="SEED", help="feed articles in random order")
     parser.add_argument("--learned", action="store_true", help="place articles with the trained story model")
     parser.add_argument(
+        "--only", default=None, metavar="PREFIXES", help="comma-separated id prefixes to keep (a-,b-: dev2-tune)"
+    )
+    parser.add_argument(
         "--rank-by-centroid", action="store_true", help="undated articles by the summed vector (the old default)"
     )
     args = parser.parse_args()
     started = time.perf_counter()
     no_urls = args.strip_url_dates or args.strip_text_dates
-    articles, gold, names = load(args.path, not no_urls, not args.strip_text_dates, args.shuffle)
+    prefixes = tuple(p for p in args.only.split(",") if p) if args.only else None
+    articles, gold, names = load(args.path, not no_urls, not args.strip_text_dates, args.shuffle, prefixes)
     dated = sum(a.published is not None for a in articles)
     annotations = {a.id: annotate(a.text, a.published) for a in articles}
     prepared = time.perf_counter()

@@ -14,6 +14,7 @@ from storyline.article import Article
 from storyline.group.cluster import Clusterer
 from storyline.group.families import Family
 from storyline.group.features import ArticleFeatures, extract_features
+from storyline.text import UnionFind
 
 
 @dataclass
@@ -55,9 +56,8 @@ class PendingPeers:
         self.family_of = family_of
         self.vectors: dict[str, dict[str, float]] = {}
         self.postings: dict[str, list[str]] = {}
-        limit = clusterer.settings.article_keys
         for item in undated:
-            weighted = clusterer._top(clusterer._weighted(item.keys, len(item.keys)), limit)
+            weighted = clusterer._undated_vectors(item)[1]
             norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
             self.vectors[item.id] = {k: v / norm for k, v in weighted.items()}
             for key in weighted:
@@ -85,6 +85,91 @@ class PendingPeers:
         return max(dots.values(), default=0.0)
 
 
+def undated_groups(
+    clusterer: Clusterer,
+    undated: Sequence[ArticleFeatures],
+    family_of: dict[str, Family],
+    known: dict[str, str],
+    threshold: float,
+) -> list[list[ArticleFeatures]]:
+    """The batch's undated articles in groups of reports of one event, found among themselves before
+    any is placed: the pairs of articles closest first, two groups joining when the mean cosine over
+    all pairs of their members (average link, not the single closest pair) reaches `threshold`.
+    Copies (one family) start in one group; an article with a copy already placed is left out (it
+    follows its copy). Largest groups first; ties by article id, so the input order plays no part.
+    Cost: each article is compared with those sharing one of its strongest keys (`max_postings` as
+    in the story index)."""
+    settings = clusterer.settings
+    items = sorted(
+        (f for f in undated if not any(m in known for m in _family_members(family_of, f.id))), key=lambda f: f.id
+    )
+    if not items:
+        return []
+    by_id = {f.id: f for f in items}
+    vectors: dict[str, dict[str, float]] = {}
+    postings: dict[str, list[str]] = {}
+    for item in items:
+        weighted = clusterer._undated_vectors(item)[1]
+        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        vectors[item.id] = {k: v / norm for k, v in weighted.items()}
+        for key in vectors[item.id]:
+            postings.setdefault(key, []).append(item.id)
+    # Two reports pair up only when they agree with each other more than either fits a story already
+    # there: one that fits a story better is left to join it on its own.
+    fit = {f.id: clusterer.member_fit(f) for f in items}
+    sets: UnionFind[str] = UnionFind(f.id for f in items)
+    sums: dict[str, dict[str, float]] = {i: dict(v) for i, v in vectors.items()}
+    sizes = dict.fromkeys(by_id, 1)
+
+    def join(a: str, b: str) -> None:
+        ra, rb = sets.find(a), sets.find(b)
+        if not sets.union(a, b):
+            return
+        keep = sets.find(a)
+        gone = rb if keep == ra else ra
+        sizes[keep] += sizes.pop(gone)
+        target = sums[keep]
+        for key, value in sums.pop(gone).items():
+            target[key] = target.get(key, 0.0) + value
+
+    for family in {id(f): f for f in family_of.values()}.values():
+        members = [m for m in family.members if m in by_id]
+        for other in members[1:]:
+            join(members[0], other)
+    edges: list[tuple[float, str, str]] = []
+    for item in items:
+        mine = vectors[item.id]
+        dots: dict[str, float] = {}
+        for key, weight in mine.items():
+            ids = postings[key]
+            if len(ids) > settings.max_postings:
+                continue
+            for other in ids:
+                if other > item.id:
+                    dots[other] = dots.get(other, 0.0) + weight * vectors[other][key]
+        floor = max(threshold, fit[item.id])
+        edges.extend((dot, item.id, other) for other, dot in dots.items() if dot >= max(floor, fit[other]))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    for _, a, b in edges:
+        ra, rb = sets.find(a), sets.find(b)
+        if ra == rb:
+            continue
+        small, large = (sums[ra], sums[rb]) if len(sums[ra]) <= len(sums[rb]) else (sums[rb], sums[ra])
+        link = math.fsum([v * large[k] for k, v in small.items() if k in large]) / (sizes[ra] * sizes[rb])
+        if link >= threshold:
+            join(a, b)
+    groups: dict[str, list[ArticleFeatures]] = {}
+    for item in items:
+        groups.setdefault(sets.find(item.id), []).append(item)
+    ordered = [sorted(g, key=lambda f: (_vagueness(f), f.id)) for g in groups.values()]
+    return sorted(ordered, key=lambda g: (-len(g), min(f.id for f in g)))
+
+
+def _family_members(family_of: dict[str, Family], article_id: str) -> list[str]:
+    family = family_of.get(article_id)
+    return [m for m in family.members if m != article_id] if family is not None else []
+
+
 def features_of(
     articles: Sequence[Article], annotations_for: Callable[[str], Annotations | None] | None = None
 ) -> list[ArticleFeatures]:
@@ -102,9 +187,13 @@ def cluster_features(
     """Add articles to `clusterer` in stream order. Their document frequencies are counted first
     (the batch is known), and a copy joins the story of a family member placed before it.
 
-    An undated article is told how close it is to the closest undated article of the batch still to
-    be placed (`PendingPeers`, `Clusterer.add(peer=...)`): one much closer to such a report than to
-    any story's members starts its own story rather than joining a look-alike event's.
+    Dated articles are placed first. The batch's undated articles are then grouped among themselves
+    (`undated_groups`), and each group of `ClusterSettings.group_min` or more is placed as a unit
+    (`Clusterer.best_for_group`), by what its members report and the dates and figures they state,
+    never by the order they came in: one report of a look-alike event can no longer pull the rest in
+    after it. The others go one by one, each told how close it is to the closest undated article of
+    the batch still to be placed (`PendingPeers`, `Clusterer.add(peer=...)`): one much closer to such
+    a report than to any story's members starts its own story rather than joining a look-alike's.
 
     `placed` maps article ids already in stories (earlier runs) to their story ids. Afterwards the
     small stories the batch touched are looked at again against the stories they resemble
@@ -116,16 +205,39 @@ def cluster_features(
     for item in features:
         clusterer.observe(item)
     order = stream_order(features)
-    peers = PendingPeers(clusterer, [f for f in order if f.day is None], family_of)
-    for item in order:
-        hint = None
-        family = family_of.get(item.id)
-        if family is not None:
-            hint = next((known[m] for m in family.members if m in known), None)
-        peer = peers.closest(item) if item.day is None and hint is None else 0.0
-        sid = clusterer.add(item, hint=hint, peer=peer)
+
+    def place(item: ArticleFeatures, peer: float = 0.0, alone: bool = False, hint: str | None = None) -> str:
+        # A copy joins the story of a family member placed before it, whatever else is asked.
+        if hint is None:
+            family = family_of.get(item.id)
+            if family is not None:
+                hint = next((known[m] for m in family.members if m in known), None)
+        sid = clusterer.add(item, hint=hint, peer=peer, alone=alone and hint is None)
         known[item.id] = sid
         grouping.stories[item.id] = sid
+        return sid
+
+    for item in order:
+        if item.day is not None:
+            place(item)
+    threshold = clusterer.settings.group_threshold
+    groups = undated_groups(clusterer, [f for f in order if f.day is None], family_of, known, threshold)
+    minimum = clusterer.settings.group_min
+    grouped = {f.id: g for g in groups if len(g) >= minimum for f in g}
+    peers = PendingPeers(clusterer, [f for f in order if f.day is None and f.id not in grouped], family_of)
+    # The batch's undated articles: groups of reports that agree with one another first (largest
+    # first, each placed as a unit by `Clusterer.best_for_group`), then the ones that stand alone.
+    for group in groups:
+        if len(group) < minimum:
+            continue
+        target = clusterer.best_for_group(group)
+        sid = target.id if target is not None else None
+        for member in group:
+            sid = place(member, alone=sid is None, hint=sid)
+    for item in order:
+        if item.day is None and item.id not in grouped:
+            copied = any(m in known for m in _family_members(family_of, item.id))
+            place(item, peer=0.0 if copied else peers.closest(item))
     if consolidate:
         merged = clusterer.consolidate(grouping.stories.values(), {f.id: f for f in features})
         if merged:
