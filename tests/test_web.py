@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from storyline.present.html import CSP_HEADER
-from storyline.store import SCHEMA_VERSION, Store
+from storyline.store import MIGRATIONS, SCHEMA_VERSION, Store
+from storyline.store.schema import _migration_search_rowids
 
 CONTRACT_KEYS = {"story", "articles", "syndication", "independent_sources", "entities", "quotes", "claims",
                  "timeline", "summary", "coverage"}  # fmt: skip
@@ -220,7 +221,7 @@ def test_the_search_index_is_filled_by_the_migration_and_kept_in_step(seed_db, t
             tx.execute("DROP TABLE search_index")
             for (name,) in tx.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
                 tx.execute(f"DROP TRIGGER {name}")
-            tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+            tx.execute(f"PRAGMA user_version = {MIGRATIONS.index(_migration_search_rowids)}")
     with Store(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert [h.id for h in store.search_articles("Quetzalcoatl")] == [article.id]

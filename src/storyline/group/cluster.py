@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import filterfalse
-from typing import Any
+from typing import Any, NamedTuple
 
 from storyline.group.features import ArticleFeatures
 from storyline.group.scorer import Fit, StoryModel, load_model
@@ -132,6 +132,18 @@ def _copied(value: Any) -> Any:
     if isinstance(value, list):
         return list(value)
     return value
+
+
+class StateChanges(NamedTuple):
+    """A clusterer's state as changed since it was loaded (`Clusterer.state_changes`): `state` is
+    `to_state()` without its stories; `updated` the loaded stories changed in place, `added` the
+    stories not loaded (in the clusterer's order), both as `Story.to_dict()`; `gone` the ids of
+    loaded stories no longer held (merged, emptied, evicted, or started again)."""
+
+    state: dict[str, Any]
+    updated: list[dict[str, Any]]
+    added: list[dict[str, Any]]
+    gone: list[str]
 
 
 _IDF_REFRESH = 2000
@@ -288,6 +300,8 @@ class Clusterer:
         self.model: StoryModel | None = load_model() if self.settings.learned else None
         # Training (`benchmarks/train_stories.py`): sees each article's candidates and their model inputs.
         self.recorder: Callable[[ArticleFeatures, list[tuple[Story, list[float]]]], None] | None = None
+        # The stories as `from_state` loaded them (id -> the story and its loaded data), else None.
+        self._loaded: dict[str, tuple[Story, dict[str, Any]]] | None = None
 
     # --- document frequencies --------------------------------------------------------------------
 
@@ -915,31 +929,59 @@ class Clusterer:
 
     def to_state(self) -> dict[str, Any]:
         """Everything needed to continue clustering later, as JSON-ready data."""
+        return {**self._scalar_state(), "stories": [s.to_dict() for s in self.stories.values()]}
+
+    def _scalar_state(self) -> dict[str, Any]:
         return {
             "settings": asdict(self.settings),
             "docs": self.docs,
             "df": self.df,
             "clock": self.clock,
             "assignments": self.assignments,
-            "stories": [s.to_dict() for s in self.stories.values()],
             "dormant": list(self._dormant),
             "aliases": self.aliases,
         }
 
+    def state_changes(self) -> StateChanges | None:
+        """What changed in the state since `from_state()`: the state without its stories, and the
+        stories changed in place, added (in the clusterer's order, after every loaded one) and gone,
+        so that a store writes only those. None for a clusterer not loaded from a state (the whole
+        `to_state()` is needed). A story counts as changed when any field differs from what was
+        loaded; one whose id was dropped and started again is gone and added."""
+        loaded = self._loaded
+        if loaded is None:
+            return None
+        names = [f.name for f in fields(Story)]
+        updated: list[dict[str, Any]] = []
+        added: list[dict[str, Any]] = []
+        for sid, story in self.stories.items():
+            before = loaded.get(sid)
+            if before is None or before[0] is not story:
+                added.append(story.to_dict())
+            elif any(getattr(story, name) != before[1].get(name) for name in names):
+                updated.append(story.to_dict())
+        gone = [sid for sid, (story, _) in loaded.items() if self.stories.get(sid) is not story]
+        return StateChanges(self._scalar_state(), updated, added, gone)
+
     @classmethod
     def from_state(cls, state: dict[str, Any], settings: ClusterSettings | None = None) -> Clusterer:
-        """Rebuild a clusterer from `to_state()` output (settings from the state unless given)."""
+        """Rebuild a clusterer from `to_state()` output (settings from the state unless given). It
+        remembers the stories as loaded, for `state_changes()`."""
         clusterer = cls(settings or ClusterSettings(**state.get("settings", {})))
         clusterer.docs = int(state["docs"])
         clusterer.df = dict(state["df"])
         clusterer.clock = state.get("clock")
         clusterer.assignments = int(state.get("assignments", 0))
+        loaded: dict[str, tuple[Story, dict[str, Any]]] = {}
         for data in state["stories"]:
             story = Story(**data)
+            # `data` stays as loaded (for `state_changes`): the story gets containers of its own.
+            story.members = list(story.members)
             # Interned like the keys `_join` adds (`_index` relies on it).
             story.vector = {sys.intern(k): v for k, v in story.vector.items()}
             story.indexed = [sys.intern(k) for k in story.indexed]
             clusterer.stories[story.id] = story
+            loaded[story.id] = (story, data)
             if not story.dormant:
                 clusterer._live.add(story.id)
             for key in story.indexed:
@@ -950,4 +992,5 @@ class Clusterer:
         for sid in state.get("dormant", []):
             if sid in clusterer.stories:
                 clusterer._dormant[sid] = None
+        clusterer._loaded = loaded
         return clusterer

@@ -183,14 +183,17 @@ def _plan(
     touched = set(grouping.stories.values()) | set(grouping.merged.values())
     existing = set() if fresh else store.existing_stories([*touched, *grouping.merged])
     by_id = {a.id: a for a in new}
+    # Only the stories changed since the state was loaded are written (the rest are stored as they are).
+    changes = clusterer.state_changes()
     change = GroupingChange(
         removed=sorted(replaced),
         families=[StoredFamily(f.id, f.origin, list(f.members), f.to_dict()) for f in families],
         placements=grouping.stories,
         text_hashes={aid: text_hash(by_id[aid].text) for aid in grouping.stories},
-        state=clusterer.to_state(),
+        state=clusterer.to_state() if changes is None else changes.state,
         replace_all=fresh,
         merged={old: new for old, new in grouping.merged.items() if old in existing},
+        stories_changed=None if changes is None else (changes.updated, changes.added, changes.gone),
     )
     report = GroupReport(
         articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from storyline.store.base import StoreBase
+from storyline.store.schema import pack_state, unpack_state
 
 # SQLite's default limit on host parameters is 999: id lists are looked up in chunks below it.
 _CHUNK = 900
@@ -69,6 +69,11 @@ class GroupingChange:
     state: dict[str, Any]
     replace_all: bool = False
     merged: dict[str, str] = field(default_factory=dict)
+    #: When given, `state` is the state without its stories, and this holds the stories changed since
+    #: the state saved last (`Clusterer.state_changes`): (updated, added, gone), the stories changed in
+    #: place and the new ones (in the clusterer's order) as `Story.to_dict()`, and the ids of those
+    #: gone. When None, `state` is the whole state, its stories replacing the stored ones.
+    stories_changed: tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]] | None = None
 
 
 class StoryRow(NamedTuple):
@@ -149,6 +154,28 @@ def _save_family(db: sqlite3.Connection, family: StoredFamily) -> None:
     )
     for member in family.members:
         db.execute("INSERT OR REPLACE INTO family_articles (article_id, family_id) VALUES (?, ?)", (member, family.id))
+
+
+def _save_state(db: sqlite3.Connection, change: GroupingChange) -> None:
+    """Write the clusterer's state: its stories a row each (only those changed, when the change says
+    which), the rest as one blob."""
+    state = dict(change.state)
+    if change.stories_changed is None:
+        stories = state.pop("stories", [])
+        db.execute("DELETE FROM group_stories")
+        rows = [(str(story["id"]), position, pack_state(story)) for position, story in enumerate(stories)]
+    else:
+        updated, added, gone = change.stories_changed
+        state.pop("stories", None)
+        db.executemany("DELETE FROM group_stories WHERE id = ?", [(sid,) for sid in gone])
+        db.executemany(
+            "UPDATE group_stories SET data = ? WHERE id = ?", [(pack_state(s), str(s["id"])) for s in updated]
+        )
+        # Added stories come after every stored one, as in the clusterer.
+        start = int(db.execute("SELECT coalesce(max(position) + 1, 0) FROM group_stories").fetchone()[0])
+        rows = [(str(story["id"]), start + n, pack_state(story)) for n, story in enumerate(added)]
+    db.executemany("INSERT OR REPLACE INTO group_stories (id, position, data) VALUES (?, ?, ?)", rows)
+    db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, pack_state(state)))
 
 
 class GroupTables(StoreBase):
@@ -339,9 +366,16 @@ class GroupTables(StoreBase):
     # --- writing ------------------------------------------------------------------------------------
 
     def group_state(self) -> dict[str, Any] | None:
-        """The clusterer's state as the last grouping saved it, or None before the first."""
+        """The clusterer's state as the last grouping saved it, or None before the first: the stories
+        are read from their rows (`group_stories`, in the clusterer's order), the rest from one blob."""
         row = self.db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
-        return None if row is None else dict(json.loads(zlib.decompress(row[0])))
+        if row is None:
+            return None
+        state = dict(unpack_state(row[0]))
+        if "stories" not in state:
+            rows = self.db.execute("SELECT data FROM group_stories ORDER BY position")
+            state["stories"] = [unpack_state(r[0]) for r in rows]
+        return state
 
     def grouping_generation(self) -> int:
         """How many groupings were saved (or cleared): read it with the state a grouping starts from,
@@ -413,9 +447,7 @@ class GroupTables(StoreBase):
             refresh_stories(
                 db, dict.fromkeys([*touched, *change.merged.values(), *(s for s in left_stories if s not in emptied)])
             )
-            # Level 1: a quarter of the default's time for a state of several MB, about a third larger.
-            state = zlib.compress(json.dumps(change.state, separators=(",", ":")).encode("utf-8"), 1)
-            db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, state))
+            _save_state(db, change)
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))
         return True
 
@@ -427,4 +459,5 @@ class GroupTables(StoreBase):
             for table in _GROUP_TABLES:
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM group_state WHERE key = ?", (STATE_KEY,))
+            db.execute("DELETE FROM group_stories")
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))

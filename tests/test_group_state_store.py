@@ -1,0 +1,128 @@
+"""The clusterer's state in the store: an update writes only the stories it changed, and an update after
+a reload continues exactly as one that wrote (and read) the whole state, on the development corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.article import Article
+from storyline.clean import CleanError, clean_documents
+from storyline.group import Clusterer, ClusterSettings, update
+from storyline.ingest import RawDocument
+from storyline.store import SCHEMA_VERSION, GroupingChange, Store
+from storyline.store.schema import pack_state
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
+# Small enough that stories retire and leave memory within the corpus (several years of events).
+SETTINGS = ClusterSettings(retire_days=20, max_dormant=4)
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[Article]:
+    path = DEV / "articles.jsonl"
+    if not path.is_file():
+        pytest.skip(f"development corpus not found at {path}")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    raws = [RawDocument(source=r["id"], kind="text", content=r["text"], url=r.get("url"), outlet=r.get("outlet"))
+            for r in rows]  # fmt: skip
+    articles = [a for a in clean_documents(raws) if not isinstance(a, CleanError)]
+    assert len(articles) == len(rows)
+    return articles
+
+
+def _grouping(store: Store) -> tuple[Any, ...]:
+    families = sorted((f.id, f.origin, sorted(f.members)) for f in store.family_rows())
+    return store.story_placements(), families, store.story_aliases(), store.group_state()
+
+
+def _update(store: Store) -> None:
+    update(store, lambda _: None, SETTINGS)
+
+
+def _batches(articles: list[Article]) -> list[list[Article]]:
+    return [articles[i : i + 9] for i in range(0, len(articles), 9)]
+
+
+def test_an_update_after_a_reload_continues_as_with_the_whole_state(
+    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: list[GroupingChange] = []
+    save = Store.save_grouping
+
+    def recording(self: Store, change: GroupingChange, generation: int | None = None) -> bool:
+        saved.append(change)
+        return save(self, change, generation)
+
+    monkeypatch.setattr(Store, "save_grouping", recording)
+    incremental, whole = Store(tmp_path / "incremental.db"), Store(tmp_path / "whole.db")
+    with incremental, whole:
+        evicted = 0
+        for n, batch in enumerate(_batches(dev)):
+            for store in (incremental, whole):
+                for article in batch:
+                    store.add_article(article)
+            _update(incremental)
+            changed = saved[-1].stories_changed
+            # The first update starts from no state: it writes the whole of it.
+            assert (changed is None) == (n == 0)
+            evicted += len(changed[2]) if changed else 0
+            # The whole state each time: what the store held before it kept stories a row each.
+            with monkeypatch.context() as m:
+                m.setattr(Clusterer, "state_changes", lambda self: None)
+                _update(whole)
+            assert saved[-1].stories_changed is None
+            assert _grouping(incremental) == _grouping(whole)
+        assert evicted, "no story left memory: the test would not see evicted stories' rows go"
+        # One article more changes one story or two, and only those are written.
+        state = incremental.group_state()
+        assert state is not None and len(state["stories"]) > 3
+        last = dev[-1]
+        later = Article(**{**last.__dict__, "id": last.id + "-again", "source": last.source + "-again"})
+        for store in (incremental, whole):
+            store.add_article(later)
+        _update(incremental)
+        changed = saved[-1].stories_changed
+        assert changed is not None
+        updated, added, gone = changed
+        assert 1 <= len(updated) + len(added) <= 2 and len(updated) + len(added) + len(gone) < len(state["stories"])
+        with monkeypatch.context() as m:
+            m.setattr(Clusterer, "state_changes", lambda self: None)
+            _update(whole)
+        assert _grouping(incremental) == _grouping(whole)
+
+
+def test_a_store_holding_the_state_as_one_blob_migrates_into_rows(dev: list[Article], tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        for article in dev[:30]:
+            store.add_article(article)
+        _update(store)
+        before = _grouping(store)
+        state = store.group_state()
+        assert state is not None and state["stories"]
+        # As the version before the rows left it: the whole state, stories and all, in one blob.
+        with store.transaction() as db:
+            db.execute("DROP TABLE group_stories")
+            db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert _grouping(store) == before
+        rows = store.db.execute("SELECT count(*) FROM group_stories").fetchone()[0]
+        assert rows == len(state["stories"])
+        for article in dev[30:]:
+            store.add_article(article)
+        _update(store)
+        migrated = _grouping(store)
+    with Store(tmp_path / "fresh.db") as store:
+        for article in dev[:30]:
+            store.add_article(article)
+        _update(store)
+        for article in dev[30:]:
+            store.add_article(article)
+        _update(store)
+        assert _grouping(store) == migrated
