@@ -367,14 +367,16 @@ class GroupTables(StoreBase):
 
     def group_state(self) -> dict[str, Any] | None:
         """The clusterer's state as the last grouping saved it, or None before the first: the stories
-        are read from their rows (`group_stories`, in the clusterer's order), the rest from one blob."""
-        row = self.db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
-        if row is None:
-            return None
-        state = dict(unpack_state(row[0]))
-        if "stories" not in state:
-            rows = self.db.execute("SELECT data FROM group_stories ORDER BY position")
-            state["stories"] = [unpack_state(r[0]) for r in rows]
+        are read from their rows (`group_stories`, in the clusterer's order), the rest from one blob,
+        both from one state of the database."""
+        with self.snapshot() as db:
+            row = db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
+            if row is None:
+                return None
+            state = dict(unpack_state(row[0]))
+            if "stories" not in state:
+                rows = db.execute("SELECT data FROM group_stories ORDER BY position").fetchall()
+                state["stories"] = [unpack_state(r[0]) for r in rows]
         return state
 
     def grouping_generation(self) -> int:
