@@ -22,16 +22,11 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from storyline.article import Article, Removal
 from storyline.clean.features import normalise_key
 from storyline.clean.metadata import parse_dateline
 from storyline.store import Store
-
-# A paragraph's key, computed once per distinct paragraph (a pass reads each paragraph two or three
-# times: its page's keys, the outlet's counts, the text without furniture), in a bounded cache.
-_key = lru_cache(maxsize=50_000)(normalise_key)
 
 # A paragraph on this many pages of one outlet is its furniture (the page itself and two others).
 MIN_PAGES = 3
@@ -72,7 +67,7 @@ def outlet_furniture(
 
     A page whose prose is mostly shared with the others is a copy of one article (an update, a second
     address), not furniture: nothing is taken from it."""
-    keys = {aid: {_key(p): p for p in _paragraphs(text)} for aid, text in texts.items()}
+    keys = {aid: {normalise_key(p): p for p in _paragraphs(text)} for aid, text in texts.items()}
     if counts is None:
         counts = Counter(k for text in texts.values() for k in paragraph_keys(text))
     out: dict[str, list[tuple[str, int]]] = {}
@@ -88,7 +83,7 @@ def outlet_furniture(
 def paragraph_keys(text: str) -> set[str]:
     """The keys of the paragraphs of a cleaned text long enough to be furniture (`MIN_WORDS`): what
     is counted across an outlet's pages."""
-    return {k for p in _paragraphs(text) if _long(p) and (k := _key(p))}
+    return {k for p in _paragraphs(text) if _long(p) and (k := normalise_key(p))}
 
 
 def key_digest(key: str) -> str:
@@ -102,8 +97,8 @@ def _long(paragraph: str) -> bool:
 
 def without_paragraphs(text: str, drop: Iterable[str]) -> str:
     """`text` without the paragraphs in `drop` (compared as the cleaner wrote them)."""
-    gone = {_key(p) for p in drop}
-    return "\n\n".join(p for p in _paragraphs(text) if _key(p) not in gone)
+    gone = {normalise_key(p) for p in drop}
+    return "\n\n".join(p for p in _paragraphs(text) if normalise_key(p) not in gone)
 
 
 def filing_month_day(article: Article) -> tuple[int, int] | None:

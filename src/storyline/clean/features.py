@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.clean import metadata
 from storyline.clean.markup import MarkedLine
@@ -109,8 +110,10 @@ class Line:
         return line.reset()
 
 
+@lru_cache(maxsize=20_000)
 def normalise_key(text: str) -> str:
-    """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
+    """Case, quotes, punctuation and spacing folded, to count repetitions of a line. Cached (bounded,
+    by the text alone): the corpus step keys the cleaned paragraphs, most of them a line just keyed."""
     text = text.casefold()
     if not text.isascii():  # the curly quotes are not ASCII: most lines skip the four replacements
         text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
