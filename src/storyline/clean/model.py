@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 
 from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks, reports_web_activity
 from storyline.clean.metadata import parse_dateline
@@ -357,17 +358,32 @@ class LineModel:
         z = bias + sum(map(operator.mul, weights, v))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def _at_zero(self) -> list[tuple[float, str, int]]:
+        """The negative contributions of the features at 0 (most of a line's), `contributions` term
+        for term, sorted as `why_not` sorts them, with each feature's index; computed once."""
+        cached: list[tuple[float, str, int]] | None = self.__dict__.get("_zero")
+        if cached is None:
+            terms = zip(self.mean, self.scale, self.coef, self.names, strict=True)
+            cached = sorted((d, name, i) for i, (m, s, c, name) in enumerate(terms) if (d := c * (0.0 - m) / s) < 0)
+            object.__setattr__(self, "_zero", cached)
+        return cached
+
     def why_not(self, v: list[float], top: int = 2) -> str:
         """The features that weighed most against keeping the line."""
-        # the negative contributions alone are sorted: the same first ones, fewer to sort
-        parts = sorted(
-            [
-                (d, name)
-                for a, m, s, c, name in zip(v, self.mean, self.scale, self.coef, self.names, strict=True)
-                if (d := c * (a - m) / s) < 0  # `contributions`, term for term
-            ]
-        )[:top]
-        return ", ".join(name for _, name in parts) or "overall shape"
+        if len(v) != len(self.names):
+            raise ValueError(f"{len(v)} features, the model has {len(self.names)}")
+        # the negative contributions alone are sorted: the same first ones, fewer to sort. Those of the
+        # features at 0 are known in advance (`_at_zero`, in order): only the first `top` are taken.
+        mean, scale, coef, names = self.mean, self.scale, self.coef, self.names
+        parts = [(d, names[i]) for i in compress(range(len(v)), v) if (d := coef[i] * (v[i] - mean[i]) / scale[i]) < 0]
+        zeros = 0
+        for d, name, i in self._at_zero():
+            if zeros == top:
+                break
+            if not v[i]:
+                parts.append((d, name))
+                zeros += 1
+        return ", ".join(name for _, name in sorted(parts)[:top]) or "overall shape"
 
 
 @cache
