@@ -187,42 +187,60 @@ def _measure(x: Line) -> _Measured:
 def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
     keep = [x.label == "body" for x in lines]
     kept = [i for i, k in enumerate(keep) if k]
-    counts = Counter(x.key for x in lines)
+    counts = Counter([x.key for x in lines])
     vocab: Counter[str] = Counter()
     for k, m in zip(keep, measured, strict=True):
         if k:
             vocab.update(m.content)  # a set: each word once per line
-    block_size = Counter(x.block for x in lines)
-    single = sum(1 for i in kept if block_size[lines[i].block] == 1) / len(kept) if kept else 0.0
+    blocks = [x.block for x in lines]
+    block_size = Counter(blocks)
+    single = sum(1 for i in kept if block_size[blocks[i]] == 1) / len(kept) if kept else 0.0
     listish = [x.marked.bullet or x.kind == "nav" or (x.words <= 12 and not x.terminal) for x in lines]
-    run = [0] * len(lines)
-    colon = [False] * len(lines)
+    n = len(lines)
+    run = [0] * n
+    colon = [False] * n
     i = 0
-    while i < len(lines):
+    while i < n:
         if not listish[i]:
             i += 1
             continue
         j = i
-        while j < len(lines) and listish[j]:
+        while j < n and listish[j]:
             j += 1
         opened = bool(i > 0 and lines[i - 1].text.endswith(":"))
-        for at in range(i, j):
-            run[at] = j - i
-            colon[at] = opened
+        run[i:j] = [j - i] * (j - i)
+        colon[i:j] = [opened] * (j - i)
         i = j
-    first = kept[0] if kept else len(lines)
+    first = kept[0] if kept else n
     # per block, the share of its content words that rule-kept lines of other blocks use: a block of
     # teasers about other stories shares little with the article around it
     block_words: dict[int, set[str]] = {}
-    block_kept: dict[int, Counter[str]] = {}
-    for x, k, m in zip(lines, keep, measured, strict=True):
-        block_words.setdefault(x.block, set()).update(m.content)
+    block_kept: dict[int, list[set[str]]] = {}  # the word sets of the block's rule-kept lines
+    for b, k, m in zip(blocks, keep, measured, strict=True):
+        found = block_words.get(b)
+        if found is None:
+            block_words[b] = set(m.content)
+        else:
+            found |= m.content
         if k:
-            block_kept.setdefault(x.block, Counter()).update(m.content)
-    block_shared = {}
+            block_kept.setdefault(b, []).append(m.content)
+    block_shared: dict[int, float] = {}
     for b, ws in block_words.items():
-        own = block_kept.get(b, Counter())
-        block_shared[b] = sum(1 for w in ws if vocab.get(w, 0) > own.get(w, 0)) / len(ws) if ws else 0.0
+        if not ws:
+            block_shared[b] = 0.0
+            continue
+        sets = block_kept.get(b)
+        if sets is None:  # no kept line of its own: a word is shared when any kept line has it
+            shared = len(ws & vocab.keys())
+        elif len(sets) == 1:  # one kept line: its words are in the vocabulary once already
+            own_words = sets[0]
+            shared = sum(1 for w in ws if vocab.get(w, 0) > (w in own_words))
+        else:
+            own: Counter[str] = Counter()
+            for words in sets:
+                own.update(words)
+            shared = sum(1 for w in ws if vocab.get(w, 0) > own.get(w, 0))
+        block_shared[b] = shared / len(ws)
     headline = next(
         (
             m.content
