@@ -45,6 +45,7 @@ def _calls_to_act(folded: str) -> bool:
     """`_CTA` on the lower-cased line, run only when a word it needs is there."""
     return any(map(folded.__contains__, _CTA_PARTS)) and bool(_CTA.search(folded))
 
+
 # Photo credits closing a caption: `PHOTO: REUTERS`, `| KYODO`, `Photograph: X/EPA`, `(Photo by X)`,
 # `Efrem Lukatsky / Pool / AFP`, `Photo courtesy of X`.
 _CAPTION_CREDIT = re.compile(
