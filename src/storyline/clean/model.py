@@ -42,6 +42,8 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d\d\s*(?:am|pm|a\.m\.|p\.m\.)?", re.IGNORECAS
 _CAPTION_VERB = re.compile(
     r"^\S+(?: \S+){0,8}? (?:walks?|stands?|sits?|looks?|gathers?|holds?|speaks?|arrives?|waves?)\b"
 )
+# What every match of `_CAPTION_VERB` contains: a line without any of them skips the pattern.
+_CAPTION_VERBS = (" walk", " stand", " sit", " look", " gather", " hold", " speak", " arrive", " wave")
 _ELLIPSIS = re.compile(r"\.\.\.|…")
 _REPORTING = re.compile(r"\b(?:said|says|told|according|announced|reported|added|confirmed|stated)\b")
 # News sentences tell what happened; a caption describes a picture in the present (`A man wades
@@ -101,7 +103,7 @@ def _own(x: Line) -> list[float]:
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
-        float(bool(_CAPTION_VERB.search(text))),
+        float(any(map(text.__contains__, _CAPTION_VERBS)) and bool(_CAPTION_VERB.search(text))),
         float(reported),
         float(outlet_speaks(folded)),
         float(not reported and not web_activity and about_the_page(folded)),
