@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.clean import metadata
 from storyline.clean.markup import MarkedLine
@@ -32,6 +33,19 @@ _CTA = re.compile(
     r"|(?:in|from|visit) our (?:shop|store)|\d+% off)\b|©"
 )
 _CTA_MAX_WORDS = 30
+# What every match of `_CTA` contains: a line without any of them skips the pattern.
+_CTA_PARTS = (
+    "click", "tap here", "subscribe", "sign ", "log", "newsletter", "follow us", "download ", "share ",
+    "leave a ", "all rights reserved", "copyright", "find out more", "read ", "watch ", "cookie",
+    "listen to this", "wherever you get", "best deals", "promo code", "free trial", "our s", "% off", "©",
+)  # fmt: skip
+
+
+def _calls_to_act(folded: str) -> bool:
+    """`_CTA` on the lower-cased line, run only when a word it needs is there."""
+    return any(map(folded.__contains__, _CTA_PARTS)) and bool(_CTA.search(folded))
+
+
 # Photo credits closing a caption: `PHOTO: REUTERS`, `| KYODO`, `Photograph: X/EPA`, `(Photo by X)`,
 # `Efrem Lukatsky / Pool / AFP`, `Photo courtesy of X`.
 _CAPTION_CREDIT = re.compile(
@@ -109,8 +123,10 @@ class Line:
         return line.reset()
 
 
+@lru_cache(maxsize=20_000)
 def normalise_key(text: str) -> str:
-    """Case, quotes, punctuation and spacing folded, to count repetitions of a line."""
+    """Case, quotes, punctuation and spacing folded, to count repetitions of a line. Cached (bounded,
+    by the text alone): the corpus step keys the cleaned paragraphs, most of them a line just keyed."""
     text = text.casefold()
     if not text.isascii():  # the curly quotes are not ASCII: most lines skip the four replacements
         text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -228,7 +244,7 @@ def line_features(pos: int, block: int, raw: str, marked: MarkedLine) -> Line:
         starts_ok=bool(text) and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'(["),
         reader_address=reader_address,
         # A call to action is short; a long sentence that mentions a newsletter is prose.
-        cta=words <= _CTA_MAX_WORDS and bool(_CTA.search(unquoted.lower())),
+        cta=words <= _CTA_MAX_WORDS and _calls_to_act(unquoted.lower()),
         caption=_has_credit(text, folded) or bool(_CAPTION_LABEL.match(text)),
         key=normalise_key(text),
     )

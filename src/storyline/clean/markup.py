@@ -71,6 +71,10 @@ def _first_group(match: re.Match[str]) -> str:
 
 def strip_line(line: str) -> MarkedLine:
     """Strip the markup of one line, keeping its words and noting its structural role."""
+    if line[:1].isalpha():
+        # a line opening on a letter (most) is no rule, quote, heading, dashed subhead or list item:
+        # none of their patterns can match it
+        return _inline_only(line)
     if _HRULE.match(line):
         return MarkedLine(text="", rule=True)
     quote = bool(_QUOTE_PREFIX.match(line))
@@ -102,3 +106,10 @@ def strip_line(line: str) -> MarkedLine:
         bullet=bullet,
         quote=quote,
     )
+
+
+def _inline_only(line: str) -> MarkedLine:
+    """`strip_line` of a line without line markup: only its inline markup and whole-line bold."""
+    stripped_of_links = (_LINK.sub(_first_group, line) if "[" in line else line).strip()
+    bold = stripped_of_links.startswith(("**", "__")) and bool(_BOLD_LINE.fullmatch(stripped_of_links))
+    return MarkedLine(text=collapse_spaces(strip_inline(line)), bold=bold)

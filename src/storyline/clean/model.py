@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 
 from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks, reports_web_activity
 from storyline.clean.metadata import parse_dateline
@@ -41,6 +42,8 @@ _TIME = re.compile(r"\b\d{1,2}[:.]\d\d\s*(?:am|pm|a\.m\.|p\.m\.)?", re.IGNORECAS
 _CAPTION_VERB = re.compile(
     r"^\S+(?: \S+){0,8}? (?:walks?|stands?|sits?|looks?|gathers?|holds?|speaks?|arrives?|waves?)\b"
 )
+# What every match of `_CAPTION_VERB` contains: a line without any of them skips the pattern.
+_CAPTION_VERBS = (" walk", " stand", " sit", " look", " gather", " hold", " speak", " arrive", " wave")
 _ELLIPSIS = re.compile(r"\.\.\.|…")
 _REPORTING = re.compile(r"\b(?:said|says|told|according|announced|reported|added|confirmed|stated)\b")
 # News sentences tell what happened; a caption describes a picture in the present (`A man wades
@@ -100,7 +103,7 @@ def _own(x: Line) -> list[float]:
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
-        float(bool(_CAPTION_VERB.search(text))),
+        float(any(map(text.__contains__, _CAPTION_VERBS)) and bool(_CAPTION_VERB.search(text))),
         float(reported),
         float(outlet_speaks(folded)),
         float(not reported and not web_activity and about_the_page(folded)),
@@ -186,42 +189,60 @@ def _measure(x: Line) -> _Measured:
 def _context(lines: list[Line], measured: list[_Measured]) -> _Context:
     keep = [x.label == "body" for x in lines]
     kept = [i for i, k in enumerate(keep) if k]
-    counts = Counter(x.key for x in lines)
+    counts = Counter([x.key for x in lines])
     vocab: Counter[str] = Counter()
     for k, m in zip(keep, measured, strict=True):
         if k:
             vocab.update(m.content)  # a set: each word once per line
-    block_size = Counter(x.block for x in lines)
-    single = sum(1 for i in kept if block_size[lines[i].block] == 1) / len(kept) if kept else 0.0
+    blocks = [x.block for x in lines]
+    block_size = Counter(blocks)
+    single = sum(1 for i in kept if block_size[blocks[i]] == 1) / len(kept) if kept else 0.0
     listish = [x.marked.bullet or x.kind == "nav" or (x.words <= 12 and not x.terminal) for x in lines]
-    run = [0] * len(lines)
-    colon = [False] * len(lines)
+    n = len(lines)
+    run = [0] * n
+    colon = [False] * n
     i = 0
-    while i < len(lines):
+    while i < n:
         if not listish[i]:
             i += 1
             continue
         j = i
-        while j < len(lines) and listish[j]:
+        while j < n and listish[j]:
             j += 1
         opened = bool(i > 0 and lines[i - 1].text.endswith(":"))
-        for at in range(i, j):
-            run[at] = j - i
-            colon[at] = opened
+        run[i:j] = [j - i] * (j - i)
+        colon[i:j] = [opened] * (j - i)
         i = j
-    first = kept[0] if kept else len(lines)
+    first = kept[0] if kept else n
     # per block, the share of its content words that rule-kept lines of other blocks use: a block of
     # teasers about other stories shares little with the article around it
     block_words: dict[int, set[str]] = {}
-    block_kept: dict[int, Counter[str]] = {}
-    for x, k, m in zip(lines, keep, measured, strict=True):
-        block_words.setdefault(x.block, set()).update(m.content)
+    block_kept: dict[int, list[set[str]]] = {}  # the word sets of the block's rule-kept lines
+    for b, k, m in zip(blocks, keep, measured, strict=True):
+        found = block_words.get(b)
+        if found is None:
+            block_words[b] = set(m.content)
+        else:
+            found |= m.content
         if k:
-            block_kept.setdefault(x.block, Counter()).update(m.content)
-    block_shared = {}
+            block_kept.setdefault(b, []).append(m.content)
+    block_shared: dict[int, float] = {}
     for b, ws in block_words.items():
-        own = block_kept.get(b, Counter())
-        block_shared[b] = sum(1 for w in ws if vocab.get(w, 0) > own.get(w, 0)) / len(ws) if ws else 0.0
+        if not ws:
+            block_shared[b] = 0.0
+            continue
+        sets = block_kept.get(b)
+        if sets is None:  # no kept line of its own: a word is shared when any kept line has it
+            shared = len(ws & vocab.keys())
+        elif len(sets) == 1:  # one kept line: its words are in the vocabulary once already
+            own_words = sets[0]
+            shared = sum(1 for w in ws if vocab.get(w, 0) > (w in own_words))
+        else:
+            own: Counter[str] = Counter()
+            for words in sets:
+                own.update(words)
+            shared = sum(1 for w in ws if vocab.get(w, 0) > own.get(w, 0))
+        block_shared[b] = shared / len(ws)
     headline = next(
         (
             m.content
@@ -357,17 +378,32 @@ class LineModel:
         z = bias + sum(map(operator.mul, weights, v))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def _at_zero(self) -> list[tuple[float, str, int]]:
+        """The negative contributions of the features at 0 (most of a line's), `contributions` term
+        for term, sorted as `why_not` sorts them, with each feature's index; computed once."""
+        cached: list[tuple[float, str, int]] | None = self.__dict__.get("_zero")
+        if cached is None:
+            terms = zip(self.mean, self.scale, self.coef, self.names, strict=True)
+            cached = sorted((d, name, i) for i, (m, s, c, name) in enumerate(terms) if (d := c * (0.0 - m) / s) < 0)
+            object.__setattr__(self, "_zero", cached)
+        return cached
+
     def why_not(self, v: list[float], top: int = 2) -> str:
         """The features that weighed most against keeping the line."""
-        # the negative contributions alone are sorted: the same first ones, fewer to sort
-        parts = sorted(
-            [
-                (d, name)
-                for a, m, s, c, name in zip(v, self.mean, self.scale, self.coef, self.names, strict=True)
-                if (d := c * (a - m) / s) < 0  # `contributions`, term for term
-            ]
-        )[:top]
-        return ", ".join(name for _, name in parts) or "overall shape"
+        if len(v) != len(self.names):
+            raise ValueError(f"{len(v)} features, the model has {len(self.names)}")
+        # the negative contributions alone are sorted: the same first ones, fewer to sort. Those of the
+        # features at 0 are known in advance (`_at_zero`, in order): only the first `top` are taken.
+        mean, scale, coef, names = self.mean, self.scale, self.coef, self.names
+        parts = [(d, names[i]) for i in compress(range(len(v)), v) if (d := coef[i] * (v[i] - mean[i]) / scale[i]) < 0]
+        zeros = 0
+        for d, name, i in self._at_zero():
+            if zeros == top:
+                break
+            if not v[i]:
+                parts.append((d, name))
+                zeros += 1
+        return ", ".join(name for _, name in sorted(parts)[:top]) or "overall shape"
 
 
 @cache
