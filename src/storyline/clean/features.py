@@ -41,9 +41,15 @@ _CTA_PARTS = (
 )  # fmt: skip
 
 
+def search_guarded(text: str, parts: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` matches in `text`, searched only when `text` holds one of `parts` (pieces every
+    match contains): most lines hold none, and a few `in` checks cost a fraction of the search."""
+    return any(map(text.__contains__, parts)) and pattern.search(text) is not None
+
+
 def _calls_to_act(folded: str) -> bool:
     """`_CTA` on the lower-cased line, run only when a word it needs is there."""
-    return any(map(folded.__contains__, _CTA_PARTS)) and bool(_CTA.search(folded))
+    return search_guarded(folded, _CTA_PARTS, _CTA)
 
 
 # Photo credits closing a caption: `PHOTO: REUTERS`, `| KYODO`, `Photograph: X/EPA`, `(Photo by X)`,
@@ -173,7 +179,7 @@ _CREDIT_WORDS = ("photo", "picture", "image", "credit", "shutterstock")
 def _has_credit(text: str, folded: str) -> bool:
     """A photo credit closing the line (`_CAPTION_CREDIT` on the lower-cased line, `_CREDIT_TAIL` on
     its end), each pattern run only when the words or the bar or slash it needs are there."""
-    if any(map(folded.__contains__, _CREDIT_WORDS)) and _CAPTION_CREDIT.search(folded):
+    if search_guarded(folded, _CREDIT_WORDS, _CAPTION_CREDIT):
         return True
     tail = text[-90:]  # a credit closes the line: only its end needs searching
     return ("|" in tail or "/" in tail) and bool(_CREDIT_TAIL.search(tail))
@@ -266,12 +272,12 @@ _FIRST_PLURAL_WORDS = ("we", "our", "us")
 
 def outlet_speaks(folded: str) -> bool:
     """The lower-cased line has a first-person plural word (`we`, `our`, `us`): a page speaking for itself."""
-    return any(map(folded.__contains__, _FIRST_PLURAL_WORDS)) and bool(_FIRST_PLURAL.search(folded))
+    return search_guarded(folded, _FIRST_PLURAL_WORDS, _FIRST_PLURAL)
 
 
 def about_the_page(folded: str) -> bool:
     """The lower-cased line has the vocabulary of a web page talking about itself (`_WEB`)."""
-    return any(map(folded.__contains__, _WEB_WORDS)) and bool(_WEB.search(folded))
+    return search_guarded(folded, _WEB_WORDS, _WEB)
 
 
 # A sentence opening on an imperative a page asks its reader with (`Send us your photos`, `Read more`).

@@ -25,7 +25,14 @@ from functools import cache
 from importlib import resources
 from itertools import compress
 
-from storyline.clean.features import Line, about_the_page, is_title_like, outlet_speaks, reports_web_activity
+from storyline.clean.features import (
+    Line,
+    about_the_page,
+    is_title_like,
+    outlet_speaks,
+    reports_web_activity,
+    search_guarded,
+)
 from storyline.clean.metadata import parse_dateline
 from storyline.text import PROSE_STOP_WORDS
 
@@ -70,7 +77,7 @@ _LINK_PARTS = ("://", "www.", "](", ".com", ".org", "@")
 
 
 def _linkish(raw: str) -> bool:
-    return any(map(raw.__contains__, _LINK_PARTS)) and bool(_LINKISH.search(raw))
+    return search_guarded(raw, _LINK_PARTS, _LINKISH)
 
 
 def _own(x: Line) -> list[float]:
@@ -80,7 +87,7 @@ def _own(x: Line) -> list[float]:
     # ASCII lines (most) count their digits by deleting the other bytes, in C
     digits = len(text.encode("ascii").translate(None, _NOT_DIGIT)) if text.isascii() else len(_DIGIT.findall(text))
     # a statement attributed to someone (`..., the county said.`) is not the page talking
-    reported = any(map(text.__contains__, _REPORTING_WORDS)) and bool(_REPORTING.search(text))
+    reported = search_guarded(text, _REPORTING_WORDS, _REPORTING)
     web_activity = reports_web_activity(x)  # news about people online, not the page's own call to action
     return [
         math.log1p(x.words),
@@ -103,7 +110,7 @@ def _own(x: Line) -> list[float]:
         float(len(x.raw) - len(x.raw.lstrip()) >= 2),  # indented: a card or a quoted block in the dump
         float(digits >= 3 and bool(_TIME.search(text))),  # a time of day has three digits at least
         float(is_title_like(x, 2)),
-        float(any(map(text.__contains__, _CAPTION_VERBS)) and bool(_CAPTION_VERB.search(text))),
+        float(search_guarded(text, _CAPTION_VERBS, _CAPTION_VERB)),
         float(reported),
         float(outlet_speaks(folded)),
         float(not reported and not web_activity and about_the_page(folded)),
