@@ -344,14 +344,19 @@ class Clusterer:
             weighted = self._top(weighted, limit)
         return weighted
 
+    def _keep_memos(self) -> None:
+        """Forget the batch's remembered weights and figures once a document was counted (the weights
+        move) or either memo passed `_MEMO_LIMIT`."""
+        if self._memo_docs != self.docs or max(len(self._memo), len(self._stated_memo)) > _MEMO_LIMIT:
+            self._memo.clear()
+            self._stated_memo.clear()
+            self._memo_docs = self.docs
+
     def _undated_vectors(self, features: ArticleFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """An article's weights on all its keys and on its `article_keys` strongest, as `add` uses
         them, remembered for the batch (the same weights while no document is added)."""
+        self._keep_memos()
         memo = self._memo
-        if self._memo_docs != self.docs or len(memo) > _MEMO_LIMIT:
-            memo.clear()
-            self._stated_memo.clear()
-            self._memo_docs = self.docs
         hit = memo.get(features.id)
         if hit is None or hit[0] is not features.keys:
             full = self._weighted(features.keys, len(features.keys))
@@ -364,11 +369,8 @@ class Clusterer:
         if self._stated is not None and self._stated[0] == features.id:
             return self._stated[1]
         if features.day is None:
+            self._keep_memos()
             memo = self._stated_memo
-            if self._memo_docs != self.docs or len(memo) > _MEMO_LIMIT:
-                self._memo.clear()
-                memo.clear()
-                self._memo_docs = self.docs
             hit = memo.get(features.id)
             if hit is None or hit[0] is not features.keys:
                 hit = memo[features.id] = (features.keys, quantities(features.keys))

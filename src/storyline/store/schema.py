@@ -332,6 +332,11 @@ def unpack_state(value: bytes) -> Any:
     return json.loads(zlib.decompress(value))
 
 
+def story_rows(stories: list[dict[str, Any]], start: int = 0) -> list[tuple[str, int, bytes]]:
+    """`group_stories` rows (id, position, packed story) for stories in the clusterer's order from `start`."""
+    return [(str(story["id"]), start + n, pack_state(story)) for n, story in enumerate(stories)]
+
+
 def _migration_group_stories(db: sqlite3.Connection) -> None:
     # The clusterer's stories, a row each (`store.groups`), in the clusterer's order (`position`): an
     # update writes the stories it changed, not the whole state. The state saved as one blob before
@@ -351,7 +356,7 @@ def _migration_group_stories(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM group_stories")
     db.executemany(
         "INSERT INTO group_stories (id, position, data) VALUES (?, ?, ?)",
-        [(str(story["id"]), position, pack_state(story)) for position, story in enumerate(stories)],
+        story_rows(stories),
     )
     db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
 
