@@ -46,6 +46,22 @@ def _vagueness(features: ArticleFeatures) -> int:
     return 1 if features.calendar or features.years or features.after is not None else 2
 
 
+def unit_vectors(
+    clusterer: Clusterer, undated: Sequence[ArticleFeatures]
+) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    """Undated articles' strongest keys as the clusterer weighs them, each vector of unit length (a dot
+    product is their cosine), and the ids of the articles holding each key."""
+    vectors: dict[str, dict[str, float]] = {}
+    postings: dict[str, list[str]] = {}
+    for item in undated:
+        weighted = clusterer._undated_vectors(item)[1]
+        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        vectors[item.id] = {k: v / norm for k, v in weighted.items()}
+        for key in weighted:
+            postings.setdefault(key, []).append(item.id)
+    return vectors, postings
+
+
 class PendingPeers:
     """The undated articles of a batch still to be placed, by their strongest keys: how close an
     undated article is to the closest of them (cosine of the clusterer's TF-IDF vectors). Copies
@@ -54,14 +70,7 @@ class PendingPeers:
     def __init__(self, clusterer: Clusterer, undated: Sequence[ArticleFeatures], family_of: dict[str, Family]) -> None:
         self.clusterer = clusterer
         self.family_of = family_of
-        self.vectors: dict[str, dict[str, float]] = {}
-        self.postings: dict[str, list[str]] = {}
-        for item in undated:
-            weighted = clusterer._undated_vectors(item)[1]
-            norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-            self.vectors[item.id] = {k: v / norm for k, v in weighted.items()}
-            for key in weighted:
-                self.postings.setdefault(key, []).append(item.id)
+        self.vectors, self.postings = unit_vectors(clusterer, undated)
 
     def closest(self, item: ArticleFeatures) -> float:
         """The cosine to the closest pending undated article; `item` is no longer pending after."""
@@ -106,14 +115,7 @@ def undated_groups(
     if not items:
         return []
     by_id = {f.id: f for f in items}
-    vectors: dict[str, dict[str, float]] = {}
-    postings: dict[str, list[str]] = {}
-    for item in items:
-        weighted = clusterer._undated_vectors(item)[1]
-        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-        vectors[item.id] = {k: v / norm for k, v in weighted.items()}
-        for key in vectors[item.id]:
-            postings.setdefault(key, []).append(item.id)
+    vectors, postings = unit_vectors(clusterer, items)
     # Two reports pair up only when they agree with each other more than either fits a story already
     # there: one that fits a story better is left to join it on its own.
     fit = {f.id: clusterer.member_fit(f) for f in items}
