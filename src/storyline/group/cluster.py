@@ -34,7 +34,7 @@ from datetime import date
 from itertools import filterfalse
 from typing import Any, NamedTuple
 
-from storyline.group.features import ArticleFeatures
+from storyline.group.features import ArticleFeatures, majority_way
 from storyline.group.scorer import Fit, StoryModel, load_model
 from storyline.group.scorer import vector as fit_vector
 
@@ -119,6 +119,13 @@ class Story:
     dormant: bool = False
     indexed: list[str] = field(default_factory=list)
     created: int = 0
+    # How many members lead with a decided rise and how many with a cut (`ArticleFeatures.direction`).
+    moves: list[int] = field(default_factory=lambda: [0, 0])
+
+    @property
+    def direction(self) -> int:
+        """The way the change its members lead with goes (`majority_way`)."""
+        return majority_way(self.moves)
 
     def to_dict(self) -> dict[str, Any]:
         # What `asdict` gives, without its deep copy of every key weight (the state of thousands of
@@ -449,7 +456,7 @@ class Clusterer:
         elif features.day is None:
             # An undated article has no time window: when and what it counts place it instead.
             score += self.settings.date_bonus * calendar_fit(features, story)
-            fit = self._figures(features, story)
+            fit = self._figures(features, story) - self._opposed(features, story)
             if fit < 0:
                 score *= self.settings.figure_penalty ** min(-fit, 2)
             elif fit > 0:
@@ -468,7 +475,14 @@ class Clusterer:
 
     def _against(self, features: ArticleFeatures, story: Story) -> bool:
         """Whether an undated article's dates or figures speak against a story (see `_score`)."""
-        return calendar_fit(features, story) < 0 or self._figures(features, story) < 0
+        fit = self._figures(features, story) - self._opposed(features, story)
+        return calendar_fit(features, story) < 0 or fit < 0
+
+    @staticmethod
+    def _opposed(features: ArticleFeatures, story: Story) -> int:
+        """1 when the article leads with a change going the other way from its story's (a cut
+        against a story of a hike): weighed as one figure the two state differently."""
+        return int(features.direction * story.direction < 0)
 
     def _gap(self, features: ArticleFeatures, story: Story) -> int | None:
         anchors = features.anchors
@@ -599,7 +613,11 @@ class Clusterer:
         event no longer pulls the others in after it: the group decides once, on all of them.
         """
         settings = self.settings
-        scored = self._group_scores(group)
+        # A group whose reports lead with a change one way never joins a story of the other way
+        # (as two groups never join in `undated_groups`): the figures of a hike and of the cut
+        # that undoes it are the same numbers.
+        way = majority_way([sum(f.direction > 0 for f in group), sum(f.direction < 0 for f in group)])
+        scored = [item for item in self._group_scores(group) if way * item[2].direction >= 0]
         fitting = [item for item in scored if item[0] >= settings.threshold and item[1] >= settings.group_join]
         if not fitting:
             return None
@@ -698,6 +716,8 @@ class Clusterer:
         """Add an article to a story: its TF-IDF vector (idf as of now, unit length) joins the story's
         summed vector, pruned to its `story_keys` strongest."""
         story.members.append(features.id)
+        if features.direction:
+            story.moves[0 if features.direction > 0 else 1] += 1
         vector = story.vector
         length = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         for key, value in weighted.items():
@@ -860,6 +880,8 @@ class Clusterer:
 
     def _days_fit(self, story: Story, other: Story, features: dict[str, ArticleFeatures]) -> bool:
         settings = self.settings
+        if story.direction * other.direction < 0:
+            return False
         if story.first is not None and story.last is not None and other.first is not None and other.last is not None:
             gap = max(0, other.first - story.last, story.first - other.last)
             span = max(story.last, other.last) - min(story.first, other.first)
@@ -903,6 +925,7 @@ class Clusterer:
         """Move `gone`'s members and weights into `keep`; `gone`'s id becomes an alias of `keep`'s."""
         self._unindex(gone)
         keep.members.extend(gone.members)
+        keep.moves = [a + b for a, b in zip(keep.moves, gone.moves, strict=True)]
         vector = keep.vector
         for key, value in gone.vector.items():
             vector[key] = vector.get(key, 0.0) + value
@@ -979,6 +1002,7 @@ class Clusterer:
             story = Story(**data)
             # `data` stays as loaded (for `state_changes`): the story gets containers of its own.
             story.members = list(story.members)
+            story.moves = list(story.moves)
             # Interned like the keys `_join` adds (`_index` relies on it).
             story.vector = {sys.intern(k): v for k, v in story.vector.items()}
             story.indexed = [sys.intern(k) for k in story.indexed]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.group.text import terms
-from storyline.text import fold_word
+from storyline.text import fold_word, tokens
 
 # Terms in the headline and the lead say what the article is about; the tail of a page is where
 # related-story links, captions and boilerplate that escaped cleaning tend to sit.
@@ -48,6 +49,8 @@ class ArticleFeatures:
     `years` are the years of the absolute dates it mentions (`2022`, `May 2021`, `June 9, 2022`) and
     `after` the latest day it says something has held *since* (`since September 2019`): it cannot have
     been written before then. Together they estimate when an undated article was written.
+    `direction` is the way the change the article leads with goes (`change_direction`): +1 a rise
+    someone decided (a rate hike), -1 a cut, 0 neither or both.
     """
 
     id: str
@@ -60,6 +63,7 @@ class ArticleFeatures:
     after: int | None = None
     title: str | None = None
     published: str | None = None
+    direction: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +129,54 @@ def names_a_day(relative: str | None) -> bool:
     return relative is None or relative.startswith(_DAY_FORMS)
 
 
+# Verbs (and nouns) of a decided change in a quantity: a rate, a price, a tax, a target. Two
+# decisions of one body (a central bank's hike and its cut a year later) share nearly every word,
+# figure and weekday; the way the change goes is what tells them apart. Words of natural change
+# (rise, fall, drop, climb) are left out: a death toll rises and buildings fall in one report.
+_UP_TEXT = "raise raises raised raising hike hikes hiked hiking increase increases increased increasing"
+_DOWN_TEXT = (
+    "cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing slash slashes slashed "
+    "slashing decrease decreases decreased decreasing"
+)
+_UP = frozenset(_UP_TEXT.split())
+_DOWN = frozenset(_DOWN_TEXT.split())
+# ...when what changes is a quantity: a number or one of these within a few words after the word
+# (`raised its key interest rate`, `slashing it from 5.25% to 5%`), not `raised fears`, `cut short`.
+_CHANGED_TEXT = (
+    "rate rates interest price prices tax taxes tariff tariffs fee fees fare fares wage wages target "
+    "targets forecast forecasts limit limits cap ceiling output production spending borrowing"
+)
+_CHANGED = frozenset(_CHANGED_TEXT.split())
+_CHANGE_REACH = 4
+# The headline and the lead state the change the article reports; later paragraphs give history.
+DIRECTION_CHARS = 400
+
+
+def change_direction(title: str | None, text: str) -> int:
+    """+1 when the headline and lead report a decided rise in a quantity (`raises interest rates to
+    5.25%`), -1 a cut (`cuts interest rate to 5%`), 0 when neither or both (the headline counts
+    twice). An event-level fact that shared vocabulary and figures cannot show."""
+    score = 0
+    for part, weight in ((title or "", 2), (text[:DIRECTION_CHARS], 1)):
+        found = [fold_word(w) for w in tokens(part)]
+        for i, word in enumerate(found):
+            up, down = word in _UP, word in _DOWN
+            if not (up or down):
+                continue
+            after = found[i + 1 : i + 1 + _CHANGE_REACH]
+            if any(w[:1].isdigit() or w in _CHANGED for w in after):
+                score += weight if up else -weight
+    return (score > 0) - (score < 0)
+
+
+def majority_way(moves: Sequence[int]) -> int:
+    """The way most of the stated changes go, from the counts of rises and cuts (`moves`): +1 or -1
+    when at least two thirds of those stating one agree, else 0. One report's stray reading of a
+    history paragraph does not turn a story of a hike into one of no direction."""
+    up, down = moves
+    return 1 if up > 2 * down else -1 if down > 2 * up else 0
+
+
 def extract_features(article: Article, annotations: Annotations | None = None) -> ArticleFeatures:
     """The event features of an article; without annotations, terms and the publication date only."""
     counts: dict[str, float] = defaultdict(float)
@@ -180,4 +232,5 @@ def extract_features(article: Article, annotations: Annotations | None = None) -
         after=after,
         title=article.title,
         published=article.published,
+        direction=change_direction(article.title, article.text),
     )
