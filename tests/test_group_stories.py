@@ -15,7 +15,7 @@ import pytest
 from conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
 from storyline.annotate import annotate
 from storyline.group import ArticleFeatures, Clusterer, cluster_features, extract_features
-from storyline.group.features import change_direction
+from storyline.group.features import change_direction, change_step
 from storyline.group.stories import undated_groups
 
 # Two eruptions on the Reykjanes peninsula a month apart (December 2023, Grindavik in January 2024).
@@ -152,6 +152,18 @@ def test_change_direction_needs_a_quantity_after_the_verb() -> None:
     assert change_direction("Death toll rises to 62", "Prices fell 2% and output dropped.") == 0
     # The headline weighs more than a lead that recalls the previous move.
     assert change_direction("Bank cuts rates to 5%", "After it raised rates 14 times in a row, ...") == -1
+
+
+def test_change_step_reads_the_size_not_the_level() -> None:
+    assert change_step("Bank raises rates by a quarter point", "") == 25
+    assert change_step(None, "It raised its key interest rate by 0.25% to 5.25% on Thursday.") == 25
+    assert change_step(None, "The central bank announced a half-point cut on Tuesday.") == 50
+    assert change_step(None, "It cut the rate by a full percentage point, to near zero.") == 100
+    assert change_step(None, "Two members voted to raise the bank rate by 50 basis points.") == 50
+    # A level, not a step; a step with no decided change beside it; a lead in a match report.
+    assert change_step(None, "The Bank of England held rates at 5.25% on Thursday.") is None
+    assert change_step(None, "Shares fell 2 percentage points after the report.") is None
+    assert change_step(None, "Philadelphia took a 10-point lead into the locker room.") is None
 
 
 def test_a_hike_and_the_cut_a_year_later_stay_apart_when_most_reports_are_undated() -> None:
