@@ -15,6 +15,7 @@ import pytest
 from conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles
 from storyline.annotate import annotate
 from storyline.group import ArticleFeatures, Clusterer, cluster_features, extract_features
+from storyline.group.features import change_direction, change_step
 from storyline.group.stories import undated_groups
 
 # Two eruptions on the Reykjanes peninsula a month apart (December 2023, Grindavik in January 2024).
@@ -127,3 +128,62 @@ def test_one_reports_stray_figure_does_not_keep_a_small_story_from_its_event() -
     merged = clusterer.consolidate([small], {f.id: f for f in features})
     assert merged == {small: big}
     assert set(clusterer.stories[big].members) == {by_name[g].id for g in story_ids + small_ids}
+
+
+# The Bank of England's hike to 5.25% (August 2023) and its cut from 5.25% to 5% a year later: the
+# same body, the same figures, the same weekday; only the way the rate moved tells them apart.
+BOE_HIKE_2023 = ["a-006", "a-024", "a-042", "a-045", "a-048", "a-054"]
+BOE_CUT_2024 = ["a-011", "a-020", "a-034", "a-039", "a-043", "a-052"]
+
+
+def test_the_way_a_decided_change_goes_is_read_from_headline_and_lead() -> None:
+    features = _corpus(set(), BOE_HIKE_2023, BOE_CUT_2024)
+    ways = {_name(f): f.direction for f in features}
+    assert ways == {**dict.fromkeys(BOE_HIKE_2023, 1), **dict.fromkeys(BOE_CUT_2024, -1)}
+    # Reports of other kinds of event state no decided change (a toll that rises is no decision).
+    others = _corpus(set(), ICELAND_2023, NOBEL_2023)
+    assert {f.direction for f in others} == {0}
+
+
+def test_change_direction_needs_a_quantity_after_the_verb() -> None:
+    assert change_direction("Central bank raises key rate to 4.5%", "") == 1
+    assert change_direction(None, "The government on Monday slashed fuel taxes by a third.") == -1
+    assert change_direction("Storm raises fears of flooding", "The visit was cut short by rain.") == 0
+    assert change_direction("Death toll rises to 62", "Prices fell 2% and output dropped.") == 0
+    # The headline weighs more than a lead that recalls the previous move.
+    assert change_direction("Bank cuts rates to 5%", "After it raised rates 14 times in a row, ...") == -1
+
+
+def test_change_step_reads_the_size_not_the_level() -> None:
+    assert change_step("Bank raises rates by a quarter point", "") == 25
+    assert change_step(None, "It raised its key interest rate by 0.25% to 5.25% on Thursday.") == 25
+    assert change_step(None, "The central bank announced a half-point cut on Tuesday.") == 50
+    assert change_step(None, "It cut the rate by a full percentage point, to near zero.") == 100
+    assert change_step(None, "Two members voted to raise the bank rate by 50 basis points.") == 50
+    # A level, not a step; a step with no decided change beside it; a lead in a match report.
+    assert change_step(None, "The Bank of England held rates at 5.25% on Thursday.") is None
+    assert change_step(None, "Shares fell 2 percentage points after the report.") is None
+    assert change_step(None, "Philadelphia took a 10-point lead into the locker room.") is None
+
+
+def test_a_hike_and_the_cut_a_year_later_stay_apart_when_most_reports_are_undated() -> None:
+    """Two cut reports dated, the ten others undated: the hike's reports, grouped among themselves,
+    share every figure (5.25%, 5%) with the cut's story and once joined it as a unit; a group that
+    leads with a rise never joins a story of a cut."""
+    features = _corpus({"a-011", "a-039"}, BOE_HIKE_2023, BOE_CUT_2024)
+    stories = _stories(features)
+    assert not {stories[g] for g in BOE_HIKE_2023} & {stories[g] for g in BOE_CUT_2024}, stories
+    assert sum(stories[g] == stories["a-011"] for g in BOE_CUT_2024) >= 4, stories
+
+
+def test_a_group_of_hike_reports_is_not_placed_in_the_story_of_a_cut() -> None:
+    cuts = _corpus(set(BOE_CUT_2024), BOE_CUT_2024[:1] + BOE_CUT_2024[3:4])
+    hikes = _corpus(set(), BOE_HIKE_2023)
+    clusterer = Clusterer()
+    # Word weights as in a run over the whole tune split (the ten other events' reports counted).
+    for gid in dev2_tune_articles():
+        clusterer.observe(_features(gid, False))
+    cut_story = {clusterer.add(item) for item in cuts}
+    assert len(cut_story) == 1 and clusterer.stories[next(iter(cut_story))].direction == -1
+    target = clusterer.best_for_group(hikes)
+    assert target is None or target.id not in cut_story

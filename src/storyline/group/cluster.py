@@ -34,7 +34,7 @@ from datetime import date
 from itertools import filterfalse
 from typing import Any, NamedTuple
 
-from storyline.group.features import ArticleFeatures
+from storyline.group.features import ArticleFeatures, changes_differ, majority_step, majority_way, tally_change
 from storyline.group.scorer import Fit, StoryModel, load_model
 from storyline.group.scorer import vector as fit_vector
 
@@ -119,6 +119,20 @@ class Story:
     dormant: bool = False
     indexed: list[str] = field(default_factory=list)
     created: int = 0
+    # How many members lead with a decided rise and how many with a cut (`ArticleFeatures.direction`).
+    moves: list[int] = field(default_factory=lambda: [0, 0])
+    # ...and how many state each size of that change (basis points as text, `ArticleFeatures.step`).
+    steps: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def direction(self) -> int:
+        """The way the change its members lead with goes (`majority_way`)."""
+        return majority_way(self.moves)
+
+    @property
+    def step(self) -> int | None:
+        """The size of that change, as most members state it (`majority_step`)."""
+        return majority_step(self.steps)
 
     def to_dict(self) -> dict[str, Any]:
         # What `asdict` gives, without its deep copy of every key weight (the state of thousands of
@@ -446,10 +460,14 @@ class Clusterer:
         if gap is not None:
             window = self.settings.window_days
             score *= 1.0 - self.settings.gap_penalty * min(gap, window) / window
+            if self._opposed(features, story):
+                # Days apart within the window, but another decision of the same body (a full-point
+                # cut days after a half-point one): dated reports of it make a story of their own.
+                return 0.0
         elif features.day is None:
             # An undated article has no time window: when and what it counts place it instead.
             score += self.settings.date_bonus * calendar_fit(features, story)
-            fit = self._figures(features, story)
+            fit = self._figures(features, story) - self._opposed(features, story)
             if fit < 0:
                 score *= self.settings.figure_penalty ** min(-fit, 2)
             elif fit > 0:
@@ -468,7 +486,16 @@ class Clusterer:
 
     def _against(self, features: ArticleFeatures, story: Story) -> bool:
         """Whether an undated article's dates or figures speak against a story (see `_score`)."""
-        return calendar_fit(features, story) < 0 or self._figures(features, story) < 0
+        fit = self._figures(features, story) - self._opposed(features, story)
+        return calendar_fit(features, story) < 0 or fit < 0
+
+    @staticmethod
+    def _opposed(features: ArticleFeatures, story: Story) -> int:
+        """2 when the article leads with another decided change than its story's (a cut against a
+        story of a hike, a full-point cut against one of a half-point cut; `changes_differ`), else
+        0: weighed as two figures the two state differently, the most `_score` counts, since
+        one body's two decisions share the rest of their words and figures."""
+        return 2 * changes_differ(features.direction, features.step, story.direction, story.step)
 
     def _gap(self, features: ArticleFeatures, story: Story) -> int | None:
         anchors = features.anchors
@@ -500,12 +527,15 @@ class Clusterer:
         anchors = features.anchors if features.day is not None else None
         window, stories, norms, fsum = settings.window_days, self.stories, self._norms, math.fsum
         keys, penalty, span = vector.keys(), settings.gap_penalty, settings.max_span_days
+        changing = features.direction != 0 or features.step is not None
         for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
             story = stories[sid]
             if anchors is not None and story.first is not None and story.last is not None:
                 gap = max(0, story.first - anchors[1], anchors[0] - story.last)
                 if gap > window or max(story.last, anchors[1]) - min(story.first, anchors[0]) > span:
                     continue
+                if changing and self._opposed(features, story):
+                    continue  # another decision of the same body (see `_score`)
                 # `_score` for a dated article, inlined (the same operations in the same order): this
                 # loop runs for every candidate of every article.
                 story_vector = story.vector
@@ -599,7 +629,17 @@ class Clusterer:
         event no longer pulls the others in after it: the group decides once, on all of them.
         """
         settings = self.settings
-        scored = self._group_scores(group)
+        # A group whose reports lead with a change one way never joins a story of the other way
+        # (as two groups never join in `undated_groups`): the figures of a hike and of the cut
+        # that undoes it are the same numbers.
+        moves: list[int] = [0, 0]
+        steps: dict[str, int] = {}
+        for member in group:
+            tally_change(moves, steps, member)
+        way, step = majority_way(moves), majority_step(steps)
+        scored = [
+            item for item in self._group_scores(group) if not changes_differ(way, step, item[2].direction, item[2].step)
+        ]
         fitting = [item for item in scored if item[0] >= settings.threshold and item[1] >= settings.group_join]
         if not fitting:
             return None
@@ -698,6 +738,7 @@ class Clusterer:
         """Add an article to a story: its TF-IDF vector (idf as of now, unit length) joins the story's
         summed vector, pruned to its `story_keys` strongest."""
         story.members.append(features.id)
+        tally_change(story.moves, story.steps, features)
         vector = story.vector
         length = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         for key, value in weighted.items():
@@ -860,6 +901,8 @@ class Clusterer:
 
     def _days_fit(self, story: Story, other: Story, features: dict[str, ArticleFeatures]) -> bool:
         settings = self.settings
+        if changes_differ(story.direction, story.step, other.direction, other.step):
+            return False
         if story.first is not None and story.last is not None and other.first is not None and other.last is not None:
             gap = max(0, other.first - story.last, story.first - other.last)
             span = max(story.last, other.last) - min(story.first, other.first)
@@ -903,6 +946,8 @@ class Clusterer:
         """Move `gone`'s members and weights into `keep`; `gone`'s id becomes an alias of `keep`'s."""
         self._unindex(gone)
         keep.members.extend(gone.members)
+        keep.moves = [a + b for a, b in zip(keep.moves, gone.moves, strict=True)]
+        keep.steps = {k: keep.steps.get(k, 0) + gone.steps.get(k, 0) for k in keep.steps.keys() | gone.steps.keys()}
         vector = keep.vector
         for key, value in gone.vector.items():
             vector[key] = vector.get(key, 0.0) + value
@@ -979,6 +1024,8 @@ class Clusterer:
             story = Story(**data)
             # `data` stays as loaded (for `state_changes`): the story gets containers of its own.
             story.members = list(story.members)
+            story.moves = list(story.moves)
+            story.steps = dict(story.steps)
             # Interned like the keys `_join` adds (`_index` relies on it).
             story.vector = {sys.intern(k): v for k, v in story.vector.items()}
             story.indexed = [sys.intern(k) for k in story.indexed]

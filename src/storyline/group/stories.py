@@ -13,7 +13,14 @@ from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.group.cluster import Clusterer
 from storyline.group.families import Family
-from storyline.group.features import ArticleFeatures, extract_features
+from storyline.group.features import (
+    ArticleFeatures,
+    changes_differ,
+    extract_features,
+    majority_step,
+    majority_way,
+    tally_change,
+)
 from storyline.text import UnionFind
 
 
@@ -122,6 +129,12 @@ def undated_groups(
     sets: UnionFind[str] = UnionFind(f.id for f in items)
     sums: dict[str, dict[str, float]] = {i: dict(v) for i, v in vectors.items()}
     sizes = dict.fromkeys(by_id, 1)
+    # Members leading with a decided rise / a cut, and the sizes they state, per group: a group of one
+    # way never joins one of the other, nor one stating another size (`changes_differ`).
+    moves: dict[str, list[int]] = {}
+    steps: dict[str, dict[str, int]] = {}
+    for f in items:
+        tally_change(moves.setdefault(f.id, [0, 0]), steps.setdefault(f.id, {}), f)
 
     def join(a: str, b: str) -> None:
         ra, rb = sets.find(a), sets.find(b)
@@ -130,6 +143,9 @@ def undated_groups(
         keep = sets.find(a)
         gone = rb if keep == ra else ra
         sizes[keep] += sizes.pop(gone)
+        moves[keep] = [a + b for a, b in zip(moves[keep], moves.pop(gone), strict=True)]
+        for key, count in steps.pop(gone).items():
+            steps[keep][key] = steps[keep].get(key, 0) + count
         target = sums[keep]
         for key, value in sums.pop(gone).items():
             target[key] = target.get(key, 0.0) + value
@@ -154,7 +170,9 @@ def undated_groups(
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
     for _, a, b in edges:
         ra, rb = sets.find(a), sets.find(b)
-        if ra == rb:
+        if ra == rb or changes_differ(
+            majority_way(moves[ra]), majority_step(steps[ra]), majority_way(moves[rb]), majority_step(steps[rb])
+        ):
             continue
         small, large = (sums[ra], sums[rb]) if len(sums[ra]) <= len(sums[rb]) else (sums[rb], sums[ra])
         link = math.fsum([v * large[k] for k, v in small.items() if k in large]) / (sizes[ra] * sizes[rb])
