@@ -376,3 +376,44 @@ def test_a_block_of_teasers_about_other_stories_is_removed(shared_data: Path) ->
     text = _clean(row["text"], row["url"])
     assert "hair ties" not in text and "dating app" not in text
     assert "We are no longer seeing a slowdown in the town." in text
+
+
+def _indent(text: str, margin: str) -> str:
+    return "\n".join(margin + line if line.strip() else line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("margin", ["    ", "\t"])
+def test_a_dump_indenting_every_paragraph_reads_as_the_flush_one(shared_data: Path, margin: str) -> None:
+    """dev2 a-020 with every line indented (an e-mail export, a pasted block): indentation the whole
+    document shares sets nothing apart, so every body paragraph of the flush dump is kept the same."""
+    row = _dev2(shared_data, "a-020")
+    flush = _clean(row["text"], row["url"])
+    assert "nine-member Monetary Policy Committee voted to bring borrowing costs down" in flush
+    assert _clean(_indent(row["text"], margin), row["url"]) == flush
+
+
+def test_a_card_indented_beyond_an_indented_dump_is_still_set_apart() -> None:
+    """Only indentation beyond the document's own margin reads as a card: stripping the margin leaves
+    the card's extra indentation in place."""
+    from storyline.clean.wrap import strip_common_indent
+
+    dump = "    Headline here\n\n    First paragraph.\n\n        A card set apart.\n\n    Last paragraph."
+    assert strip_common_indent(dump) == "Headline here\n\nFirst paragraph.\n\n    A card set apart.\n\nLast paragraph."
+    assert strip_common_indent("Flush title\n\n  one indented line\n\nFlush text.") == (
+        "Flush title\n\n  one indented line\n\nFlush text."
+    )
+
+
+def test_a_wrapped_list_item_is_rejoined_into_one_item(shared_data: Path) -> None:
+    """dev2 a-032 wrapped at 60 columns: a storm-surge item runs over two lines; its second line
+    carries the item on (it is no item of its own), the next item stays apart."""
+    row = _dev2(shared_data, "a-032")
+    wrapped = "\n".join(
+        "\n".join(textwrap.wrap(p, 60, break_on_hyphens=False)) if p.strip() else "" for p in row["text"].split("\n")
+    )
+    text = _clean(wrapped, row["url"])
+    assert "Englewood to Bonita Beach, including Charlotte Harbor...12-18 ft" in " ".join(text.split())
+    item = "• Suwannee River to Anclote River...3-5 ft"
+    assert rejoin_wrapped(f"{item}\n• Anclote River to Middle of Longboat Key") == (
+        f"{item}\n• Anclote River to Middle of Longboat Key"
+    )

@@ -34,7 +34,7 @@ from storyline.clean.features import (
 from storyline.clean.markup import strip_line
 from storyline.clean.metadata import is_url_only, parse_dateline
 from storyline.clean.model import decide
-from storyline.clean.wrap import rejoin_wrapped
+from storyline.clean.wrap import rejoin_wrapped, strip_common_indent
 from storyline.text import PROSE_STOP_WORDS
 
 # Why a line of each class is dropped when it is not part of the body.
@@ -423,9 +423,10 @@ def classify_document(
     `extracted` says an HTML extractor already chose this text as the page's main content: when no
     line of it reads as prose (lyrics, a list, a table), its lines are kept rather than rejected.
     `measured` is passed to `split_lines`. A plain-text dump's hard-wrapped lines are rejoined into
-    paragraphs first (`wrap.rejoin_wrapped`): an extractor's text has its paragraphs already."""
+    paragraphs first (`wrap.rejoin_wrapped`) and the indentation all its paragraphs share is taken off
+    (`wrap.strip_common_indent`): an extractor's text has its paragraphs already."""
     if not extracted:
-        text = rejoin_wrapped(text)
+        text = strip_common_indent(rejoin_wrapped(text))
     lines = split_lines(text, measured)
     for line in lines:
         if line.kind == "empty":

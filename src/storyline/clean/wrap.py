@@ -16,6 +16,7 @@ into the stored text (headings, annotations) is into the rejoined text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # Hard wraps are at most this wide; longer lines are paragraphs a converter left on one line.
 MAX_WRAP_WIDTH = 100
@@ -34,6 +35,9 @@ _ENDS_CLOSED = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _LABEL_COLON = 6  # a line ending on a colon with fewer words is a label
 # Lines never joined: list items, Markdown headings, quotes, rules, URLs, table rows.
 _STANDALONE = re.compile(r"^\s*(?:[-*+•·▪●◦‣>#|]|\d{1,3}[.)]\s|https?://|www\.|(?:[-*_=]\s*){3,}$)")
+# A list item is never joined to the line before it, but a long one is wrapped like any sentence: the
+# next line, when it is not an item or a standalone line of its own, carries it on.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪●◦‣]\s|\d{1,3}[.)]\s)(?!\s*(?:[-*_=]\s*){2,}$)")
 
 
 def _width(lines: list[str]) -> int | None:
@@ -67,8 +71,14 @@ def _continues(previous: str, line: str) -> bool:
         and not _ENDS_CLOSED.search(previous)
         and not (previous.rstrip().endswith(":") and len(previous.split()) < _LABEL_COLON)
         and not _STANDALONE.match(line)
-        and not _STANDALONE.match(previous)
+        and _may_go_on(previous)
     )
+
+
+def _may_go_on(previous: str) -> bool:
+    """Can the line after `previous` carry it on? Not after a heading, a quote, a URL, a rule or a table
+    row; a list item can."""
+    return not _STANDALONE.match(previous) or bool(_LIST_ITEM.match(previous))
 
 
 def rejoin_wrapped(text: str) -> str:
@@ -91,7 +101,7 @@ def rejoin_wrapped(text: str) -> str:
         if previous is not None and previous.strip():
             if pending_blank == 0 and width is not None:
                 full = width - WRAP_SLACK <= last_len <= width  # a line past the width was never wrapped
-                join = full and not _STANDALONE.match(line) and not _STANDALONE.match(previous)
+                join = full and not _STANDALONE.match(line) and _may_go_on(previous)
             if not join and pending_blank <= 1:
                 join = _continues(previous, line)
         if join and previous is not None:
@@ -102,3 +112,22 @@ def rejoin_wrapped(text: str) -> str:
         pending_blank = 0
         last_len = len(line.rstrip())
     return "\n".join(out)
+
+
+# A document's own indentation is the one most of its lines share; at least this share of its lines.
+COMMON_INDENT_SHARE = 0.5
+
+
+def strip_common_indent(text: str) -> str:
+    """`text` without the indentation most of its lines share (an export that indents every paragraph,
+    a dump pasted from an e-mail): only a line indented beyond the document's own margin reads as
+    set apart (a card, a quoted block). Lines indented less keep theirs; text whose lines mostly start
+    at the margin is returned unchanged."""
+    lines = text.split("\n")
+    indents = Counter(len(x) - len(x.lstrip()) for x in lines if x.strip())
+    if not indents:
+        return text
+    margin, count = indents.most_common(1)[0]
+    if margin == 0 or count < COMMON_INDENT_SHARE * sum(indents.values()):
+        return text
+    return "\n".join(x[min(margin, len(x) - len(x.lstrip())) :] for x in lines)
