@@ -417,3 +417,26 @@ def test_a_wrapped_list_item_is_rejoined_into_one_item(shared_data: Path) -> Non
     assert rejoin_wrapped(f"{item}\n• Anclote River to Middle of Longboat Key") == (
         f"{item}\n• Anclote River to Middle of Longboat Key"
     )
+
+
+def test_a_text_dump_that_kept_its_html_paragraphs_is_read_as_paragraphs(shared_data: Path) -> None:
+    """dev2 a-019: a text field holding the page's `<p>...</p><p>...` markup (with `<em>` inside). The
+    tags go, each `<p>` a paragraph of its own, so its sentences and quotes read as in any dump."""
+    row = _dev2(shared_data, "a-019")
+    assert row["text"].startswith("<p>")
+    text = _clean(row["text"], row["url"])
+    assert "<" not in text.replace(".<", "") and "</p>" not in text and "<em>" not in text
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) >= 6
+    assert any(p.startswith('"A black day" read the front page headline of Icelandic daily Morgunbladid across')
+               for p in paragraphs)
+
+
+def test_prose_mentioning_a_tag_is_not_read_as_html() -> None:
+    from storyline.clean.markup import strip_html_markup
+
+    prose = "Editors wrapped the lead in a <p> tag by mistake, the company said.\n\nIt was fixed within an hour."
+    assert strip_html_markup(prose) == prose
+    assert strip_html_markup("<p>One &amp; two.</p><p>Three <em>four</em>.</p><br>Five.") == (
+        "\n\nOne & two.\n\nThree four.\n\nFive."
+    )

@@ -19,6 +19,7 @@ from storyline.article import Article, Heading, Removal, article_id
 from storyline.clean import metadata as meta
 from storyline.clean.blocks import Layout, classify_document, is_caption_worded, is_credit_only, is_linked
 from storyline.clean.features import Line
+from storyline.clean.markup import strip_html_markup
 from storyline.ingest.record import RawDocument
 from storyline.text import PROSE_STOP_WORDS, fold
 
@@ -203,7 +204,7 @@ def _clean(raw: RawDocument, measured: dict[str, Line] | None = None) -> _Result
             raise CleanError(f"no article text found in the HTML page: {exc}") from exc
         text = _as_text(extract.text)
     else:
-        text = _as_text(raw.content)
+        text = strip_html_markup(_as_text(raw.content))  # a text field that kept its page's markup
 
     removed: list[Removal] = list(getattr(extract, "removed", []) or [])
     prefix_iso: str | None = None

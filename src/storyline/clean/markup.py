@@ -113,3 +113,26 @@ def _inline_only(line: str) -> MarkedLine:
     stripped_of_links = (_LINK.sub(_first_group, line) if "[" in line else line).strip()
     bold = stripped_of_links.startswith(("**", "__")) and bool(_BOLD_LINE.fullmatch(stripped_of_links))
     return MarkedLine(text=collapse_spaces(strip_inline(line)), bold=bold)
+
+
+# HTML paragraph markup left in a text dump (a feed's `description`, a CMS field exported as text):
+# the tags that end a block, and any tag at all (a name after `<` or `</`, no `<` or `>` inside).
+_HTML_BLOCK = re.compile(
+    r"<\s*/?\s*(?:p|br|div|h[1-6]|li|ul|ol|blockquote|section|article|figure|figcaption|table|tr)\b[^<>]{0,300}>",
+    re.IGNORECASE,
+)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]{0,500})?/?>")
+# Block tags a dump must hold before it is read as HTML: one stray `<p>` in prose is not markup.
+MIN_HTML_BLOCKS = 3
+
+
+def strip_html_markup(text: str) -> str:
+    """`text` without the HTML markup a text dump kept (`<p>...</p><p>...`, `<em>`, `&amp;`): block tags
+    become paragraph breaks, other tags go, entities are undone. Text with fewer than
+    `MIN_HTML_BLOCKS` block tags is returned unchanged (prose may mention `<p>`)."""
+    if "<" not in text or len(_HTML_BLOCK.findall(text)) < MIN_HTML_BLOCKS:
+        return text
+    from html import unescape
+
+    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n\n", text))
+    return re.sub(r"\n{3,}", "\n\n", unescape(text))
