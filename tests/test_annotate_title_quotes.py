@@ -72,7 +72,44 @@ def test_ingest_stores_the_title_quotes_beside_the_text_quotes(tmp_path: Path) -
         entry = store.annotations(article.id)
     assert entry is not None
     stored = Annotations.from_dict(entry["data"])
+    # the headline's quote, and its subhead repeating it, which takes the headline's speaker
     assert [(q.text, q.speaker, q.place) for q in stored.title_quotes] == [
-        ("Them's the breaks", "Boris Johnson", "title")
+        ("Them's the breaks", "Boris Johnson", "title"),
+        ("Them's the breaks", "Boris Johnson", "heading"),
     ]
     assert stored.quotes and all(q.place == "text" for q in stored.quotes)
+
+
+def test_quotes_in_subheads_are_read_beside_the_title_quotes() -> None:
+    # a-029 (a hurricane report): two subheads quote the forecasters' words ('Catastrophic impacts',
+    # 'Not going to survive'); they are found, with their place, offsets into their subhead.
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    article = dev2_tune_articles()["a-029"]
+    made = with_title_quotes(Annotations.from_dict(dev2_tune_annotations("a-029").to_dict()), article.title,
+                             article.headings)
+    heading = [q for q in made.title_quotes if q.place == "heading"]
+    assert {q.text for q in heading} >= {"Catastrophic impacts", "Not going to survive"}
+    subheads = [h.text for h in article.headings]
+    for q in heading:
+        assert any(h[q.start : q.end].strip("'\"‘’“”") == q.text for h in subheads)
+    assert Annotations.from_dict(made.to_dict()) == made
+
+
+@pytest.mark.parametrize(("gid", "name"), [("a-041", "Good Morning America"), ("b-015", "Anatomy of a Fall"),
+                                           ("b-036", "The Banshees of Inisherin")])
+def test_a_title_case_name_in_marks_has_no_speaker(gid: str, name: str) -> None:
+    """A show's or a film's name in marks is found as a quote but nobody said it, even in a sentence
+    with a reporting verb (`told "Good Morning America"`)."""
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    found = [q for q in dev2_tune_annotations(gid).quotes if q.text == name]
+    assert found and all(q.speaker is None for q in found)
+
+
+def test_a_quoted_sentence_in_title_case_is_not_a_name() -> None:
+    from storyline.annotate.quotes import is_work_title
+
+    assert is_work_title("Good Morning America") and is_work_title("Killers of the Flower Moon")
+    assert not is_work_title("We Will Fight On.") and not is_work_title("Thank You, Everyone")
+    assert not is_work_title("our neighbors are under the rubble")

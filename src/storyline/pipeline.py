@@ -276,7 +276,8 @@ def _annotate_claimed(
     had_failed = store.annotation_failure_ids()
 
     def save(article: Article, annotations: Annotations) -> bool:
-        saved = store.save_annotations(article, version, with_title_quotes(annotations, article.title).to_dict())
+        made = with_title_quotes(annotations, article.title, article.headings)
+        saved = store.save_annotations(article, version, made.to_dict())
         if article.id in had_failed:
             store.clear_annotation_failure(article.id)
         return saved
@@ -372,7 +373,7 @@ def _store_prepared(
     # Saved only when the stored article still has the text and date they were made from.
     from storyline.annotate.quotes import with_title_quotes  # the engine made annotations: spaCy is loaded
 
-    annotations = with_title_quotes(prepared.annotations, article.title)
+    annotations = with_title_quotes(prepared.annotations, article.title, article.headings)
     saved = store.save_annotations(article, versions.ANNOTATOR_VERSION, annotations.to_dict())
     if saved and article.id in had_failed:
         store.clear_annotation_failure(article.id)

@@ -26,8 +26,13 @@ only when that choice is unambiguous and the title or given name does not say ot
 the body named as subject just before. A subject that names no one (`officials said`) leaves the
 speaker None (see `KEEP_DESCRIPTIONS`). A wrong speaker is worse than none.
 
-The quotes of the article's title (`title_quotes`) are kept apart (`Annotations.title_quotes`, `place`
-"title"), their speaker taken only from what the body attributes.
+The quotes of the article's title and of its subheads (`title_quotes`) are kept apart
+(`Annotations.title_quotes`, `place` "title" / "heading"), their speaker taken only from what the body
+attributes.
+
+A run of title-case words in marks (`"Good Morning America"`, `'Everything Everywhere All At Once'`:
+every word capitalised but small function words) names a show, a work or a slogan; it is kept as a
+quote but never given a speaker (`is_work_title`).
 """
 
 from __future__ import annotations
@@ -39,10 +44,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from storyline.annotate.records import Annotations, Entity, Quote
-from storyline.text import stem, words
+from storyline.text import COMMON_FUNCTION_WORDS, stem, words
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from spacy.tokens import Doc, Token
+
+    from storyline.article import Heading
 
 _BASE_CUES = (
     "say tell add state ask explain warn insist note declare tweet post recall reply respond stress suggest "
@@ -812,6 +821,28 @@ class _Attributor:
         return None
 
 
+def _title_case(text: str) -> bool:
+    """Every word of `text` capitalised but small function words (`Everything Everywhere All At Once`),
+    with two capitalised words at least and the first capitalised."""
+    found = words(text)
+    capitalised = [w for w in found if w[:1].isupper()]
+    return (
+        len(capitalised) >= 2
+        and found[0][:1].isupper()
+        and all(w[:1].isupper() or w.casefold() in COMMON_FUNCTION_WORDS for w in found)
+    )
+
+
+def is_work_title(text: str) -> bool:
+    """Whether a quote's words are a title-case run (a show, a work, a slogan: `"Good Morning America"`)
+    rather than words someone said: every word capitalised but small function words, and no sentence
+    or clause inside (a quoted statement ends its words with a stop or a comma)."""
+    inner = text.strip()
+    if not inner or inner[-1] in ".,;:!?…" or any(mark in inner for mark in (". ", "? ", "! ", ", ")):
+        return False
+    return _title_case(inner)
+
+
 if TYPE_CHECKING:
     #: Given an article's lookups, a function called on every quote in order (with the quote before it,
     #: when the rules named that one's speaker, and the rules' reporting verb) that may name the speaker
@@ -838,6 +869,7 @@ def extract_quotes(
     attributor = _Attributor(ctx, sentence_at)
     choose = chooser(ctx, attributor) if chooser is not None else None
     quotes: list[Quote] = []
+    spoken: list[Quote] = []  # the quotes but names in marks, which nobody said and nothing continues
     for seg in segments:
         inner_start = seg.start + 1
         inner_end = seg.end - 1 if seg.closed else seg.end
@@ -849,6 +881,9 @@ def extract_quotes(
             sentence_end=sentence_at(seg.end - 1),
             partial=_is_partial(text, seg),
         )
+        if is_work_title(quote.text):
+            quotes.append(quote)  # a name in marks: nobody said it
+            continue
         cue = attributor.governing_cue(seg)
         how = "cue"
         if cue is None:
@@ -872,19 +907,20 @@ def extract_quotes(
             if named is not None:
                 quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = named
                 quote.how = "nearby"
-            elif quotes:
-                _continue_from(quotes[-1], quote, text)
+            elif spoken:
+                _continue_from(spoken[-1], quote, text)
             if quote.speaker is None and not quote.partial:
                 introduced = attributor.introduced_by(seg)
                 if introduced is not None:
                     quote.speaker, quote.speaker_start, quote.speaker_end, quote.speaker_kind = introduced
                     quote.how = "introduced"
         if quote.speaker is not None and quote.how == "continuation":
-            quote.speaker_kind = quotes[-1].speaker_kind
+            quote.speaker_kind = spoken[-1].speaker_kind
         if choose is not None:
             # The quote before is a candidate only when the rules named its speaker (as in training).
-            choose(quote, seg, quotes[-1] if quotes and quotes[-1].how != "model" else None, cue)
+            choose(quote, seg, spoken[-1] if spoken and spoken[-1].how != "model" else None, cue)
         quotes.append(quote)
+        spoken.append(quote)
     return quotes
 
 
@@ -953,15 +989,18 @@ def _named_in(part: str, name: str) -> bool:
     return len(name_words) > 1 and last[:1].isupper() and last in part.replace("'s", " ").replace("’s", " ").split()
 
 
-def title_quotes(title: str | None, body: list[Quote]) -> list[Quote]:
-    """Quotations in an article's title (`place` "title": offsets into the title, `sentence` -1).
+def title_quotes(title: str | None, body: list[Quote], place: str = "title") -> list[Quote]:
+    """Quotations in an article's title (`place` "title": offsets into the title, `sentence` -1), or in
+    one of its subheads (`place` "heading", offsets into the subhead), read alike.
 
     A headline says who spoke in few words, so the speaker comes only from what the body already
     attributes, never from the headline's words alone: the speaker of a body quote that holds the
     same words (`how` "repeated": the headline repeats the body's quote), else a body speaker named
     beside the quote across a colon or dash (`Blinken: "..."`, `"..." - Boris Johnson announces`,
     `how` "nearby", with the name's span in the title). A name before a colon that speaks nowhere in
-    the body (`Oscars: "Everything Everywhere ..."`, a title of a work) leaves the speaker None."""
+    the body (`Oscars: "Everything Everywhere ..."`, a title of a work) leaves the speaker None, as
+    does a title-case run in marks in a headline that is not itself in title case (`is_work_title`;
+    in a title-case headline every quote looks like one)."""
     if not title:
         return []
     out: list[Quote] = []
@@ -971,7 +1010,11 @@ def title_quotes(title: str | None, body: list[Quote]) -> list[Quote]:
         target = words(text)
         if not target:
             continue
-        quote = Quote(text=text, start=seg.start, end=seg.end, sentence=-1, sentence_end=-1, place="title")
+        quote = Quote(text=text, start=seg.start, end=seg.end, sentence=-1, sentence_end=-1, place=place)
+        rest = title[: seg.start] + " " + title[seg.end :]
+        if is_work_title(text) and not (words(rest) and _title_case(rest)):
+            out.append(quote)  # a name in marks: nobody said it
+            continue
         # The body quote that begins with the headline's words first, then one that holds them.
         spoken = [q for q in body if q.speaker and q.place == "text"]
         same = [q for q in spoken if words(q.text)[: len(target)] == target] or [
@@ -999,7 +1042,19 @@ def title_quotes(title: str | None, body: list[Quote]) -> list[Quote]:
     return out
 
 
-def with_title_quotes(annotations: Annotations, title: str | None) -> Annotations:
-    """`annotations` with the quotes of the article's title (`title_quotes`) set beside the body's."""
-    annotations.title_quotes = title_quotes(title, annotations.quotes)
+def with_title_quotes(
+    annotations: Annotations, title: str | None, headings: Sequence[Heading] = ()
+) -> Annotations:
+    """`annotations` with the quotes of the article's title and then of its subheads (`title_quotes`,
+    `place` "title" / "heading") set beside the body's; a subhead repeating a quote the headline
+    attributes takes its speaker (`how` "repeated")."""
+    found = title_quotes(title, annotations.quotes)
+    for heading in headings:
+        for quote in title_quotes(heading.text, annotations.quotes, place="heading"):
+            # a subhead repeating a quote the headline attributes shows the same words again
+            same = next((q for q in found if q.speaker and words(q.text) == words(quote.text)), None)
+            if quote.speaker is None and same is not None:
+                quote.speaker, quote.speaker_kind, quote.how = same.speaker, same.speaker_kind, "repeated"
+            found.append(quote)
+    annotations.title_quotes = found
     return annotations
