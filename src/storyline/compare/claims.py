@@ -134,6 +134,9 @@ class _Item:
     # For a sum given in another currency in brackets right after a sum (`11 million Swedish kronor
     # (about £800,000)`): the index (in `_items`) of the sum it converts.
     converts: int | None = None
+    # For a length: which way it is measured (`LENGTH_TYPES`: a depth, a distance, a length), told
+    # by the words right by the number, stop words too (`18km below`, `some 77 kilometers from`).
+    length_type: str | None = None
 
 
 def _noun(figure: Figure, same_sentence: list[Figure]) -> str | None:
@@ -195,6 +198,11 @@ def _dimension(figure: Figure, text: str) -> tuple[str, float]:
         return "speed", 1.609344 if unit == "mi" else 1.0
     if unit in UNIT_DIMENSIONS:
         return UNIT_DIMENSIONS[unit]
+    # A change in percentage points (`a quarter of a percentage point`, `a half-point hike`) is
+    # written as a share as often (`raised rates by 0.25%`): one dimension, or the size of one
+    # decision falls into two claims by the way each outlet wrote it.
+    if unit == "pp":
+        return "percent", 1.0
     noun = (figure.noun or "").casefold()
     if unit is None and noun in _POINTS:
         modifiers = {m.casefold() for m in figure.modifiers}
@@ -333,7 +341,8 @@ def _items(
                     noun=None if figure.unit in UNIT_DIMENSIONS else _noun(figure, by_sentence[figure.sentence]),
                     low=span[0],
                     high=span[1],
-                    kind=_unit_kind(figure),
+                    # Basis and percentage points are shares: one kind with `0.25%`.
+                    kind="percent" if dimension == "percent" else _unit_kind(figure),
                     context=context,
                     words=[
                         (w, d)
@@ -363,6 +372,7 @@ def _items(
                         prefix_stem(w) for w in own_right[:5] if w.casefold() not in SENTENCE_STOP_WORDS and len(w) > 2
                     ),
                     order_in_sentence=sum(1 for f in by_sentence[figure.sentence] if f.start < figure.start),
+                    length_type=_length_type(own_left, own_right) if dimension == "length" else None,
                 )
             )
             _measured(items[-1])
@@ -424,6 +434,32 @@ def _type_of_word(word: str) -> str | None:
     for prefix, kind in _TYPE_OF:
         if word.startswith(prefix) and len(word) <= len(prefix) + 5:
             return kind
+    return None
+
+
+#: The ways a length is measured and the words by the number that tell them: a fissure's length
+#: is not a quake's depth, nor a distance from a town, however close their values.
+LENGTH_TYPES: dict[str, frozenset[str]] = {
+    "depth": frozenset({"depth", "deep", "below", "beneath", "down", "underground"}),
+    "length": frozenset({"long", "length", "lengths"}),
+    "width": frozenset({"wide", "width", "across"}),
+    "height": frozenset({"high", "height", "tall", "altitude", "elevation"}),
+    "distance": frozenset({"from", "away", "off", "distance", "outside", "north", "south", "east", "west",
+                           "northeast", "northwest", "southeast", "southwest", "north-east", "north-west",
+                           "south-east", "south-west", "northern", "southern", "eastern", "western"}),
+}  # fmt: skip
+_LENGTH_TYPE_OF = {w: kind for kind, words in LENGTH_TYPES.items() for w in words}
+# How many words from the number a word may tell a length's way.
+LENGTH_REACH = 3
+
+
+def _length_type(left: Sequence[str], right: Sequence[str]) -> str | None:
+    """The way a length is measured (`LENGTH_TYPES`) from the nearest telling word on the figure's
+    side of the sentence's other figures (`left` reads outwards from the number)."""
+    for d in range(LENGTH_REACH):
+        for side in (right, left):
+            if d < len(side) and (kind := _LENGTH_TYPE_OF.get(side[d].casefold())) is not None:
+                return kind
     return None
 
 
@@ -563,6 +599,8 @@ def quantity_type(item: _Item) -> str | None:
     (`a magnitude 6.3 earthquake has killed at least 320 people`)."""
     if item.dimension in MEASURED_TYPES:
         return item.dimension
+    if item.length_type is not None:
+        return item.length_type
     candidates = ([(item.noun, -1)] if item.noun else []) + sorted(
         ((w, d) for w, d in item.type_words if d < TYPE_REACH), key=lambda t: t[1]
     )
@@ -671,6 +709,10 @@ def pair_probability(a: _Item, b: _Item) -> float:
     and between a vague magnitude and a figure."""
     if not comparable(a, b):
         return 0.0
+    # A length measured another way (a fissure's length, its distance from a town) is another
+    # quantity, however alike the values: the pair model never sees the way.
+    if a.length_type and b.length_type and a.length_type != b.length_type:
+        return 0.0
     x = pair_features(a, b)
     z = PAIR_INTERCEPT + sum(w * v for w, v in zip(PAIR_WEIGHTS, x, strict=True))
     p = 1.0 / (1.0 + math.exp(-z))
@@ -681,6 +723,8 @@ def pair_probability(a: _Item, b: _Item) -> float:
     return p
 
 
+#: Two readings of one measured dimension within this factor of each other are compared (`_keys`).
+NEAR_READING = 1.5
 #: Dimensions measured in units that outlets convert (`UNIT_DIMENSIONS`).
 MEASURED_DIMENSIONS = frozenset(d for d, _ in UNIT_DIMENSIONS.values())
 
@@ -700,6 +744,15 @@ def _keys(item: _Item) -> set[str]:
     # 9 miles per hour`): the bounds differ, the number does not.
     if item.base_value is not None:
         keys.add(f"x:{item.base_value:.6g}")
+    # A measurement given a little differently by two outlets (`about 70km` / `some 77 kilometers`
+    # from Marrakesh, `four metres` / `6 yards`) shares no word and no value: readings of one
+    # measured dimension within a factor of `NEAR_READING` of each other are compared. Measured
+    # dimensions are few per story; counts are not, and are keyed by their words and types.
+    if item.dimension in MEASURED_DIMENSIONS and item.figure.qualifier != "vague":
+        mid = (item.base_low + item.base_high) / 2
+        if mid > 0:
+            step = math.floor(math.log(mid) / math.log(NEAR_READING))
+            keys.update({f"r:{step}", f"r:{step + 1}"})
     return keys
 
 
@@ -805,6 +858,19 @@ def _grows(items: Sequence[_Item]) -> bool:
     return bool(typed) and typed.most_common(1)[0][0] in GROWING_TYPES
 
 
+def _written_bounds(item: _Item) -> tuple[float, float]:
+    """A measurement's bounds in its base unit as far as its wording fixes them: a number written
+    in a unit holds to half its last digit (`a six-week term` is 5.5 to 6.5 weeks, so `45 days`
+    is the same length written in another unit; `24.8 miles` is 24.75 to 24.85)."""
+    f = item.figure
+    if f.qualifier != "exact" or f.value is None or not f.value or f.unit not in UNIT_DIMENSIONS:
+        return item.base_low, item.base_high
+    digits = f"{f.value:.6g}"
+    decimals = len(digits.split(".")[1]) if "." in digits and "e" not in digits else 0
+    half = 0.5 * 10.0**-decimals * item.base_low / f.value
+    return item.base_low - abs(half), item.base_high + abs(half)
+
+
 def _when(item: _Item) -> tuple[str, int]:
     return (item.published or "", item.figure.start)
 
@@ -824,8 +890,9 @@ def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | N
         return verdict, (kept[latest] if latest is not None else None)
     if _alike(items):
         return "same", None
-    low = max(i.base_low for i in items)
-    high = min(i.base_high for i in items)
+    spans = [_written_bounds(i) for i in items] if len({i.figure.unit for i in items}) > 1 else None
+    low = max(s[0] for s in spans) if spans else max(i.base_low for i in items)
+    high = min(s[1] for s in spans) if spans else min(i.base_high for i in items)
     if low <= high * (1 + SAME_VALUE) + 1e-9:
         return "compatible", None
     if items[0].dimension.split(":")[0] in TALLIES and _grows(items):
