@@ -2,7 +2,8 @@
 
 Two figures of one dimension (a count, a share, money in one currency, a length, a speed, ...) are
 compared when they share a blocking key (the counted noun, a word by the number, the scale word, the
-quantity type, or the value itself: `5%` in every report of a rate decision, whatever the words). A
+quantity type, the value itself: `5%` in every report of a rate decision, whatever the words; or,
+for a measurement, a reading within a factor of `NEAR_READING`: `about 70km` / `some 77 kilometers`). A
 logistic pair model (`claim_model`, fitted by `benchmarks/train_claims.py` on the dev2-tune figure
 gold, cross-validated by held-out events) gives the chance that they measure one quantity from their
 counted nouns, quantity types, values, units, the words around them, their sentences' likeness,
