@@ -72,8 +72,9 @@ class Quote:
     without a speaker.
     `place` says where the quote stands: "text" (the article's cleaned text: `start`/`end`,
     `speaker_*` and `cue_*` are offsets into it, `sentence` indexes its sentences) or "title" (the
-    article's title: offsets into the title, `sentence` -1; such quotes are kept apart in
-    `Annotations.title_quotes` so nothing slices the text with a title offset). A title quote's
+    article's title: offsets into the title, `sentence` -1) or "heading" (one of the article's subheads,
+    `Article.headings`: offsets into the subhead's text, `sentence` -1); such quotes are kept apart in
+    `Annotations.title_quotes` so nothing slices the text with a title or subhead offset). A title quote's
     `how` "repeated" takes the speaker of a body quote that holds the same words.
     """
 
@@ -162,7 +163,7 @@ class Annotations:
     quotes: list[Quote] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
-    # Quotes in the article's title (`Quote.place` "title"), apart from the text's `quotes`.
+    # Quotes in the article's title and subheads (`Quote.place` "title", "heading"), apart from the text's `quotes`.
     title_quotes: list[Quote] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
