@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
@@ -132,7 +133,5 @@ def strip_html_markup(text: str) -> str:
     `MIN_HTML_BLOCKS` block tags is returned unchanged (prose may mention `<p>`)."""
     if "<" not in text or len(_HTML_BLOCK.findall(text)) < MIN_HTML_BLOCKS:
         return text
-    from html import unescape
-
     text = _HTML_TAG.sub("", _HTML_BLOCK.sub("\n\n", text))
     return re.sub(r"\n{3,}", "\n\n", unescape(text))

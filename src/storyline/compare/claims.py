@@ -891,9 +891,10 @@ def _verdict(values: list[ClaimValue], items: list[_Item]) -> tuple[str, int | N
         return verdict, (kept[latest] if latest is not None else None)
     if _alike(items):
         return "same", None
-    spans = [_written_bounds(i) for i in items] if len({i.figure.unit for i in items}) > 1 else None
-    low = max(s[0] for s in spans) if spans else max(i.base_low for i in items)
-    high = min(s[1] for s in spans) if spans else min(i.base_high for i in items)
+    # values written in different units hold to their written precision; in one unit, to their bounds
+    mixed_units = len({i.figure.unit for i in items}) > 1
+    bounds = [_written_bounds(i) if mixed_units else (i.base_low, i.base_high) for i in items]
+    low, high = max(b[0] for b in bounds), min(b[1] for b in bounds)
     if low <= high * (1 + SAME_VALUE) + 1e-9:
         return "compatible", None
     if items[0].dimension.split(":")[0] in TALLIES and _grows(items):
