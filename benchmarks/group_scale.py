@@ -58,8 +58,9 @@ from storyline.group import (
     load_clusterer,
     update,
 )
+from storyline.group.families import copy_keys, keys_version
 from storyline.group.features import ENTITY_PREFIX
-from storyline.store import GroupingChange, Store, text_hash
+from storyline.store import CopyKeysRow, GroupingChange, Store, text_hash
 
 CHUNK = 20_000
 START_DAY = 730_000  # 1999-08-17 as a day number; any date works
@@ -193,8 +194,9 @@ def synthetic_articles(path: Path, total: int, per_day: int, seed: int) -> Itera
 
 def fill(store: Store, articles: list[Article]) -> None:
     """Store `articles` and group them as earlier runs would have (features and stories through the
-    clusterer, saved with its state in one change); copies among them are not looked for (they would
-    only be compared within days of each other, and the measured run reads its own neighbours)."""
+    clusterer, saved with its state in one change, with the copy-search keys an update makes and keeps
+    for each article); copies among them are not looked for (they would only be compared within days
+    of each other, and the measured run reads its own neighbours)."""
     with store.transaction():
         for article in articles:
             store.add_article(article)
@@ -206,14 +208,16 @@ def fill(store: Store, articles: list[Article]) -> None:
         placements=grouping.stories,
         text_hashes={a.id: text_hash(a.text) for a in articles},
         state=clusterer.to_state(),
+        copy_keys=[CopyKeysRow(a.id, text_hash(a.text), keys_version(), copy_keys(a).pack()) for a in articles],
     )
     store.save_grouping(change)
 
 
-def incremental(path: Path, sizes: list[int], add: int, per_day: int, seed: int) -> None:
+def incremental(path: Path, sizes: list[int], add: int, per_day: int, seed: int, profile: bool = False) -> None:
     """For each of `sizes`: a store filled to that size (`fill`), then one `update()` adding `add`
     articles published after them; its wall and CPU time are printed. One store is filled up the
-    sizes in turn, and each update runs on a copy of it (filling is the long part)."""
+    sizes in turn, and each update runs on a copy of it (filling is the long part). `profile`: the
+    functions taking the most time in each update are printed after its row."""
     header = ("stored", 8), ("added", 6), ("fill s", 7), ("wall s", 7), ("cpu s", 6), ("art/s", 6), ("stories", 8)
     print(" ".join(f"{name:>{width}}" for name, width in header), f"{'families':>9}", flush=True)
     sizes = sorted(sizes)
@@ -232,15 +236,27 @@ def incremental(path: Path, sizes: list[int], add: int, per_day: int, seed: int)
                 with store.transaction():
                     for article in articles[size : size + add]:
                         store.add_article(article)
+                profiler = None
+                if profile:
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 wall, cpu = time.perf_counter(), time.process_time()
                 report = update(store, annotations_for=lambda _: None)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                if profiler is not None:
+                    profiler.disable()
             measured.unlink()
             print(
                 f"{size:>8} {report.articles:>6} {filled_for:>7.0f} {wall:>7.2f} {cpu:>6.2f} "
                 f"{report.articles / cpu:>6.0f} {report.stories_total:>8} {report.families:>9}",
                 flush=True,
             )
+            if profiler is not None:
+                import pstats
+
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def main() -> None:
@@ -262,7 +278,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.incremental is not None:
         sizes = [2000, 20000] if args.quick else [int(n) for n in args.incremental.split(",")]
-        incremental(args.path, sizes, args.add, args.per_day, args.seed)
+        incremental(args.path, sizes, args.add, args.per_day, args.seed, args.profile)
         return
     events = templates(args.path, args.cache)
     if args.profile:

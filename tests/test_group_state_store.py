@@ -4,6 +4,7 @@ a reload continues exactly as one that wrote (and read) the whole state, on the 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,11 @@ import pytest
 
 from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
-from storyline.group import Clusterer, ClusterSettings, update
+from storyline.group import Clusterer, ClusterSettings, persist, update
+from storyline.group.families import CopyKeys, copy_keys, keys_version
 from storyline.ingest import RawDocument
-from storyline.store import SCHEMA_VERSION, GroupingChange, Store
-from storyline.store.schema import pack_state
+from storyline.store import MIGRATIONS, SCHEMA_VERSION, GroupingChange, Store
+from storyline.store.schema import _migration_group_stories, pack_state
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
 # Small enough that stories retire and leave memory within the corpus (several years of events).
@@ -108,7 +110,7 @@ def test_a_store_holding_the_state_as_one_blob_migrates_into_rows(dev: list[Arti
         with store.transaction() as db:
             db.execute("DROP TABLE group_stories")
             db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+            db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_migration_group_stories)}")
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert _grouping(store) == before
@@ -126,3 +128,40 @@ def test_a_store_holding_the_state_as_one_blob_migrates_into_rows(dev: list[Arti
             store.add_article(article)
         _update(store)
         assert _grouping(store) == migrated
+
+
+def test_copy_keys_are_kept_per_text_and_an_update_reads_them_instead_of_making_them(
+    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = keys_version()
+    with Store(tmp_path / "keys.db") as store:
+        for article in dev[:30]:
+            store.add_article(article)
+        _update(store)
+        stored = store.copy_keys([a.id for a in dev[:30]], version)
+        assert set(stored) == {a.id for a in dev[:30]}
+        # What is read back is what the text gives.
+        assert all(CopyKeys.unpack(stored[a.id]) == copy_keys(a) for a in dev[:30])
+        assert not store.copy_keys([dev[0].id], "another version")
+        # A changed text's keys are not used: they were made from the text it had.
+        changed = replace(dev[0], text=dev[0].text + "\n\nA paragraph added to the story later on.")
+        store.add_article(changed)
+        assert dev[0].id not in store.copy_keys([dev[0].id], version)
+        made: list[str] = []
+        monkeypatch.setattr(persist, "copy_keys", lambda a, s: made.append(a.id) or copy_keys(a, s))
+        for article in dev[30:]:
+            store.add_article(article)
+        _update(store)
+        # Only the new articles and the changed one were keyed; the stored ones' keys were read.
+        assert set(made) == {a.id for a in dev[30:]} | {dev[0].id}
+        assert CopyKeys.unpack(store.copy_keys([dev[0].id], version)[dev[0].id]) == copy_keys(changed)
+        incremental = _grouping(store)
+    monkeypatch.undo()
+    with Store(tmp_path / "whole.db") as store:
+        for article in [changed, *dev[1:30]]:
+            store.add_article(article)
+        _update(store)
+        for article in dev[30:]:
+            store.add_article(article)
+        _update(store)
+        assert _grouping(store)[1] == incremental[1]  # the same families as with keys made afresh

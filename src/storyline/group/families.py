@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
@@ -140,6 +140,45 @@ def minhash(article: Article, settings: FamilySettings) -> MinHash | None:
     return signature
 
 
+#: Bump whenever `copy_keys` can give other keys for the same text and settings: stored keys made
+#: before are then computed again.
+COPY_KEYS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class CopyKeys:
+    """What the copy search looks an article up by, a pure function of its text: its MinHash values
+    (`signature`, empty when the text is too short to compare) and the hashes of its runs of
+    `passage_gram` words (`grams`). Stored with the article (`pack`), so that a later update compares
+    new articles with stored ones without reading the stored texts again."""
+
+    signature: tuple[int, ...]
+    grams: frozenset[int]
+
+    def pack(self) -> bytes:
+        # 32-bit values throughout: the shingles are 32-bit hashes and MinHash keeps values below 2**32.
+        values = [len(self.signature), *self.signature, *sorted(self.grams)]
+        return np.asarray(values, dtype="<u4").tobytes()
+
+    @classmethod
+    def unpack(cls, data: bytes) -> CopyKeys:
+        values = np.frombuffer(data, dtype="<u4").tolist()
+        size = values[0] if values else 0
+        return cls(tuple(values[1 : 1 + size]), frozenset(values[1 + size :]))
+
+
+def copy_keys(article: Article, settings: FamilySettings = FamilySettings()) -> CopyKeys:
+    """The article's keys in the copy search (`CopyKeys`)."""
+    signature = minhash(article, settings)
+    values = () if signature is None else tuple(int(v) for v in signature.hashvalues)
+    return CopyKeys(values, frozenset(candidate_grams(article.text, settings.passage_gram)))
+
+
+def keys_version(settings: FamilySettings = FamilySettings()) -> str:
+    """What stored `CopyKeys` must have been made with to be used under `settings`."""
+    return f"{COPY_KEYS_VERSION}:{settings.shingle}:{settings.passage_gram}:{settings.num_perm}:{settings.seed}"
+
+
 def copy_relation(a: Article, b: Article) -> CopyFeatures:
     """What the in-order sentence alignment of two articles shows (`storyline.group.copies`)."""
     return pair_features(a, b)
@@ -160,6 +199,7 @@ def find_families(
     settings: FamilySettings = FamilySettings(),
     new: Collection[str] | None = None,
     describe: bool = True,
+    keys: Mapping[str, CopyKeys] | None = None,
 ) -> list[Family]:
     """The syndication families among `articles`: groups of two or more copies of one text.
 
@@ -171,17 +211,20 @@ def find_families(
     `new`: when given, only pairs with at least one of these articles are compared (the others were
     compared when they came in): the cost follows the new articles, not the whole pool, and only the
     families with a new member are returned. `describe=False` leaves `differences` empty (for a caller
-    that builds the records again with more members)."""
+    that builds the records again with more members). `keys`: articles' `CopyKeys` made before under
+    these settings (`keys_version`), by id; the others' are made here."""
     by_id = {a.id: a for a in articles}
     ordered = sorted(by_id.values(), key=_sort_key)
+    known = keys or {}
+    keyed = {a.id: known[a.id] if a.id in known else copy_keys(a, settings) for a in ordered}
     lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
-    signatures: dict[str, MinHash] = {}
+    signatures: dict[str, LeanMinHash] = {}
     for article in ordered:
-        signature = minhash(article, settings)
-        if signature is not None:
-            signatures[article.id] = signature
-            lsh.insert(article.id, signature)
-    candidates = _passage_candidates(ordered, settings, new)
+        values = keyed[article.id].signature
+        if values:
+            signatures[article.id] = LeanMinHash(seed=settings.seed, hashvalues=np.asarray(values, dtype=np.uint64))
+            lsh.insert(article.id, signatures[article.id])
+    candidates = _passage_candidates(ordered, keyed, settings, new)
     for aid, signature in signatures.items():
         if new is None or aid in new:
             candidates.setdefault(aid, set()).update(o for o in lsh.query(signature) if o != aid)
@@ -268,20 +311,23 @@ _UNDATED = 10**7
 
 
 def _passage_candidates(
-    articles: Sequence[Article], settings: FamilySettings, new: Collection[str] | None = None
+    articles: Sequence[Article],
+    keys: Mapping[str, CopyKeys],
+    settings: FamilySettings,
+    new: Collection[str] | None = None,
 ) -> dict[str, set[str]]:
     """Pairs of articles sharing a run of `passage_gram` words of their own sentences (not quotation),
     by article id. Runs found in more than `max_gram_postings` articles are boilerplate. `new`: only
     pairs with one of these articles are wanted (the others were compared before)."""
     postings: dict[int, list[str]] = {}
     new = None if new is None else set(new)
+    grams = {a.id: keys[a.id].grams for a in articles}
     if new is None:
         for article in articles:
-            for gram in candidate_grams(article.text, settings.passage_gram):
+            for gram in grams[article.id]:
                 postings.setdefault(gram, []).append(article.id)
     else:
         # Only the runs of new articles can make a wanted pair: the others' runs are looked up in them.
-        grams = {a.id: candidate_grams(a.text, settings.passage_gram) for a in articles}
         for article in articles:
             if article.id in new:
                 for gram in grams[article.id]:

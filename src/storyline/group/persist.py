@@ -18,10 +18,18 @@ from typing import Any
 from storyline.annotate.records import Annotations
 from storyline.article import Article
 from storyline.group.cluster import Clusterer, ClusterSettings
-from storyline.group.families import Family, FamilySettings, build_family, find_families
+from storyline.group.families import (
+    CopyKeys,
+    Family,
+    FamilySettings,
+    build_family,
+    copy_keys,
+    find_families,
+    keys_version,
+)
 from storyline.group.features import day_number
 from storyline.group.stories import cluster_features, features_of
-from storyline.store import GroupingChange, Store, StoredFamily, text_hash
+from storyline.store import CopyKeysRow, GroupingChange, Store, StoredFamily, text_hash
 
 # Copies of one wire text appear within days of each other; older stored articles are not re-compared.
 FAMILY_WINDOW_DAYS = 7
@@ -157,9 +165,9 @@ def _plan(
     is nothing to group.
 
     Only what the new articles need is read: the articles to place, the stored articles published
-    near them (for copies), and the placements of the articles those touch. The clusterer's state
-    carries the rest (its size is bounded, see `ClusterSettings`), so an update's cost follows the
-    articles it adds, not the number stored."""
+    near them (for copies, with the copy-search keys made when they were grouped), and the placements
+    of the articles those touch. The clusterer's state carries the rest (its size is bounded, see
+    `ClusterSettings`), so an update's cost follows the articles it adds, not the number stored."""
     if fresh:
         new, replaced = list(store.articles()), set()
     else:
@@ -176,7 +184,14 @@ def _plan(
     new_ids = {a.id for a in new}
     pool = [] if fresh else [a for a in _family_pool(store, new) if a.id not in new_ids]
     family_placements = {} if fresh else store.families_of_articles([*new_ids, *(a.id for a in pool)])
-    families = _update_families(store, new, pool, family_settings, replaced, family_placements)
+    family_settings = family_settings or FamilySettings()
+    version = keys_version(family_settings)
+    # Keys are made once per text: those stored (for this text and version) are read, not made again.
+    compared = [*new, *pool]
+    keys = {aid: CopyKeys.unpack(data) for aid, data in store.copy_keys([a.id for a in compared], version).items()}
+    made = {a.id: copy_keys(a, family_settings) for a in compared if a.id not in keys}
+    keys.update(made)
+    families = _update_families(store, new, pool, family_settings, replaced, family_placements, keys)
     members = {m for f in families for m in f.members} - new_ids
     kept = {} if fresh else store.stories_of_articles(members)
     grouping = cluster_features(features_of(new, annotations_for), clusterer, families, kept)
@@ -194,6 +209,9 @@ def _plan(
         replace_all=fresh,
         merged={old: new for old, new in grouping.merged.items() if old in existing},
         stories_changed=None if changes is None else (changes.updated, changes.added, changes.gone),
+        copy_keys=[
+            CopyKeysRow(a.id, text_hash(a.text), version, made[a.id].pack()) for a in compared if a.id in made
+        ],
     )
     report = GroupReport(
         articles=len(new), stories_new=len(touched - existing), stories_grown=len(touched & existing)
@@ -249,15 +267,16 @@ def _update_families(
     store: Store,
     new: Sequence[Article],
     grouped: Sequence[Article],
-    settings: FamilySettings | None,
+    settings: FamilySettings,
     leaving: Collection[str],
     placements: dict[str, str],
+    keys: dict[str, CopyKeys],
 ) -> list[Family]:
     """Families found among the new articles and their neighbours, merged with stored families that
     share a member (`placements`: article id -> stored family id), and the stored families that
     `leaving` articles (placed again) leave with two members or more. Returns every family that
-    changed (to be saved)."""
-    found = find_families([*new, *grouped], settings or FamilySettings(), new={a.id for a in new}, describe=False)
+    changed (to be saved). `keys`: the articles' copy-search keys."""
+    found = find_families([*new, *grouped], settings, new={a.id for a in new}, describe=False, keys=keys)
     stored_of = {aid: fid for aid, fid in placements.items() if aid not in leaving}
 
     def stored_members(fid: str) -> list[str]:

@@ -18,6 +18,7 @@ from storyline.store.corpus import CorpusTables
 from storyline.store.failures import FailureTables
 from storyline.store.feeds import FeedItemRow, FeedTables
 from storyline.store.groups import (
+    CopyKeysRow,
     FamilyRow,
     GroupingChange,
     GroupTables,
@@ -39,6 +40,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "ArticleHit",
+    "CopyKeysRow",
     "FamilyRow",
     "FeedItemRow",
     "GroupingChange",

@@ -74,6 +74,18 @@ class GroupingChange:
     #: place and the new ones (in the clusterer's order) as `Story.to_dict()`, and the ids of those
     #: gone. When None, `state` is the whole state, its stories replacing the stored ones.
     stories_changed: tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]] | None = None
+    #: Articles' copy-search keys made for this change, to keep for the next (`Store.copy_keys`).
+    copy_keys: list[CopyKeysRow] = field(default_factory=list)
+
+
+class CopyKeysRow(NamedTuple):
+    """An article's packed copy-search keys, with the hash of the text and the key version they were
+    made from."""
+
+    article_id: str
+    text_hash: str
+    version: str
+    data: bytes
 
 
 class StoryRow(NamedTuple):
@@ -288,6 +300,19 @@ class GroupTables(StoreBase):
             out.update((str(a), str(fid)) for a, fid in self.db.execute(query, batch))
         return out
 
+    def copy_keys(self, article_ids: Iterable[str], version: str) -> dict[str, bytes]:
+        """Article id -> packed copy-search keys, for those of `article_ids` whose keys were made with
+        `version` from the text the article has now."""
+        out: dict[str, bytes] = {}
+        for batch in _chunks(article_ids):
+            marks = ",".join("?" * len(batch))
+            query = (
+                "SELECT k.article_id, k.data FROM copy_keys k JOIN articles a ON a.id = k.article_id "
+                f"WHERE k.article_id IN ({marks}) AND k.version = ? AND k.text_hash = a.text_hash"
+            )
+            out.update((str(a), bytes(data)) for a, data in self.db.execute(query, [*batch, version]))
+        return out
+
     def existing_stories(self, story_ids: Iterable[str]) -> set[str]:
         """Those of `story_ids` that are stored stories."""
         found: set[str] = set()
@@ -450,6 +475,12 @@ class GroupTables(StoreBase):
                 db, dict.fromkeys([*touched, *change.merged.values(), *(s for s in left_stories if s not in emptied)])
             )
             _save_state(db, change)
+            # Keys of an article deleted since they were made are not kept (nor can they be: its row is gone).
+            db.executemany(
+                "INSERT OR REPLACE INTO copy_keys (article_id, text_hash, version, data) "
+                "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                [(*row, row.article_id) for row in change.copy_keys],
+            )
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))
         return True
 

@@ -361,10 +361,21 @@ def _migration_group_stories(db: sqlite3.Connection) -> None:
     db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
 
 
+def _migration_copy_keys(db: sqlite3.Connection) -> None:
+    # Each article's keys in the copy search (`storyline.group.families.CopyKeys`, packed), with the
+    # text hash and key version they were made from: a grouping update reads these for the stored
+    # articles it compares new ones with, instead of their texts.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS copy_keys (article_id TEXT PRIMARY KEY REFERENCES articles(id) "
+        "ON DELETE CASCADE, text_hash TEXT NOT NULL, version TEXT NOT NULL, data BLOB NOT NULL)"
+    )
+
+
 # The search index's migration was last until `_migration_group_stories` (its test rebuilds the index
 # by setting the version back to just before it: `MIGRATIONS.index(_migration_search_rowids)`).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
     _migration_scale, _migration_aliases, _migration_search, _migration_search_rowids, _migration_group_stories,
+    _migration_copy_keys,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
