@@ -54,6 +54,10 @@ def _quote(article: str, opening: str) -> Quote:
         # `He also gave thanks to his wife, Susan. "You loved me ..."`: a statement with no attribution
         # of its own, after a sentence about one person in the same paragraph.
         ("b-024", "You loved me back to life", "Downey", "introduced"),
+        # `X, ..., said the change would trigger an upturn.` then a paragraph that is his words in
+        # marks: the gist, then the words, in the next paragraph (also through `She said ...`).
+        ("a-034", "For the last number of years", "Thomas Greenaway", "introduced"),
+        ("b-018", "But we also have the point of view", "Reiss-Andersen", "introduced"),
         # `According to the Nobel Committee, the regime in Iran has "..."`: a source without a verb.
         ("b-046", "arrested her 13 times", "Nobel Committee", "nearby"),
     ],
@@ -67,3 +71,19 @@ def test_a_body_speaking_through_it_is_an_organisation() -> None:
     quote = _quote("a-007", "Treat this warning")
     assert (quote.speaker, quote.speaker_kind) == ("National Weather Service", "organization")
 
+
+
+def test_a_paragraph_reporting_another_speaker_is_not_introduced_from_the_one_before() -> None:
+    """A paragraph that opens in marks after `X says ...` is X's words only when nothing in it reports
+    another speaker: in `"..." She answers, "..."` (a dialogue) the first words are someone else's."""
+    from storyline.annotate import annotate
+
+    text = (
+        "Anna Berg says the shop will stay open until the spring.\n\n"
+        '"I will miss the old place." The customer waits. She answers, "So will we."'
+    )
+    quote = next(q for q in annotate(text, None).quotes if q.text.startswith("I will miss"))
+    assert quote.speaker is None
+    lead = "Anna Berg says the shop will stay open until the spring.\n\n\"We have sold bread here for forty years.\""
+    quote = annotate(lead, None).quotes[0]
+    assert (quote.speaker, quote.how) == ("Anna Berg", "introduced")

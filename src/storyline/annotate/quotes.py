@@ -760,7 +760,7 @@ class _Attributor:
             return None  # `"...," X, the chair of ...`: its own attribution follows
         previous = ctx.sent_of[start - 1]
         if "\n" in ctx.text[ctx.doc[previous[0]].idx : seg.start]:
-            return None  # another paragraph
+            return self._reported_before(seg, previous)
         subjects = [t for t in ctx.doc[previous[0] : previous[1]] if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"
                     and not ctx.in_quote[t.i]]
         if len(subjects) != 1:
@@ -774,6 +774,32 @@ class _Attributor:
         if entity is None or span is None or entity.label != "PERSON":
             return None
         return entity.canonical, span[0], span[1], "person"
+
+    def _reported_before(self, seg: _Segment, previous: tuple[int, int]) -> tuple[str, int, int, str] | None:
+        """`X said the change would trigger an upturn.` then a paragraph that opens with a statement in
+        marks: news gives the gist of what someone said, then their words, in the next paragraph. The
+        paragraph before must end with a sentence whose main verb reports, holds no quote, and names
+        one person as its subject (a pronoun resolved to one)."""
+        ctx = self.ctx
+        line_start = ctx.text.rfind("\n", 0, seg.start) + 1
+        if ctx.text[line_start : seg.start].strip():
+            return None  # the quote does not open its paragraph
+        words_before = [t for t in ctx.doc[previous[0] : previous[1]] if not t.is_space]
+        if not words_before or ctx.text[words_before[-1].idx : seg.start].count("\n") > 2:
+            return None  # a paragraph or more between
+        before_start = ctx.text.rfind("\n", 0, words_before[-1].idx) + 1
+        first_before = ctx.token_at(before_start)
+        if any(ctx.in_quote[i] for i in range(first_before, words_before[-1].i + 1)):
+            return None  # the paragraph before quotes someone (a dialogue, a quote of its own)
+        line_end = ctx.text.find("\n", seg.end)
+        after = range(ctx.token_at(seg.end), ctx.token_at(line_end if line_end >= 0 else len(ctx.text)))
+        if any(not ctx.in_quote[i] and _is_cue(ctx.doc[i]) for i in after):
+            return None  # `"..." She responds, "..."`: the paragraph reports another speaker
+        roots = [t for t in words_before if t.dep_ == "ROOT"]
+        if len(roots) != 1 or not _is_cue(roots[0]):
+            return None
+        found = self.speaker_from_verb(roots[0])
+        return found if found is not None and found[3] == "person" else None
 
     def cue_above(self, cue: Token, seg: _Segment) -> Token | None:
         """The next reporting verb up the parse from `cue`, near the quote (`X said the Bank was
