@@ -149,8 +149,8 @@ COPY_KEYS_VERSION = "1"
 class CopyKeys:
     """What the copy search looks an article up by, a pure function of its text: its MinHash values
     (`signature`, empty when the text is too short to compare) and the hashes of its runs of
-    `passage_gram` words (`grams`). Stored with the article (`pack`), so that a later update compares
-    new articles with stored ones without reading the stored texts again."""
+    `passage_gram` words (`grams`). Stored with the article (`pack`), so that a later update looks the
+    stored articles up without making their keys again."""
 
     signature: tuple[int, ...]
     grams: frozenset[int]
