@@ -14,7 +14,7 @@ from storyline.article import Article
 from storyline.clean import clean_document
 from storyline.compare.coverage import build_coverage
 from storyline.compare.similarity import SentenceSpace
-from storyline.compare.summary import REDUNDANT, build_summary, standalone_problem
+from storyline.compare.summary import REDUNDANT, build_summary, figure_values, standalone_problem
 from storyline.ingest.record import RawDocument
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -138,6 +138,21 @@ def test_every_evidence_span_points_into_its_article(coverage, seeds):
         assert item.text == texts[item.article][item.evidence[0].start : item.evidence[0].end]
         for e in item.evidence:
             assert 0 <= e.start < e.end <= len(texts[e.article])
+
+
+
+def test_a_vague_magnitude_gives_no_number_the_summary_then_holds(summary, seeds):
+    """`tens of thousands of troops` bounds no number: once the summary gives that sentence, the
+    buildup of `some 100,000 troops` is still news (the range's bound once hid it)."""
+    articles, annotations, _, families = seeds
+    space = SentenceSpace.build(articles, annotations, families)
+    values = figure_values(space, annotations, articles)
+    zelensky = next(i for i, s in enumerate(space.sentences) if "tens of thousands of troops remain" in s.text)
+    assert (3500.0,) in values[zelensky]
+    assert not any(100000.0 in v for v in values[zelensky])
+    texts = [s.text for s in summary]
+    assert any("tens of thousands of troops remain" in t for t in texts)
+    assert any("100,000 troops" in t for t in texts)
 
 
 @pytest.mark.slow

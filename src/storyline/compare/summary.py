@@ -43,8 +43,9 @@ KEY_FIGURES = 1.0
 #: (`when_stated`): the summary opens with what happened and when (chosen on dev2-tune: 0, 0.5, 1 and 2
 #: tried, 2 best).
 WHEN = 2.0
-#: Weight of the figures a sentence states that the summary does not give yet (`figure_density`), and
-#: the count that weighs fully (chosen on dev2-tune: 0, 0.8, 1.6, 2.4, 3.2 tried with 3-6; 2.4 and 4).
+#: Weight of the numbers a sentence states that the summary does not give yet (`figure_values`,
+#: `day_density`), and the count that weighs fully (chosen on dev2-tune: 0, 0.8, 1.6, 2.4, 3.2 tried
+#: with 3-6; 2.4 and 4).
 DENSITY = 2.4
 DENSE = 4
 #: Weight, in `when_stated`, of a sentence dating the main day by a weekday or `today` only (one
@@ -196,20 +197,36 @@ def figure_weights(space: SentenceSpace, claims: Sequence[Claim]) -> list[dict[i
     return weights
 
 
-def figure_density(
+def day_density(
     space: SentenceSpace, annotations: Mapping[str, Annotations] | Sequence[Annotations], articles: Sequence[Article]
 ) -> np.ndarray:
-    """Per sentence, how many figures and dated days it states: a sentence that gives the numbers of
-    the event (the time, the winds, the toll) says more than one that gives none."""
+    """Per sentence, how many days it dates in figures (`Sept. 26`): with the values of its figures
+    (`figure_values`), what a sentence gives of the event's numbers."""
     by_id = annotations_by_id(articles, annotations)
     count: Counter[tuple[str, int]] = Counter()
     for article_id, ann in by_id.items():
-        for f in ann.figures:
-            count[(article_id, f.sentence)] += 1
         for t in ann.times:
             if t.precision == "day" and any(c.isdigit() for c in t.text):
                 count[(article_id, t.sentence)] += 1
     return np.array([float(count[(s.article, s.index)]) for s in space.sentences])
+
+
+def figure_values(
+    space: SentenceSpace, annotations: Mapping[str, Annotations] | Sequence[Annotations], articles: Sequence[Article]
+) -> list[set[tuple[float, ...]]]:
+    """Per sentence, the values its figures state (a figure's value, or its bounds): two figures of
+    one value (`62 dead`, `a toll of 62`) are one number the sentence gives. A vague magnitude
+    (`tens of thousands`) states none: its bounds are no figure the text gives."""
+    by_id = annotations_by_id(articles, annotations)
+    at = {(s.article, s.index): i for i, s in enumerate(space.sentences)}
+    out: list[set[tuple[float, ...]]] = [set() for _ in space.sentences]
+    for article_id, ann in by_id.items():
+        for f in ann.figures:
+            i = at.get((article_id, f.sentence))
+            values = tuple(round(v, 6) for v in (f.value, f.low, f.high) if v is not None)
+            if i is not None and values and f.qualifier != "vague":
+                out[i].add(values)
+    return out
 
 
 def when_stated(
@@ -326,8 +343,11 @@ def build_summary(
                 carriers.setdefault(c, []).append((i, w))
 
     when = WHEN * when_stated(space, annotations, articles, published)
-    # The figures a sentence states, less those the summary already gives (a repeated toll is no news).
-    stated = figure_density(space, annotations, articles)
+    # The numbers a sentence states, less those the summary already gives (a repeated toll is no
+    # news, in whatever sentence or claim it comes): its figures' values and the days it dates.
+    values = figure_values(space, annotations, articles)
+    dating = day_density(space, annotations, articles)
+    given: set[float] = set()
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
     text_of = {a.id: a.text for a in articles}
     eligible = np.array(
@@ -346,6 +366,7 @@ def build_summary(
     overlap = np.zeros(len(texts))
     while len(chosen) < sentences:
         # Maximal marginal relevance: central, but unlike what is already chosen.
+        stated = dating + np.array([sum(not given.issuperset(v) for v in vs) for vs in values])
         density = DENSITY * np.clip(stated, 0.0, DENSE) / DENSE
         # The first sentence is chosen for what happened and when; the figures fill the rest.
         gain = (
@@ -365,9 +386,9 @@ def build_summary(
         chosen.append(best)
         for c, w in weights[best].items():
             if w > 0:
-                for i, given in carriers.pop(c, ()):
-                    left[i] -= given
-                    stated[i] -= 1
+                for i, share in carriers.pop(c, ()):
+                    left[i] -= share
+        given.update(v for vs in values[best] for v in vs)
         overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
     out = [_summary_sentence(space, i, float(scores[i])) for i in chosen]
     if out and DATED:
