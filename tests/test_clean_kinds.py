@@ -420,6 +420,27 @@ def test_a_wrapped_list_item_is_rejoined_into_one_item(shared_data: Path) -> Non
     )
 
 
+
+def _wrapped(text: str, width: int) -> str:
+    return "\n".join(
+        "\n".join(textwrap.wrap(p, width, break_on_hyphens=False, break_long_words=False)) if p.strip() else ""
+        for p in text.split("\n")
+    )
+
+
+def test_a_dateline_lead_under_a_stamp_reaching_the_wrap_width_opens_its_own_paragraph(shared_data: Path) -> None:
+    """dev2 a-036 wrapped at 72 columns: the page stamp above the lead (`Published: ... |Updated: ...`)
+    ends near the wrap width, so it read as wrapped and took the AP lead into a header block that
+    was dropped. An upper-case dateline opens a lead; a weekday before a dash (b-003 wrapped at 60:
+    `quit on` / `Thursday — bowing to ...`) goes on its sentence."""
+    row = _dev2(shared_data, "a-036")
+    text = " ".join(_clean(_wrapped(row["text"], 72), row["url"]).split())
+    assert "ISLAMABAD (AP) — Two 6.3 magnitude earthquakes killed at least 15" in text
+    assert "seconds ago" not in text
+    row = _dev2(shared_data, "b-003")
+    text = " ".join(_clean(_wrapped(row["text"], 60), row["url"]).split())
+    assert "Liz Truss quit on Thursday — bowing to the inevitable" in text
+
 def test_a_text_dump_that_kept_its_html_paragraphs_is_read_as_paragraphs(shared_data: Path) -> None:
     """dev2 a-019: a text field holding the page's `<p>...</p><p>...` markup (with `<em>` inside). The
     tags go, each `<p>` a paragraph of its own, so its sentences and quotes read as in any dump."""

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from storyline.text import dateline
+
 # Hard wraps are at most this wide; longer lines are paragraphs a converter left on one line.
 MAX_WRAP_WIDTH = 100
 MIN_WRAP_WIDTH = 40
@@ -81,6 +83,13 @@ def _may_go_on(previous: str) -> bool:
     return not _STANDALONE.match(previous) or bool(_LIST_ITEM.match(previous))
 
 
+def _opens_lead(line: str) -> bool:
+    """Does `line` open a lead with an upper-case dateline (`ISLAMABAD (AP) — Two ...`)? It starts a
+    paragraph whatever the line above it reaches to (`Thursday — bowing ...` goes on a sentence)."""
+    head = line.split(maxsplit=1)
+    return bool(head) and head[0].isupper() and len(head[0]) > 1 and dateline(line) is not None
+
+
 def rejoin_wrapped(text: str) -> str:
     """`text` with its hard-wrapped lines joined into one line per paragraph (see the module doc).
     Text with no wrapped line is returned unchanged."""
@@ -101,7 +110,7 @@ def rejoin_wrapped(text: str) -> str:
         if previous is not None and previous.strip():
             if pending_blank == 0 and width is not None:
                 full = width - WRAP_SLACK <= last_len <= width  # a line past the width was never wrapped
-                join = full and not _STANDALONE.match(line) and _may_go_on(previous)
+                join = full and not _STANDALONE.match(line) and _may_go_on(previous) and not _opens_lead(line)
             if not join and pending_blank <= 1:
                 join = _continues(previous, line)
         if join and previous is not None:
