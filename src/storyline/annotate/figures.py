@@ -189,12 +189,18 @@ class _Scanner:
             measured = nxt is not None and nxt.text[:1].isdigit() and nxt.like_num
             closes = i >= 2 and doc[i - 1].lower_ in ("to", "-") and _number_value(doc[i - 2]) is not None
             pair = (opens and _number_value(doc[i + 2]) is not None) or closes
-            if nxt is None or not (
-                nxt.lower_ in SCALES
-                or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
-                or _duration_after(doc, i + 1)
-                or pair
-                or measured
+            # `the death toll stood at six`: the level of a counted subject (`one` is a pronoun as
+            # often: `from one to the next`).
+            level = token.lower_ != "one" and _level_subject(doc, i) is not None
+            if not level and (
+                nxt is None
+                or not (
+                    nxt.lower_ in SCALES
+                    or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
+                    or _duration_after(doc, i + 1)
+                    or pair
+                    or measured
+                )
             ):
                 return None
             # `ISLAMABAD (AP) — Two 6.3 magnitude earthquakes`: a dash opens a clause too.
@@ -305,9 +311,18 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
             j += 1
         if j < len(doc) and doc[j].lower_ in VAGUE:
             j += 1
-    for token in doc[j : min(j + 4, len(doc))]:
+    k, words = j, 0
+    while k < len(doc) and words < 4:
+        token = doc[k]
+        k, words = k + 1, words + 1
         if token.i > first and token.is_sent_start:
             break  # `a population of around 4,000. Residents had ...`: the noun is in the sentence
+        hyphened = _hyphened_end(doc, token.i)
+        if hyphened > token.i + 1 and hyphened < len(doc) and doc[hyphened].pos_ == "NOUN":
+            # `its 14th back-to-back increase`: a hyphened word before a noun describes it; it
+            # is one word, and the noun after it is the counted one.
+            k = hyphened
+            continue
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
             return token
         # `at least 36 reported tornadoes`: a participle before the noun describes it.
@@ -320,7 +335,42 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
     for token in (doc[last - 1].head, head):
         if token.pos_ == "NOUN" and not (first <= token.i < last):
             return token
-    return None
+    return _level_subject(doc, first)
+
+
+#: Prepositions that give the level a subject stands at or comes to (`the toll stood at six`,
+#: `the number of dead rose to 45`).
+_LEVEL_PREPS = frozenset({"at", "to"})
+
+
+def _level_subject(doc: Doc, i: int) -> Token | None:
+    """The noun a bare number is the level of: the subject of the verb the number completes through
+    `at`/`to` (`the St. Lucie County death toll stood at six`: what the six counts is the toll).
+    Only a common noun, and only for a verb with no object (`cut its workforce to 500` says how
+    many of the workforce, not of the subject)."""
+    token = doc[i]
+    prep = token.head
+    if token.dep_ != "pobj" or prep.pos_ != "ADP" or prep.lower_ not in _LEVEL_PREPS:
+        return None
+    verb = prep.head
+    if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("dobj", "obj") for c in verb.children):
+        return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+        return None
+    # `the number of people killed rose to 45`: the noun after `of` is what is counted.
+    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    counted = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of else None
+    return counted or subject
+
+
+def _hyphened_end(doc: Doc, i: int) -> int:
+    """The index past a hyphened word starting at token i (`back-to-back`, `well-known`), i + 1
+    when token i is no hyphened word's start."""
+    k = i
+    while k + 2 < len(doc) and doc[k].whitespace_ == "" and doc[k + 1].text == "-" and doc[k + 1].whitespace_ == "":
+        k += 2
+    return k + 1
 
 
 def extract_figures(
