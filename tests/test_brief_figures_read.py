@@ -91,6 +91,13 @@ def test_the_counted_noun_stays_inside_the_sentence_and_the_brackets() -> None:
     assert money and money[0].text == "£800,000" and money[0].noun != "Winners"
 
 
+def test_a_hyphened_modifier_is_passed_and_a_level_counts_the_verbs_subject() -> None:
+    # `its 14th back-to-back increase`: the hyphened word describes the noun after it.
+    assert [(f.value, f.noun) for f in _at("a-045", "14th back-to-back increase")] == [(14.0, "increase")]
+    # `The St. Lucie County death toll from Hurricane Milton stood at six`: six is the toll's level.
+    assert [(f.value, f.noun) for f in _at("a-038", "stood at six")] == [(6.0, "toll")]
+
+
 def test_one_sentence_never_gives_one_quantity_twice() -> None:
     # `arrested 13 times, convicted five times`, in three outlets: two claims, not one.
     briefing, _ = _brief(["b-054", "b-034", "b-046"])
