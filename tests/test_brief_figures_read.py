@@ -126,6 +126,17 @@ def test_one_sentence_never_gives_one_quantity_twice() -> None:
         assert not ({"13 times", "five times"} <= texts), claim.about
 
 
+def test_a_sum_rounded_by_another_outlet_is_one_claim() -> None:
+    # Oppenheimer's box office: `grossed $953.8 million` / `collect nearly $1 billion` share no
+    # word by the number and no value; sums within a factor of 1.5 are compared all the same.
+    briefing, gold = _brief(["b-024", "b-049"])
+    texts = {"$953.8 million", "nearly $1 billion"}
+    holding = [c for c in briefing.claims if texts <= {v.text for v in c.values}]
+    assert holding, [[v.text for v in c.values] for c in briefing.claims if c.values[0].unit == "money"]
+    assert {gold[v.article] for v in holding[0].values} == {"b-024", "b-049"}
+    assert holding[0].agreement == "compatible"
+
+
 def test_one_value_in_differently_worded_reports_is_one_claim() -> None:
     # The Bank Rate after the first cut: `5%` / `5 percent` in four reports of the decision.
     briefing, gold = _brief(["a-034", "a-011", "a-043", "a-020"])
