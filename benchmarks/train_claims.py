@@ -84,7 +84,7 @@ def story_pairs(data: Path, work: Path, db: Path | None = None) -> tuple[np.ndar
                             continue
                         seen.add((i, j))
                         a, b = items[i], items[j]
-                        if not claims.comparable(a, b):
+                        if not claims.modelled(a, b):
                             continue
                         xs.append(claims.pair_features(a, b))
                         ys.append(int(label[i] is not None and label[i] == label[j]))

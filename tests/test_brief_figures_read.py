@@ -88,7 +88,34 @@ def test_the_counted_noun_stays_inside_the_sentence_and_the_brackets() -> None:
     assert [f.noun for f in _at("a-023", "around 4,000")] == [None]
     # `11 million Swedish kronor (about £800,000). Winners also receive ...`
     money = _at("b-028", "£800,000")
-    assert money and money[0].text == "£800,000" and money[0].noun != "Winners"
+    # The hedge before the currency symbol is read too.
+    assert money and money[0].text == "about £800,000" and money[0].qualifier == "approximate"
+    assert money[0].noun != "Winners"
+
+
+def test_a_hyphened_modifier_is_passed_and_a_level_counts_the_verbs_subject() -> None:
+    # `its 14th back-to-back increase`: the hyphened word describes the noun after it.
+    assert [(f.value, f.noun) for f in _at("a-045", "14th back-to-back increase")] == [(14.0, "increase")]
+    # `The St. Lucie County death toll from Hurricane Milton stood at six`: six is the toll's level.
+    assert [(f.value, f.noun) for f in _at("a-038", "stood at six")] == [(6.0, "toll")]
+
+
+def test_a_hedge_before_a_currency_symbol_and_a_verb_of_passing_bound_the_figure() -> None:
+    # `It went on to collect nearly $1 billion around the world`
+    assert [(f.text, f.qualifier, f.unit, f.currency) for f in _at("b-049", "nearly $1 billion")] == [
+        ("nearly $1 billion", "upper_bound", "money", "USD")
+    ]
+    # `The death toll ... has exceeded 1,300 people`: more than 1,300, and the level of the toll.
+    [toll] = _at("a-031", "exceeded 1,300")
+    assert (toll.value, toll.qualifier, toll.noun, toll.subject) == (1300.0, "lower_bound", "people", "toll")
+    # `This wave of resignations ... exceeded 50 since Tuesday`: a bare number counts the subject's noun.
+    assert [(f.value, f.qualifier, f.noun) for f in _at("b-030", "exceeded 50")] == [
+        (50.0, "lower_bound", "resignations")
+    ]
+    # `The death toll ... has soared to at least 320 people`: the people are the toll's level.
+    assert [(f.qualifier, f.noun, f.subject) for f in _at("a-046", "at least 320")] == [
+        ("lower_bound", "people", "toll")
+    ]
 
 
 def test_one_sentence_never_gives_one_quantity_twice() -> None:
@@ -97,6 +124,17 @@ def test_one_sentence_never_gives_one_quantity_twice() -> None:
     for claim in briefing.claims:
         texts = {v.text for v in claim.values}
         assert not ({"13 times", "five times"} <= texts), claim.about
+
+
+def test_a_sum_rounded_by_another_outlet_is_one_claim() -> None:
+    # Oppenheimer's box office: `grossed $953.8 million` / `collect nearly $1 billion` share no
+    # word by the number and no value; sums within a factor of 1.5 are compared all the same.
+    briefing, gold = _brief(["b-024", "b-049"])
+    texts = {"$953.8 million", "nearly $1 billion"}
+    holding = [c for c in briefing.claims if texts <= {v.text for v in c.values}]
+    assert holding, [[v.text for v in c.values] for c in briefing.claims if c.values[0].unit == "money"]
+    assert {gold[v.article] for v in holding[0].values} == {"b-024", "b-049"}
+    assert holding[0].agreement == "compatible"
 
 
 def test_one_value_in_differently_worded_reports_is_one_claim() -> None:

@@ -189,12 +189,18 @@ class _Scanner:
             measured = nxt is not None and nxt.text[:1].isdigit() and nxt.like_num
             closes = i >= 2 and doc[i - 1].lower_ in ("to", "-") and _number_value(doc[i - 2]) is not None
             pair = (opens and _number_value(doc[i + 2]) is not None) or closes
-            if nxt is None or not (
-                nxt.lower_ in SCALES
-                or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
-                or _duration_after(doc, i + 1)
-                or pair
-                or measured
+            # `the death toll stood at six`: the level of a counted subject (`one` is a pronoun as
+            # often: `from one to the next`).
+            level = token.lower_ != "one" and _level_subject(doc, i) is not None
+            if not level and (
+                nxt is None
+                or not (
+                    nxt.lower_ in SCALES
+                    or nxt.pos_ in ("NOUN", "ADJ", "PROPN")
+                    or _duration_after(doc, i + 1)
+                    or pair
+                    or measured
+                )
             ):
                 return None
             # `ISLAMABAD (AP) — Two 6.3 magnitude earthquakes`: a dash opens a clause too.
@@ -305,9 +311,18 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
             j += 1
         if j < len(doc) and doc[j].lower_ in VAGUE:
             j += 1
-    for token in doc[j : min(j + 4, len(doc))]:
+    k, words = j, 0
+    while k < len(doc) and words < 4:
+        token = doc[k]
+        k, words = k + 1, words + 1
         if token.i > first and token.is_sent_start:
             break  # `a population of around 4,000. Residents had ...`: the noun is in the sentence
+        hyphened = _hyphened_end(doc, token.i)
+        if hyphened > token.i + 1 and hyphened < len(doc) and doc[hyphened].pos_ == "NOUN":
+            # `its 14th back-to-back increase`: a hyphened word before a noun describes it; it
+            # is one word, and the noun after it is the counted one.
+            k = hyphened
+            continue
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
             return token
         # `at least 36 reported tornadoes`: a participle before the noun describes it.
@@ -320,7 +335,70 @@ def _counted_noun(doc: Doc, first: int, last: int) -> Token | None:
     for token in (doc[last - 1].head, head):
         if token.pos_ == "NOUN" and not (first <= token.i < last):
             return token
-    return None
+    return _level_subject(doc, first)
+
+
+#: Prepositions that give the level a subject stands at or comes to (`the toll stood at six`,
+#: `the number of dead rose to 45`).
+_LEVEL_PREPS = frozenset({"at", "to"})
+
+
+#: Verbs whose object is a level passed (`the death toll has exceeded 1,300 people`): a lower bound.
+#: (Word forms: the pipeline runs no lemmatizer.)
+_PASSING_VERBS = frozenset(
+    f"{stem}{ending}" for stem in ("exceed", "surpass") for ending in ("", "s", "es", "ed", "ing")
+) | frozenset({"top", "tops", "topped", "topping"})
+
+
+def _verb_bound(doc: Doc, i: int) -> tuple[Qualifier, int] | None:
+    """`has exceeded 1,300 people`, `surpassed 5,000`: a number (or its counted noun) that is the
+    object of a verb of passing is a lower bound; the verb opens the figure's phrase when it stands
+    right before the number."""
+    token = doc[i]
+    phrase = token.head if token.dep_ == "nummod" else token
+    verb = phrase.head
+    if phrase.dep_ not in ("dobj", "obj") or verb.pos_ != "VERB" or verb.lower_ not in _PASSING_VERBS:
+        return None
+    first = i
+    while first > 0 and doc[first - 1].like_num:
+        first -= 1
+    return "lower_bound", (verb.i if verb.i == first - 1 else first)
+
+
+def _level_subject(doc: Doc, i: int, noun: Token | None = None) -> Token | None:
+    """The noun a number is the level of: the subject of the verb the number (or its counted noun
+    `noun`) completes through `at`/`to` or as the object of a verb of passing (`the St. Lucie County
+    death toll stood at six`, `the death toll has soared to at least 320 people`: what the number
+    gives is the toll). Only a common noun, and only for a verb with no object beside it (`cut its
+    workforce to 500` says how many of the workforce, not of the subject)."""
+    token = doc[i]
+    if noun is not None and token.head.i == noun.i:
+        token = noun
+    prep = token.head
+    if token.dep_ in ("dobj", "obj") and prep.pos_ == "VERB" and prep.lower_ in _PASSING_VERBS:
+        verb = prep
+    elif token.dep_ != "pobj" or prep.pos_ != "ADP" or prep.lower_ not in _LEVEL_PREPS:
+        return None
+    else:
+        verb = prep.head
+        if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("dobj", "obj") for c in verb.children):
+            return None
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+        return None
+    # `the number of people killed rose to 45`: the noun after `of` is what is counted.
+    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    counted = next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None) if of else None
+    return counted or subject
+
+
+def _hyphened_end(doc: Doc, i: int) -> int:
+    """The index past a hyphened word starting at token i (`back-to-back`, `well-known`), i + 1
+    when token i is no hyphened word's start."""
+    k = i
+    while k + 2 < len(doc) and doc[k].whitespace_ == "" and doc[k + 1].text == "-" and doc[k + 1].whitespace_ == "":
+        k += 2
+    return k + 1
 
 
 def extract_figures(
@@ -394,6 +472,7 @@ def _figure_at(
     low = high = value = None
     qualifier: Qualifier = "exact"
     first = i
+    symbol: int | None = None  # the index of a currency symbol before the number
     age = _age_at(doc, i)
     if age is not None:
         return Figure(
@@ -457,10 +536,12 @@ def _figure_at(
                 qualifier = "range"
                 if doc[max(i - 1, 0)].lower_ == "between":
                     first = i - 1
+        # `nearly $1 billion`: the hedge stands before the currency symbol.
+        symbol = first - 1 if first == i and i > 0 and doc[i - 1].text in CURRENCY_SYMBOLS else None
         if qualifier != "range":
-            hedge = _qualifier_before(doc, first)
+            hedge = _qualifier_before(doc, first if symbol is None else symbol) or _verb_bound(doc, end - 1)
             if hedge is not None:
-                qualifier, first = hedge
+                qualifier, first = hedge[0], min(first, hedge[1])
                 if qualifier == "lower_bound":
                     low = value
                 elif qualifier == "upper_bound":
@@ -468,6 +549,9 @@ def _figure_at(
     unit = currency = None
     if qualifier != "vague" and point:
         unit = "pp"
+    elif symbol is not None:
+        first = min(first, symbol)
+        currency, unit = CURRENCY_SYMBOLS[doc[symbol].text], "money"
     elif first > 0 and doc[first - 1].text in CURRENCY_SYMBOLS:
         first -= 1
         currency, unit = CURRENCY_SYMBOLS[doc[first].text], "money"
@@ -519,6 +603,9 @@ def _figure_at(
         figure.modifiers = [c.text for c in noun_token.children if c.dep_ in ("amod", "compound") and not c.like_num]
         if unit is None and currency is None and noun_token.lower_ in CURRENCY_WORDS:
             figure.currency, figure.unit = CURRENCY_WORDS[noun_token.lower_], "money"
+    subject = _level_subject(doc, end - 1, noun_token)
+    if subject is not None and (noun_token is None or subject.i != noun_token.i):
+        figure.subject = subject.text
     anchors = {doc[k] for k in range(i, end)} | ({noun_token} if noun_token is not None else set())
     tied = [t for t in times if t.sentence == sentence and _tied(doc, t, anchors)]
     _situate(figure, tied, places, sentence_at)

@@ -125,6 +125,9 @@ class Figure:
     modifiers: list[str] = field(default_factory=list)
     period: str | None = None
     place: str | None = None
+    # What the number is the level of when a verb gives it one (`the death toll has soared to at
+    # least 320 people`: `toll`), other than the counted noun; None otherwise.
+    subject: str | None = None
 
 
 @dataclass

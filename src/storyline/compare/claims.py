@@ -2,15 +2,15 @@
 
 Two figures of one dimension (a count, a share, money in one currency, a length, a speed, ...) are
 compared when they share a blocking key (the counted noun, a word by the number, the scale word, the
-quantity type, the value itself: `5%` in every report of a rate decision, whatever the words; or,
-for a measurement, a reading within a factor of `NEAR_READING`: `about 70km` / `some 77 kilometers`). A
-logistic pair model (`claim_model`, fitted by `benchmarks/train_claims.py` on the dev2-tune figure
-gold, cross-validated by held-out events) gives the chance that they measure one quantity from their
-counted nouns, quantity types, values, units, the words around them, their sentences' likeness,
-places, sources and publication days. Figures are grouped by average linkage, best pairs first, and
-one sentence never gives one quantity twice (`arrested 13 times, convicted five times`; two units of
-one value, `140 mph (225 kph)`, are one). A vague magnitude (`tens of thousands`) is compared only
-with other vague ones.
+quantity type, the value itself: `5%` in every report of a rate decision, whatever the words; or, for a
+measurement or a sum, a reading within a factor of `NEAR_READING`: `about 70km` / `some 77 kilometers`,
+`$953.8 million` / `nearly $1 billion`). A logistic pair model (`claim_model`, fitted by
+`benchmarks/train_claims.py` on the dev2-tune figure gold, cross-validated by held-out events) gives
+the chance that they measure one quantity from their counted nouns, quantity types, values, units, the
+words around them, their sentences' likeness, places, sources and publication days. Figures are grouped
+by average linkage, best pairs first, and one sentence never gives one quantity twice (`arrested 13
+times, convicted five times`; two units of one value, `140 mph (225 kph)`, are one). A vague magnitude
+(`tens of thousands`) is compared only with other vague ones.
 
 What a figure counts (`quantity_type`) is told by its counted noun, else by the nearest typing word
 on its side of the sentence's other figures (`killed at least 15 and injured nearly 40 others`); a
@@ -705,14 +705,18 @@ def comparable(a: _Item, b: _Item) -> bool:
     return a.dimension == b.dimension and (a.figure.qualifier == "vague") == (b.figure.qualifier == "vague")
 
 
+def modelled(a: _Item, b: _Item) -> bool:
+    """Whether the pair model weighs two figures at all (`pair_probability` is 0 otherwise, and
+    `benchmarks/train_claims.py` trains on these pairs only): comparable figures, and for lengths
+    one way of measuring (a fissure's length and its distance from a town are two quantities,
+    however alike the values: the pair model never sees the way)."""
+    return comparable(a, b) and not (a.length_type and b.length_type and a.length_type != b.length_type)
+
+
 def pair_probability(a: _Item, b: _Item) -> float:
-    """The learned chance that two figures measure one quantity (`claim_model`); 0 across dimensions
-    and between a vague magnitude and a figure."""
-    if not comparable(a, b):
-        return 0.0
-    # A length measured another way (a fissure's length, its distance from a town) is another
-    # quantity, however alike the values: the pair model never sees the way.
-    if a.length_type and b.length_type and a.length_type != b.length_type:
+    """The learned chance that two figures measure one quantity (`claim_model`); 0 across dimensions,
+    between a vague magnitude and a figure and between lengths measured two ways (`modelled`)."""
+    if not modelled(a, b):
         return 0.0
     x = pair_features(a, b)
     z = PAIR_INTERCEPT + sum(w * v for w, v in zip(PAIR_WEIGHTS, x, strict=True))
@@ -749,7 +753,10 @@ def _keys(item: _Item) -> set[str]:
     # from Marrakesh, `four metres` / `6 yards`) shares no word and no value: readings of one
     # measured dimension within a factor of `NEAR_READING` of each other are compared. Measured
     # dimensions are few per story; counts are not, and are keyed by their words and types.
-    if item.dimension in MEASURED_DIMENSIONS and item.figure.qualifier != "vague":
+    # Sums of one currency are few per story too, and outlets round them as they round readings
+    # (`grossed $953.8 million` / `nearly $1 billion`).
+    money = item.dimension.startswith("money:")
+    if (item.dimension in MEASURED_DIMENSIONS or money) and item.figure.qualifier != "vague":
         mid = (item.base_low + item.base_high) / 2
         if mid > 0:
             step = math.floor(math.log(mid) / math.log(NEAR_READING))
