@@ -8,9 +8,6 @@ trafilatura finds the article container and its paragraphs; on top of it this mo
   and credits, ad and share labels, reader prompts (subscribe, newsletter, comment policy), copyright and
   affiliate notices, linked headlines and "Read more:" pointers to other stories, trailing link lists,
   publication-record lines and a closing author biography (each drop recorded with its reason),
-- reads the whole article when its paragraphs sit in sibling containers and trafilatura took one: an
-  independent extractor's article (readability) replaces trafilatura's when it holds that text and half
-  as much again,
 - falls back to the page's schema.org ``articleBody`` when trafilatura's container holds almost none of it
   (text rendered by script),
 - reads the page's metadata (title, authors, publication date) through ``clean.html_meta``.
@@ -33,7 +30,6 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from readability import Document as ReadabilityDocument
 
 from storyline.article import Removal
 from storyline.clean.html_meta import PageMeta, page_metadata
@@ -431,115 +427,6 @@ def _printed_standfirst(tree: HtmlElement, meta: PageMeta, kept: list[_Block]) -
     return found[1]
 
 
-# --- a body split over sibling containers ---------------------------------------------------------
-# trafilatura takes one container; an article whose paragraphs sit in several sibling containers (a body
-# broken by an embed, a slide list, an answer below a question) loses the others. An independent
-# extractor (readability, which merges siblings scoring like its best container) that holds the chosen
-# text and much more wins then. Choosing between trafilatura's precision and recall settings by their
-# closeness to readability's text was measured and not kept: it moved as many pages wrong as right.
-
-_SHINGLE = 3
-_READABILITY_LONGER = 1.5  # readability's text has at least this many times the words ...
-_READABILITY_HOLDS = 0.9  # ... and holds this share of the chosen text's word shingles
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    """Runs of `_SHINGLE` casefolded words; a text shorter than that is its own one shingle."""
-    tokens = words(text.casefold())
-    if len(tokens) < _SHINGLE:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
-
-
-_READ_BLOCK_TAGS = frozenset({"p", "li", "blockquote", "pre", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
-                              "tr", "figcaption", "caption"})
-_READ_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-def _readability_blocks(html: str) -> list[_Block]:
-    """readability's article as paragraphs: each innermost block element, and text left loose in a
-    container between them, in document order."""
-    try:
-        summary = ReadabilityDocument(html).summary(html_partial=True)
-    except Exception:  # readability raises its own Unparseable and whatever lxml raised under it
-        return []
-    if not summary.strip():
-        return []
-    try:  # a fragment when readability found an article, the whole document when it did not
-        root = lxml.html.fromstring(summary)
-    except (etree.ParserError, ValueError):
-        return []
-    for head in root.findall("head"):
-        root.remove(head)
-    out: list[_Block] = []
-
-    def add(text: str, elem: HtmlElement | None, heading: bool = False) -> None:
-        text = " ".join(text.split()) if heading else "\n".join(
-            " ".join(line.split()) for line in text.split("\n") if line.strip())
-        if not text:
-            return
-        linked = 0 if elem is None else sum(len(" ".join(a.text_content().split())) for a in elem.iter("a"))
-        out.append(_Block(text, heading=heading, link_share=min(1.0, linked / max(1, len(text)))))
-
-    def walk(elem: HtmlElement) -> None:
-        tag = elem.tag if isinstance(elem.tag, str) else ""
-        has_blocks = any(isinstance(d.tag, str) and d.tag in _READ_BLOCK_TAGS for d in elem.iterdescendants())
-        if tag in _READ_BLOCK_TAGS and not has_blocks:
-            if tag == "tr":
-                cells = [" ".join(c.text_content().split()) for c in elem if isinstance(c.tag, str)]
-                add(" | ".join(c for c in cells if c), None)
-            else:
-                add(_element_lines(elem), elem, heading=tag in _READ_HEADINGS)
-            return
-        if not has_blocks:
-            add(_element_lines(elem), elem)
-            return
-        loose = elem.text or ""
-        for child in elem:
-            if isinstance(child.tag, str) and child.tag not in _INLINE_TAGS:
-                add(loose, None)
-                loose = ""
-                walk(child)
-            elif isinstance(child.tag, str):
-                loose += child.text_content()
-            loose += child.tail or ""
-        add(loose, None)
-
-    walk(root)
-    return out
-
-
-_INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "span", "u", "small", "sup", "sub", "code", "abbr",
-                          "cite", "q", "mark", "time", "font", "s", "del", "ins", "img", "label"})
-
-
-def _element_lines(elem: HtmlElement) -> str:
-    """Text of an element in document order, with <br> as a line break."""
-    parts: list[str] = []
-
-    def walk(node: HtmlElement) -> None:
-        if node.tag == "br":
-            parts.append("\n")
-        elif node.text and isinstance(node.tag, str):
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(elem)
-    return "".join(parts)
-
-
-def _wider_body(kept: list[_Block], wider: list[_Block]) -> bool:
-    """Whether `wider` (readability's filtered paragraphs) is the same article as `kept` with more of it:
-    much longer, and holding nearly all of `kept`'s word shingles."""
-    kept_text, wider_text = " ".join(b.text for b in kept), " ".join(b.text for b in wider)
-    ours = _shingles(kept_text)
-    return (bool(ours) and _words(wider_text) >= _READABILITY_LONGER * _words(kept_text)
-            and len(ours & _shingles(wider_text)) >= _READABILITY_HOLDS * len(ours))
-
-
 def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     """Main text and metadata of one HTML page.
 
@@ -557,12 +444,6 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlExtract:
     meta = page_metadata(tree, url)
     blocks = _run_trafilatura(blocks_tree, url or meta.url)
     kept, removed = filter_blocks(blocks, tree, meta)
-    wider, wider_removed = filter_blocks(_readability_blocks(html), tree, meta)
-    if _wider_body(kept, wider):
-        wider_keys = _key(" ".join(b.text for b in wider))
-        removed = [*removed, *wider_removed, *(Removal(b.text, "outside readability's wider article")
-                                               for b in kept if _key(b.text) not in wider_keys)]
-        kept = wider
     if meta.body and sum(_words(b.text) for b in kept) < _FALLBACK_SHARE * _words(meta.body):
         # the container trafilatura chose holds little of what the page's own articleBody states:
         # the text is rendered by script (or split oddly), so the structured copy is the better body
