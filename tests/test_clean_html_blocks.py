@@ -92,3 +92,21 @@ def test_cookie_notice_is_still_a_call_to_action(pages: dict[str, dict[str, Any]
     first_sentence = notice.split(". ")[0] + "."
     (line,) = split_lines(first_sentence)
     assert line.cta and line.kind == "prompt"
+
+
+def test_embedded_posts_between_paragraphs_keep_their_attribution(pages: dict[str, dict[str, Any]]) -> None:
+    # gaijinpot.com "tweet of the week": the article quotes a thread of posts, each closed by its
+    # attribution (`— name (@handle) date`) between the article's paragraphs; the posts are what the
+    # article shows, so their attribution lines stay in the body
+    extract, article = _clean(pages, "9b16671a3eec5e1c")
+    lines = [x for x in classify_document(extract.text, extracted=True).lines if x.base_kind == "embed"]
+    assert len(lines) >= 2, "the page no longer quotes embedded posts: pick another page"
+    for line in lines:
+        assert line.text.strip() in article.text
+    assert not [r for r in article.removed if r.reason == "embedded post attribution"]
+
+
+def test_url_line_closing_an_extract_still_goes(pages: dict[str, dict[str, Any]]) -> None:
+    # emacspeak.blogspot.com: a bare URL line after the last paragraph is a link list's leftover, not text
+    _, article = _clean(pages, "8f470b6ae7ab2c5c")
+    assert [r for r in article.removed if r.reason == "URL line"]

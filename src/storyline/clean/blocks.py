@@ -501,18 +501,25 @@ def _apply_model(layout: Layout) -> Layout:
 
 
 # An HTML extractor already chose the main content: only lines that are never article text go.
-_EXTRACTED_DROP = frozenset({"empty", "url", "credit", "embed", "caption", "byline"})
+_EXTRACTED_DROP = frozenset({"empty", "credit", "caption", "byline"})
+# A URL alone on a line and an embedded post's attribution (`— Name (@handle) date`) are furniture at the
+# edges of an extraction, but between its paragraphs they belong to what the article shows: a link it
+# cites, a post it quotes.
+_EXTRACTED_EDGE_DROP = frozenset({"url", "embed"})
 
 
 def _settle_extracted(lines: list[Line]) -> Layout:
     """Conservative pass over an HTML extractor's main text: its short lines are lists, code, table rows
     or lyrics as often as boilerplate, and second-person prose is common outside news."""
     first_prose = next((x.pos for x in lines if _is_prose(x)), len(lines))
+    held: list[Line] = []
     for x in lines:
         if x.label:
             continue
         if x.kind in _EXTRACTED_DROP:
             _drop(x, _REASONS[x.kind])
+        elif x.kind in _EXTRACTED_EDGE_DROP:
+            held.append(x)
         elif x.kind == "prompt" and x.cta and x.words <= 12:
             _drop(x, _REASONS["prompt"])
         elif x.kind == "date" and x.pos < first_prose:
@@ -521,6 +528,12 @@ def _settle_extracted(lines: list[Line]) -> Layout:
             x.label = "heading"
         else:
             x.kind = "body"
+    prose = [x.pos for x in lines if _is_prose(x)]
+    for x in held:
+        if prose and prose[0] < x.pos < prose[-1]:
+            x.kind = "body"
+        else:
+            _drop(x, _REASONS[x.kind])
     live = [x.pos for x in lines if x.label == "heading" or _is_prose(x)]
     if not live:
         return Layout(lines, [], [], len(lines))
