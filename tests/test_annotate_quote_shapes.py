@@ -60,6 +60,25 @@ def _quote(article: str, opening: str) -> Quote:
         ("b-018", "But we also have the point of view", "Reiss-Andersen", "introduced"),
         # `According to the Nobel Committee, the regime in Iran has "..."`: a source without a verb.
         ("b-046", "arrested her 13 times", "Nobel Committee", "nearby"),
+        # `"...," evacuated resident Jon Gauti Dagbjartsson told Reuters`: a subject of more than a few
+        # words between the closing mark and the verb.
+        ("a-019", "This is serious", "Jon Gauti Dagbjartsson", "nearby"),
+        # `"...", the head of the Norwegian Nobel Committee, Berit Reiss-Andersen, told reporters`: the
+        # long subject again, and the name set beside it tagged an organisation by the entity model.
+        ("b-022", "They have made an outstanding", "Berit Reiss-Andersen", "nearby"),
+        # `"I'd like to thank my terrible childhood" Downey said`: no comma, the sentence split at the mark.
+        ("b-024", "I’d like to thank my terrible", "Downey", "nearby"),
+        # `... follows "earthquake swarms" in the area, per an Icelandic Met Office post`: a source after
+        # the quote, `per` as `according to`.
+        ("a-033", "earthquake swarms", "Icelandic Met Office", "nearby"),
+        # `Gov. Ron DeSantis later clarified that the sheriff's number was an "estimate"`.
+        ("a-041", "estimate", "Ron DeSantis", "cue"),
+        # `she said` after three sentences in which she speaks on (two of them all quote): those do not
+        # use up the sentences a pronoun may look back over.
+        ("b-043", "It's not about the countries", "Oleksandra Matviichuk", "pronoun"),
+        # `Reiss-Andersen said she hoped Bialiatski would attend.` then `"...", she said`: the subject of
+        # the main verb, not the one in what she reported (her surname tagged an organisation).
+        ("b-022", "We do hope", "Berit Reiss-Andersen", "pronoun"),
     ],
 )
 def test_speaker_read_from_the_parse(article: str, opening: str, speaker: str, how: str) -> None:
