@@ -1,13 +1,18 @@
-"""Attribution shapes the rules read from the parse, one real dev2-tune article each (by id, cleaned as
-`storyline ingest` cleans it): the quote is found by its opening words, its speaker is the one the
-article gives, and how it was read is the rule that names it."""
+"""Attribution shapes the rules read from the parse, one real dev2-tune article or real HTML page each
+(by id, cleaned as `storyline ingest` cleans it): the quote is found by its opening words, its speaker
+is the one the article gives, and how it was read is the rule that names it."""
 
 from __future__ import annotations
+
+import gzip
+from typing import Any
 
 import pytest
 from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations
 
-from storyline.annotate import Quote
+from storyline.annotate import Quote, annotate
+from storyline.clean import clean_document
+from storyline.ingest.record import RawDocument
 
 
 def _quote(article: str, opening: str) -> Quote:
@@ -95,8 +100,6 @@ def test_a_body_speaking_through_it_is_an_organisation() -> None:
 def test_a_paragraph_reporting_another_speaker_is_not_introduced_from_the_one_before() -> None:
     """A paragraph that opens in marks after `X says ...` is X's words only when nothing in it reports
     another speaker: in `"..." She answers, "..."` (a dialogue) the first words are someone else's."""
-    from storyline.annotate import annotate
-
     text = (
         "Anna Berg says the shop will stay open until the spring.\n\n"
         '"I will miss the old place." The customer waits. She answers, "So will we."'
@@ -106,3 +109,41 @@ def test_a_paragraph_reporting_another_speaker_is_not_introduced_from_the_one_be
     lead = "Anna Berg says the shop will stay open until the spring.\n\n\"We have sold bread here for forty years.\""
     quote = annotate(lead, None).quotes[0]
     assert (quote.speaker, quote.how) == ("Anna Berg", "introduced")
+
+
+def _page_quote(pages: dict[str, dict[str, Any]], name: str, opening: str) -> Quote:
+    item = pages[name]
+    raw = RawDocument(source=name, kind="html", content=gzip.decompress(item["path"].read_bytes()), url=item["url"])
+    article = clean_document(raw)
+    found = [q for q in annotate(article.text, article.published).quotes if q.text.startswith(opening)]
+    assert found, f"no quote opening {opening!r} in page {name}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "speaker"),
+    [
+        # `"...," Faleiros wrote in the blog post` / `"...," Trump declared` with the name left unlabelled
+        # by the entity model: the subject of the reporting verb is the speaker all the same.
+        ("b6d9996316defcda", "There is a direct relationship", "Faleiros"),
+        ("16553571222f6455", "What Mini Mike is doing", "Trump"),
+    ],
+)
+def test_an_unlabelled_name_subject_is_the_speaker(
+    pages: dict[str, dict[str, Any]], name: str, opening: str, speaker: str
+) -> None:
+    quote = _page_quote(pages, name, opening)
+    assert (quote.speaker, quote.how) == (speaker, "cue")
+
+
+@pytest.mark.parametrize(
+    ("name", "opening"),
+    [
+        # `the Conservative MP said: "..."`, `the Director noted that "..."`: capitalised titles the parser
+        # calls proper nouns are descriptions (a determiner), not names; no speaker from them.
+        ("7680a47b193e24ef", "It does not need to be like this"),
+        ("a0d47c7c5357426a", "time and time again"),
+    ],
+)
+def test_a_capitalised_title_is_not_a_name(pages: dict[str, dict[str, Any]], name: str, opening: str) -> None:
+    assert _page_quote(pages, name, opening).speaker is None

@@ -385,7 +385,7 @@ def _name_of(token: Token, ctx: _Context, verb: Token | None = None) -> tuple[st
     if apposed is not None:
         return apposed
     if token.pos_ == "PROPN":
-        return _person_by_surname(token, ctx) or person_like(token, ctx)
+        return _person_by_surname(token, ctx) or person_like(token, ctx) or _bare_name(token, ctx)
     alias = _organisation_named_by(token, ctx)
     if alias is not None:
         return alias
@@ -509,6 +509,23 @@ def person_like(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None
     if given_name_gender(parts[0]) is None:
         return None
     return written, start, end, "person"
+
+
+def _bare_name(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
+    """A proper noun the entity model left unlabelled (`Erdogan said`) as the subject of the reporting
+    verb of a quote: the parse, not the label, makes it the speaker. Its words as written (with the
+    names compounded on it), capitalised, none of them inside the quote."""
+    if ctx.entity_of[token.i] is not None or ctx.in_quote[token.i]:
+        return None
+    if any(c.dep_ in ("det", "poss") for c in token.children) or (len(token.text) > 1 and token.text.isupper()):
+        return None  # `the Prime Minister`, `the PAHO Director`, `RTX`: a title or an acronym, not a name
+    names = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
+    first, _ = contiguous_around(token, [token, *names])
+    words_ = ctx.doc[first : token.i + 1]
+    if not all(t.text[:1].isupper() and t.pos_ == "PROPN" and not ctx.in_quote[t.i] for t in words_):
+        return None
+    start, end = words_[0].idx, token.idx + len(token.text)
+    return ctx.text[start:end], start, end, "person"
 
 
 def _nmod_person(token: Token, ctx: _Context) -> str | None:
