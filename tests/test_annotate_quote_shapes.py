@@ -147,3 +147,23 @@ def test_an_unlabelled_name_subject_is_the_speaker(
 )
 def test_a_capitalised_title_is_not_a_name(pages: dict[str, dict[str, Any]], name: str, opening: str) -> None:
     assert _page_quote(pages, name, opening).speaker is None
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "speaker"),
+    [
+        # `Harry said he could not have left ...` with `Harry` tagged a place by the entity model, then
+        # `"...," he said`: a given name as the subject of a reporting verb is a person `he` can be.
+        ("eb34b8b5108d7a67", "I was trapped, but I didn't know", "Harry"),
+        # ... and it keeps `he` from the Charles named earlier (the name tagged right there was a place).
+        ("eb34b8b5108d7a67", "the relationship is space at the moment", "Harry"),
+        # `Speaking from a stage ..., Chief Executive Satya Nadella said that ...` then `"...," he said`:
+        # the name right before the verb is its subject, though the parse hangs it on `in`.
+        ("132d62819803b5ae", "If the last decade has taught us", "Satya Nadella"),
+    ],
+)
+def test_a_pronoun_finds_a_person_the_parse_or_the_labels_hide(
+    pages: dict[str, dict[str, Any]], name: str, opening: str, speaker: str
+) -> None:
+    quote = _page_quote(pages, name, opening)
+    assert (quote.speaker, quote.how) == (speaker, "pronoun")

@@ -644,10 +644,20 @@ class _Attributor:
                 self.persons.append((sentence_at(token.idx), token.idx))
                 # `That was echoed by Deanne Criswell`: the agent of a passive acts as its subject.
                 agent = token.dep_ == "pobj" and token.head.dep_ == "agent"
-                if token.dep_ == "nsubj" or agent or _is_according_to(token):
+                # `Speaking from a stage ..., Chief Executive Satya Nadella said`: a name right before a
+                # reporting verb is its subject, however the parse hangs it.
+                verb = ctx.doc[token.i + 1] if token.i + 1 < len(ctx.doc) else token
+                before_cue = verb is not token and _is_cue(verb) and not ctx.in_quote[verb.i]
+                if token.dep_ == "nsubj" or agent or _is_according_to(token) or before_cue:
                     self.subjects.append((token.idx, entity.canonical, sentence_at(token.idx)))
-                    if token.dep_ == "nsubj" and token.head.dep_ == "ROOT":
+                    if (token.dep_ == "nsubj" and token.head.dep_ == "ROOT") or (before_cue and verb.dep_ == "ROOT"):
                         self.main_subjects.add(token.idx)
+            elif (entity is not None and token.dep_ == "nsubj" and token.pos_ == "PROPN" and _is_cue(token.head)
+                  and (given := self._given_name(token)) is not None):
+                # `Harry said` with `Harry` tagged a place: a given name speaking is a person.
+                self.subjects.append((token.idx, given, sentence_at(token.idx)))
+                if token.head.dep_ == "ROOT":
+                    self.main_subjects.add(token.idx)
             elif (entity is not None and entity.label == "ORG" and token.dep_ == "nsubj" and token.pos_ == "PROPN"
                   and (person := _person_by_surname(token, ctx) or person_like(token, ctx)
                        or self._subject_by_surname(token)) is not None):
@@ -676,6 +686,18 @@ class _Attributor:
                 if person is not None or entity is None:
                     name = person[0] if person is not None else "?"
                     self.subjects.append((token.idx, name, sentence_at(token.idx)))
+
+    def _given_name(self, token: Token) -> str | None:
+        """The name as written of a mention the entity model took for something else (`Harry` tagged
+        GPE) that is one word or two to four, the first a given name gender-guesser's list knows."""
+        span = self.ctx.mention_span[token.i]
+        if span is None:
+            return None
+        written = self.ctx.text[span[0] : span[1]]
+        parts = written.split()
+        if not 1 <= len(parts) <= 4 or not all(p[:1].isupper() for p in parts):
+            return None
+        return written if given_name_gender(parts[0]) is not None else None
 
     def _subject_by_surname(self, token: Token) -> tuple[str, int, int, str] | None:
         """`Reiss-Andersen said` after `Berit Reiss-Andersen, chair of ..., said`: the one person named
