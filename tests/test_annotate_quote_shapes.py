@@ -84,6 +84,9 @@ def _quote(article: str, opening: str) -> Quote:
         # `Reiss-Andersen said she hoped Bialiatski would attend.` then `"...", she said`: the subject of
         # the main verb, not the one in what she reported (her surname tagged an organisation).
         ("b-022", "We do hope", "Berit Reiss-Andersen", "pronoun"),
+        # `... since I began writing Starmer's biography ...` then `... where he has described "sleepless
+        # nights"`: the one person the sentence before names, not as its subject, with a given name for `he`.
+        ("b-001", "sleepless nights", "Keir Starmer", "pronoun"),
     ],
 )
 def test_speaker_read_from_the_parse(article: str, opening: str, speaker: str, how: str) -> None:
@@ -160,6 +163,9 @@ def test_a_capitalised_title_is_not_a_name(pages: dict[str, dict[str, Any]], nam
         # `Speaking from a stage ..., Chief Executive Satya Nadella said that ...` then `"...," he said`:
         # the name right before the verb is its subject, though the parse hangs it on `in`.
         ("132d62819803b5ae", "If the last decade has taught us", "Satya Nadella"),
+        # `... the lure of fatty foods had apparently been too strong for Alley. "...," she told People`:
+        # the sentence before names one person, not as its subject, and her given name says `she`.
+        ("b6a0e75e80ff6a5d", "My food demons are Chinese food", "Kirstie Alley"),
     ],
 )
 def test_a_pronoun_finds_a_person_the_parse_or_the_labels_hide(

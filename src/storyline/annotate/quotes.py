@@ -635,6 +635,8 @@ class _Attributor:
         self.bodies: list[tuple[int, str, int]] = []
         # Offsets of the persons above that are the subject of their sentence's main verb.
         self.main_subjects: set[int] = set()
+        # (char offset, name, sentence) of every person mention outside quotes.
+        self.person_names: list[tuple[int, str, int]] = []
         for token in ctx.doc:
             if ctx.in_quote[token.i]:
                 continue
@@ -642,6 +644,7 @@ class _Attributor:
             # Most tokens are none of the cases below: the sentence is looked up for those that are.
             if entity is not None and entity.label == "PERSON":
                 self.persons.append((sentence_at(token.idx), token.idx))
+                self.person_names.append((token.idx, entity.canonical, self.persons[-1][0]))
                 # `That was echoed by Deanne Criswell`: the agent of a passive acts as its subject.
                 agent = token.dep_ == "pobj" and token.head.dep_ == "agent"
                 # `Speaking from a stage ..., Chief Executive Satya Nadella said`: a name right before a
@@ -751,7 +754,13 @@ class _Attributor:
             if "" in names:
                 continue  # `He also said ...`: the pronoun continues the person before it
             if sentence in mentioned:
-                return None  # a person is named, but not as the one acting: do not guess
+                # `Among those waiting was Francine Cavanaugh, whose sister ...` then `"...," she said`: a
+                # sentence before that names one person, not as its subject, whose title or given name
+                # says `she`, hands the quote to her; anything less clear is not guessed.
+                others = {n for o, n, s in self.person_names if s == sentence and o < token.idx}
+                if sentence < here and len(others) == 1 and self.gender(next(iter(others))) == token.lower_:
+                    return others.pop()
+                return None
         return None
 
     def resolve_it(self, token: Token) -> str | None:
