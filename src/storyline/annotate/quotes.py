@@ -20,7 +20,10 @@ The subject is read through the parse's usual misreadings: a name after the verb
 quote (`"...," admitted Rodri`), a name set beside the subject (`Vidir Reynisson` of `the head of ...,
 Vidir Reynisson, told`), a name before the verb past a short aside (`Starmer, 61, told`), a participle
 taken for the subject (`Commenting on the cut, X said`), a participle's clause subject (`..., adding`),
-a surname the entity model mislabelled (`Nolan told`). A subject that is a pronoun (`he said`) is
+a surname the entity model mislabelled (`Nolan told`), a name it took for a body or missed whose
+first word is a given name (`Berit Reiss-Andersen` tagged ORG), a long subject between the closing
+mark and the verb (`"...," evacuated resident Jon Gauti Dagbjartsson told`), a closing mark with its
+comma lost (`childhood" Downey said`). A subject that is a pronoun (`he said`) is
 resolved to the nearest person named as a subject (or a passive's agent) in the preceding sentences,
 only when that choice is unambiguous and the title or given name does not say otherwise; `it said` to
 the body named as subject just before. A subject that names no one (`officials said`) leaves the
@@ -58,7 +61,7 @@ _BASE_CUES = (
     "acknowledge admit argue claim continue vow announce comment remark urge demand press pledge promise "
     "predict conclude confirm deny complain concede assert emphasize emphasise call describe caution express "
     "lament answer recollect muse counter retort exclaim joke quip recount "
-    "question estimate report testify write speak agree repeat reiterate observe maintain "
+    "question estimate report testify write speak agree repeat reiterate observe maintain clarify reveal "
     # Verbs that report by judging or naming what was said (`hailed the trip as "..."`).
     "hail label term dub brand request praise condemn welcome criticise criticize blame accuse thank"
 )
@@ -121,8 +124,12 @@ _IT_WINDOW = 2
 #: How many characters of the reporter's words may part a quote from the attributed one it continues
 #: in the same paragraph (`"...," Murphy said as he accepted his award from ... . "Thank you ..."`).
 _SAME_PARAGRAPH_GAP = 250
+#: How many tokens a speaker's noun phrase between a quote and its reporting verb may have.
+_SUBJECT_REACH = 20
 #: How many sentences back a pronoun may look for its person.
 _PRONOUN_WINDOW = 3
+#: How many sentences back at most, counting the ones that name no one (all-quote sentences).
+_PRONOUN_REACH = 8
 
 
 @dataclass
@@ -258,6 +265,8 @@ def _is_according_to(token: Token) -> bool:
         word = doc[i]
         if word.lower_ == "to" and doc[i - 1].lower_ == "according":
             return True
+        if word.lower_ == "per" and word.pos_ == "ADP" and word.dep_ == "prep":
+            return True  # `per an Icelandic Met Office post`, `per the AP`: news shorthand for the same
         if word.pos_ in ("VERB", "AUX") or word.text in (".", ";", ":") or word.is_space:
             return False
     return False
@@ -376,7 +385,7 @@ def _name_of(token: Token, ctx: _Context, verb: Token | None = None) -> tuple[st
     if apposed is not None:
         return apposed
     if token.pos_ == "PROPN":
-        return _person_by_surname(token, ctx)
+        return _person_by_surname(token, ctx) or person_like(token, ctx) or _bare_name(token, ctx)
     alias = _organisation_named_by(token, ctx)
     if alias is not None:
         return alias
@@ -464,11 +473,59 @@ def apposed_person(token: Token, ctx: _Context) -> tuple[str, int, int, str] | N
         if tok.i != token.i and not token.is_ancestor(tok):
             continue
         entity = ctx.entity_of[tok.i]
-        if tok.dep_ == "appos" and entity is not None and entity.label == "PERSON" and not ctx.in_quote[tok.i]:
+        if tok.dep_ != "appos" or ctx.in_quote[tok.i]:
+            continue
+        if entity is not None and entity.label == "PERSON":
             span = ctx.mention_span[tok.i]
             assert span is not None
             return entity.canonical, span[0], span[1], "person"
+        if (person := person_like(tok, ctx)) is not None:
+            return person
     return None
+
+
+def person_like(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
+    """A proper noun the entity model took for a body or missed (`Berit Reiss-Andersen` tagged ORG) that
+    reads as a person's name: two to four capitalised words, the first a given name that
+    gender-guesser's list knows. Only where the parse already puts it as the speaker (a reporting
+    verb's subject, a name set beside it): the name alone would not make a person."""
+    if token.pos_ != "PROPN":
+        return None
+    entity = ctx.entity_of[token.i]
+    if entity is not None and entity.label == "PERSON":
+        return None
+    if entity is not None:
+        span = ctx.mention_span[token.i]
+        assert span is not None
+        start, end = span
+    else:
+        names = [t for t in token.subtree if t.i <= token.i and (t.dep_ == "compound" or t.i == token.i)]
+        first, _ = contiguous_around(token, names)
+        start, end = ctx.doc[first].idx, token.idx + len(token.text)
+    written = ctx.text[start:end]
+    parts = written.split()
+    if not 2 <= len(parts) <= 4 or not all(p[:1].isupper() for p in parts):
+        return None
+    if given_name_gender(parts[0]) is None:
+        return None
+    return written, start, end, "person"
+
+
+def _bare_name(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
+    """A proper noun the entity model left unlabelled (`Erdogan said`) as the subject of the reporting
+    verb of a quote: the parse, not the label, makes it the speaker. Its words as written (with the
+    names compounded on it), capitalised, none of them inside the quote."""
+    if ctx.entity_of[token.i] is not None or ctx.in_quote[token.i]:
+        return None
+    if any(c.dep_ in ("det", "poss") for c in token.children) or (len(token.text) > 1 and token.text.isupper()):
+        return None  # `the Prime Minister`, `the PAHO Director`, `RTX`: a title or an acronym, not a name
+    names = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
+    first, _ = contiguous_around(token, [token, *names])
+    words_ = ctx.doc[first : token.i + 1]
+    if not all(t.text[:1].isupper() and t.pos_ == "PROPN" and not ctx.in_quote[t.i] for t in words_):
+        return None
+    start, end = words_[0].idx, token.idx + len(token.text)
+    return ctx.text[start:end], start, end, "person"
 
 
 def _nmod_person(token: Token, ctx: _Context) -> str | None:
@@ -576,6 +633,10 @@ class _Attributor:
         self._genders: dict[str, str | None] = {}
         # (char offset, name, sentence) of each organisation named as a subject, for `it said`.
         self.bodies: list[tuple[int, str, int]] = []
+        # Offsets of the persons above that are the subject of their sentence's main verb.
+        self.main_subjects: set[int] = set()
+        # (char offset, name, sentence) of every person mention outside quotes.
+        self.person_names: list[tuple[int, str, int]] = []
         for token in ctx.doc:
             if ctx.in_quote[token.i]:
                 continue
@@ -583,10 +644,30 @@ class _Attributor:
             # Most tokens are none of the cases below: the sentence is looked up for those that are.
             if entity is not None and entity.label == "PERSON":
                 self.persons.append((sentence_at(token.idx), token.idx))
+                self.person_names.append((token.idx, entity.canonical, self.persons[-1][0]))
                 # `That was echoed by Deanne Criswell`: the agent of a passive acts as its subject.
                 agent = token.dep_ == "pobj" and token.head.dep_ == "agent"
-                if token.dep_ == "nsubj" or agent or _is_according_to(token):
+                # `Speaking from a stage ..., Chief Executive Satya Nadella said`: a name right before a
+                # reporting verb is its subject, however the parse hangs it.
+                verb = ctx.doc[token.i + 1] if token.i + 1 < len(ctx.doc) else token
+                before_cue = verb is not token and _is_cue(verb) and not ctx.in_quote[verb.i]
+                if token.dep_ == "nsubj" or agent or _is_according_to(token) or before_cue:
                     self.subjects.append((token.idx, entity.canonical, sentence_at(token.idx)))
+                    if (token.dep_ == "nsubj" and token.head.dep_ == "ROOT") or (before_cue and verb.dep_ == "ROOT"):
+                        self.main_subjects.add(token.idx)
+            elif (entity is not None and token.dep_ == "nsubj" and token.pos_ == "PROPN" and _is_cue(token.head)
+                  and (given := self._given_name(token)) is not None):
+                # `Harry said` with `Harry` tagged a place: a given name speaking is a person.
+                self.subjects.append((token.idx, given, sentence_at(token.idx)))
+                if token.head.dep_ == "ROOT":
+                    self.main_subjects.add(token.idx)
+            elif (entity is not None and entity.label == "ORG" and token.dep_ == "nsubj" and token.pos_ == "PROPN"
+                  and (person := _person_by_surname(token, ctx) or person_like(token, ctx)
+                       or self._subject_by_surname(token)) is not None):
+                # `Reiss-Andersen said` with the name taken for a body: a person the article names.
+                self.subjects.append((token.idx, person[0], sentence_at(token.idx)))
+                if token.head.dep_ == "ROOT":
+                    self.main_subjects.add(token.idx)
             elif entity is not None and entity.label == "ORG" and token.dep_ == "nsubj":
                 self.bodies.append((token.idx, entity.canonical, sentence_at(token.idx)))
             elif token.dep_ == "nsubj" and token.pos_ == "NOUN" and (apposed := apposed_person(token, ctx)):
@@ -609,6 +690,26 @@ class _Attributor:
                     name = person[0] if person is not None else "?"
                     self.subjects.append((token.idx, name, sentence_at(token.idx)))
 
+    def _given_name(self, token: Token) -> str | None:
+        """The name as written of a mention the entity model took for something else (`Harry` tagged
+        GPE) that is one word or two to four, the first a given name gender-guesser's list knows."""
+        span = self.ctx.mention_span[token.i]
+        if span is None:
+            return None
+        written = self.ctx.text[span[0] : span[1]]
+        parts = written.split()
+        if not 1 <= len(parts) <= 4 or not all(p[:1].isupper() for p in parts):
+            return None
+        return written if given_name_gender(parts[0]) is not None else None
+
+    def _subject_by_surname(self, token: Token) -> tuple[str, int, int, str] | None:
+        """`Reiss-Andersen said` after `Berit Reiss-Andersen, chair of ..., said`: the one person named
+        as a subject so far whose last word this is (names the entity model missed included)."""
+        span = self.ctx.mention_span[token.i] or (token.idx, token.idx + len(token.text))
+        key = self.ctx.text[span[0] : span[1]].split()
+        names = {n for _, n, _ in self.subjects if len(n.split()) > len(key) and n.split()[-len(key) :] == key}
+        return (names.pop(), span[0], span[1], "person") if len(names) == 1 else None
+
     def resolve_pronoun(self, token: Token) -> str | None:
         """The person a `he`/`she` subject refers to: the person named as subject in the nearest
         sentence before it that names anyone (skipping sentences whose subject is itself a pronoun),
@@ -618,14 +719,21 @@ class _Attributor:
         # The first subject of each sentence, when it is this same pronoun.
         leading: dict[int, bool] = {}
         for offset, name, sentence in self.subjects:
-            if offset < token.idx and sentence >= here - _PRONOUN_WINDOW:
+            if offset < token.idx and sentence >= here - _PRONOUN_REACH:
                 if sentence not in subjects:
                     word = self.ctx.text[offset : offset + len(token.text)].lower()
                     leading[sentence] = name == "" and word == token.lower_
                 subjects.setdefault(sentence, set()).add(name)
         mentioned = {s for s, offset in self.persons if offset < token.idx}
-        for sentence in range(here, here - _PRONOUN_WINDOW - 1, -1):
+        budget = _PRONOUN_WINDOW + 1
+        for sentence in range(here, here - _PRONOUN_REACH - 1, -1):
             names = subjects.get(sentence, set())
+            # Only sentences that say who acts use up the window: all-quote sentences and the pronoun
+            # going on (`"...," she said. "..."`) carry her over, however many of them there are.
+            if (names or sentence in mentioned) and not (sentence < here and leading.get(sentence)):
+                budget -= 1
+            if budget < 0:
+                break
             if sentence < here and leading.get(sentence):
                 continue  # `She said her co-laureates had spoken ...`: she goes on; the rest is reported
             named = names - {"", "?"}
@@ -637,11 +745,22 @@ class _Attributor:
                 # `Reiss-Andersen said she hoped Bialiatski would attend. "...," she said`: of the
                 # subjects, those whose title or given name says otherwise are not `she`.
                 agreeing = {n for n in named if self.gender(n) in (None, token.lower_)}
+                if len(agreeing) > 1:
+                    # `Reiss-Andersen said she hoped Bialiatski would attend`: the subject of the main
+                    # verb is the one the sentence is about; the other acts in what is reported.
+                    agreeing = {n for o, n, s in self.subjects if s == sentence and o in self.main_subjects
+                                and o < token.idx and n in agreeing}  # fmt: skip
                 return next(iter(agreeing)) if len(agreeing) == 1 else None
             if "" in names:
                 continue  # `He also said ...`: the pronoun continues the person before it
             if sentence in mentioned:
-                return None  # a person is named, but not as the one acting: do not guess
+                # `Among those waiting was Francine Cavanaugh, whose sister ...` then `"...," she said`: a
+                # sentence before that names one person, not as its subject, whose title or given name
+                # says `she`, hands the quote to her; anything less clear is not guessed.
+                others = {n for o, n, s in self.person_names if s == sentence and o < token.idx}
+                if sentence < here and len(others) == 1 and self.gender(next(iter(others))) == token.lower_:
+                    return others.pop()
+                return None
         return None
 
     def resolve_it(self, token: Token) -> str | None:
@@ -734,7 +853,16 @@ class _Attributor:
             known = name is not None and span is not None and name.label in ("PERSON", "ORG")
             if known and name is not None and span is not None and not ctx.text[line_start : span[0]].strip():
                 return name.canonical, span[0], span[1], _kind_of(name)
-        for i in range(sent_start, first):
+        last = ctx.token_at(max(seg.end - 1, seg.start))
+        sent_end = ctx.sent_of[last][1]
+        # After the quote too (`... "earthquake swarms" in the area, per an Icelandic Met Office post`),
+        # when no verb comes between: a verb starts a clause of its own, whose source that would be.
+        after = []
+        for i in range(last + 1, sent_end):
+            if ctx.in_quote[i] or doc[i].pos_ in ("VERB", "AUX"):
+                break
+            after.append(i)
+        for i in [*range(sent_start, first), *after]:
             if ctx.in_quote[i] or not _is_according_to(doc[i]):
                 continue
             entity = ctx.entity_of[i]
@@ -834,8 +962,21 @@ class _Attributor:
                 if not doc[i].is_punct:
                     taken += 1
                 if taken > 4:
-                    break
+                    # `"...," the head of the Norwegian Nobel Committee, Berit Reiss-Andersen, told`: a
+                    # long subject before the verb, read as far as it is one noun phrase.
+                    return _cue_past_subject(ctx, last + 1, sent_end)
         first = ctx.token_at(seg.start)
+        opening = ctx.text[: seg.start].rstrip()
+        if seg.closed and inner and inner[-1].isalnum() and (not opening or opening[-1] in ".!?:\n"):
+            # `"I'd like to thank my terrible childhood" Downey said`: a statement whose comma was lost,
+            # the verb right after its name or pronoun (the parser often ends the sentence at the mark).
+            for i in range(last + 1, min(last + 4, len(doc))):
+                if ctx.in_quote[i] or doc[i].is_space:
+                    break
+                if _is_cue(doc[i]):
+                    return doc[i]
+                if doc[i].pos_ not in ("PROPN", "PRON"):
+                    break
         before = [i for i in range(ctx.sent_of[first][0], first) if not ctx.in_quote[i]]
         if before and doc[before[-1]].text == ":":
             for i in reversed(before):
@@ -845,6 +986,23 @@ class _Attributor:
         if len(before) >= 2 and doc[before[-1]].text == "," and _is_cue(doc[before[-2]]):
             return doc[before[-2]]
         return None
+
+
+def _cue_past_subject(ctx: _Context, start: int, end: int) -> Token | None:
+    """The reporting verb right after a noun phrase (with its asides in commas: `evacuated resident Jon
+    Gauti Dagbjartsson`, `the head of the Norwegian Nobel Committee, Berit Reiss-Andersen,`) that runs
+    from token `start`; None when the words between are anything but one noun phrase."""
+    doc = ctx.doc
+    for i in range(start, min(end, start + _SUBJECT_REACH)):
+        tok = doc[i]
+        if ctx.in_quote[i]:
+            return None
+        if _is_cue(tok) and tok.dep_ not in ("amod", "compound", "acl", "relcl"):
+            return tok
+        noun_like = tok.pos_ in _NOUN_PHRASE_POS or tok.pos_ == "ADP" or tok.text in (",", "-", "'s", "’s")
+        if not (noun_like or (tok.pos_ == "VERB" and tok.dep_ in ("amod", "compound"))):
+            return None
+    return None
 
 
 def _title_case(text: str) -> bool:
