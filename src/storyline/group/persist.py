@@ -114,7 +114,8 @@ def independent_sources(members: Sequence[str], families: Sequence[Sequence[str]
 
 def load_clusterer(store: Store, settings: ClusterSettings | None = None) -> Clusterer:
     """The clusterer as the last update left it, or a fresh one."""
-    state = store.group_state()
+    # Dormant stories stay undecoded until an article could join one (`cluster.StoryTable`).
+    state = store.group_state(lazy=True)
     return Clusterer(settings) if state is None else Clusterer.from_state(state, settings)
 
 
