@@ -14,6 +14,7 @@ from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
 from storyline.group import Clusterer, ClusterSettings, persist, update
 from storyline.group.families import CopyKeys, copy_keys, keys_version
+from storyline.group.features import extract_features
 from storyline.ingest import RawDocument
 from storyline.store import MIGRATIONS, SCHEMA_VERSION, GroupingChange, Store
 from storyline.store.groups import DormantStoryRow
@@ -224,3 +225,37 @@ def test_an_update_decodes_only_the_dormant_stories_its_articles_could_join(
                 update(eager, lambda _: None, settings)
             assert _grouping(lazy) == _grouping(eager)
         assert dormant >= 10, "too few dormant stories for the test to show anything"
+
+
+def test_an_update_writes_only_the_document_frequencies_its_articles_counted(
+    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: list[GroupingChange] = []
+    save = Store.save_grouping
+
+    def recording(self: Store, change: GroupingChange, generation: int | None = None) -> bool:
+        saved.append(change)
+        return save(self, change, generation)
+
+    monkeypatch.setattr(Store, "save_grouping", recording)
+    with Store(tmp_path / "df.db") as store:
+        for article in dev[:30]:
+            store.add_article(article)
+        _update(store)
+        assert saved[-1].df_changed is None and "df" in saved[-1].state  # the first update: the whole table
+        state = store.group_state()
+        assert state is not None
+        before = state["df"]
+        for article in dev[30:]:
+            store.add_article(article)
+        _update(store)
+        change = saved[-1]
+        assert change.df_changed is not None and "df" not in change.state
+        keys = [extract_features(article).keys for article in dev[30:]]
+        counted = {key for article_keys in keys for key in article_keys}
+        assert set(change.df_changed) == counted
+        state = store.group_state()
+        assert state is not None
+        after = state["df"]
+        assert len(counted) < len(after) and after == {**before, **change.df_changed}
+        assert all(after[k] == before.get(k, 0) + sum(k in article_keys for article_keys in keys) for k in counted)

@@ -152,12 +152,15 @@ class StateChanges(NamedTuple):
     """A clusterer's state as changed since it was loaded (`Clusterer.state_changes`): `state` is
     `to_state()` without its stories; `updated` the loaded stories changed in place, `added` the
     stories not loaded (in the clusterer's order), both as `Story.to_dict()`; `gone` the ids of
-    loaded stories no longer held (merged, emptied, evicted, or started again)."""
+    loaded stories no longer held (merged, emptied, evicted, or started again). `df`: the document
+    frequencies of the keys counted since (then `state` holds no `df`), or None when the table was
+    pruned (then `state["df"]` is the whole of it)."""
 
     state: dict[str, Any]
     updated: list[dict[str, Any]]
     added: list[dict[str, Any]]
     gone: list[str]
+    df: dict[str, int] | None = None
 
 
 class StoredStory(Protocol):
@@ -407,6 +410,9 @@ class Clusterer:
         # The stories as `from_state` loaded them (id -> the story and its loaded data; None and None
         # for a dormant story not decoded yet), else None.
         self._loaded: dict[str, tuple[Story | None, dict[str, Any] | None]] | None = None
+        # The keys counted since `from_state` (their frequencies are all a store needs to write), or
+        # None when the whole table is to be written (not loaded, or pruned since).
+        self._df_counted: set[str] | None = None
 
     # --- document frequencies --------------------------------------------------------------------
 
@@ -419,8 +425,11 @@ class Clusterer:
                 df[key] += 1
             else:
                 df[sys.intern(key)] = 1
+        if self._df_counted is not None:
+            self._df_counted.update(features.keys)
         if len(df) > self.settings.df_prune_at:
             self.df = _pruned(df, self.settings.df_prune_at // 2)
+            self._df_counted = None
 
     def idf(self, key: str) -> float:
         """Inverse document frequency of a key (smoothed), from a cache refreshed as documents grow."""
@@ -1127,7 +1136,14 @@ class Clusterer:
             for sid, (story, _) in loaded.items()
             if sid not in stories or (stories.is_decoded(sid) and stories[sid] is not story)
         ]
-        return StateChanges(self._scalar_state(), updated, added, gone)
+        state = self._scalar_state()
+        counted = self._df_counted
+        if counted is None:
+            return StateChanges(state, updated, added, gone)
+        # Only the frequencies counted since loading changed: written alone, not the whole table.
+        del state["df"]
+        df = self.df
+        return StateChanges(state, updated, added, gone, {k: df[k] for k in counted})
 
     @classmethod
     def from_state(cls, state: dict[str, Any], settings: ClusterSettings | None = None) -> Clusterer:
@@ -1136,6 +1152,7 @@ class Clusterer:
         clusterer = cls(settings or ClusterSettings(**state.get("settings", {})))
         clusterer.docs = int(state["docs"])
         clusterer.df = dict(state["df"])
+        clusterer._df_counted = set()
         clusterer.clock = state.get("clock")
         clusterer.assignments = int(state.get("assignments", 0))
         loaded: dict[str, tuple[Story | None, dict[str, Any] | None]] = {}

@@ -210,6 +210,7 @@ def _plan(
         replace_all=fresh,
         merged={old: new for old, new in grouping.merged.items() if old in existing},
         stories_changed=None if changes is None else (changes.updated, changes.added, changes.gone),
+        df_changed=None if changes is None else changes.df,
         copy_keys=[
             CopyKeysRow(a.id, text_hash(a.text), version, made[a.id].pack()) for a in compared if a.id in made
         ],

@@ -74,6 +74,9 @@ class GroupingChange:
     #: place and the new ones (in the clusterer's order) as `Story.to_dict()`, and the ids of those
     #: gone. When None, `state` is the whole state, its stories replacing the stored ones.
     stories_changed: tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]] | None = None
+    #: When given, `state` holds no `df`: these are the document frequencies that changed (key ->
+    #: count), written over the stored ones. When None, `state["df"]` replaces them all.
+    df_changed: dict[str, int] | None = None
     #: Articles' copy-search keys made for this change, to keep for the next (`Store.copy_keys`).
     copy_keys: list[CopyKeysRow] = field(default_factory=list)
 
@@ -206,6 +209,12 @@ def _save_state(db: sqlite3.Connection, change: GroupingChange) -> None:
     db.executemany(
         "INSERT OR REPLACE INTO group_stories (id, position, data, dormant, meta) VALUES (?, ?, ?, ?, ?)", rows
     )
+    # The document frequencies a row per key (`group_df`): the keys counted, not the whole table.
+    if "df" in state:
+        db.execute("DELETE FROM group_df")
+        db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", state.pop("df").items())
+    elif change.df_changed:
+        db.executemany("INSERT OR REPLACE INTO group_df (key, count) VALUES (?, ?)", change.df_changed.items())
     db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, pack_state(state)))
 
 
@@ -434,6 +443,8 @@ class GroupTables(StoreBase):
                     else:
                         stories.append(unpack_state(data))
                 state["stories"] = stories
+            if "df" not in state:
+                state["df"] = {str(k): int(c) for k, c in db.execute("SELECT key, count FROM group_df")}
         return state
 
     def grouping_generation(self) -> int:
@@ -525,4 +536,5 @@ class GroupTables(StoreBase):
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM group_state WHERE key = ?", (STATE_KEY,))
             db.execute("DELETE FROM group_stories")
+            db.execute("DELETE FROM group_df")
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))

@@ -403,11 +403,28 @@ def _migration_story_meta(db: sqlite3.Connection) -> None:
     db.executemany("UPDATE group_stories SET dormant = ?, meta = ? WHERE id = ?", updates)
 
 
+def _migration_group_df(db: sqlite3.Connection) -> None:
+    # The clusterer's document frequencies, a row per key (`store.groups`): an update writes the keys
+    # its articles counted, not the whole table (hundreds of thousands of keys). The state's blob
+    # gives its table up to the rows.
+    db.execute("CREATE TABLE IF NOT EXISTS group_df (key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID")
+    row = db.execute("SELECT value FROM group_state WHERE key = 'clusterer'").fetchone()
+    if row is None:
+        return
+    state = dict(unpack_state(row[0]))
+    df = state.pop("df", None)
+    if df is None:
+        return
+    db.execute("DELETE FROM group_df")
+    db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", df.items())
+    db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
+
+
 # The search index's migration was last until `_migration_group_stories` (its test rebuilds the index
 # by setting the version back to just before it: `MIGRATIONS.index(_migration_search_rowids)`).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
     _migration_scale, _migration_aliases, _migration_search, _migration_search_rowids, _migration_group_stories,
-    _migration_copy_keys, _migration_story_meta,
+    _migration_copy_keys, _migration_story_meta, _migration_group_df,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
