@@ -14,8 +14,10 @@ from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
 from storyline.group import Clusterer, ClusterSettings, persist, update
 from storyline.group.families import CopyKeys, copy_keys, keys_version
+from storyline.group.features import extract_features
 from storyline.ingest import RawDocument
 from storyline.store import MIGRATIONS, SCHEMA_VERSION, GroupingChange, Store
+from storyline.store.groups import DormantStoryRow
 from storyline.store.schema import _migration_group_stories, pack_state
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev"
@@ -165,3 +167,95 @@ def test_copy_keys_are_kept_per_text_and_an_update_reads_them_instead_of_making_
             store.add_article(article)
         _update(store)
         assert _grouping(store)[1] == incremental[1]  # the same families as with keys made afresh
+
+
+def test_an_update_decodes_only_the_dormant_stories_its_articles_could_join(
+    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Dormant stories kept in memory (up to `max_dormant`) are read undecoded; only those an article
+    # could join are decoded, and the grouping is the one decoding every row gives.
+    settings = ClusterSettings(retire_days=5, max_dormant=1000)
+    # In publication order (undated last), so that the clock moves on and stories go dormant.
+    ordered = sorted(dev, key=lambda a: (a.published is None, a.published or "", a.id))
+    decoded: list[str] = []
+    story = DormantStoryRow.story
+    monkeypatch.setattr(DormantStoryRow, "story", lambda self: decoded.append(self.id) or story(self))
+    group_state = Store.group_state
+    held = 0
+    lazy, eager = Store(tmp_path / "lazy.db"), Store(tmp_path / "eager.db")
+    with lazy, eager:
+        for batch in (ordered[i : i + 4] for i in range(0, len(ordered), 4)):
+            for store in (lazy, eager):
+                for article in batch:
+                    store.add_article(article)
+            held += lazy.db.execute("SELECT count(*) FROM group_stories WHERE dormant = 1").fetchone()[0]
+            update(lazy, lambda _: None, settings)
+            with monkeypatch.context() as m:
+                m.setattr(Store, "group_state", lambda self, lazy=False: group_state(self, False))
+                update(eager, lambda _: None, settings)
+            assert _grouping(lazy) == _grouping(eager)
+        # Undated articles look among the dormant stories too: even so, most rows stay undecoded.
+        assert held > 40, "too few dormant stories for the test to show anything"
+        assert len(decoded) < held / 2
+        # Reports published four years after every stored one could join no dormant story by their
+        # words and days: the only ones decoded are those they join as copies of a member (the first
+        # batch retires the stories left live; the second finds them all dormant).
+        dated = [a for a in ordered if a.published][-6:]
+        for batch in (dated[:3], dated[3:]):
+            later = [
+                replace(
+                    a,
+                    id=f"{a.id}-later",
+                    source=f"{a.source}-later",
+                    published=f"{int(a.published[:4]) + 4}{a.published[4:]}",
+                )
+                for a in batch
+                if a.published
+            ]
+            for store in (lazy, eager):
+                for article in later:
+                    store.add_article(article)
+            dormant = lazy.db.execute("SELECT count(*) FROM group_stories WHERE dormant = 1").fetchone()[0]
+            decoded.clear()
+            update(lazy, lambda _: None, settings)
+            placed = lazy.story_placements()
+            assert set(decoded) <= {placed[a.id] for a in later}
+            with monkeypatch.context() as m:
+                m.setattr(Store, "group_state", lambda self, lazy=False: group_state(self, False))
+                update(eager, lambda _: None, settings)
+            assert _grouping(lazy) == _grouping(eager)
+        assert dormant >= 10, "too few dormant stories for the test to show anything"
+
+
+def test_an_update_writes_only_the_document_frequencies_its_articles_counted(
+    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: list[GroupingChange] = []
+    save = Store.save_grouping
+
+    def recording(self: Store, change: GroupingChange, generation: int | None = None) -> bool:
+        saved.append(change)
+        return save(self, change, generation)
+
+    monkeypatch.setattr(Store, "save_grouping", recording)
+    with Store(tmp_path / "df.db") as store:
+        for article in dev[:30]:
+            store.add_article(article)
+        _update(store)
+        assert saved[-1].df_changed is None and "df" in saved[-1].state  # the first update: the whole table
+        state = store.group_state()
+        assert state is not None
+        before = state["df"]
+        for article in dev[30:]:
+            store.add_article(article)
+        _update(store)
+        change = saved[-1]
+        assert change.df_changed is not None and "df" not in change.state
+        keys = [extract_features(article).keys for article in dev[30:]]
+        counted = {key for article_keys in keys for key in article_keys}
+        assert set(change.df_changed) == counted
+        state = store.group_state()
+        assert state is not None
+        after = state["df"]
+        assert len(counted) < len(after) and after == {**before, **change.df_changed}
+        assert all(after[k] == before.get(k, 0) + sum(k in article_keys for article_keys in keys) for k in counted)

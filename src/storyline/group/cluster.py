@@ -28,11 +28,11 @@ import operator
 import re
 import sys
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import filterfalse
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from storyline.group.features import ArticleFeatures, changes_differ, majority_step, majority_way, tally_change
 from storyline.group.scorer import Fit, StoryModel, load_model
@@ -152,12 +152,105 @@ class StateChanges(NamedTuple):
     """A clusterer's state as changed since it was loaded (`Clusterer.state_changes`): `state` is
     `to_state()` without its stories; `updated` the loaded stories changed in place, `added` the
     stories not loaded (in the clusterer's order), both as `Story.to_dict()`; `gone` the ids of
-    loaded stories no longer held (merged, emptied, evicted, or started again)."""
+    loaded stories no longer held (merged, emptied, evicted, or started again). `df`: the document
+    frequencies of the keys counted since (then `state` holds no `df`), or None when the table was
+    pruned (then `state["df"]` is the whole of it)."""
 
     state: dict[str, Any]
     updated: list[dict[str, Any]]
     added: list[dict[str, Any]]
     gone: list[str]
+    df: dict[str, int] | None = None
+
+
+class StoredStory(Protocol):
+    """A dormant story as a store holds it, not yet decoded: what the index and the membership checks
+    need (its members, indexed keys and days), and `story()`, its whole `Story.to_dict()`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def members(self) -> list[str]: ...
+    @property
+    def indexed(self) -> list[str]: ...
+    @property
+    def first(self) -> int | None: ...
+    @property
+    def last(self) -> int | None: ...
+    def story(self) -> dict[str, Any]: ...
+
+
+class StoryTable:
+    """The clusterer's stories by id, in the clusterer's order. A dormant story loaded from a store
+    may stay undecoded (`StoredStory`) until it is asked for: an update decodes only the stories its
+    articles could join, not every dormant story kept (up to `max_dormant`), so that loading the state
+    costs what the live stories cost, not what the store holds. Asking for one (`[]`, `get`, `values`,
+    `items`) decodes it, through `decode`; `members_of`, `indexed_of`, `days_of` and `drop` do not."""
+
+    def __init__(self, decode: Callable[[StoredStory], Story] | None = None) -> None:
+        self._items: dict[str, Story | StoredStory] = {}
+        self._decode = decode
+
+    def _story(self, sid: str, item: Story | StoredStory) -> Story:
+        if type(item) is Story:
+            return item
+        assert self._decode is not None
+        story = self._items[sid] = self._decode(item)  # type: ignore[arg-type]
+        return story
+
+    def __getitem__(self, sid: str) -> Story:
+        return self._story(sid, self._items[sid])
+
+    def get(self, sid: str) -> Story | None:
+        item = self._items.get(sid)
+        return None if item is None else self._story(sid, item)
+
+    def __setitem__(self, sid: str, story: Story) -> None:
+        self._items[sid] = story
+
+    def __delitem__(self, sid: str) -> None:
+        del self._items[sid]
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def pop(self, sid: str) -> Story:
+        story = self[sid]
+        del self._items[sid]
+        return story
+
+    def drop(self, sid: str) -> None:
+        """Forget a story without decoding it."""
+        del self._items[sid]
+
+    def values(self) -> list[Story]:
+        return [self._story(sid, item) for sid, item in list(self._items.items())]
+
+    def items(self) -> list[tuple[str, Story]]:
+        return [(sid, self._story(sid, item)) for sid, item in list(self._items.items())]
+
+    def decoded(self) -> list[tuple[str, Story]]:
+        """The stories held decoded (every story but the dormant ones not asked for), in order."""
+        return [(sid, item) for sid, item in self._items.items() if type(item) is Story]
+
+    def is_decoded(self, sid: str) -> bool:
+        return type(self._items.get(sid)) is Story
+
+    def members_of(self, sid: str) -> list[str]:
+        return self._items[sid].members
+
+    def indexed_of(self, sid: str) -> list[str]:
+        return self._items[sid].indexed
+
+    def days_of(self, sid: str) -> tuple[int | None, int | None]:
+        item = self._items[sid]
+        return item.first, item.last
 
 
 _IDF_REFRESH = 2000
@@ -286,7 +379,7 @@ class Clusterer:
 
     def __init__(self, settings: ClusterSettings | None = None) -> None:
         self.settings = settings or ClusterSettings()
-        self.stories: dict[str, Story] = {}
+        self.stories = StoryTable(self._restore)
         self.df: dict[str, int] = {}
         self.docs = 0
         self.clock: int | None = None
@@ -314,8 +407,12 @@ class Clusterer:
         self.model: StoryModel | None = load_model() if self.settings.learned else None
         # Training (`benchmarks/train_stories.py`): sees each article's candidates and their model inputs.
         self.recorder: Callable[[ArticleFeatures, list[tuple[Story, list[float]]]], None] | None = None
-        # The stories as `from_state` loaded them (id -> the story and its loaded data), else None.
-        self._loaded: dict[str, tuple[Story, dict[str, Any]]] | None = None
+        # The stories as `from_state` loaded them (id -> the story and its loaded data; None and None
+        # for a dormant story not decoded yet), else None.
+        self._loaded: dict[str, tuple[Story | None, dict[str, Any] | None]] | None = None
+        # The keys counted since `from_state` (their frequencies are all a store needs to write), or
+        # None when the whole table is to be written (not loaded, or pruned since).
+        self._df_counted: set[str] | None = None
 
     # --- document frequencies --------------------------------------------------------------------
 
@@ -328,8 +425,11 @@ class Clusterer:
                 df[key] += 1
             else:
                 df[sys.intern(key)] = 1
+        if self._df_counted is not None:
+            self._df_counted.update(features.keys)
         if len(df) > self.settings.df_prune_at:
             self.df = _pruned(df, self.settings.df_prune_at // 2)
+            self._df_counted = None
 
     def idf(self, key: str) -> float:
         """Inverse document frequency of a key (smoothed), from a cache refreshed as documents grow."""
@@ -798,12 +898,17 @@ class Clusterer:
                 self._active.setdefault(key, []).append(story.id)
 
     def _unindex(self, story: Story, postings: tuple[dict[str, list[str]], ...] | None = None) -> None:
+        self._unindex_keys(story.id, story.indexed, postings)
+
+    def _unindex_keys(
+        self, sid: str, indexed: list[str], postings: tuple[dict[str, list[str]], ...] | None = None
+    ) -> None:
         for index in postings or (self._active, self._all):
-            for key in story.indexed:
+            for key in indexed:
                 ids = index.get(key)
                 if ids is not None:
                     try:
-                        ids.remove(story.id)
+                        ids.remove(sid)
                     except ValueError:  # never indexed here (a dormant story is not in `_active`)
                         continue
                     if not ids:
@@ -828,15 +933,18 @@ class Clusterer:
             self._dormant[story.id] = None
         while len(self._dormant) > self.settings.max_dormant:
             sid, _ = self._dormant.popitem(last=False)
-            story = self.stories.pop(sid)
-            self._unindex(story, (self._all,))
+            # Forgotten without being decoded: its id and indexed keys are all that is needed.
+            self._unindex_keys(sid, self.stories.indexed_of(sid), (self._all,))
+            self.stories.drop(sid)
             self._norms.pop(sid, None)
             self._story_figures.pop(sid, None)
             self.evicted.append(sid)
 
     def members(self) -> dict[str, str]:
         """Article id -> story id, for every member of a story held in memory."""
-        return {member: story.id for story in self.stories.values() for member in story.members}
+        # From what the store lists with each story: no dormant story is decoded for this.
+        stories = self.stories
+        return {member: sid for sid in stories for member in stories.members_of(sid)}
 
     def remove(self, article_ids: Iterable[str]) -> list[str]:
         """Take articles out of their stories (to place them again: their text changed). Returns the
@@ -848,9 +956,10 @@ class Clusterer:
         left: list[str] = []
         if not leaving:
             return left
-        for story in list(self.stories.values()):
-            if leaving.isdisjoint(story.members):
+        for sid in list(self.stories):
+            if leaving.isdisjoint(self.stories.members_of(sid)):
                 continue
+            story = self.stories[sid]
             left.append(story.id)
             story.members = [m for m in story.members if m not in leaving]
             if not story.members:
@@ -917,6 +1026,15 @@ class Clusterer:
                     return False
         return True
 
+    def _days_may_fit(self, story: Story, first: int | None, last: int | None) -> bool:
+        """False when `_days_fit(story, other)` is False by the other's days alone (both dated, too far
+        apart or spanning too long together)."""
+        if story.first is None or story.last is None or first is None or last is None:
+            return True
+        gap = max(0, first - story.last, story.first - last)
+        span = max(story.last, last) - min(story.first, first)
+        return gap <= self.settings.window_days and span <= self.settings.max_span_days
+
     def _closest(self, story: Story, features: dict[str, ArticleFeatures]) -> Story | None:
         settings = self.settings
         hits: defaultdict[str, float] = defaultdict(float)
@@ -928,6 +1046,10 @@ class Clusterer:
                         hits[sid] += weight
         scored = []
         for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
+            if not self._days_may_fit(story, *self.stories.days_of(sid)):
+                # Its days alone rule it out (`_days_fit` is False): neither a match nor a rival, and
+                # a dormant story left undecoded.
+                continue
             other = self.stories[sid]
             scored.append((self._story_cosine(story, other), other))
         scored.sort(key=lambda pair: (-pair[0], pair[1].id))
@@ -1001,14 +1123,27 @@ class Clusterer:
         names = [f.name for f in fields(Story)]
         updated: list[dict[str, Any]] = []
         added: list[dict[str, Any]] = []
-        for sid, story in self.stories.items():
+        # A story still undecoded is as loaded: unchanged.
+        for sid, story in self.stories.decoded():
             before = loaded.get(sid)
             if before is None or before[0] is not story:
                 added.append(story.to_dict())
-            elif any(getattr(story, name) != before[1].get(name) for name in names):
+            elif before[1] is not None and any(getattr(story, name) != before[1].get(name) for name in names):
                 updated.append(story.to_dict())
-        gone = [sid for sid, (story, _) in loaded.items() if self.stories.get(sid) is not story]
-        return StateChanges(self._scalar_state(), updated, added, gone)
+        stories = self.stories
+        gone = [
+            sid
+            for sid, (story, _) in loaded.items()
+            if sid not in stories or (stories.is_decoded(sid) and stories[sid] is not story)
+        ]
+        state = self._scalar_state()
+        counted = self._df_counted
+        if counted is None:
+            return StateChanges(state, updated, added, gone)
+        # Only the frequencies counted since loading changed: written alone, not the whole table.
+        del state["df"]
+        df = self.df
+        return StateChanges(state, updated, added, gone, {k: df[k] for k in counted})
 
     @classmethod
     def from_state(cls, state: dict[str, Any], settings: ClusterSettings | None = None) -> Clusterer:
@@ -1017,29 +1152,47 @@ class Clusterer:
         clusterer = cls(settings or ClusterSettings(**state.get("settings", {})))
         clusterer.docs = int(state["docs"])
         clusterer.df = dict(state["df"])
+        clusterer._df_counted = set()
         clusterer.clock = state.get("clock")
         clusterer.assignments = int(state.get("assignments", 0))
-        loaded: dict[str, tuple[Story, dict[str, Any]]] = {}
+        loaded: dict[str, tuple[Story | None, dict[str, Any] | None]] = {}
+        clusterer._loaded = loaded
         for data in state["stories"]:
-            story = Story(**data)
-            # `data` stays as loaded (for `state_changes`): the story gets containers of its own.
-            story.members = list(story.members)
-            story.moves = list(story.moves)
-            story.steps = dict(story.steps)
-            # Interned like the keys `_join` adds (`_index` relies on it).
-            story.vector = {sys.intern(k): v for k, v in story.vector.items()}
-            story.indexed = [sys.intern(k) for k in story.indexed]
-            clusterer.stories[story.id] = story
-            loaded[story.id] = (story, data)
-            if not story.dormant:
-                clusterer._live.add(story.id)
-            for key in story.indexed:
-                clusterer._all.setdefault(key, []).append(story.id)
-                if not story.dormant:
-                    clusterer._active.setdefault(key, []).append(story.id)
+            if isinstance(data, dict):
+                story = clusterer._story_from(data)
+                sid, indexed, dormant = story.id, story.indexed, story.dormant
+                clusterer.stories[sid] = story
+            else:
+                # A dormant story as stored, decoded when asked for (`StoryTable`).
+                sid, indexed, dormant = data.id, [sys.intern(k) for k in data.indexed], True
+                clusterer.stories._items[sid] = data
+                loaded[sid] = (None, None)
+            if not dormant:
+                clusterer._live.add(sid)
+            for key in indexed:
+                clusterer._all.setdefault(key, []).append(sid)
+                if not dormant:
+                    clusterer._active.setdefault(key, []).append(sid)
         clusterer.aliases = dict(state.get("aliases", {}))
         for sid in state.get("dormant", []):
             if sid in clusterer.stories:
                 clusterer._dormant[sid] = None
-        clusterer._loaded = loaded
         return clusterer
+
+    def _story_from(self, data: dict[str, Any]) -> Story:
+        """A story from its `to_dict()`, remembered as loaded (for `state_changes`)."""
+        story = Story(**data)
+        # `data` stays as loaded (for `state_changes`): the story gets containers of its own.
+        story.members = list(story.members)
+        story.moves = list(story.moves)
+        story.steps = dict(story.steps)
+        # Interned like the keys `_join` adds (`_index` relies on it).
+        story.vector = {sys.intern(k): v for k, v in story.vector.items()}
+        story.indexed = [sys.intern(k) for k in story.indexed]
+        if self._loaded is not None:
+            self._loaded[story.id] = (story, data)
+        return story
+
+    def _restore(self, stored: StoredStory) -> Story:
+        """A dormant story left undecoded at loading, decoded now it is asked for."""
+        return self._story_from(stored.story())

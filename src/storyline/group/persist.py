@@ -114,7 +114,8 @@ def independent_sources(members: Sequence[str], families: Sequence[Sequence[str]
 
 def load_clusterer(store: Store, settings: ClusterSettings | None = None) -> Clusterer:
     """The clusterer as the last update left it, or a fresh one."""
-    state = store.group_state()
+    # Dormant stories stay undecoded until an article could join one (`cluster.StoryTable`).
+    state = store.group_state(lazy=True)
     return Clusterer(settings) if state is None else Clusterer.from_state(state, settings)
 
 
@@ -209,6 +210,7 @@ def _plan(
         replace_all=fresh,
         merged={old: new for old, new in grouping.merged.items() if old in existing},
         stories_changed=None if changes is None else (changes.updated, changes.added, changes.gone),
+        df_changed=None if changes is None else changes.df,
         copy_keys=[
             CopyKeysRow(a.id, text_hash(a.text), version, made[a.id].pack()) for a in compared if a.id in made
         ],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from storyline.store.base import StoreBase
-from storyline.store.schema import pack_state, story_rows, unpack_state
+from storyline.store.schema import pack_state, story_meta, story_rows_listed, unpack_state
 
 # SQLite's default limit on host parameters is 999: id lists are looked up in chunks below it.
 _CHUNK = 900
@@ -74,6 +74,9 @@ class GroupingChange:
     #: place and the new ones (in the clusterer's order) as `Story.to_dict()`, and the ids of those
     #: gone. When None, `state` is the whole state, its stories replacing the stored ones.
     stories_changed: tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]] | None = None
+    #: When given, `state` holds no `df`: these are the document frequencies that changed (key ->
+    #: count), written over the stored ones. When None, `state["df"]` replaces them all.
+    df_changed: dict[str, int] | None = None
     #: Articles' copy-search keys made for this change, to keep for the next (`Store.copy_keys`).
     copy_keys: list[CopyKeysRow] = field(default_factory=list)
 
@@ -86,6 +89,22 @@ class CopyKeysRow(NamedTuple):
     text_hash: str
     version: str
     data: bytes
+
+
+class DormantStoryRow(NamedTuple):
+    """A dormant story of the clusterer's state as stored, not decoded (`group_state(lazy=True)`):
+    what its row lists (members, indexed keys, days) and its packed record, decoded by `story()`."""
+
+    id: str
+    members: list[str]
+    indexed: list[str]
+    first: int | None
+    last: int | None
+    data: bytes
+
+    def story(self) -> dict[str, Any]:
+        """The story's record, as `group_state()` gives it."""
+        return dict(unpack_state(self.data))
 
 
 class StoryRow(NamedTuple):
@@ -175,18 +194,27 @@ def _save_state(db: sqlite3.Connection, change: GroupingChange) -> None:
     if change.stories_changed is None:
         stories = state.pop("stories", [])
         db.execute("DELETE FROM group_stories")
-        rows = story_rows(stories)
+        rows = story_rows_listed(stories)
     else:
         updated, added, gone = change.stories_changed
         state.pop("stories", None)
         db.executemany("DELETE FROM group_stories WHERE id = ?", [(sid,) for sid in gone])
         db.executemany(
-            "UPDATE group_stories SET data = ? WHERE id = ?", [(pack_state(s), str(s["id"])) for s in updated]
+            "UPDATE group_stories SET data = ?, dormant = ?, meta = ? WHERE id = ?",
+            [(pack_state(s), int(bool(s.get("dormant"))), story_meta(s), str(s["id"])) for s in updated],
         )
         # Added stories come after every stored one, as in the clusterer.
         start = int(db.execute("SELECT coalesce(max(position) + 1, 0) FROM group_stories").fetchone()[0])
-        rows = story_rows(added, start)
-    db.executemany("INSERT OR REPLACE INTO group_stories (id, position, data) VALUES (?, ?, ?)", rows)
+        rows = story_rows_listed(added, start)
+    db.executemany(
+        "INSERT OR REPLACE INTO group_stories (id, position, data, dormant, meta) VALUES (?, ?, ?, ?, ?)", rows
+    )
+    # The document frequencies a row per key (`group_df`): the keys counted, not the whole table.
+    if "df" in state:
+        db.execute("DELETE FROM group_df")
+        db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", state.pop("df").items())
+    elif change.df_changed:
+        db.executemany("INSERT OR REPLACE INTO group_df (key, count) VALUES (?, ?)", change.df_changed.items())
     db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (STATE_KEY, pack_state(state)))
 
 
@@ -390,18 +418,33 @@ class GroupTables(StoreBase):
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def group_state(self) -> dict[str, Any] | None:
+    def group_state(self, lazy: bool = False) -> dict[str, Any] | None:
         """The clusterer's state as the last grouping saved it, or None before the first: the stories
         are read from their rows (`group_stories`, in the clusterer's order), the rest from one blob,
-        both from one state of the database."""
+        both from one state of the database. `lazy`: the dormant stories are left undecoded, each a
+        `DormantStoryRow` in the list of stories (decoding every row grew with the store)."""
         with self.snapshot() as db:
             row = db.execute("SELECT value FROM group_state WHERE key = ?", (STATE_KEY,)).fetchone()
             if row is None:
                 return None
             state = dict(unpack_state(row[0]))
             if "stories" not in state:
-                rows = db.execute("SELECT data FROM group_stories ORDER BY position").fetchall()
-                state["stories"] = [unpack_state(r[0]) for r in rows]
+                query = "SELECT id, data, dormant, meta FROM group_stories ORDER BY position"
+                stories: list[Any] = []
+                for sid, data, dormant, meta in db.execute(query):
+                    if lazy and dormant:
+                        listed = json.loads(meta)
+                        stories.append(
+                            DormantStoryRow(
+                                str(sid), listed["members"], listed["indexed"], listed["first"], listed["last"],
+                                bytes(data),
+                            )
+                        )  # fmt: skip
+                    else:
+                        stories.append(unpack_state(data))
+                state["stories"] = stories
+            if "df" not in state:
+                state["df"] = {str(k): int(c) for k, c in db.execute("SELECT key, count FROM group_df")}
         return state
 
     def grouping_generation(self) -> int:
@@ -493,4 +536,5 @@ class GroupTables(StoreBase):
                 db.execute(f"DELETE FROM {table}")
             db.execute("DELETE FROM group_state WHERE key = ?", (STATE_KEY,))
             db.execute("DELETE FROM group_stories")
+            db.execute("DELETE FROM group_df")
             db.execute("INSERT OR REPLACE INTO group_state (key, value) VALUES (?, ?)", (GENERATION_KEY, current + 1))

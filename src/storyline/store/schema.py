@@ -371,11 +371,60 @@ def _migration_copy_keys(db: sqlite3.Connection) -> None:
     )
 
 
+def story_meta(story: dict[str, Any]) -> str:
+    """What a `group_stories` row lists beside its packed story (column `meta`, JSON): the members,
+    indexed keys and days, enough to index a dormant story and check its members without decoding it."""
+    keys = ("members", "indexed", "first", "last")
+    return json.dumps({k: story.get(k) for k in keys}, separators=(",", ":"))
+
+
+def story_rows_listed(stories: list[dict[str, Any]], start: int = 0) -> list[tuple[str, int, bytes, int, str]]:
+    """`group_stories` rows as written since `_migration_story_meta`: (id, position, packed story,
+    dormant, meta), for stories in the clusterer's order from `start`."""
+    return [
+        (str(story["id"]), start + n, pack_state(story), int(bool(story.get("dormant"))), story_meta(story))
+        for n, story in enumerate(stories)
+    ]
+
+
+def _migration_story_meta(db: sqlite3.Connection) -> None:
+    # Each clusterer story's row says whether the story is dormant and lists its members, indexed keys
+    # and days (`story_meta`): an update decodes only the live stories and the dormant ones its
+    # articles could join, not every row. Rows written before are decoded once here.
+    columns = {str(r[1]) for r in db.execute("PRAGMA table_info(group_stories)")}
+    if "meta" not in columns:
+        db.execute("ALTER TABLE group_stories ADD COLUMN dormant INTEGER NOT NULL DEFAULT 0")
+        db.execute("ALTER TABLE group_stories ADD COLUMN meta TEXT")
+    rows = db.execute("SELECT id, data FROM group_stories WHERE meta IS NULL").fetchall()
+    updates = []
+    for sid, data in rows:
+        story = unpack_state(data)
+        updates.append((int(bool(story.get("dormant"))), story_meta(story), sid))
+    db.executemany("UPDATE group_stories SET dormant = ?, meta = ? WHERE id = ?", updates)
+
+
+def _migration_group_df(db: sqlite3.Connection) -> None:
+    # The clusterer's document frequencies, a row per key (`store.groups`): an update writes the keys
+    # its articles counted, not the whole table (hundreds of thousands of keys). The state's blob
+    # gives its table up to the rows.
+    db.execute("CREATE TABLE IF NOT EXISTS group_df (key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID")
+    row = db.execute("SELECT value FROM group_state WHERE key = 'clusterer'").fetchone()
+    if row is None:
+        return
+    state = dict(unpack_state(row[0]))
+    df = state.pop("df", None)
+    if df is None:
+        return
+    db.execute("DELETE FROM group_df")
+    db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", df.items())
+    db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
+
+
 # The search index's migration was last until `_migration_group_stories` (its test rebuilds the index
 # by setting the version back to just before it: `MIGRATIONS.index(_migration_search_rowids)`).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
     _migration_scale, _migration_aliases, _migration_search, _migration_search_rowids, _migration_group_stories,
-    _migration_copy_keys,
+    _migration_copy_keys, _migration_story_meta, _migration_group_df,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
