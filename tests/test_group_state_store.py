@@ -38,6 +38,20 @@ def dev() -> list[Article]:
     return articles
 
 
+@pytest.fixture
+def saved(monkeypatch: pytest.MonkeyPatch) -> list[GroupingChange]:
+    """Every change `Store.save_grouping` is given during the test, in order (and saved as usual)."""
+    changes: list[GroupingChange] = []
+    save = Store.save_grouping
+
+    def recording(self: Store, change: GroupingChange, generation: int | None = None) -> bool:
+        changes.append(change)
+        return save(self, change, generation)
+
+    monkeypatch.setattr(Store, "save_grouping", recording)
+    return changes
+
+
 def _grouping(store: Store) -> tuple[Any, ...]:
     families = sorted((f.id, f.origin, sorted(f.members)) for f in store.family_rows())
     return store.story_placements(), families, store.story_aliases(), store.group_state()
@@ -52,16 +66,8 @@ def _batches(articles: list[Article]) -> list[list[Article]]:
 
 
 def test_an_update_after_a_reload_continues_as_with_the_whole_state(
-    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved: list[GroupingChange]
 ) -> None:
-    saved: list[GroupingChange] = []
-    save = Store.save_grouping
-
-    def recording(self: Store, change: GroupingChange, generation: int | None = None) -> bool:
-        saved.append(change)
-        return save(self, change, generation)
-
-    monkeypatch.setattr(Store, "save_grouping", recording)
     incremental, whole = Store(tmp_path / "incremental.db"), Store(tmp_path / "whole.db")
     with incremental, whole:
         evicted = 0
@@ -228,16 +234,8 @@ def test_an_update_decodes_only_the_dormant_stories_its_articles_could_join(
 
 
 def test_an_update_writes_only_the_document_frequencies_its_articles_counted(
-    dev: list[Article], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dev: list[Article], tmp_path: Path, saved: list[GroupingChange]
 ) -> None:
-    saved: list[GroupingChange] = []
-    save = Store.save_grouping
-
-    def recording(self: Store, change: GroupingChange, generation: int | None = None) -> bool:
-        saved.append(change)
-        return save(self, change, generation)
-
-    monkeypatch.setattr(Store, "save_grouping", recording)
     with Store(tmp_path / "df.db") as store:
         for article in dev[:30]:
             store.add_article(article)

@@ -503,12 +503,18 @@ def person_like(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None
         first, _ = contiguous_around(token, names)
         start, end = ctx.doc[first].idx, token.idx + len(token.text)
     written = ctx.text[start:end]
+    return (written, start, end, "person") if _reads_as_name(written, fewest=2) else None
+
+
+def _reads_as_name(written: str, fewest: int) -> bool:
+    """`fewest` to four capitalised words, the first a given name gender-guesser's list knows: a
+    mention the entity model took for something else that reads as a person's name."""
     parts = written.split()
-    if not 2 <= len(parts) <= 4 or not all(p[:1].isupper() for p in parts):
-        return None
-    if given_name_gender(parts[0]) is None:
-        return None
-    return written, start, end, "person"
+    return (
+        fewest <= len(parts) <= 4
+        and all(p[:1].isupper() for p in parts)
+        and given_name_gender(parts[0]) is not None
+    )
 
 
 def _bare_name(token: Token, ctx: _Context) -> tuple[str, int, int, str] | None:
@@ -697,10 +703,7 @@ class _Attributor:
         if span is None:
             return None
         written = self.ctx.text[span[0] : span[1]]
-        parts = written.split()
-        if not 1 <= len(parts) <= 4 or not all(p[:1].isupper() for p in parts):
-            return None
-        return written if given_name_gender(parts[0]) is not None else None
+        return written if _reads_as_name(written, fewest=1) else None
 
     def _subject_by_surname(self, token: Token) -> tuple[str, int, int, str] | None:
         """`Reiss-Andersen said` after `Berit Reiss-Andersen, chair of ..., said`: the one person named

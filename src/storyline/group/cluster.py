@@ -1009,13 +1009,10 @@ class Clusterer:
         return math.fsum([a.vector[k] * b.vector[k] for k in shared]) / (self._norm(a) * self._norm(b))
 
     def _days_fit(self, story: Story, other: Story, features: dict[str, ArticleFeatures]) -> bool:
-        settings = self.settings
         if changes_differ(story.direction, story.step, other.direction, other.step):
             return False
         if story.first is not None and story.last is not None and other.first is not None and other.last is not None:
-            gap = max(0, other.first - story.last, story.first - other.last)
-            span = max(story.last, other.last) - min(story.first, other.first)
-            return gap <= settings.window_days and span <= settings.max_span_days
+            return self._days_may_fit(story, other.first, other.last)
         # Undated on one side: what the undated members state must not speak against the other, for
         # most of them (one report's stray figure, a distance or a count of its own, is no veto).
         for small, big in ((story, other), (other, story)):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from storyline.store.base import StoreBase
-from storyline.store.schema import pack_state, story_meta, story_rows_listed, unpack_state
+from storyline.store.schema import pack_state, story_meta, story_rows, unpack_state
 
 # SQLite's default limit on host parameters is 999: id lists are looked up in chunks below it.
 _CHUNK = 900
@@ -194,7 +194,7 @@ def _save_state(db: sqlite3.Connection, change: GroupingChange) -> None:
     if change.stories_changed is None:
         stories = state.pop("stories", [])
         db.execute("DELETE FROM group_stories")
-        rows = story_rows_listed(stories)
+        rows = story_rows(stories)
     else:
         updated, added, gone = change.stories_changed
         state.pop("stories", None)
@@ -205,7 +205,7 @@ def _save_state(db: sqlite3.Connection, change: GroupingChange) -> None:
         )
         # Added stories come after every stored one, as in the clusterer.
         start = int(db.execute("SELECT coalesce(max(position) + 1, 0) FROM group_stories").fetchone()[0])
-        rows = story_rows_listed(added, start)
+        rows = story_rows(added, start)
     db.executemany(
         "INSERT OR REPLACE INTO group_stories (id, position, data, dormant, meta) VALUES (?, ?, ?, ?, ?)", rows
     )

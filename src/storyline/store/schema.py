@@ -332,9 +332,17 @@ def unpack_state(value: bytes) -> Any:
     return json.loads(zlib.decompress(value))
 
 
-def story_rows(stories: list[dict[str, Any]], start: int = 0) -> list[tuple[str, int, bytes]]:
-    """`group_stories` rows (id, position, packed story) for stories in the clusterer's order from `start`."""
-    return [(str(story["id"]), start + n, pack_state(story)) for n, story in enumerate(stories)]
+def _take_from_state(db: sqlite3.Connection, key: str) -> Any | None:
+    """Take `key` out of the clusterer's saved state (its blob written back without it), for a
+    migration that moves that part into rows of its own; None when the state has no such part."""
+    row = db.execute("SELECT value FROM group_state WHERE key = 'clusterer'").fetchone()
+    if row is None:
+        return None
+    state = dict(unpack_state(row[0]))
+    part = state.pop(key, None)
+    if part is not None:
+        db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
+    return part
 
 
 def _migration_group_stories(db: sqlite3.Connection) -> None:
@@ -346,19 +354,14 @@ def _migration_group_stories(db: sqlite3.Connection) -> None:
         "(id TEXT PRIMARY KEY, position INTEGER NOT NULL, data BLOB NOT NULL)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS group_stories_position ON group_stories(position)")
-    row = db.execute("SELECT value FROM group_state WHERE key = 'clusterer'").fetchone()
-    if row is None:
-        return
-    state = dict(unpack_state(row[0]))
-    stories = state.pop("stories", None)
+    stories = _take_from_state(db, "stories")
     if stories is None:
         return
     db.execute("DELETE FROM group_stories")
     db.executemany(
         "INSERT INTO group_stories (id, position, data) VALUES (?, ?, ?)",
-        story_rows(stories),
+        [(str(story["id"]), n, pack_state(story)) for n, story in enumerate(stories)],
     )
-    db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
 
 
 def _migration_copy_keys(db: sqlite3.Connection) -> None:
@@ -378,7 +381,7 @@ def story_meta(story: dict[str, Any]) -> str:
     return json.dumps({k: story.get(k) for k in keys}, separators=(",", ":"))
 
 
-def story_rows_listed(stories: list[dict[str, Any]], start: int = 0) -> list[tuple[str, int, bytes, int, str]]:
+def story_rows(stories: list[dict[str, Any]], start: int = 0) -> list[tuple[str, int, bytes, int, str]]:
     """`group_stories` rows as written since `_migration_story_meta`: (id, position, packed story,
     dormant, meta), for stories in the clusterer's order from `start`."""
     return [
@@ -408,16 +411,11 @@ def _migration_group_df(db: sqlite3.Connection) -> None:
     # its articles counted, not the whole table (hundreds of thousands of keys). The state's blob
     # gives its table up to the rows.
     db.execute("CREATE TABLE IF NOT EXISTS group_df (key TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID")
-    row = db.execute("SELECT value FROM group_state WHERE key = 'clusterer'").fetchone()
-    if row is None:
-        return
-    state = dict(unpack_state(row[0]))
-    df = state.pop("df", None)
+    df = _take_from_state(db, "df")
     if df is None:
         return
     db.execute("DELETE FROM group_df")
     db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", df.items())
-    db.execute("UPDATE group_state SET value = ? WHERE key = 'clusterer'", (pack_state(state),))
 
 
 # The search index's migration was last until `_migration_group_stories` (its test rebuilds the index
