@@ -213,50 +213,84 @@ def fill(store: Store, articles: list[Article]) -> None:
     store.save_grouping(change)
 
 
-def incremental(path: Path, sizes: list[int], add: int, per_day: int, seed: int, profile: bool = False) -> None:
+def incremental(
+    path: Path, sizes: list[int], add: int, per_day: int, seed: int, profile: bool = False, keep: Path | None = None
+) -> None:
     """For each of `sizes`: a store filled to that size (`fill`), then one `update()` adding `add`
     articles published after them; its wall and CPU time are printed. One store is filled up the
     sizes in turn, and each update runs on a copy of it (filling is the long part). `profile`: the
-    functions taking the most time in each update are printed after its row."""
+    functions taking the most time in each update are printed after its row. `keep`: a folder where
+    the filled stores are kept (`filled-SIZE.db`, for this seed and rate) and taken from by later runs,
+    so that repeated measurements fill once."""
     header = ("stored", 8), ("added", 6), ("fill s", 7), ("wall s", 7), ("cpu s", 6), ("art/s", 6), ("stories", 8)
     print(" ".join(f"{name:>{width}}" for name, width in header), f"{'families':>9}", flush=True)
     sizes = sorted(sizes)
     articles = list(synthetic_articles(path, sizes[-1] + add, per_day, seed))
     with tempfile.TemporaryDirectory(prefix="group-scale-") as tmp:
         filled_db, filled, filled_for = Path(tmp) / "filled.db", 0, 0.0
+        cpus: list[float] = []
         for size in sizes:
             started = time.perf_counter()
-            with Store(filled_db) as store:
-                for start in range(filled, size, 20_000):
-                    fill(store, articles[start : min(size, start + 20_000)])
+            kept = None if keep is None else keep / f"filled-{size}-{per_day}-{seed}.db"
+            if kept is not None and kept.is_file():
+                shutil.copyfile(kept, filled_db)
+            else:
+                with Store(filled_db) as store:
+                    for start in range(filled, size, 20_000):
+                        fill(store, articles[start : min(size, start + 20_000)])
+                if kept is not None:
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(filled_db, kept)
             filled, filled_for = size, filled_for + time.perf_counter() - started
             measured = Path(tmp) / "measured.db"
             shutil.copyfile(filled_db, measured)  # closed: the WAL is checkpointed into the file
-            with Store(measured) as store:
-                with store.transaction():
-                    for article in articles[size : size + add]:
-                        store.add_article(article)
-                profiler = None
-                if profile:
-                    import cProfile
-
-                    profiler = cProfile.Profile()
-                    profiler.enable()
-                wall, cpu = time.perf_counter(), time.process_time()
-                report = update(store, annotations_for=lambda _: None)
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                if profiler is not None:
-                    profiler.disable()
+            # In a process of its own, as an `ingest` run is: the fill's warm caches (sentences, words)
+            # would otherwise make the measured update cheaper by the articles filled last.
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                wall, cpu, placed, stories, families, profiled = pool.submit(
+                    measure, measured, articles[size : size + add], profile
+                ).result()
             measured.unlink()
+            cpus.append(cpu)
             print(
-                f"{size:>8} {report.articles:>6} {filled_for:>7.0f} {wall:>7.2f} {cpu:>6.2f} "
-                f"{report.articles / cpu:>6.0f} {report.stories_total:>8} {report.families:>9}",
+                f"{size:>8} {placed:>6} {filled_for:>7.0f} {wall:>7.2f} {cpu:>6.2f} "
+                f"{placed / cpu:>6.0f} {stories:>8} {families:>9}",
                 flush=True,
             )
-            if profiler is not None:
-                import pstats
+            if profiled:
+                print(profiled, flush=True)
+    if len(cpus) > 1:
+        print(f"CPU time of the largest store's update / the smallest's: {cpus[-1] / cpus[0]:.2f}x", flush=True)
 
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+def measure(db: Path, added: list[Article], profile: bool) -> tuple[float, float, int, int, int, str]:
+    """Store `added` in the store at `db` and time one `update()` (wall, CPU): (wall, cpu, articles
+    placed, stories, families, the profile's text when `profile`)."""
+    with Store(db) as store:
+        with store.transaction():
+            for article in added:
+                store.add_article(article)
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = update(store, annotations_for=lambda _: None)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        text = ""
+        if profiler is not None:
+            profiler.disable()
+            import io
+            import pstats
+
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(30)
+            stats.sort_stats("tottime").print_stats(20)
+            text = out.getvalue()
+    return wall, cpu, report.articles, report.stories_total, report.families, text
 
 
 def main() -> None:
@@ -275,10 +309,11 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--add", type=int, default=1000, help="articles an incremental run adds")
     parser.add_argument("--quick", action="store_true", help="with --incremental: sizes 2,000 and 20,000")
+    parser.add_argument("--keep", type=Path, default=None, help="with --incremental: folder keeping the filled stores")
     args = parser.parse_args()
     if args.incremental is not None:
         sizes = [2000, 20000] if args.quick else [int(n) for n in args.incremental.split(",")]
-        incremental(args.path, sizes, args.add, args.per_day, args.seed, args.profile)
+        incremental(args.path, sizes, args.add, args.per_day, args.seed, args.profile, args.keep)
         return
     events = templates(args.path, args.cache)
     if args.profile:
