@@ -257,3 +257,89 @@ def test_an_update_writes_only_the_document_frequencies_its_articles_counted(
         after = state["df"]
         assert len(counted) < len(after) and after == {**before, **change.df_changed}
         assert all(after[k] == before.get(k, 0) + sum(k in article_keys for article_keys in keys) for k in counted)
+
+
+def _waiting(store: Store) -> list[str]:
+    """The articles waiting for grouping as the whole-table query found them before `group_pending`."""
+    rows = store.db.execute(
+        "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+        "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash "
+        "ORDER BY a.published IS NULL, a.published, a.source, a.id"
+    )
+    return [str(r[0]) for r in rows]
+
+
+def test_the_articles_waiting_for_grouping_are_kept_as_the_whole_table_finds_them(
+    dev: list[Article], tmp_path: Path
+) -> None:
+    with Store(tmp_path / "s.db") as store:
+        batches = _batches(dev)
+        for batch in batches[:3]:
+            for article in batch:
+                store.add_article(article)
+            assert store.ids_to_group() == _waiting(store) and len(_waiting(store)) >= len(batch)
+            _update(store)
+            assert store.ids_to_group() == _waiting(store) == [] and store.placed_on_other_text() == []
+        # Texts that change wait again (placed on their old text), new articles beside them.
+        changed = [a for a in batches[0][:3]]
+        for article in changed:
+            assert store.add_article(replace(article, text=article.text.rsplit("\n\n", 1)[0])) == "updated"
+        for article in batches[3]:
+            store.add_article(article)
+        assert store.ids_to_group() == _waiting(store)
+        assert set(store.ids_to_group()) == {a.id for a in [*changed, *batches[3]]}
+        assert store.placed_on_other_text() == sorted(a.id for a in changed)
+        _update(store)
+        assert store.ids_to_group() == _waiting(store) == []
+        # Forgetting every story makes every article wait; a regroup places them all again.
+        store.clear_grouping()
+        assert store.ids_to_group() == _waiting(store) and len(_waiting(store)) == store.count_articles()
+        persist.regroup(store, lambda _: None, SETTINGS)
+        assert store.ids_to_group() == _waiting(store) == []
+
+
+def test_a_store_without_the_waiting_list_migrates_to_one(dev: list[Article], tmp_path: Path) -> None:
+    from storyline.store.schema import _migration_group_pending
+
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        for article in dev[:20]:
+            store.add_article(article)
+        _update(store)
+        for article in dev[20:25]:
+            store.add_article(article)
+        store.add_article(replace(dev[0], text=dev[0].text.rsplit("\n\n", 1)[0]))
+        expected = _waiting(store)
+        assert len(expected) == 6
+        # As a store of the schema before: no table, no triggers.
+        with store.transaction() as db:
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'group_pending%'")]
+            for name in names:
+                kind = "TABLE" if name == "group_pending" else "TRIGGER"
+                db.execute(f"DROP {kind} {name}")
+            db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_migration_group_pending)}")
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.ids_to_group() == expected
+        assert store.placed_on_other_text() == [dev[0].id]
+        _update(store)
+        assert store.ids_to_group() == _waiting(store) == []
+
+
+def test_stories_retired_together_go_dormant_least_recently_seen_first(dev: list[Article]) -> None:
+    # Stories stay live across the whole corpus (years), then one late article retires them at once.
+    clusterer = Clusterer(ClusterSettings(retire_days=5000))
+    dated = sorted((f for f in (extract_features(a) for a in dev) if f.day is not None), key=lambda f: f.day or 0)
+    for features in dated:
+        clusterer.observe(features)
+        clusterer.add(features)
+    live = [sid for sid, story in clusterer.stories.items() if not story.dormant]
+    assert len(live) >= 10
+    late = replace(dated[-1], id="late-article", day=(dated[-1].day or 0) + 6000, event_days=[])
+    clusterer.observe(late)
+    clusterer.add(late)
+    dormant = clusterer.to_state()["dormant"]
+    assert set(dormant) == set(live)
+    order = [(clusterer.stories[sid].seen, sid) for sid in dormant]
+    # Least recently seen first, then by id: the same list in every process (not a set's order).
+    assert order == sorted(order)

@@ -920,9 +920,12 @@ class Clusterer:
         assert self.clock is not None
         horizon = self.clock - self.settings.retire_days
         # Scanning the live stories when the clock moves to a new day costs the number of live stories,
-        # which the horizon bounds.
+        # which the horizon bounds. Retired least recently seen first, then by id (not in the order of
+        # the set of live ids, which differs between processes): the saved `dormant` list, and so which
+        # story is forgotten first, is the same in every run.
         stale = [self.stories[sid] for sid in self._live]
-        for story in [s for s in stale if s.seen is not None and s.seen < horizon]:
+        retired = sorted((s for s in stale if s.seen is not None and s.seen < horizon), key=lambda s: (s.seen, s.id))
+        for story in retired:
             story.dormant = True
             self._live.discard(story.id)
             # A dormant story is only looked up again by undated or late articles: keep it compact.

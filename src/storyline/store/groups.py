@@ -272,9 +272,10 @@ class GroupTables(StoreBase):
 
     def placed_on_other_text(self) -> list[str]:
         """Articles in a story whose text has changed since they were placed (to be placed again)."""
+        # Among the articles waiting for grouping (`group_pending`, kept by triggers), not every placement.
         rows = self.db.execute(
-            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            "WHERE sa.text_hash != a.text_hash ORDER BY sa.article_id"
+            "SELECT sa.article_id FROM group_pending p JOIN story_articles sa ON sa.article_id = p.article_id "
+            "JOIN articles a ON a.id = sa.article_id WHERE sa.text_hash != a.text_hash ORDER BY sa.article_id"
         )
         return [str(r[0]) for r in rows]
 
@@ -283,9 +284,10 @@ class GroupTables(StoreBase):
     def ids_to_group(self) -> list[str]:
         """The ids of the stored articles not in a story, or placed on a text that has changed since,
         in publication order (undated last)."""
+        # `group_pending` lists them (triggers on the articles and their placements keep it), so the
+        # query reads the articles waiting, not every stored one joined with its placement.
         rows = self.db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
-            "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash "
+            "SELECT a.id FROM group_pending p JOIN articles a ON a.id = p.article_id "
             "ORDER BY a.published IS NULL, a.published, a.source, a.id"
         )
         return [str(r[0]) for r in rows]

@@ -418,11 +418,45 @@ def _migration_group_df(db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", df.items())
 
 
+def _pending_again(ref: str) -> str:
+    """SQL re-deciding whether the article `ref` names waits for grouping (`group_pending`)."""
+    return (
+        f"DELETE FROM group_pending WHERE article_id = {ref}; "
+        "INSERT OR IGNORE INTO group_pending (article_id) SELECT a.id FROM articles a "
+        f"LEFT JOIN story_articles sa ON sa.article_id = a.id WHERE a.id = {ref} "
+        "AND (sa.article_id IS NULL OR sa.text_hash != a.text_hash);"
+    )
+
+
+def _migration_group_pending(db: sqlite3.Connection) -> None:
+    # The articles waiting for grouping: stored and not in a story, or placed on a text that has changed
+    # since (`GroupTables.ids_to_group`). Kept by triggers on the two tables that decide it, so that an
+    # update reads the articles it adds instead of joining every stored article with its placement.
+    db.execute("CREATE TABLE IF NOT EXISTS group_pending (article_id TEXT PRIMARY KEY) WITHOUT ROWID")
+    triggers = {
+        "group_pending_article_added": ("AFTER INSERT ON articles", "new.id"),
+        "group_pending_article_changed": ("AFTER UPDATE OF text_hash ON articles", "new.id"),
+        "group_pending_placed": ("AFTER INSERT ON story_articles", "new.article_id"),
+        "group_pending_replaced": ("AFTER UPDATE OF text_hash ON story_articles", "new.article_id"),
+        "group_pending_unplaced": ("AFTER DELETE ON story_articles", "old.article_id"),
+        "group_pending_article_removed": ("AFTER DELETE ON articles", "old.id"),
+    }
+    for name, (event, ref) in triggers.items():
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute(f"CREATE TRIGGER {name} {event} BEGIN {_pending_again(ref)} END")
+    db.execute("DELETE FROM group_pending")
+    db.execute(
+        "INSERT INTO group_pending (article_id) SELECT a.id FROM articles a "
+        "LEFT JOIN story_articles sa ON sa.article_id = a.id "
+        "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash"
+    )
+
+
 # The search index's migration was last until `_migration_group_stories` (its test rebuilds the index
 # by setting the version back to just before it: `MIGRATIONS.index(_migration_search_rowids)`).
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6, _migration_feeds,
     _migration_scale, _migration_aliases, _migration_search, _migration_search_rowids, _migration_group_stories,
-    _migration_copy_keys, _migration_story_meta, _migration_group_df,
+    _migration_copy_keys, _migration_story_meta, _migration_group_df, _migration_group_pending,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
