@@ -1,7 +1,7 @@
 """Story clustering at scale: a long stream of replayed articles through the clusterer alone.
 
     python benchmarks/group_scale.py [--articles 200000] [--per-day 200] [--path ../shared/data/dev/articles.jsonl]
-    python benchmarks/group_scale.py --incremental [10000,100000] [--add 1000] [--quick]
+    python benchmarks/group_scale.py --incremental [10000,100000] [--add 1000] [--quick] [--keep DIR]
 
 The development corpus is cleaned and annotated once and turned into feature records. The stream then
 replays them as many distinct synthetic stories: each story copies one development event's articles,
@@ -18,7 +18,9 @@ made-up words of its own, and moving it to its own days, 200 a day) and their st
 runs would have left it (features and stories through the library, `fill`: no cleaning, annotation
 or copy search); then one `update()` adds `--add` articles published after them, and its time (wall
 and CPU) is printed for each store size (`--quick`: 2,000 and 20,000). One store is filled up the
-sizes in turn and each update runs on a copy. Articles are grouped without annotations (words and
+sizes in turn and each update runs on a copy, in a process of its own as an `ingest` run is (the
+fill's warm caches would make the update after it cheaper); `--keep DIR` keeps the filled stores there
+for later runs, which then fill nothing. Articles are grouped without annotations (words and
 dates), so the figures are those of grouping (stories and copies) alone. The claim to check: the
 run's time follows the articles it adds and stays flat as the store grows (below about 5,000 stored
 articles the copy pool, the articles of the days around the new ones, is smaller than the store).
