@@ -6,7 +6,7 @@ Every pair of tune articles (ids `a-`, `b-`) is a sample: a copy when both are i
 (`families.json`), else not. Features are `pair_features` of the cleaned texts (cleaned from `url` and
 `text` only, as the quality harness ingests them). A logistic regression is fitted with grouped
 cross-validation (folds by gold event, so no event's pairs are both trained and scored on); the
-threshold is the lowest probability at which the out-of-fold pairwise precision stays >= 0.97. Prints
+threshold is the lowest probability at which the out-of-fold pairwise precision stays >= 0.98. Prints
 the out-of-fold figures, the weights to paste into `copies.py`, and with `--check` the figures of the
 fitted model on the check split (`c-`), which is never used to choose anything.
 """
@@ -69,7 +69,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--check", action="store_true", help="also print the check split's figures")
-    parser.add_argument("--precision", type=float, default=0.97, help="out-of-fold precision to keep")
+    parser.add_argument("--precision", type=float, default=0.98, help="out-of-fold precision to keep")
     args = parser.parse_args()
     if not (args.data / "dev2" / "families.json").is_file():
         print(f"learn_copies: no dev2 data under {args.data}", file=sys.stderr)

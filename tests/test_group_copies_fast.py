@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from conftest import DEV2_ARTICLES, dev2_tune_articles
 from storyline.article import Article
 from storyline.group.copies import _longest_phrase, _quoted_chars, _quoted_spans, _sentences, align
-from storyline.group.families import Differences, Substitution, _word_swaps, differences
+from storyline.group.families import Differences, Substitution, _word_swaps, differences, is_copy
 from storyline.group.text import sentences
 
 # AP's Nobel Peace Prize 2023 copies: an early version, a near-verbatim one and a partial one.
@@ -106,3 +106,29 @@ def test_quotation_spans_cover_the_quoted_characters(tune: dict[str, Article]) -
                 assert _quoted_chars(spans, start, start + 80) == sum(mask[start : start + 80])
             checked += bool(spans)
     assert checked >= 3  # the copies quote the committee
+
+
+def test_a_write_through_aligns_the_reporters_frame_around_a_quote(tune: dict[str, Article]) -> None:
+    """AP's Nobel 2022 story and its later write-through (b-007, b-043: a new KYIV lead) share the lead
+    sentence and `Berit Reiss-Andersen, chair of the Norwegian Nobel Committee, said the panel wanted
+    to honor "..."`: mostly quotation, but the reporter's frame around it is copied, so it aligns and
+    the pair is a copy (updated)."""
+    oslo, kyiv = tune["b-007"], tune["b-043"]
+    shorter, longer = _sentences(oslo.text), _sentences(kyiv.text)
+    framed = [i for i, s in enumerate(shorter) if s.quoted and s.frame.startswith("berit reiss-andersen")]
+    assert framed, "b-007 frames the committee's quotation"
+    assert framed[0] in {i for i, _, _ in align(shorter, longer).pairs}
+    assert is_copy(oslo, kyiv)
+
+
+def test_the_same_quotation_in_another_frame_does_not_align(tune: dict[str, Article]) -> None:
+    """Outlets quoting one statement do not copy each other: the committee's quotation of b-007 under
+    a short frame of another reporter's (`she told reporters`) aligns with nothing, nor does a long
+    frame in other words."""
+    quoted = next(p for p in tune["b-007"].paragraphs if p.startswith("Berit Reiss-Andersen"))
+    quotation = quoted[quoted.index('"') :]
+    long_frame = "Speaking at the institute in the Norwegian capital, the chair of the panel said"
+    for frame in ("She told reporters", long_frame):
+        other = _sentences(f"{frame} that the winners were {quotation}")
+        assert other and other[0].quoted
+        assert not align(other, _sentences(quoted)).pairs
