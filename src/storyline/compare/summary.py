@@ -7,7 +7,8 @@ sentence that opens with a pronoun or a quotation whose speaker is a pronoun (it
 its own), and fragments (unbalanced quotation marks, no verb-sized length); announcements of what
 will happen weigh a little less than reports of what did. The figures most sources give (claims)
 favour the sentences that state them, at their latest value, and count once (a second sentence with
-the same toll adds nothing); the first sentence is the one that best states what happened on the
+the same toll adds nothing; a superseded toll spoils a sentence only until the latest is given, then
+it is history); the first sentence is the one that best states what happened on the
 day most sources name. Each chosen sentence cites every article with a sentence similar enough to
 it, not only the one it was taken from.
 """
@@ -69,6 +70,7 @@ _PRONOUN = re.compile(
     r"the latter|the former|both)\b",
     re.IGNORECASE,
 )
+_DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those)\b", re.IGNORECASE)
 #: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
 _CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
 _QUOTE_CHARS = '"“”'
@@ -98,8 +100,10 @@ class SummarySentence:
     dated: str | None = None
 
 
-def standalone_problem(text: str) -> str | None:
-    """Why a sentence cannot open a summary line on its own, or None when it can."""
+def standalone_problem(text: str, time_first: bool = False) -> str | None:
+    """Why a sentence cannot open a summary line on its own, or None when it can. `time_first`: the
+    sentence opens with a time expression (`This year's prize`, `That night`): the demonstrative
+    names a time, it does not point back to an earlier sentence."""
     words = text.split()
     if len(words) < MIN_WORDS:
         return "too short"
@@ -118,7 +122,7 @@ def standalone_problem(text: str) -> str | None:
         if not attribution or _PRONOUN.match(attribution):
             return "quotation without a named speaker"
         return None
-    if _PRONOUN.match(text):
+    if _PRONOUN.match(text) and not (time_first and _DEMONSTRATIVE.match(text)):
         return "opens with a pronoun"
     return None
 
@@ -229,6 +233,16 @@ def figure_values(
     return out
 
 
+def time_first(
+    space: SentenceSpace, annotations: Mapping[str, Annotations] | Sequence[Annotations], articles: Sequence[Article]
+) -> set[int]:
+    """The sentences (indices into `space.sentences`) that open with a time expression once a
+    dateline is cut (`This year's Nobel Peace Prize was awarded ...`)."""
+    by_id = annotations_by_id(articles, annotations)
+    starts = {(article_id, t.start) for article_id, ann in by_id.items() for t in ann.times}
+    return {i for i, s in enumerate(space.sentences) if (s.article, s.start + strip_dateline(s.text)[1]) in starts}
+
+
 def when_stated(
     space: SentenceSpace,
     annotations: Mapping[str, Annotations] | Sequence[Annotations],
@@ -337,10 +351,16 @@ def build_summary(
     # adds nothing, one with another key figure does (the fact, not its repetition).
     left = np.array([sum(ws.values()) for ws in weights])
     carriers: dict[int, list[tuple[int, float]]] = {}
+    # A superseded value spoils a sentence only while the summary lacks the latest one: once the
+    # latest toll is given, an earlier one reads as its history ("rose from 15 to 320"), not as
+    # the current figure.
+    stale: dict[int, list[tuple[int, float]]] = {}
     for i, ws in enumerate(weights):
         for c, w in ws.items():
             if w > 0:
                 carriers.setdefault(c, []).append((i, w))
+            elif w < 0:
+                stale.setdefault(c, []).append((i, w))
 
     when = WHEN * when_stated(space, annotations, articles, published)
     # The numbers a sentence states, less those the summary already gives (a repeated toll is no
@@ -350,10 +370,11 @@ def build_summary(
     given: set[float] = set()
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
     text_of = {a.id: a.text for a in articles}
+    timed = time_first(space, annotations, articles)
     eligible = np.array(
         [
-            standalone_problem(t) is None and not cut_short(s, text_of.get(s.article, ""))
-            for t, s in zip(texts, space.sentences, strict=True)
+            standalone_problem(t, i in timed) is None and not cut_short(s, text_of.get(s.article, ""))
+            for i, (t, s) in enumerate(zip(texts, space.sentences, strict=True))
         ]
     )
     # Connective openers ("But ...") read as replies to a missing sentence: taken only when needed.
@@ -386,7 +407,7 @@ def build_summary(
         chosen.append(best)
         for c, w in weights[best].items():
             if w > 0:
-                for i, share in carriers.pop(c, ()):
+                for i, share in (*carriers.pop(c, ()), *stale.pop(c, ())):
                     left[i] -= share
         given.update(v for vs in values[best] for v in vs)
         overlap = np.maximum(overlap, space.similarity[:, best].toarray().ravel())
