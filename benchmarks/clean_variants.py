@@ -11,7 +11,10 @@ whitespace only, never its words:
 - `blank`: a blank line between every two lines (each line a block of its own);
 - `single`: no blank lines at all;
 - `wrap60`, `wrap72`: every line hard-wrapped at that width (wire copy, e-mail), blank lines kept;
-- `bwrap72`: a blank line between lines, then wrapped at 72 (paragraphs apart, each wrapped).
+- `bwrap72`: a blank line between lines, then wrapped at 72 (paragraphs apart, each wrapped);
+- `glued`: no blank line among the first five blocks (an export that prints the headline, byline, date
+  and lead as one block, then the paragraphs apart);
+- `pairs`: every other blank line taken out (paragraphs two by two).
 
 and scored by the harness's rule (`quality.cleaning_counts`): body lines kept, boilerplate lines removed,
 heading lines kept. A layout that loses body lines the plain run keeps is a kind of dump the cleaner
@@ -57,6 +60,24 @@ def _blank(text: str) -> str:
     return re.sub(r"\n+", "\n\n", text)
 
 
+_SEPARATOR = re.compile(r"(\n\s*\n+)")
+
+
+def _joined(keep: Callable[[int], bool]) -> Callable[[str], str]:
+    """The text with the blank-line separators whose index `keep` refuses replaced by one line end."""
+
+    def join(text: str) -> str:
+        parts = _SEPARATOR.split(text.strip("\n"))
+        out = [parts[0]]
+        for n in range(1, len(parts), 2):
+            out += [parts[n] if keep(n // 2) else "\n", parts[n + 1]]
+        return "".join(out)
+
+    return join
+
+
+GLUED_BLOCKS = 5  # blocks printed as one at the top in `glued`
+
 LAYOUTS: dict[str, Callable[[str], str]] = {
     "plain": lambda text: text,
     "crlf": lambda text: text.replace("\n", "\r\n"),
@@ -67,6 +88,8 @@ LAYOUTS: dict[str, Callable[[str], str]] = {
     "wrap60": _wrap(60),
     "wrap72": _wrap(72),
     "bwrap72": lambda text: _wrap(72)(_blank(text)),
+    "glued": _joined(lambda n: n >= GLUED_BLOCKS - 1),
+    "pairs": _joined(lambda n: n % 2 == 1),
 }
 
 
