@@ -207,7 +207,7 @@ def align(shorter: Sequence[Sentence], longer: Sequence[Sentence]) -> Alignment:
     if quoted.any():
         # A quoted sentence aligns only when the reporter's frame around the quotation is long and
         # copied too: outlets quote one statement, each in words of its own.
-        framed = np.array([s.quoted and len(s.frame.split()) >= FRAME_WORDS for s in shorter])
+        framed = np.array([len(s.frame.split()) >= FRAME_WORDS for s in shorter])  # frame is "" unless quoted
         if framed.any():
             rows = [int(i) for i in np.nonzero(framed)[0]]
             frames = cdist(

@@ -418,20 +418,25 @@ def _migration_group_df(db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO group_df (key, count) VALUES (?, ?)", df.items())
 
 
+#: The articles waiting for grouping: stored and not in a story, or placed on a text that has changed since.
+_WAITING = (
+    "SELECT a.id FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id "
+    "WHERE (sa.article_id IS NULL OR sa.text_hash != a.text_hash)"
+)
+
+
 def _pending_again(ref: str) -> str:
     """SQL re-deciding whether the article `ref` names waits for grouping (`group_pending`)."""
     return (
         f"DELETE FROM group_pending WHERE article_id = {ref}; "
-        "INSERT OR IGNORE INTO group_pending (article_id) SELECT a.id FROM articles a "
-        f"LEFT JOIN story_articles sa ON sa.article_id = a.id WHERE a.id = {ref} "
-        "AND (sa.article_id IS NULL OR sa.text_hash != a.text_hash);"
+        f"INSERT OR IGNORE INTO group_pending (article_id) {_WAITING} AND a.id = {ref};"
     )
 
 
 def _migration_group_pending(db: sqlite3.Connection) -> None:
-    # The articles waiting for grouping: stored and not in a story, or placed on a text that has changed
-    # since (`GroupTables.ids_to_group`). Kept by triggers on the two tables that decide it, so that an
-    # update reads the articles it adds instead of joining every stored article with its placement.
+    # The articles waiting for grouping (`_WAITING`, read by `GroupTables.ids_to_group`), kept by triggers
+    # on the two tables that decide it, so that an update reads the articles it adds instead of joining
+    # every stored article with its placement.
     db.execute("CREATE TABLE IF NOT EXISTS group_pending (article_id TEXT PRIMARY KEY) WITHOUT ROWID")
     triggers = {
         "group_pending_article_added": ("AFTER INSERT ON articles", "new.id"),
@@ -445,11 +450,7 @@ def _migration_group_pending(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
         db.execute(f"CREATE TRIGGER {name} {event} BEGIN {_pending_again(ref)} END")
     db.execute("DELETE FROM group_pending")
-    db.execute(
-        "INSERT INTO group_pending (article_id) SELECT a.id FROM articles a "
-        "LEFT JOIN story_articles sa ON sa.article_id = a.id "
-        "WHERE sa.article_id IS NULL OR sa.text_hash != a.text_hash"
-    )
+    db.execute(f"INSERT INTO group_pending (article_id) {_WAITING}")
 
 
 # The search index's migration was last until `_migration_group_stories` (its test rebuilds the index
