@@ -11,8 +11,8 @@ from rapidfuzz import fuzz, process
 
 from conftest import DEV2_ARTICLES, dev2_tune_articles
 from storyline.article import Article
-from storyline.group.copies import _longest_phrase, _quoted_chars, _quoted_spans, _sentences, align
-from storyline.group.families import Differences, Substitution, _word_swaps, differences, is_copy
+from storyline.group.copies import EDITED, _longest_phrase, _quoted_chars, _quoted_spans, _sentences, align
+from storyline.group.families import Differences, Substitution, _word_swaps, differences, find_families, is_copy
 from storyline.group.text import sentences
 
 # AP's Nobel Peace Prize 2023 copies: an early version, a near-verbatim one and a partial one.
@@ -132,3 +132,25 @@ def test_the_same_quotation_in_another_frame_does_not_align(tune: dict[str, Arti
         other = _sentences(f"{frame} that the winners were {quotation}")
         assert other and other[0].quoted
         assert not align(other, _sentences(quoted)).pairs
+
+
+def test_reports_carrying_one_interview_in_order_are_not_copies(tune: dict[str, Article]) -> None:
+    """Two match reports of the 2023 Champions League final (b-016, b-047; no gold family) carry the
+    same five sentences of one post-match interview, in the same order, and otherwise their own words.
+    Quoting the same speaker, even at length and in order, is not copying: nothing aligns, the pair is
+    no copy and no family holds both."""
+    first, second = tune["b-016"], tune["b-047"]
+    shorter, longer = _sentences(first.text), _sentences(second.text)
+    quoted = [
+        (i, j)
+        for i, s in enumerate(shorter)
+        if s.quoted
+        for j, t in enumerate(longer)
+        if t.quoted and fuzz.ratio(s.key, t.key) >= EDITED
+    ]
+    assert len(quoted) >= 4, "both reports carry the interview"
+    assert [j for _, j in quoted] == sorted(j for _, j in quoted)  # in one order
+    assert not align(shorter, longer).pairs
+    assert not is_copy(first, second)
+    families = find_families([first, second])
+    assert not any({first.id, second.id} <= set(f.members) for f in families)
