@@ -1,6 +1,6 @@
 """Fit the copy model (`storyline.group.copies`) on the labelled pairs of dev2's tune split.
 
-    python benchmarks/learn_copies.py [--data ../shared/data] [--check]
+    python benchmarks/learn_copies.py [--data ../shared/data] [--check] [--precision 0.98] [--C 1.0]
 
 Every pair of tune articles (ids `a-`, `b-`) is a sample: a copy when both are in one gold family
 (`families.json`), else not. Features are `pair_features` of the cleaned texts (cleaned from `url` and
@@ -52,8 +52,8 @@ def samples(
     return np.array(x), np.array(y), np.array(groups), names
 
 
-def model() -> LogisticRegression:
-    return LogisticRegression(C=1.0, max_iter=5000)
+def model(c: float = 1.0) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=5000)
 
 
 def report(probability: np.ndarray, y: np.ndarray, threshold: float, label: str) -> None:
@@ -65,19 +65,29 @@ def report(probability: np.ndarray, y: np.ndarray, threshold: float, label: str)
     )
 
 
+def margin(probability: np.ndarray, y: np.ndarray, names: list[tuple[str, str]], shown: int = 4) -> None:
+    """The out-of-fold probabilities nearest the threshold: the threshold sits just above the highest
+    negatives, so how far they lie below the positives is how much room a new corpus has."""
+    negatives = [k for k in np.argsort(-probability) if not y[k]][:shown]
+    positives = [k for k in np.argsort(probability) if y[k]][:shown]
+    for label, ks in (("highest negatives", negatives), ("lowest positives", positives)):
+        print(f"  {label}: " + ", ".join(f"{'/'.join(names[k])} {probability[k]:.2f}" for k in ks))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--check", action="store_true", help="also print the check split's figures")
     parser.add_argument("--precision", type=float, default=0.98, help="out-of-fold precision to keep")
+    parser.add_argument("--C", type=float, default=1.0, dest="c", help="inverse regularisation strength")
     args = parser.parse_args()
     if not (args.data / "dev2" / "families.json").is_file():
         print(f"learn_copies: no dev2 data under {args.data}", file=sys.stderr)
         return 2
-    x, y, groups, _ = samples(args.data, ("a-", "b-"))
+    x, y, groups, names = samples(args.data, ("a-", "b-"))
     oof = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=6).split(x, y, groups):
-        oof[test] = model().fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+        oof[test] = model(args.c).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
     threshold = 0.5
     for t in np.arange(0.05, 1.0, 0.01):
         predicted = oof >= t
@@ -85,7 +95,8 @@ def main() -> int:
             threshold = float(t)
             break
     report(oof, y, threshold, f"out-of-fold at {threshold:.2f}")
-    fitted = model().fit(x, y)
+    margin(oof, y, names)
+    fitted = model(args.c).fit(x, y)
     print("WEIGHTS = (" + ", ".join(f"{w:.4f}" for w in fitted.coef_[0]) + ")")
     print(f"INTERCEPT = {fitted.intercept_[0]:.4f}")
     print(f"COPY_THRESHOLD = {threshold:.2f}")
