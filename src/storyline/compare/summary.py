@@ -26,6 +26,7 @@ import numpy as np
 
 from storyline.annotate.records import Annotations, TimeExpression
 from storyline.article import Article
+from storyline.compare.antecedents import Resolution, opening_pronoun, resolve_opener
 from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.evidence import Evidence
 from storyline.compare.records import Claim
@@ -59,6 +60,9 @@ FUTURE_LEAD = 2.0
 #: Which summary sentences show the date after the weekday naming it (`dated_text`): "all", "lead"
 #: (the main day in the first sentence) or "" (none). The first shows the main day only.
 DATED = "all"
+#: Whether a sentence opening with a connective and a pronoun (`But he said ...`) needs its pronoun
+#: resolved to be summarised, as one opening with the pronoun does.
+RESOLVE_CONNECTIVE = True
 #: Default number of summary sentences.
 DEFAULT_SENTENCES = 8
 #: Sentence length bounds (words) for a summary sentence.
@@ -70,6 +74,7 @@ _PRONOUN = re.compile(
     r"the latter|the former|both)\b",
     re.IGNORECASE,
 )
+_PRONOUN_OPENER = "opens with a pronoun"
 _DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those)\b", re.IGNORECASE)
 #: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
 _CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
@@ -123,7 +128,7 @@ def standalone_problem(text: str, time_first: bool = False) -> str | None:
             return "quotation without a named speaker"
         return None
     if _PRONOUN.match(text) and not (time_first and _DEMONSTRATIVE.match(text)):
-        return "opens with a pronoun"
+        return _PRONOUN_OPENER
     return None
 
 
@@ -371,9 +376,12 @@ def build_summary(
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
     text_of = {a.id: a.text for a in articles}
     timed = time_first(space, annotations, articles)
+    resolved = resolutions(space, texts, annotations, articles)
     eligible = np.array(
         [
-            standalone_problem(t, i in timed) is None and not cut_short(s, text_of.get(s.article, ""))
+            (standalone_problem(t, i in timed) is None or (i in resolved and standalone_problem(t) == _PRONOUN_OPENER))
+            and not cut_short(s, text_of.get(s.article, ""))
+            and (i in resolved or not (RESOLVE_CONNECTIVE and opening_pronoun(t)))
             for i, (t, s) in enumerate(zip(texts, space.sentences, strict=True))
         ]
     )
@@ -421,6 +429,31 @@ def build_summary(
             named = days.get((s.article, s.index), {})
             dated = dated_text(item.text, s, len(s.text) - len(item.text), named, main if k == 0 else None)
             item.dated = dated if dated != item.text else None
+    for i, item in zip(chosen, out, strict=True):
+        if i in resolved:
+            # The pronoun opens the sentence, before any date note: its offset holds in `dated` too.
+            item.dated = resolved[i].shown(item.dated or item.text)
+    return out
+
+
+def resolutions(
+    space: SentenceSpace,
+    texts: Sequence[str],
+    annotations: Mapping[str, Annotations] | Sequence[Annotations],
+    articles: Sequence[Article],
+) -> dict[int, Resolution]:
+    """The sentences (indices into `space.sentences`, `texts` their datelines cut) that open with a
+    pronoun whose antecedent the article's earlier sentences name (`resolve_opener`)."""
+    by_id = annotations_by_id(articles, annotations)
+    text_of = {a.id: a.text for a in articles}
+    out: dict[int, Resolution] = {}
+    for i, (text, s) in enumerate(zip(texts, space.sentences, strict=True)):
+        ann = by_id.get(s.article)
+        if ann is None or not opening_pronoun(text):
+            continue
+        found = resolve_opener(text, s.index, ann, text_of.get(s.article, ""))
+        if found is not None:
+            out[i] = found
     return out
 
 
