@@ -63,6 +63,8 @@ DATED = "all"
 #: Whether a sentence opening with a connective and a pronoun (`But he said ...`) needs its pronoun
 #: resolved to be summarised, as one opening with the pronoun does.
 RESOLVE_CONNECTIVE = True
+#: Weight taken from a sentence that is mostly quotation (more than half its characters quoted).
+QUOTATION = 0.3
 #: Default number of summary sentences.
 DEFAULT_SENTENCES = 8
 #: Sentence length bounds (words) for a summary sentence.
@@ -118,6 +120,8 @@ def standalone_problem(text: str, time_first: bool = False) -> str | None:
         return "fragment"
     if sum(text.count(c) for c in _QUOTE_CHARS) % 2:
         return "unbalanced quotation"
+    if opens_inside_quotation(text):
+        return "opens inside a quotation"
     if text.rstrip().endswith(("?", ":")):
         return "question or lead-in"
     if _OPEN_QUOTE.match(text):
@@ -130,6 +134,20 @@ def standalone_problem(text: str, time_first: bool = False) -> str | None:
     if _PRONOUN.match(text) and not (time_first and _DEMONSTRATIVE.match(text)):
         return _PRONOUN_OPENER
     return None
+
+
+def opens_inside_quotation(text: str) -> bool:
+    """Whether the first quotation mark of `text` closes a quotation (`... world," said Murphy. "I'd
+    like ...`): the sentence begins inside a quotation the sentence before opened, a fragment even
+    when its marks pair up."""
+    for m in re.finditer(r"[\"“”]", text):
+        mark, i = m.group(), m.start()
+        if mark != '"':
+            return mark == "”"
+        before = text[i - 1] if i else " "
+        # A straight mark after a word or its punctuation closes; after a space or a bracket it opens.
+        return not (before.isspace() or before in "([{—–-/")
+    return False
 
 
 def cut_short(sentence: StorySentence, article_text: str) -> bool:
@@ -389,6 +407,9 @@ def build_summary(
     penalty = np.array([0.3 if _CONNECTIVE.match(t) else 0.0 for t in texts])
     future = np.array([bool(_FUTURE.search(_QUOTED.sub(" ", t))) for t in texts])
     penalty += 0.15 * future
+    # A sentence that is mostly quotation gives a voice, not the facts: taken when nothing says more.
+    quoted = np.array([sum(len(m.group()) for m in _QUOTED.finditer(t)) / max(len(t), 1) for t in texts])
+    penalty += QUOTATION * (quoted > 0.5)
     # A quoted announcement ("X will resign today," the BBC said) is a preview too when it would open.
     announced = np.array([bool(_FUTURE.search(t)) for t in texts])
     chosen: list[int] = []
