@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 from tests.conftest import DEV2_ARTICLES, dev2_tune_annotations, dev2_tune_articles, dev2_tune_briefing
 
-from storyline.compare.antecedents import opening_pronoun, resolve_opener
+from storyline.compare.antecedents import Resolution, opening_pronoun, resolve_opener
+from storyline.compare.similarity import SentenceSpace
+from storyline.compare.summary import SummarySentence, resolutions, standalone_problem, with_name
 from storyline.present.view import BriefingView
 from storyline.text import strip_dateline
 
@@ -72,3 +74,28 @@ def test_the_summary_shows_the_name_and_keeps_the_source_words() -> None:
     assert dev2_tune_articles()[gold[first.article]].text[first.start : first.end] == item.text
     # Every view shows it with the name.
     assert BriefingView.sentence_text({"text": item.text, "dated": item.dated}) == item.dated
+
+
+def test_a_quotation_attributed_to_a_pronoun_shows_the_speaker_the_annotator_resolved() -> None:
+    if not DEV2_ARTICLES.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2_ARTICLES} (CI has ../shared beside the clone)")
+    # a-038: "... Clint Mecham ..." then "“Two of those were due to trees falling on their
+    # residences,” he said."
+    article = dev2_tune_articles()["a-038"]
+    annotations = {article.id: dev2_tune_annotations("a-038")}
+    space = SentenceSpace.build([article], annotations)
+    texts = [strip_dateline(s.text)[0] for s in space.sentences]
+    found = resolutions(space, texts, annotations, [article])
+    quoted = next(i for i, t in enumerate(texts) if t.startswith("“Two of those were due to trees"))
+    assert standalone_problem(texts[quoted]) == "quotation without a named speaker"
+    assert quoted in found
+    shown = found[quoted].shown(texts[quoted])
+    assert shown.endswith("” he [Clint Mecham] said.")
+    assert BriefingView.sentence_text({"text": texts[quoted], "dated": shown}) == shown
+    # A date note inside the quotation and the name after it are both shown.
+    item = SummarySentence(text="“It hit on Thursday,” he said.", articles=[])
+    resolution = Resolution(len("“It hit on Thursday,” he"), "Clint Mecham")
+    dated = "“It hit on Thursday [October 10, 2024],” he said."
+    assert (
+        with_name(item.text, dated, resolution) == "“It hit on Thursday [October 10, 2024],” he [Clint Mecham] said."
+    )

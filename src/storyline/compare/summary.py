@@ -77,6 +77,9 @@ _PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN_OPENER = "opens with a pronoun"
+_UNNAMED_SPEAKER = "quotation without a named speaker"
+#: What a resolved pronoun (`resolutions`) cures.
+_RESOLVABLE = (_PRONOUN_OPENER, _UNNAMED_SPEAKER)
 _DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those)\b", re.IGNORECASE)
 #: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
 _CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
@@ -129,7 +132,7 @@ def standalone_problem(text: str, time_first: bool = False) -> str | None:
         closing = max(text.rfind("”"), text.rfind('"', 1))
         attribution = text[closing + 1 :].lstrip(" ,.;") if closing > 0 else ""
         if not attribution or _PRONOUN.match(attribution):
-            return "quotation without a named speaker"
+            return _UNNAMED_SPEAKER
         return None
     if _PRONOUN.match(text) and not (time_first and _DEMONSTRATIVE.match(text)):
         return _PRONOUN_OPENER
@@ -397,7 +400,7 @@ def build_summary(
     resolved = resolutions(space, texts, annotations, articles)
     eligible = np.array(
         [
-            (standalone_problem(t, i in timed) is None or (i in resolved and standalone_problem(t) == _PRONOUN_OPENER))
+            (standalone_problem(t, i in timed) is None or (i in resolved and standalone_problem(t) in _RESOLVABLE))
             and not cut_short(s, text_of.get(s.article, ""))
             and (i in resolved or not (RESOLVE_CONNECTIVE and opening_pronoun(t)))
             for i, (t, s) in enumerate(zip(texts, space.sentences, strict=True))
@@ -452,9 +455,24 @@ def build_summary(
             item.dated = dated if dated != item.text else None
     for i, item in zip(chosen, out, strict=True):
         if i in resolved:
-            # The pronoun opens the sentence, before any date note: its offset holds in `dated` too.
-            item.dated = resolved[i].shown(item.dated or item.text)
+            item.dated = with_name(item.text, item.dated, resolved[i])
     return out
+
+
+def with_name(text: str, dated: str | None, resolution: Resolution) -> str:
+    """`dated` (or `text` when no date is shown) with the name a pronoun stands for after it. The
+    date notes go after weekdays; the name's offset in `text` holds in `dated` when they all come
+    after it or all before it; otherwise the name is shown and the dates are not (who spoke matters
+    more to a reader than the day of a weekday)."""
+    if dated is None:
+        return resolution.shown(text)
+    end = resolution.end
+    if dated[:end] == text[:end]:
+        return resolution.shown(dated)
+    shift = len(dated) - len(text)
+    if dated[end + shift :] == text[end:]:
+        return resolution.shown(dated, -shift)
+    return resolution.shown(text)
 
 
 def resolutions(
@@ -464,18 +482,42 @@ def resolutions(
     articles: Sequence[Article],
 ) -> dict[int, Resolution]:
     """The sentences (indices into `space.sentences`, `texts` their datelines cut) that open with a
-    pronoun whose antecedent the article's earlier sentences name (`resolve_opener`)."""
+    pronoun whose antecedent the article's earlier sentences name (`resolve_opener`), or that open
+    with a quotation attributed to a pronoun (`..." he said`) the annotator resolved to its speaker."""
     by_id = annotations_by_id(articles, annotations)
     text_of = {a.id: a.text for a in articles}
     out: dict[int, Resolution] = {}
     for i, (text, s) in enumerate(zip(texts, space.sentences, strict=True)):
         ann = by_id.get(s.article)
-        if ann is None or not opening_pronoun(text):
+        if ann is None:
             continue
-        found = resolve_opener(text, s.index, ann, text_of.get(s.article, ""))
+        found = None
+        if opening_pronoun(text):
+            found = resolve_opener(text, s.index, ann, text_of.get(s.article, ""))
+        elif _OPEN_QUOTE.match(text):
+            found = _quoted_by_pronoun(text, s.start + len(s.text) - len(text), s.index, ann)
         if found is not None:
             out[i] = found
     return out
+
+
+def _quoted_by_pronoun(text: str, start: int, sentence: int, annotations: Annotations) -> Resolution | None:
+    """For a sentence opening with a quotation attributed to a pronoun after it (`..." he said`;
+    `start`: the article offset of `text`), the speaker the annotator resolved the pronoun to."""
+    for quote in annotations.quotes:
+        if (
+            quote.sentence == sentence
+            and quote.how == "pronoun"
+            and quote.speaker
+            and quote.speaker_start is not None
+            and quote.speaker_end is not None
+            and start <= quote.start
+            and quote.end <= quote.speaker_start
+            and quote.speaker_end - start <= len(text)
+            and text[quote.speaker_start - start : quote.speaker_end - start].lower() in ("he", "she", "it")
+        ):
+            return Resolution(quote.speaker_end - start, quote.speaker)
+    return None
 
 
 def _similar(space: SentenceSpace, i: int, j: int) -> bool:

@@ -23,8 +23,8 @@ _READS_ON = re.compile(
 
 #: A date the summary writes after a weekday (`Thursday [May 6, 2021]`, compare/summary.py).
 _DATE_NOTE = re.compile(r" \[[A-Z][a-z]+ \d{1,2}, \d{4}\]")
-#: The name an opening pronoun stands for, shown after it (`She [Liz Truss] is ...`).
-_NAME_NOTE = re.compile(r"^((?:\w+\s*,?\s+)?(?:he|she|it)) \[[^\[\]]+\]", re.IGNORECASE)
+#: The name a pronoun stands for, shown after it (`She [Liz Truss] is ...`, `..." he [Gérald Darmanin] said`).
+_NAME_NOTE = re.compile(r"\b(he|she|it) \[[^\[\]]+\]", re.IGNORECASE)
 
 
 def as_document(briefing: Any) -> dict[str, Any]:
