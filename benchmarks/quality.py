@@ -457,15 +457,24 @@ def figure_counts(gold: Sequence[Mapping[str, Any]], text: str, figures: Sequenc
 
 # --- briefing -------------------------------------------------------------------------------------
 
-_TIME = re.compile(r"\b(\d{1,2})[:.](\d\d)\b(?=\s*(?:[ap]\.?m\b|GMT|UTC|local|[A-Z]{2,4}\b))", re.I)
+# A clock time: hours and minutes before `a.m.`/`pm` (written apart or not: `10:17pm`) or a time
+# zone, or a 24-hour time by its hour (`22:17 (10:17 p.m.)`), which nothing else is written as.
+_TIME = re.compile(
+    r"\b(\d{1,2})[:.]([0-5]\d)(?!\d)(?=\s*(?:[ap]\.?m\b|GMT|UTC|local|[A-Z]{2,4}\b))|\b(1[3-9]|2[0-3]|0\d):([0-5]\d)\b",
+    re.I,
+)
+# A number joined to a capitalised word by a hyphen names something (`Covid-19`, `F-35`, `G-20`):
+# it is no figure of the event.
+_NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*)-\d+\b")
 _YEAR = re.compile(r"(?<![\d,.$\u20ac\u00a3])\b(?:1[89]|20)\d\d\b(?![,.]?\d)")
 
 
 def statement_numbers(text: str) -> set[float]:
     """The numbers a statement states (`figure_values`), years aside: a four-digit number from 1800
-    to 2099 not written with a thousands comma or a currency. A clock time (`3:05 p.m.`) reads as
-    one number (305), not two."""
-    text = _TIME.sub(lambda m: f"{m[1]}{m[2]}", text)
+    to 2099 not written with a thousands comma or a currency. A clock time (`3:05 p.m.`, `10:17pm`,
+    `22:17`) reads as one number (305), not two; a number in a name (`Covid-19`) is none."""
+    text = _TIME.sub(lambda m: f"{m[1]}{m[2]}" if m[1] else f"{m[3]}{m[4]}", text)
+    text = _NAMED_NUMBER.sub(r"\1", text)
     return figure_values(_YEAR.sub(" ", text))
 
 

@@ -206,6 +206,29 @@ def test_core_statement_numbers_leave_years_and_read_clock_times_whole(shared_da
     assert quality.statement_numbers("a toll of 2,053 in 2023") == {2053.0}
 
 
+def test_core_statement_numbers_read_clock_times_however_written(shared_data: Path) -> None:
+    # The Iceland eruption's core gives the 24-hour time with its 12-hour reading in brackets; a-004
+    # writes `10:17pm (22:17 GMT)`: both are the two clock times, not 10, 17 and 22.
+    facts = {f["event"]: f for f in _gold(shared_data, "facts.jsonl")}
+    first = facts["iceland-eruption-2023-12"]["core"][0]
+    assert {2217.0, 1017.0} <= quality.statement_numbers(first)
+    assert not {22.0, 17.0} & quality.statement_numbers(first)
+    a004 = _rows(shared_data, "dev2")["a-004"]["text"]
+    start = a004.index("10:17pm")
+    assert quality.statement_numbers(a004[start : start + 20]) == {1017.0, 2217.0}
+    # A score or a ratio is no clock time.
+    assert quality.statement_numbers("won 3:1 and drew 2:2") == {3.0, 1.0, 2.0}
+
+
+def test_a_number_in_a_name_is_no_core_number(shared_data: Path) -> None:
+    # boe-first-cut: `... since March 2020, the start of the Covid-19 pandemic`: 19 names the disease.
+    facts = {f["event"]: f for f in _gold(shared_data, "facts.jsonl")}
+    first = facts["boe-first-cut-2024-08"]["core"][0]
+    assert "Covid-19" in first and 19.0 not in quality.statement_numbers(first)
+    assert {0.25, 5.25, 5.0} <= quality.statement_numbers(first)
+    assert quality.statement_numbers("a magnitude-6.3 quake") == {6.3}
+
+
 def test_figures_matched_in_real_text_with_value_and_qualifier(shared_data: Path) -> None:
     text = _rows(shared_data, "dev2")["a-014"]["text"]
     gold = [g for g in _gold(shared_data, "figures-gold.jsonl") if g["id"] == "a-014"]

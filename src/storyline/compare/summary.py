@@ -26,6 +26,7 @@ import numpy as np
 
 from storyline.annotate.records import Annotations, TimeExpression
 from storyline.article import Article
+from storyline.compare.antecedents import Resolution, opening_pronoun, resolve_opener
 from storyline.compare.dates import PublicationDate, resolved_times
 from storyline.compare.evidence import Evidence
 from storyline.compare.records import Claim
@@ -59,6 +60,11 @@ FUTURE_LEAD = 2.0
 #: Which summary sentences show the date after the weekday naming it (`dated_text`): "all", "lead"
 #: (the main day in the first sentence) or "" (none). The first shows the main day only.
 DATED = "all"
+#: Whether a sentence opening with a connective and a pronoun (`But he said ...`) needs its pronoun
+#: resolved to be summarised, as one opening with the pronoun does.
+RESOLVE_CONNECTIVE = True
+#: Weight taken from a sentence that is mostly quotation (more than half its characters quoted).
+QUOTATION = 0.3
 #: Default number of summary sentences.
 DEFAULT_SENTENCES = 8
 #: Sentence length bounds (words) for a summary sentence.
@@ -70,6 +76,10 @@ _PRONOUN = re.compile(
     r"the latter|the former|both)\b",
     re.IGNORECASE,
 )
+_PRONOUN_OPENER = "opens with a pronoun"
+_UNNAMED_SPEAKER = "quotation without a named speaker"
+#: What a resolved pronoun (`resolutions`) cures.
+_RESOLVABLE = (_PRONOUN_OPENER, _UNNAMED_SPEAKER)
 _DEMONSTRATIVE = re.compile(r"^(?:this|that|these|those)\b", re.IGNORECASE)
 #: Discourse connectives: the sentence reads as a reply to the one before it. Penalised, not banned.
 _CONNECTIVE = re.compile(r"^(?:but|and|so|yet|however|also|meanwhile|still|then|instead|again)\b", re.IGNORECASE)
@@ -113,6 +123,8 @@ def standalone_problem(text: str, time_first: bool = False) -> str | None:
         return "fragment"
     if sum(text.count(c) for c in _QUOTE_CHARS) % 2:
         return "unbalanced quotation"
+    if opens_inside_quotation(text):
+        return "opens inside a quotation"
     if text.rstrip().endswith(("?", ":")):
         return "question or lead-in"
     if _OPEN_QUOTE.match(text):
@@ -120,11 +132,25 @@ def standalone_problem(text: str, time_first: bool = False) -> str | None:
         closing = max(text.rfind("”"), text.rfind('"', 1))
         attribution = text[closing + 1 :].lstrip(" ,.;") if closing > 0 else ""
         if not attribution or _PRONOUN.match(attribution):
-            return "quotation without a named speaker"
+            return _UNNAMED_SPEAKER
         return None
     if _PRONOUN.match(text) and not (time_first and _DEMONSTRATIVE.match(text)):
-        return "opens with a pronoun"
+        return _PRONOUN_OPENER
     return None
+
+
+def opens_inside_quotation(text: str) -> bool:
+    """Whether the first quotation mark of `text` closes a quotation (`... world," said Murphy. "I'd
+    like ...`): the sentence begins inside a quotation the sentence before opened, a fragment even
+    when its marks pair up."""
+    for m in re.finditer(r"[\"“”]", text):
+        mark, i = m.group(), m.start()
+        if mark != '"':
+            return mark == "”"
+        before = text[i - 1] if i else " "
+        # A straight mark after a word or its punctuation closes; after a space or a bracket it opens.
+        return not (before.isspace() or before in "([{—–-/")
+    return False
 
 
 def cut_short(sentence: StorySentence, article_text: str) -> bool:
@@ -371,9 +397,12 @@ def build_summary(
     texts = [strip_dateline(s.text)[0] for s in space.sentences]
     text_of = {a.id: a.text for a in articles}
     timed = time_first(space, annotations, articles)
+    resolved = resolutions(space, texts, annotations, articles)
     eligible = np.array(
         [
-            standalone_problem(t, i in timed) is None and not cut_short(s, text_of.get(s.article, ""))
+            (standalone_problem(t, i in timed) is None or (i in resolved and standalone_problem(t) in _RESOLVABLE))
+            and not cut_short(s, text_of.get(s.article, ""))
+            and (i in resolved or not (RESOLVE_CONNECTIVE and opening_pronoun(t)))
             for i, (t, s) in enumerate(zip(texts, space.sentences, strict=True))
         ]
     )
@@ -381,6 +410,9 @@ def build_summary(
     penalty = np.array([0.3 if _CONNECTIVE.match(t) else 0.0 for t in texts])
     future = np.array([bool(_FUTURE.search(_QUOTED.sub(" ", t))) for t in texts])
     penalty += 0.15 * future
+    # A sentence that is mostly quotation gives a voice, not the facts: taken when nothing says more.
+    quoted = np.array([sum(len(m.group()) for m in _QUOTED.finditer(t)) / max(len(t), 1) for t in texts])
+    penalty += QUOTATION * (quoted > 0.5)
     # A quoted announcement ("X will resign today," the BBC said) is a preview too when it would open.
     announced = np.array([bool(_FUTURE.search(t)) for t in texts])
     chosen: list[int] = []
@@ -421,7 +453,71 @@ def build_summary(
             named = days.get((s.article, s.index), {})
             dated = dated_text(item.text, s, len(s.text) - len(item.text), named, main if k == 0 else None)
             item.dated = dated if dated != item.text else None
+    for i, item in zip(chosen, out, strict=True):
+        if i in resolved:
+            item.dated = with_name(item.text, item.dated, resolved[i])
     return out
+
+
+def with_name(text: str, dated: str | None, resolution: Resolution) -> str:
+    """`dated` (or `text` when no date is shown) with the name a pronoun stands for after it. The
+    date notes go after weekdays; the name's offset in `text` holds in `dated` when they all come
+    after it or all before it; otherwise the name is shown and the dates are not (who spoke matters
+    more to a reader than the day of a weekday)."""
+    if dated is None:
+        return resolution.shown(text)
+    end = resolution.end
+    if dated[:end] == text[:end]:
+        return resolution.shown(dated)
+    shift = len(dated) - len(text)
+    if dated[end + shift :] == text[end:]:
+        return resolution.shown(dated, -shift)
+    return resolution.shown(text)
+
+
+def resolutions(
+    space: SentenceSpace,
+    texts: Sequence[str],
+    annotations: Mapping[str, Annotations] | Sequence[Annotations],
+    articles: Sequence[Article],
+) -> dict[int, Resolution]:
+    """The sentences (indices into `space.sentences`, `texts` their datelines cut) that open with a
+    pronoun whose antecedent the article's earlier sentences name (`resolve_opener`), or that open
+    with a quotation attributed to a pronoun (`..." he said`) the annotator resolved to its speaker."""
+    by_id = annotations_by_id(articles, annotations)
+    text_of = {a.id: a.text for a in articles}
+    out: dict[int, Resolution] = {}
+    for i, (text, s) in enumerate(zip(texts, space.sentences, strict=True)):
+        ann = by_id.get(s.article)
+        if ann is None:
+            continue
+        found = None
+        if opening_pronoun(text):
+            found = resolve_opener(text, s.index, ann, text_of.get(s.article, ""))
+        elif _OPEN_QUOTE.match(text):
+            found = _quoted_by_pronoun(text, s.start + len(s.text) - len(text), s.index, ann)
+        if found is not None:
+            out[i] = found
+    return out
+
+
+def _quoted_by_pronoun(text: str, start: int, sentence: int, annotations: Annotations) -> Resolution | None:
+    """For a sentence opening with a quotation attributed to a pronoun after it (`..." he said`;
+    `start`: the article offset of `text`), the speaker the annotator resolved the pronoun to."""
+    for quote in annotations.quotes:
+        if (
+            quote.sentence == sentence
+            and quote.how == "pronoun"
+            and quote.speaker
+            and quote.speaker_start is not None
+            and quote.speaker_end is not None
+            and start <= quote.start
+            and quote.end <= quote.speaker_start
+            and quote.speaker_end - start <= len(text)
+            and text[quote.speaker_start - start : quote.speaker_end - start].lower() in ("he", "she", "it")
+        ):
+            return Resolution(quote.speaker_end - start, quote.speaker)
+    return None
 
 
 def _similar(space: SentenceSpace, i: int, j: int) -> bool:

@@ -23,6 +23,8 @@ _READS_ON = re.compile(
 
 #: A date the summary writes after a weekday (`Thursday [May 6, 2021]`, compare/summary.py).
 _DATE_NOTE = re.compile(r" \[[A-Z][a-z]+ \d{1,2}, \d{4}\]")
+#: The name a pronoun stands for, shown after it (`She [Liz Truss] is ...`, `..." he [Gérald Darmanin] said`).
+_NAME_NOTE = re.compile(r"\b(he|she|it) \[[^\[\]]+\]", re.IGNORECASE)
 
 
 def as_document(briefing: Any) -> dict[str, Any]:
@@ -78,11 +80,12 @@ class BriefingView:
 
     @staticmethod
     def sentence_text(item: Mapping[str, Any]) -> str:
-        """A summary sentence as shown: its `dated` form (the date after each weekday) when that is
-        its `text` with bracketed dates added and nothing else, else its `text` as written."""
+        """A summary sentence as shown: its `dated` form (the date after each weekday, the name an
+        opening pronoun stands for) when that is its `text` with those bracketed notes added and
+        nothing else, else its `text` as written."""
         text = str(item.get("text") or "")
         dated = item.get("dated")
-        if isinstance(dated, str) and _DATE_NOTE.sub("", dated) == text:
+        if isinstance(dated, str) and _NAME_NOTE.sub(r"\1", _DATE_NOTE.sub("", dated), count=1) == text:
             return dated
         return text
 
