@@ -462,3 +462,53 @@ def test_prose_mentioning_a_tag_is_not_read_as_html() -> None:
     assert strip_html_markup("<p>One &amp; two.</p><p>Three <em>four</em>.</p><br>Five.") == (
         "\n\nOne & two.\n\nThree four.\n\nFive."
     )
+
+
+def _glued(text: str, blocks: int = 5) -> str:
+    """The dump with its first `blocks` blank-line separated blocks printed as one (an export that
+    prints the headline, byline, date and lead together, then the paragraphs apart)."""
+    parts = re.split(r"(\n\s*\n+)", text.strip("\n"))
+    out = [parts[0]]
+    for n in range(1, len(parts), 2):
+        out += [parts[n] if n // 2 >= blocks - 1 else "\n", parts[n + 1]]
+    return "".join(out)
+
+
+def test_a_lead_glued_to_the_header_is_kept(shared_data: Path) -> None:
+    """dev2 a-039 and a-035 with their header and lead in one block: the lead shares a block with the
+    headline and the key points, yet it is the article's opening (the line model is trained on the
+    gold articles in such layouts too)."""
+    row = _dev2(shared_data, "a-039")
+    article = clean_document(RawDocument(source="a-039", kind="text", content=_glued(row["text"]), url=row["url"]))
+    assert article.text.startswith("The Bank of England has cut interest rates for the first time")
+    assert "Rates have not been cut since 2020" in [h.text for h in article.headings]
+    row = _dev2(shared_data, "a-035")
+    text = _clean(_glued(row["text"]), row["url"])
+    assert text.startswith("An expert fears the “worst-case scenario” has become the reality in Iceland")
+
+
+def test_a_headline_the_line_model_takes_from_the_lead_is_the_title(shared_data: Path) -> None:
+    """dev2 b-041: the headline is the first line the rules read as prose; the line model removes it
+    from the body (title-shaped, before the lead) and it is then the headline, not a lost line."""
+    row = _dev2(shared_data, "b-041")
+    article = clean_document(RawDocument(source="b-041", kind="text", content=row["text"], url=row["url"]))
+    assert article.title.startswith("Hugs, kisses and no wi-fi: The moment Keir Starmer")
+    assert not article.title_derived
+    assert article.text.startswith("Sir Keir Starmer’s biographer has revealed")
+    (headline,) = [r for r in article.removed if r.text.startswith("Hugs, kisses")]
+    assert headline.reason == "headline (kept as title)"
+
+
+def test_a_standfirst_the_line_model_takes_from_the_lead_is_a_heading(shared_data: Path) -> None:
+    """dev-003: the line under the headline sums the story up; the rules read it as the
+    lead, the line model removes it from the body, and it is kept as the standfirst, not dropped."""
+    row = next(
+        json.loads(x)
+        for x in (shared_data / "dev" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(x)["id"] == "dev-003"
+    )
+    article = clean_document(RawDocument(source="dev-003", kind="text", content=row["text"], url=row["url"]))
+    assert article.headings and article.headings[0].offset == 0
+    assert article.headings[0].text.startswith("By 25 basis points, as expected, the interest rate cut")
+    assert article.text.startswith("As expected, the European Central Bank has cut borrowing costs")
+    assert not any(r.text.startswith("By 25 basis points") for r in article.removed)

@@ -251,6 +251,11 @@ def _mark_story_lists(lines: list[Line]) -> None:
                 x.kind, x.reason = "body", STORY_LIST
 
 
+# A prose line sharing a header block that the line model kept (`_apply_model`).
+KEPT_HEADER_PROSE = "header block prose kept by the line model"
+# The reason of a line the rules kept and the line model removed before the first line it keeps: the
+# header then reaches further than the rules read it, and its headline or standfirst may be that line.
+MODEL_HEADER = "header: line model"
 ADDRESSED_NEWS = "news in the second person, between paragraphs"
 
 
@@ -478,11 +483,16 @@ def _apply_model(layout: Layout) -> Layout:
         if not model_decides(x):
             continue
         if x.label == "body" and not keep:
-            where = "header: " if x.pos < kept[0] else "after the article: " if x.pos > kept[-1] else ""
-            x.label, x.reason = "removed", f"{where}line model ({why})"
+            if x.pos < kept[0]:
+                x.label, x.reason = "removed", f"{MODEL_HEADER} ({why})"
+            else:
+                where = "after the article: " if x.pos > kept[-1] else ""
+                x.label, x.reason = "removed", f"{where}line model ({why})"
             changed = True
         elif x.label != "body" and keep:
-            x.kind, x.label, x.reason = "body", "", ""
+            # a header block's prose the model takes back: the standfirst rule may still claim it
+            x.reason = KEPT_HEADER_PROSE if x.kind == "header_prose" else ""
+            x.kind, x.label = "body", ""
             changed = True
     if not changed:
         return layout

@@ -17,7 +17,15 @@ from urllib.parse import urlsplit
 
 from storyline.article import Article, Heading, Removal, article_id
 from storyline.clean import metadata as meta
-from storyline.clean.blocks import Layout, classify_document, is_caption_worded, is_credit_only, is_linked
+from storyline.clean.blocks import (
+    KEPT_HEADER_PROSE,
+    MODEL_HEADER,
+    Layout,
+    classify_document,
+    is_caption_worded,
+    is_credit_only,
+    is_linked,
+)
 from storyline.clean.features import Line
 from storyline.clean.markup import strip_html_markup
 from storyline.ingest.record import RawDocument
@@ -70,6 +78,14 @@ def _slug_overlap(line: Line, url: str | None) -> int:
     return len({fold(w) for w in line.key.split()} & _slug_words(url)) if url else 0
 
 
+def _header(layout: Layout) -> list[Line]:
+    """The lines before the body: the rules' header, and after it the lines the line model removed
+    before the first line it keeps (`MODEL_HEADER`: a headline or standfirst the rules read as the
+    lead)."""
+    first = layout.paragraphs[0][0].pos if layout.paragraphs else layout.body_start
+    return layout.lines[: max(layout.body_start, first)]
+
+
 def _headline(layout: Layout, url: str | None) -> Line | None:
     """The headline among the header lines: a level-1 heading, else the title-like line sharing
     most words with the URL's slug, else the first title-like line."""
@@ -77,8 +93,10 @@ def _headline(layout: Layout, url: str | None) -> Line | None:
 
     header = [
         x
-        for x in layout.lines[: layout.body_start]
-        if x.kind in ("short", "heading") and not x.reason.startswith("repeated on") and is_title_like(x, 3)
+        for x in _header(layout)
+        if (x.kind in ("short", "heading") or x.reason.startswith(MODEL_HEADER))
+        and not x.reason.startswith("repeated on")
+        and is_title_like(x, 3)
     ]
     if not header:
         return None
@@ -106,11 +124,11 @@ def _keep_standfirst(layout: Layout, headline: Line) -> None:
     block; it is a standfirst when the headline (or its repeat) is the line just above it, it is not
     worded as a caption and no photo credit follows it. It is kept with the subheads, before the
     first paragraph: it is not the body's text, and the lead's dateline stays the text's opening."""
-    lines = layout.lines[: layout.body_start]
+    lines = _header(layout)
     if headline not in lines:
         return
     after = [x for x in lines[headline.pos + 1 :] if not x.reason.startswith(_REPEATED)]
-    after += [x for x in layout.lines[layout.body_start :] if not x.reason.startswith(_REPEATED)][:1]
+    after += [x for x in layout.lines[len(lines) :] if not x.reason.startswith(_REPEATED)][:1]
     if len(after) < 2:
         return
     points = list(takewhile(_is_key_point, after))
@@ -120,8 +138,17 @@ def _keep_standfirst(layout: Layout, headline: Line) -> None:
             layout.headings.insert(n, (0, x))
         return
     line, following = after[0], after[1]
-    if line.kind != "header_prose" or line.caption or is_caption_worded(line) or is_credit_only(following):
+    # header prose, kept by the rules' reading or the line model's, or a lead the line model took out
+    header_prose = line.kind == "header_prose" or line.reason == KEPT_HEADER_PROSE
+    header_prose = header_prose or line.reason.startswith(MODEL_HEADER)
+    if not header_prose or line.caption or is_caption_worded(line) or is_credit_only(following):
         return
+    if layout.paragraphs and line in layout.paragraphs[0]:
+        # the line model took it into the body: it leaves the first paragraph for the headings
+        layout.paragraphs[0].remove(line)
+        if not layout.paragraphs[0] and len(layout.paragraphs) > 1:
+            del layout.paragraphs[0]
+            layout.headings = [(max(k - 1, 0), h) for k, h in layout.headings]
     line.label, line.reason = "heading", STANDFIRST
     layout.headings.insert(0, (0, line))
 

@@ -3,7 +3,8 @@
 The rules of `blocks` read every line first (its class, repetition, position, the article's cluster);
 a logistic regression then takes the final decision from general features of the line, of its
 neighbours and of the rules' reading (`FEATURES`). It is trained by `benchmarks/train_cleaner.py` on
-the gold lines of the dev2 tune split and on the rules' decisions over the dev corpus and the seeds
+the gold lines of the dev2 tune split (as dumped, and re-laid out as other dumps space them: glued,
+paired, blank-separated, single-spaced) and on the rules' decisions over the dev corpus and the seeds
 (whose tests define what is body), and shipped as `line_model.json` beside this module: standardised
 coefficients, loaded once, applied with plain arithmetic (no scikit-learn at run time).
 
