@@ -74,3 +74,15 @@ def test_a_definite_description_stands_for_the_one_person_given_its_title(articl
     assert [e.canonical for e in ctx.titled(governors[0])] == ["Ron DeSantis"]
     # The title's own words of the name (`Ron`, `DeSantis`) are no titles.
     assert not ctx.titles_of(doc[governors[0].i - 1]) and "ron" not in ctx._title_index()
+
+
+def test_a_body_split_off_its_fuller_name_speaks_as_the_fuller_one() -> None:
+    # a-054: `the Bank of England has said ...`, `The Bank revealed ...` (`Bank` tagged a body of its
+    # own), then `It said it would make sure rates are "sufficiently restrictive ..."`.
+    if not DEV2.is_file():
+        pytest.skip(f"dev2 corpus not found at {DEV2} (CI has ../shared beside the clone)")
+    (row,) = [r for r in map(json.loads, DEV2.read_text(encoding="utf-8").splitlines()) if r["id"] == "a-054"]
+    article = clean_document(RawDocument(source="a-054", kind="text", content=row["text"], url=row["url"]))
+    (annotations,) = annotate_many([(article.text, article.published)])
+    (quote,) = [q for q in annotations.quotes if q.text.startswith("sufficiently restrictive")]
+    assert (quote.speaker, quote.speaker_kind) == ("Bank of England", "organization")

@@ -477,7 +477,7 @@ def _name_of(token: Token, ctx: _Context, verb: Token | None = None) -> tuple[st
         if entity is not None and entity.label in labels:
             span = ctx.mention_span[tok.i]
             assert span is not None
-            return entity.canonical, span[0], span[1], _kind_of(entity)
+            return _body_name(entity, ctx, span[0]), span[0], span[1], _kind_of(entity)
     apposed = apposed_person(token, ctx)
     if apposed is not None:
         return apposed
@@ -670,20 +670,40 @@ def _organisation_named_by(token: Token, ctx: _Context) -> tuple[str, int, int, 
         return None
     if any(c.dep_ in ("amod", "compound", "poss") for c in token.children):
         return None  # `the U.S. diplomat`, `the state agency`: a description, not a short name
-    head = stem(token.lower_, inflections=False)
-    # `the bank` for the Bank of England as well as `the committee` for the Norwegian Nobel Committee.
-    # Of several (`the bank` after the Bank of England and the European Central Bank), one of them.
+    named = _fuller_body(token.lower_, ctx, token.idx)
+    return None if named is None else (named, token.idx, token.idx + len(token.text), "organization")
+
+
+def _fuller_body(word: str, ctx: _Context, before: int) -> str | None:
+    """The organisation named before offset `before` whose first or last word `word` is (`bank` of the
+    Bank of England, `committee` of the Norwegian Nobel Committee); of several (`bank` after the Bank
+    of England and the European Central Bank), the one named most often (a mistagged `Bank Rate` is
+    not the bank), then the first named."""
+    head = stem(word, inflections=False)
     latest: tuple[int, int, str] | None = None
     for entity in ctx.organisations:
         if head not in {stem(entity.canonical.split()[k], inflections=False) for k in (0, -1)}:
             continue
-        before = [m.start for m in entity.mentions if m.start < token.idx]
-        # The one named most often (a mistagged `Bank Rate` is not the bank), then the first named.
-        if before and (latest is None or (len(before), -min(before)) > latest[:2]):
-            latest = (len(before), -min(before), entity.canonical)
-    if latest is None:
-        return None
-    return latest[2], token.idx, token.idx + len(token.text), "organization"
+        if "'s " in entity.canonical.replace("’", "'"):
+            continue  # `BoE's Monetary Policy Committee`: a body of another, not the fuller name
+        starts = [m.start for m in entity.mentions if m.start < before]
+        if starts and (latest is None or (len(starts), -min(starts)) > latest[:2]):
+            latest = (len(starts), -min(starts), entity.canonical)
+    return None if latest is None else latest[2]
+
+
+def _body_name(entity: Entity, ctx: _Context, offset: int) -> str:
+    """A body's name as the speaker: a one-word name the entity model split off a fuller one (`the
+    Bank` tagged apart from the Bank of England named before it) is the fuller one."""
+    if entity.label != "ORG" or not _short_body_word(entity.canonical):
+        return entity.canonical
+    return _fuller_body(entity.canonical, ctx, offset) or entity.canonical
+
+
+def _short_body_word(name: str) -> bool:
+    # A common noun capitalised (`Bank`, `Agency`), not a short name of its own (`BoE`, `NHC`, `Uefa`
+    # is one when no fuller name holds it).
+    return " " not in name and name[:1].isupper() and name[1:].isalpha() and name[1:].islower()
 
 
 class _Attributor:
@@ -836,6 +856,7 @@ class _Attributor:
         here = self.sentence_at(token.idx)
         for sentence in range(here, here - _IT_WINDOW - 1, -1):
             bodies = {n for o, n, s in self.bodies if s == sentence and o < token.idx}
+            bodies = {_fuller_body(n, self.ctx, token.idx) or n if _short_body_word(n) else n for n in bodies}
             people = {n for o, n, s in self.subjects if s == sentence and o < token.idx and n}
             if people:
                 return None
