@@ -174,6 +174,11 @@ def _segments_in_line(line: str, offset: int) -> list[_Segment]:
             continue
         double = ch in '"“”'
         if open_at is None:
+            if ch == "”" and not line[:i].strip() and len(line) - i > 2:
+                # `” Although the market ...`: a paragraph opening with a closing mark opens a quote (the
+                # mark typed the wrong way round, or moved off the end of the paragraph before).
+                open_at, open_mark = i, "“"
+                continue
             # Single marks double as apostrophes: only a clear opener (after a space) starts a quote.
             if ch in "“‘" or (ch in "\"'" and _is_opener(line, i)):
                 if ch in "‘'" and i + 1 < len(line) and not line[i + 1].isalpha():
@@ -1143,6 +1148,8 @@ def extract_quotes(
     spoken: list[Quote] = []  # the quotes but names in marks, which nobody said and nothing continues
     for seg in segments:
         inner_start = seg.start + 1
+        if text[seg.start] == "”":
+            inner_start = len(text) - len(text[inner_start:].lstrip())  # `” Although`: no space kept
         inner_end = seg.end - 1 if seg.closed else seg.end
         quote = Quote(
             text=text[inner_start:inner_end],
