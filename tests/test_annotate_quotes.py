@@ -75,11 +75,11 @@ def test_single_marks_left_open_run_to_the_paragraph_end(annotated: dict) -> Non
         assert quote.text.rstrip().endswith((".", "sector"))
 
 
-def test_descriptions_are_kept_as_written(annotated: dict) -> None:
-    # The shipped rules name them (the reporting verb's own indefinite subject), without the chooser.
+def test_descriptions_are_kept_as_written(chosen: dict) -> None:
+    annotated = chosen
     spokesman = _quote(annotated, "a-046", "some villages had up to")
     assert spokesman.speaker is not None and spokesman.speaker.startswith("A spokesman for Afghanistan")
-    assert (spokesman.speaker_kind, spokesman.how) == ("description", "cue")
+    assert (spokesman.speaker_kind, spokesman.how) == ("description", "model")
     resident = _quote(annotated, "a-030", "I thought my bed")
     assert (resident.speaker, resident.speaker_kind) == ("one resident in Marrakesh", "description")
     text, _ = annotated["a-030"]
