@@ -87,6 +87,9 @@ def _quote(article: str, opening: str) -> Quote:
         # `... since I began writing Starmer's biography ...` then `... where he has described "sleepless
         # nights"`: the one person the sentence before names, not as its subject, with a given name for `he`.
         ("b-001", "sleepless nights", "Keir Starmer", "pronoun"),
+        # `“For the last number of years, ...` left open, then a paragraph opening with the closing mark
+        # (`” Although the property market ...`): that mark opens the quote that goes on.
+        ("a-034", "Although the property market", "Thomas Greenaway", "continuation"),
     ],
 )
 def test_speaker_read_from_the_parse(article: str, opening: str, speaker: str, how: str) -> None:

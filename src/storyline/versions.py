@@ -11,4 +11,4 @@ from __future__ import annotations
 CLEANER_VERSION = "11"
 
 #: Bump whenever the output for the same text can change (stored annotations are then redone).
-ANNOTATOR_VERSION = "12"
+ANNOTATOR_VERSION = "13"
