@@ -132,6 +132,66 @@ def test_subscription_pitch_closing_the_page_is_dropped(html_data: Path, expecta
     assert _passes(out.text, item)
 
 
+def test_closing_run_of_excerpts_of_other_posts_is_dropped(html_data: Path, expectations: dict) -> None:
+    """boingboing.net: under the post, other posts cut short (`... co-presented by The Public Theatre and
+    Onassis […]`) in one block with the post's last lines; the post stays, the excerpts go."""
+    item = expectations["7dff478d5aae46f0"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Patti Smith" not in out.text and "[…]" not in out.text
+    assert out.text.rstrip().endswith("(via Geeks Are Sexy)")
+    assert any(r.reason == "excerpts of other pages after the article" and "MATLAB" in r.text for r in out.removed)
+    assert _passes(out.text, item)
+
+
+def test_closing_run_of_dictionary_teasers_is_dropped(html_data: Path, expectations: dict) -> None:
+    """deleuze.enacademic.com: `Look at other dictionaries:` then entries of other dictionaries cut short
+    (`... based on rigid stratifications or… … The Deleuze dictionary`, `... … Wikipedia`): they go with
+    their heading; the entry itself stays, ellipses in body sentences are no run."""
+    item = expectations["d2d91f2d6cdbe6fa"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Wikipedia" not in out.text and "other dictionaries" not in out.text
+    assert "Deleuze and Guattari oppose micropolitics" in out.text
+    assert _passes(out.text, item)
+
+
+def test_ellipses_inside_an_article_are_not_excerpts(html_data: Path, expectations: dict) -> None:
+    """statisticsglobe.com: a tutorial whose sentences trail off (`We can either change both axes…`)
+    keeps them all: two such lines among many are no closing run."""
+    item = expectations["884d73d4e7b9ba04"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "We can either change both axes…" in out.text
+    assert not any(r.reason == "excerpts of other pages after the article" for r in out.removed)
+
+
+def test_signature_closing_a_blog_post_is_dropped(html_data: Path, expectations: dict) -> None:
+    """blog.amp.dev: `Posted by Alex Durán, AMP Project Marketing, Google` signs the post under its last
+    paragraph: a byline, not text; the interview above it stays."""
+    item = expectations["a58a1a9bdad0dfee"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Posted by" not in out.text
+    assert any(r.reason == "byline" and r.text.startswith("Posted by") for r in out.removed)
+    assert "you start drawing a lot quicker" in out.text
+
+
+def test_cookie_banner_closing_the_page_is_dropped(html_data: Path, expectations: dict) -> None:
+    """nestle-family.com: the cookie banner (`Our site uses cookies ...`, `I have read and understood the
+    ... Privacy Notice. Do not show this message again.`) after the recipe's last step."""
+    item = expectations["bb8969f710bb16fc"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "cookies" not in out.text and "Do not show this message again" not in out.text
+    assert out.text.rstrip().endswith("arrange the chicken pieces over rice.")
+
+
+def test_paywall_pitch_over_several_paragraphs_is_dropped_whole(html_data: Path, expectations: dict) -> None:
+    """haitiantimes.com: the pitch closing the page runs over four paragraphs (what membership gets you,
+    `Join now or renew to get:` and its list, the gift, the log-in line): all of it goes, the story stays."""
+    item = expectations["0e89059b009cd080"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "unlimited digital access" not in out.text and "Join now" not in out.text
+    assert "Membership merch" not in out.text
+    assert out.text.rstrip().endswith("Etienne said.")
+
+
 def test_removals_are_recorded(html_data: Path, expectations: dict) -> None:
     item = expectations["bad099ccc978099f"]  # a newsletter box inside the article container
     out = extract_html(_page(html_data, item), url=item["url"])

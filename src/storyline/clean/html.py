@@ -248,7 +248,9 @@ _PROMPT = re.compile(
     r"paid partnership|never miss|don'?t miss|"
     r"(?:get|receive) (?:the|our) (?:latest|best) (?:news|stories|updates|headlines|deals|content)|"
     r"delivered (?:straight )?to your inbox|"
-    r"full story|continue reading|already a (?:member|subscriber))\b|©",
+    r"full story|continue reading|already a (?:member|subscriber)|(?:join|renew|subscribe) (?:now|today)|"
+    r"(?:uses?|use of|accept(?:ing)?|enable) (?:the )?cookies|cookie (?:policy|settings|preferences)|"
+    r"privacy (?:policy|notice|statement)|(?:do not|don'?t) show (?:this )?(?:message )?again)\b|©",
     re.IGNORECASE,
 )
 # ...and it is the publication speaking ("our newsletter"), an imperative, or an unmistakable notice;
@@ -256,7 +258,7 @@ _PROMPT = re.compile(
 _READER = re.compile(
     r"\b(?:our|us|we)\b|^(?:subscribe|sign|follow|download|click|tap|join|support|share|submit|get|never|"
     r"don'?t|for the latest|to (?:view|read|continue))\b|click here|tap here|newsletter|©|all rights reserved|"
-    r"copyrighted|already a (?:member|subscriber)",
+    r"copyrighted|already a (?:member|subscriber)|(?:do not|don'?t) show (?:this )?(?:message )?again",
     re.IGNORECASE,
 )
 # What a subscription pitch offers its reader (`First-time subscribers also receive a welcome gift`).
@@ -277,6 +279,8 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^by\s+[A-Z\w.'’ -]{2,60}$", re.IGNORECASE)
+# A blog's signature under its post: `Posted by Jane Doe, Project Marketing` (a name, a role; no sentence).
+_POSTED_BY = re.compile(r"^(?i:posted|written|published|submitted) by\s+[A-Z][^.!?\n]{1,100}$")
 _CYRILLIC_IN_LATIN = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
 
 
@@ -299,6 +303,12 @@ def _captions(tree: HtmlElement) -> set[str]:
     return {k for k in keys if len(k) >= 15}
 
 
+def _pitch(text: str) -> bool:
+    """A subscription pitch: the publication offering access, gifts or a trial to its reader."""
+    return (_words(text) <= 60 and bool(_PROMPT.search(text) or _READER.search(text)) and bool(_OFFER.search(text))
+            and not _REPORTED.search(text))
+
+
 def _reason(block: _Block, index: int, count: int, title_keys: set[str], captions: set[str]) -> str | None:
     """Why a paragraph is page furniture rather than article text, or None when it is text."""
     text = block.text
@@ -317,8 +327,7 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "obfuscated text (mixed scripts in one word)"
     if words <= 50 and _PROMPT.search(text) and _READER.search(text) and not _REPORTED.search(text):
         return "reader prompt or publisher notice"
-    if (index >= count - 3 and words <= 50 and _PROMPT.search(text) and _OFFER.search(text)
-            and not _REPORTED.search(text)):
+    if index >= count - 3 and _pitch(text):
         return "reader prompt or publisher notice"  # a subscription pitch closing the page
     if words <= 30 and _POINTER.match(text):
         return "pointer to another story"
@@ -331,11 +340,58 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "publication record line"  # the page's creation or modification stamp, closing it
     if index < 3 and _BYLINE.match(text):
         return "byline"
+    if index >= count - 2 and words <= 15 and _POSTED_BY.match(text):
+        return "byline"
     if index >= count - 2 and words <= 70 and _BIO.match(text) and not _REPORTED.search(text):
         return "author biography"
     if block.heading and index == count - 1:
         return "heading with nothing after it"
     return None
+
+
+# An excerpt of another page cut short: a sentence of some length broken off by an ellipsis (`…`, `...`,
+# `[…]`) right after a word, at most followed by the name of where it comes from (`… Wikipedia`,
+# `[…] Read more`); not a quotation trailing off (`...”`) nor a console's continuation prompt (`... x`).
+_TEASER_END = re.compile(
+    r"^(?:\S+\s+){7,}\S*\w[,;:]?\s?(?:…|\.\.\.|\[(?:…|\.\.\.)\])(?:\s*…)?(?:\s+[\w'’.-]+){0,3}\s*[»›>]?$"
+)
+_TEASER_SHARE = 2 / 3
+_TEASER_MIN = 3
+
+
+def _closing_teasers(blocks: list[_Block]) -> int | None:
+    """Where a closing run of excerpts of other pages starts, as a count of lines from the extract's
+    start, or None. Recirculation under an article ("previously", "look at other dictionaries") prints
+    other posts cut short; a run is at least three lines at the end, two thirds of them cut short,
+    opening with one, with the article's own text above it."""
+    lines = [line for b in blocks for line in b.text.split("\n")]
+    start: int | None = None
+    teasers = 0
+    for i in range(len(lines) - 1, 0, -1):
+        is_teaser = bool(_TEASER_END.search(lines[i]))
+        teasers += is_teaser
+        if is_teaser and teasers >= _TEASER_MIN and teasers >= _TEASER_SHARE * (len(lines) - i):
+            start = i
+    return start
+
+
+def _drop_lines_from(blocks: list[_Block], start: int, reason: str) -> tuple[list[_Block], list[Removal]]:
+    """The blocks up to line `start` (a block cut there keeps its earlier lines); the rest as removals."""
+    kept: list[_Block] = []
+    removed: list[Removal] = []
+    seen = 0
+    for block in blocks:
+        lines = block.text.split("\n")
+        if seen + len(lines) <= start:
+            kept.append(block)
+        elif seen >= start:
+            removed.append(Removal(block.text, reason))
+        else:
+            cut = start - seen
+            kept.append(_Block("\n".join(lines[:cut]), block.heading, block.link_share))
+            removed.append(Removal("\n".join(lines[cut:]), reason))
+        seen += len(lines)
+    return kept, removed
 
 
 def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tuple[list[_Block], list[Removal]]:
@@ -351,8 +407,20 @@ def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tu
     while end > 1 and blocks[end - 1].link_share >= 0.8 and _words(blocks[end - 1].text) <= 25:
         end -= 1
         removed.append(Removal(blocks[end].text, "link list after the article"))
-    for index, block in enumerate(blocks[:end]):
-        reason = _reason(block, index, end, title_keys, captions)
+    teasers = _closing_teasers(blocks[:end])
+    if teasers is not None:
+        blocks, cut = _drop_lines_from(blocks[:end], teasers, "excerpts of other pages after the article")
+        removed.extend(cut)
+        end = len(blocks)
+    reasons = [_reason(block, index, end, title_keys, captions) for index, block in enumerate(blocks[:end])]
+    # a paywall's pitch closing the page runs over as many paragraphs as it likes: one offering access
+    # with everything after it furniture is part of it, however far from the end
+    for index in range(end - 1, -1, -1):
+        if reasons[index] is None:
+            if not _pitch(blocks[index].text):
+                break
+            reasons[index] = "reader prompt or publisher notice"
+    for block, reason in zip(blocks[:end], reasons, strict=True):
         if reason:
             removed.append(Removal(block.text, reason))
         else:
