@@ -263,3 +263,39 @@ def test_pass_share_floor_over_all_pages(html_data: Path, expectations: dict) ->
     share, baseline = ours / len(expectations), theirs / len(expectations)
     assert share >= PASS_FLOOR, f"pass share {share:.3f} fell below the floor {PASS_FLOOR}"
     assert share > baseline, f"pass share {share:.3f} not ahead of plain trafilatura ({baseline:.3f})"
+
+
+_NEWS_TEMPLATE = """<html><head><title>Flood defences fail in the north</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<article><h1>Flood defences fail in the north</h1>
+<p>Flood defences along the river gave way on Tuesday night after three days of heavy rain, forcing
+hundreds of families from their homes in the lower town and closing the main road to the coast.</p>
+<p>Rescue teams worked through the night with boats to reach residents trapped on upper floors, and
+the council opened two schools as shelters for those who could not stay with relatives.</p>
+<p>Engineers had warned last year that the embankment needed repairs, according to minutes of a
+council meeting, but the work was postponed for lack of money and has not yet begun.</p>
+<p>{closing}</p>
+</article><footer><p>Contact the newsroom</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "John Smith has been charged with obstructing the repairs and will appear in court in Leeds on Monday.",
+        "Mary Jones was at the embankment when it broke and helped her neighbours carry furniture upstairs.",
+        "The Environment Agency is due to publish its review of the defences in the spring, with a vote to follow.",
+    ],
+)
+def test_closing_news_sentence_is_not_an_author_biography(closing: str) -> None:
+    """A story's last paragraph about a named person or body (charged, present, due to act) is news, not
+    the author's biography: the biography rule wants a name stating a role (`is a ...`, `writes about`)."""
+    out = extract_html(_NEWS_TEMPLATE.format(closing=closing), url="https://news.example/flood")
+    assert closing in out.text
+    assert not any(r.reason == "author biography" for r in out.removed)
+
+
+def test_closing_author_biography_still_goes() -> None:
+    bio = "Mary Jones is a senior reporter at the Northern Courier and has been writing about floods for a decade."
+    out = extract_html(_NEWS_TEMPLATE.format(closing=bio), url="https://news.example/flood")
+    assert "senior reporter" not in out.text
+    assert any(r.reason == "author biography" for r in out.removed)

@@ -269,9 +269,18 @@ _OFFER = re.compile(
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told|according to)\b", re.IGNORECASE)
-# "Jane Doe is a senior fellow at ...": an author's biography after the article.
-_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|was|has been|writes|teaches|works)\b.{0,200}"
-                  r"\b(?:at|of|for|in|with|from|about)\b", re.DOTALL)
+# "Jane Doe is a senior fellow at ...": an author's biography after the article. A name opens it (not
+# "The European Commission is ...", not "In March ..."), and it states what the person is or does ("is a",
+# "has been writing about"), not what they did or what befell them ("Jane Doe was at the scene", "John Roe
+# has been charged with ..."): a news sentence is no biography.
+_BIO = re.compile(
+    r"^(?!(?i:the|a|an|this|that|these|those|in|on|at|for|by|after|before|when|if|but|and|as|it|its|his|her|"
+    r"their|our|some|many|most|all|no|every|each|last|next|one|two|three)\b)"
+    r"(?:[A-Z][\w.'’-]+ ){2,3}(?:(?:is|has been) (?:a|an|the)\b|"
+    r"has been (?:writing|reporting|covering|teaching|working)\b|(?:writes|teaches|works|covers|reports)\b)"
+    r".{0,200}\b(?:at|of|for|in|with|from|about|on)\b",
+    re.DOTALL,
+)
 # "Read more: <headline>", "RELATED: <headline>": a pointer to another story inside the body.
 _POINTER = re.compile(
     r"^(?:read|see|watch|listen|related|more|also read|read also|recommended|trending|editor'?s? picks?|"
