@@ -299,3 +299,16 @@ def test_closing_author_biography_still_goes() -> None:
     out = extract_html(_NEWS_TEMPLATE.format(closing=bio), url="https://news.example/flood")
     assert "senior reporter" not in out.text
     assert any(r.reason == "author biography" for r in out.removed)
+
+
+def test_furniture_closing_a_paragraph_of_br_lines_is_peeled() -> None:
+    """A page breaking lines with <br> gives one paragraph for the story's last lines, a newsletter prompt
+    and the post's signature: the closing lines that are furniture go, the story's lines stay."""
+    closing = ("The council said repairs would start in the summer.<br>Residents have been offered temporary "
+               "housing until then.<br>Sign up for our newsletter to get the latest news delivered to your inbox."
+               "<br>Posted by Jane Doe, Community Desk")
+    out = extract_html(_NEWS_TEMPLATE.format(closing=closing), url="https://news.example/flood")
+    assert out.text.rstrip().endswith("Residents have been offered temporary housing until then.")
+    assert "newsletter" not in out.text and "Posted by" not in out.text
+    reasons = {r.reason for r in out.removed}
+    assert {"reader prompt or publisher notice", "byline"} <= reasons

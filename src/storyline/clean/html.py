@@ -403,6 +403,21 @@ def _drop_lines_from(blocks: list[_Block], start: int, reason: str) -> tuple[lis
     return kept, removed
 
 
+def _peel_closing_lines(
+    block: _Block, count: int, title_keys: set[str], captions: set[str], removed: list[Removal]
+) -> _Block:
+    """The last paragraph without the furniture closing it. Pages that break lines with <br> give one
+    paragraph for what are several (the story's last lines, a reader prompt, a signature): its lines
+    are judged from the end as closing paragraphs of their own, while they are furniture."""
+    lines = block.text.split("\n")
+    while len(lines) > 1:
+        reason = _reason(_Block(lines[-1]), count - 1, count, title_keys, captions)
+        if reason is None:
+            break
+        removed.append(Removal(lines.pop(), reason))
+    return _Block("\n".join(lines), block.heading, block.link_share)
+
+
 def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tuple[list[_Block], list[Removal]]:
     """Drop page furniture from trafilatura's paragraphs; each drop is recorded with its reason."""
     captions = _captions(tree)
@@ -434,6 +449,8 @@ def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tu
             removed.append(Removal(block.text, reason))
         else:
             kept.append(block)
+    if kept and not kept[-1].heading and "\n" in kept[-1].text:
+        kept[-1] = _peel_closing_lines(kept[-1], end, title_keys, captions, removed)
     # a heading left with no text under it (its section was all furniture) goes too
     while kept and kept[-1].heading:
         removed.append(Removal(kept.pop().text, "heading with nothing after it"))
