@@ -192,6 +192,26 @@ def test_paywall_pitch_over_several_paragraphs_is_dropped_whole(html_data: Path,
     assert out.text.rstrip().endswith("Etienne said.")
 
 
+@pytest.mark.parametrize(
+    ("name", "record"),
+    [
+        ("ef3950097238ad00", "Posted on"),  # nationnews.com: the label alone, its date rendered apart
+        ("a0d47c7c5357426a", "Posted: Thursday, April 21, 2022"),  # breakingbelizenews.com
+    ],
+)
+def test_publication_record_opening_the_body_is_dropped(
+    name: str, record: str, html_data: Path, expectations: dict
+) -> None:
+    """A `Posted on` label (its value lost) or a `Posted: <date>` line opening the body is the page's
+    record, not its text; the page's date is still read (from its metadata)."""
+    item = expectations[name]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert not out.text.startswith("Posted")
+    assert any(r.reason == "publication record line" and r.text.startswith(record) for r in out.removed)
+    assert out.published is not None
+    assert _passes(out.text, item)
+
+
 def test_removals_are_recorded(html_data: Path, expectations: dict) -> None:
     item = expectations["bad099ccc978099f"]  # a newsletter box inside the article container
     out = extract_html(_page(html_data, item), url=item["url"])

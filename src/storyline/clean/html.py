@@ -217,9 +217,13 @@ _LABEL = re.compile(
 # Short record lines at the edges of a body: "Category: Press Releases", "Last Modified: ...".
 _RECORD_LINE = re.compile(
     r"^(?:(?:news|post|article|story|page)\s+)?"  # `News date :`, `Post category:`
-    r"(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
+    r"(?:categor(?:y|ies)|tags?|topics?|filed under|posted(?: (?:in|on|by|under))?|published(?: on)?|"
     r"updated(?: on)?|last (?:modified|updated)|release date|date|keywords|related topics)\s*:",
     re.IGNORECASE,
+)
+# A record label left alone at the body's edge, its value (a date, a name) rendered elsewhere or by script.
+_RECORD_LABEL = re.compile(
+    r"^(?:posted|published|updated|last updated|written|submitted)(?: (?:on|at|in|by))?\s*:?$", re.IGNORECASE
 )
 # A page's own time stamp closing its text (`page.html - Created 03-10-2004 - Last Modified: 03-10-2004`):
 # a record label and the date after it, inside a short line.
@@ -345,6 +349,8 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "linked headline of another story"
     if edge and all(_words(line) <= 14 and _RECORD_LINE.match(line) for line in text.split("\n")):
         return "publication record line"  # one per line (`News date : ...`, `Category : ...`) in a block
+    if edge and _RECORD_LABEL.match(text):
+        return "publication record line"
     if index >= count - 2 and words <= 20 and _STAMP.search(text):
         return "publication record line"  # the page's creation or modification stamp, closing it
     if index < 3 and _BYLINE.match(text):
