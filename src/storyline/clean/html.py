@@ -383,7 +383,8 @@ def _closing_teasers(blocks: list[_Block]) -> int | None:
     start: int | None = None
     teasers = 0
     for i in range(len(lines) - 1, 0, -1):
-        is_teaser = bool(_TEASER_END.search(lines[i]))
+        line = lines[i]
+        is_teaser = ("…" in line or "..." in line) and bool(_TEASER_END.search(line))  # the pattern is costly
         teasers += is_teaser
         if is_teaser and teasers >= _TEASER_MIN and teasers >= _TEASER_SHARE * (len(lines) - i):
             start = i
