@@ -132,6 +132,86 @@ def test_subscription_pitch_closing_the_page_is_dropped(html_data: Path, expecta
     assert _passes(out.text, item)
 
 
+def test_closing_run_of_excerpts_of_other_posts_is_dropped(html_data: Path, expectations: dict) -> None:
+    """boingboing.net: under the post, other posts cut short (`... co-presented by The Public Theatre and
+    Onassis […]`) in one block with the post's last lines; the post stays, the excerpts go."""
+    item = expectations["7dff478d5aae46f0"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Patti Smith" not in out.text and "[…]" not in out.text
+    assert out.text.rstrip().endswith("(via Geeks Are Sexy)")
+    assert any(r.reason == "excerpts of other pages after the article" and "MATLAB" in r.text for r in out.removed)
+    assert _passes(out.text, item)
+
+
+def test_closing_run_of_dictionary_teasers_is_dropped(html_data: Path, expectations: dict) -> None:
+    """deleuze.enacademic.com: `Look at other dictionaries:` then entries of other dictionaries cut short
+    (`... based on rigid stratifications or… … The Deleuze dictionary`, `... … Wikipedia`): they go with
+    their heading; the entry itself stays, ellipses in body sentences are no run."""
+    item = expectations["d2d91f2d6cdbe6fa"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Wikipedia" not in out.text and "other dictionaries" not in out.text
+    assert "Deleuze and Guattari oppose micropolitics" in out.text
+    assert _passes(out.text, item)
+
+
+def test_ellipses_inside_an_article_are_not_excerpts(html_data: Path, expectations: dict) -> None:
+    """statisticsglobe.com: a tutorial whose sentences trail off (`We can either change both axes…`)
+    keeps them all: two such lines among many are no closing run."""
+    item = expectations["884d73d4e7b9ba04"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "We can either change both axes…" in out.text
+    assert not any(r.reason == "excerpts of other pages after the article" for r in out.removed)
+
+
+def test_signature_closing_a_blog_post_is_dropped(html_data: Path, expectations: dict) -> None:
+    """blog.amp.dev: `Posted by Alex Durán, AMP Project Marketing, Google` signs the post under its last
+    paragraph: a byline, not text; the interview above it stays."""
+    item = expectations["a58a1a9bdad0dfee"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "Posted by" not in out.text
+    assert any(r.reason == "byline" and r.text.startswith("Posted by") for r in out.removed)
+    assert "you start drawing a lot quicker" in out.text
+
+
+def test_cookie_banner_closing_the_page_is_dropped(html_data: Path, expectations: dict) -> None:
+    """nestle-family.com: the cookie banner (`Our site uses cookies ...`, `I have read and understood the
+    ... Privacy Notice. Do not show this message again.`) after the recipe's last step."""
+    item = expectations["bb8969f710bb16fc"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "cookies" not in out.text and "Do not show this message again" not in out.text
+    assert out.text.rstrip().endswith("arrange the chicken pieces over rice.")
+
+
+def test_paywall_pitch_over_several_paragraphs_is_dropped_whole(html_data: Path, expectations: dict) -> None:
+    """haitiantimes.com: the pitch closing the page runs over four paragraphs (what membership gets you,
+    `Join now or renew to get:` and its list, the gift, the log-in line): all of it goes, the story stays."""
+    item = expectations["0e89059b009cd080"]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert "unlimited digital access" not in out.text and "Join now" not in out.text
+    assert "Membership merch" not in out.text
+    assert out.text.rstrip().endswith("Etienne said.")
+
+
+@pytest.mark.parametrize(
+    ("name", "record"),
+    [
+        ("ef3950097238ad00", "Posted on"),  # nationnews.com: the label alone, its date rendered apart
+        ("a0d47c7c5357426a", "Posted: Thursday, April 21, 2022"),  # breakingbelizenews.com
+    ],
+)
+def test_publication_record_opening_the_body_is_dropped(
+    name: str, record: str, html_data: Path, expectations: dict
+) -> None:
+    """A `Posted on` label (its value lost) or a `Posted: <date>` line opening the body is the page's
+    record, not its text; the page's date is still read (from its metadata)."""
+    item = expectations[name]
+    out = extract_html(_page(html_data, item), url=item["url"])
+    assert not out.text.startswith("Posted")
+    assert any(r.reason == "publication record line" and r.text.startswith(record) for r in out.removed)
+    assert out.published is not None
+    assert _passes(out.text, item)
+
+
 def test_removals_are_recorded(html_data: Path, expectations: dict) -> None:
     item = expectations["bad099ccc978099f"]  # a newsletter box inside the article container
     out = extract_html(_page(html_data, item), url=item["url"])
@@ -203,3 +283,52 @@ def test_pass_share_floor_over_all_pages(html_data: Path, expectations: dict) ->
     share, baseline = ours / len(expectations), theirs / len(expectations)
     assert share >= PASS_FLOOR, f"pass share {share:.3f} fell below the floor {PASS_FLOOR}"
     assert share > baseline, f"pass share {share:.3f} not ahead of plain trafilatura ({baseline:.3f})"
+
+
+_NEWS_TEMPLATE = """<html><head><title>Flood defences fail in the north</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<article><h1>Flood defences fail in the north</h1>
+<p>Flood defences along the river gave way on Tuesday night after three days of heavy rain, forcing
+hundreds of families from their homes in the lower town and closing the main road to the coast.</p>
+<p>Rescue teams worked through the night with boats to reach residents trapped on upper floors, and
+the council opened two schools as shelters for those who could not stay with relatives.</p>
+<p>Engineers had warned last year that the embankment needed repairs, according to minutes of a
+council meeting, but the work was postponed for lack of money and has not yet begun.</p>
+<p>{closing}</p>
+</article><footer><p>Contact the newsroom</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "John Smith has been charged with obstructing the repairs and will appear in court in Leeds on Monday.",
+        "Mary Jones was at the embankment when it broke and helped her neighbours carry furniture upstairs.",
+        "The Environment Agency is due to publish its review of the defences in the spring, with a vote to follow.",
+    ],
+)
+def test_closing_news_sentence_is_not_an_author_biography(closing: str) -> None:
+    """A story's last paragraph about a named person or body (charged, present, due to act) is news, not
+    the author's biography: the biography rule wants a name stating a role (`is a ...`, `writes about`)."""
+    out = extract_html(_NEWS_TEMPLATE.format(closing=closing), url="https://news.example/flood")
+    assert closing in out.text
+    assert not any(r.reason == "author biography" for r in out.removed)
+
+
+def test_closing_author_biography_still_goes() -> None:
+    bio = "Mary Jones is a senior reporter at the Northern Courier and has been writing about floods for a decade."
+    out = extract_html(_NEWS_TEMPLATE.format(closing=bio), url="https://news.example/flood")
+    assert "senior reporter" not in out.text
+    assert any(r.reason == "author biography" for r in out.removed)
+
+
+def test_furniture_closing_a_paragraph_of_br_lines_is_peeled() -> None:
+    """A page breaking lines with <br> gives one paragraph for the story's last lines, a newsletter prompt
+    and the post's signature: the closing lines that are furniture go, the story's lines stay."""
+    closing = ("The council said repairs would start in the summer.<br>Residents have been offered temporary "
+               "housing until then.<br>Sign up for our newsletter to get the latest news delivered to your inbox."
+               "<br>Posted by Jane Doe, Community Desk")
+    out = extract_html(_NEWS_TEMPLATE.format(closing=closing), url="https://news.example/flood")
+    assert out.text.rstrip().endswith("Residents have been offered temporary housing until then.")
+    assert "newsletter" not in out.text and "Posted by" not in out.text
+    reasons = {r.reason for r in out.removed}
+    assert {"reader prompt or publisher notice", "byline"} <= reasons

@@ -87,8 +87,11 @@ def test_long_sentence_mentioning_log_in_is_prose(pages: dict[str, dict[str, Any
 
 
 def test_cookie_notice_is_still_a_call_to_action(pages: dict[str, dict[str, Any]]) -> None:
-    extract, _ = _clean(pages, "bb8969f710bb16fc")  # a recipe page with its cookie banner extracted
-    notice = next(line for line in extract.text.split("\n") if "uses cookies" in line)
+    # a recipe page with its cookie banner extracted: the HTML filter drops the banner as a publisher
+    # notice; the line classifier, given the same sentence, still reads it as a prompt
+    extract, article = _clean(pages, "bb8969f710bb16fc")
+    assert "uses cookies" not in extract.text and "uses cookies" not in article.text
+    notice = next(r.text for r in extract.removed if "uses cookies" in r.text)
     first_sentence = notice.split(". ")[0] + "."
     (line,) = split_lines(first_sentence)
     assert line.cta and line.kind == "prompt"

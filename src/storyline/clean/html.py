@@ -217,9 +217,13 @@ _LABEL = re.compile(
 # Short record lines at the edges of a body: "Category: Press Releases", "Last Modified: ...".
 _RECORD_LINE = re.compile(
     r"^(?:(?:news|post|article|story|page)\s+)?"  # `News date :`, `Post category:`
-    r"(?:categor(?:y|ies)|tags?|topics?|filed under|posted (?:in|on|by|under)|published(?: on)?|"
+    r"(?:categor(?:y|ies)|tags?|topics?|filed under|posted(?: (?:in|on|by|under))?|published(?: on)?|"
     r"updated(?: on)?|last (?:modified|updated)|release date|date|keywords|related topics)\s*:",
     re.IGNORECASE,
+)
+# A record label left alone at the body's edge, its value (a date, a name) rendered elsewhere or by script.
+_RECORD_LABEL = re.compile(
+    r"^(?:posted|published|updated|last updated|written|submitted)(?: (?:on|at|in|by))?\s*:?$", re.IGNORECASE
 )
 # A page's own time stamp closing its text (`page.html - Created 03-10-2004 - Last Modified: 03-10-2004`):
 # a record label and the date after it, inside a short line.
@@ -248,7 +252,9 @@ _PROMPT = re.compile(
     r"paid partnership|never miss|don'?t miss|"
     r"(?:get|receive) (?:the|our) (?:latest|best) (?:news|stories|updates|headlines|deals|content)|"
     r"delivered (?:straight )?to your inbox|"
-    r"full story|continue reading|already a (?:member|subscriber))\b|©",
+    r"full story|continue reading|already a (?:member|subscriber)|(?:join|renew|subscribe) (?:now|today)|"
+    r"(?:uses?|use of|accept(?:ing)?|enable) (?:the )?cookies|cookie (?:policy|settings|preferences)|"
+    r"privacy (?:policy|notice|statement)|(?:do not|don'?t) show (?:this )?(?:message )?again)\b|©",
     re.IGNORECASE,
 )
 # ...and it is the publication speaking ("our newsletter"), an imperative, or an unmistakable notice;
@@ -256,7 +262,7 @@ _PROMPT = re.compile(
 _READER = re.compile(
     r"\b(?:our|us|we)\b|^(?:subscribe|sign|follow|download|click|tap|join|support|share|submit|get|never|"
     r"don'?t|for the latest|to (?:view|read|continue))\b|click here|tap here|newsletter|©|all rights reserved|"
-    r"copyrighted|already a (?:member|subscriber)",
+    r"copyrighted|already a (?:member|subscriber)|(?:do not|don'?t) show (?:this )?(?:message )?again",
     re.IGNORECASE,
 )
 # What a subscription pitch offers its reader (`First-time subscribers also receive a welcome gift`).
@@ -267,9 +273,18 @@ _OFFER = re.compile(
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"[\"“”]|\b(?:said|says|told|according to)\b", re.IGNORECASE)
-# "Jane Doe is a senior fellow at ...": an author's biography after the article.
-_BIO = re.compile(r"^(?:[A-Z][\w.'’-]+ ){2,3}(?:is|was|has been|writes|teaches|works)\b.{0,200}"
-                  r"\b(?:at|of|for|in|with|from|about)\b", re.DOTALL)
+# "Jane Doe is a senior fellow at ...": an author's biography after the article. A name opens it (not
+# "The European Commission is ...", not "In March ..."), and it states what the person is or does ("is a",
+# "has been writing about"), not what they did or what befell them ("Jane Doe was at the scene", "John Roe
+# has been charged with ..."): a news sentence is no biography.
+_BIO = re.compile(
+    r"^(?!(?i:the|a|an|this|that|these|those|in|on|at|for|by|after|before|when|if|but|and|as|it|its|his|her|"
+    r"their|our|some|many|most|all|no|every|each|last|next|one|two|three)\b)"
+    r"(?:[A-Z][\w.'’-]+ ){2,3}(?:(?:is|has been) (?:a|an|the)\b|"
+    r"has been (?:writing|reporting|covering|teaching|working)\b|(?:writes|teaches|works|covers|reports)\b)"
+    r".{0,200}\b(?:at|of|for|in|with|from|about|on)\b",
+    re.DOTALL,
+)
 # "Read more: <headline>", "RELATED: <headline>": a pointer to another story inside the body.
 _POINTER = re.compile(
     r"^(?:read|see|watch|listen|related|more|also read|read also|recommended|trending|editor'?s? picks?|"
@@ -277,6 +292,8 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^by\s+[A-Z\w.'’ -]{2,60}$", re.IGNORECASE)
+# A blog's signature under its post: `Posted by Jane Doe, Project Marketing` (a name, a role; no sentence).
+_POSTED_BY = re.compile(r"^(?i:posted|written|published|submitted) by\s+[A-Z][^.!?\n]{1,100}$")
 _CYRILLIC_IN_LATIN = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
 
 
@@ -299,6 +316,12 @@ def _captions(tree: HtmlElement) -> set[str]:
     return {k for k in keys if len(k) >= 15}
 
 
+def _pitch(text: str) -> bool:
+    """A subscription pitch: the publication offering access, gifts or a trial to its reader."""
+    return (_words(text) <= 60 and bool(_PROMPT.search(text) or _READER.search(text)) and bool(_OFFER.search(text))
+            and not _REPORTED.search(text))
+
+
 def _reason(block: _Block, index: int, count: int, title_keys: set[str], captions: set[str]) -> str | None:
     """Why a paragraph is page furniture rather than article text, or None when it is text."""
     text = block.text
@@ -317,8 +340,7 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "obfuscated text (mixed scripts in one word)"
     if words <= 50 and _PROMPT.search(text) and _READER.search(text) and not _REPORTED.search(text):
         return "reader prompt or publisher notice"
-    if (index >= count - 3 and words <= 50 and _PROMPT.search(text) and _OFFER.search(text)
-            and not _REPORTED.search(text)):
+    if index >= count - 3 and _pitch(text):
         return "reader prompt or publisher notice"  # a subscription pitch closing the page
     if words <= 30 and _POINTER.match(text):
         return "pointer to another story"
@@ -327,15 +349,80 @@ def _reason(block: _Block, index: int, count: int, title_keys: set[str], caption
         return "linked headline of another story"
     if edge and all(_words(line) <= 14 and _RECORD_LINE.match(line) for line in text.split("\n")):
         return "publication record line"  # one per line (`News date : ...`, `Category : ...`) in a block
+    if edge and _RECORD_LABEL.match(text):
+        return "publication record line"
     if index >= count - 2 and words <= 20 and _STAMP.search(text):
         return "publication record line"  # the page's creation or modification stamp, closing it
     if index < 3 and _BYLINE.match(text):
+        return "byline"
+    if index >= count - 2 and words <= 15 and _POSTED_BY.match(text):
         return "byline"
     if index >= count - 2 and words <= 70 and _BIO.match(text) and not _REPORTED.search(text):
         return "author biography"
     if block.heading and index == count - 1:
         return "heading with nothing after it"
     return None
+
+
+# An excerpt of another page cut short: a sentence of some length broken off by an ellipsis (`…`, `...`,
+# `[…]`) right after a word, at most followed by the name of where it comes from (`… Wikipedia`,
+# `[…] Read more`); not a quotation trailing off (`...”`) nor a console's continuation prompt (`... x`).
+_TEASER_END = re.compile(
+    r"^(?:\S+\s+){7,}\S*\w[,;:]?\s?(?:…|\.\.\.|\[(?:…|\.\.\.)\])(?:\s*…)?(?:\s+[\w'’.-]+){0,3}\s*[»›>]?$"
+)
+_TEASER_SHARE = 2 / 3
+_TEASER_MIN = 3
+
+
+def _closing_teasers(blocks: list[_Block]) -> int | None:
+    """Where a closing run of excerpts of other pages starts, as a count of lines from the extract's
+    start, or None. Recirculation under an article ("previously", "look at other dictionaries") prints
+    other posts cut short; a run is at least three lines at the end, two thirds of them cut short,
+    opening with one, with the article's own text above it."""
+    lines = [line for b in blocks for line in b.text.split("\n")]
+    start: int | None = None
+    teasers = 0
+    for i in range(len(lines) - 1, 0, -1):
+        line = lines[i]
+        is_teaser = ("…" in line or "..." in line) and bool(_TEASER_END.search(line))  # the pattern is costly
+        teasers += is_teaser
+        if is_teaser and teasers >= _TEASER_MIN and teasers >= _TEASER_SHARE * (len(lines) - i):
+            start = i
+    return start
+
+
+def _drop_lines_from(blocks: list[_Block], start: int, reason: str) -> tuple[list[_Block], list[Removal]]:
+    """The blocks up to line `start` (a block cut there keeps its earlier lines); the rest as removals."""
+    kept: list[_Block] = []
+    removed: list[Removal] = []
+    seen = 0
+    for block in blocks:
+        lines = block.text.split("\n")
+        if seen + len(lines) <= start:
+            kept.append(block)
+        elif seen >= start:
+            removed.append(Removal(block.text, reason))
+        else:
+            cut = start - seen
+            kept.append(_Block("\n".join(lines[:cut]), block.heading, block.link_share))
+            removed.append(Removal("\n".join(lines[cut:]), reason))
+        seen += len(lines)
+    return kept, removed
+
+
+def _peel_closing_lines(
+    block: _Block, count: int, title_keys: set[str], captions: set[str], removed: list[Removal]
+) -> _Block:
+    """The last paragraph without the furniture closing it. Pages that break lines with <br> give one
+    paragraph for what are several (the story's last lines, a reader prompt, a signature): its lines
+    are judged from the end as closing paragraphs of their own, while they are furniture."""
+    lines = block.text.split("\n")
+    while len(lines) > 1:
+        reason = _reason(_Block(lines[-1]), count - 1, count, title_keys, captions)
+        if reason is None:
+            break
+        removed.append(Removal(lines.pop(), reason))
+    return _Block("\n".join(lines), block.heading, block.link_share)
 
 
 def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tuple[list[_Block], list[Removal]]:
@@ -351,12 +438,26 @@ def filter_blocks(blocks: list[_Block], tree: HtmlElement, meta: PageMeta) -> tu
     while end > 1 and blocks[end - 1].link_share >= 0.8 and _words(blocks[end - 1].text) <= 25:
         end -= 1
         removed.append(Removal(blocks[end].text, "link list after the article"))
-    for index, block in enumerate(blocks[:end]):
-        reason = _reason(block, index, end, title_keys, captions)
+    teasers = _closing_teasers(blocks[:end])
+    if teasers is not None:
+        blocks, cut = _drop_lines_from(blocks[:end], teasers, "excerpts of other pages after the article")
+        removed.extend(cut)
+        end = len(blocks)
+    reasons = [_reason(block, index, end, title_keys, captions) for index, block in enumerate(blocks[:end])]
+    # a paywall's pitch closing the page runs over as many paragraphs as it likes: one offering access
+    # with everything after it furniture is part of it, however far from the end
+    for index in range(end - 1, -1, -1):
+        if reasons[index] is None:
+            if not _pitch(blocks[index].text):
+                break
+            reasons[index] = "reader prompt or publisher notice"
+    for block, reason in zip(blocks[:end], reasons, strict=True):
         if reason:
             removed.append(Removal(block.text, reason))
         else:
             kept.append(block)
+    if kept and not kept[-1].heading and "\n" in kept[-1].text:
+        kept[-1] = _peel_closing_lines(kept[-1], end, title_keys, captions, removed)
     # a heading left with no text under it (its section was all furniture) goes too
     while kept and kept[-1].heading:
         removed.append(Removal(kept.pop().text, "heading with nothing after it"))
