@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: Bump whenever cleaning the same input can give another result: re-ingesting then refreshes stored
 #: articles (and so their annotations) instead of skipping them.
-CLEANER_VERSION = "11"
+CLEANER_VERSION = "12"
 
 #: Bump whenever the output for the same text can change (stored annotations are then redone).
 ANNOTATOR_VERSION = "13"
