@@ -649,6 +649,7 @@ class Clusterer:
         keys, penalty, span = vector.keys(), settings.gap_penalty, settings.max_span_days
         changing = features.direction != 0 or features.step is not None
         dated_penalty, figure_size = settings.dated_figure_penalty, settings.dated_figure_size
+        threshold, member_floor = settings.threshold, settings.dated_member_floor
         stated = anchors is not None and dated_penalty < 1.0 and bool(self._quantities(features))
         for sid, _ in sorted(hits.items(), key=_VALUE, reverse=True)[: settings.max_candidates]:
             story = stories[sid]
@@ -668,12 +669,15 @@ class Clusterer:
                     story_norm = self._norm(story)
                 score = dot / (norm * story_norm)
                 score *= 1.0 - penalty * min(gap, window) / window
-                if stated and len(story.members) >= figure_size:
-                    fit = self._figures(features, story)
-                    if fit < 0:
-                        score *= dated_penalty ** min(-fit, 2)
-                if score * story_norm / len(story.members) < settings.dated_member_floor:
-                    continue
+                # Figures and the member floor can only lower a score: one below `threshold` stays
+                # out whatever they say, and costs no look at the story's figures.
+                if score >= threshold:
+                    if stated and len(story.members) >= figure_size:
+                        fit = self._figures(features, story)
+                        if fit < 0:
+                            score *= dated_penalty ** min(-fit, 2)
+                    if score * story_norm / len(story.members) < member_floor:
+                        continue
                 scored.append((score, story))
                 continue
             scored.append((self._score(features, story, vector, norm, None), story))
