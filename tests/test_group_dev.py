@@ -5,6 +5,7 @@ The gold `event` label is read for scoring only; the articles are built from tex
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import replace
@@ -15,7 +16,15 @@ import pytest
 from storyline.annotate import annotate
 from storyline.article import Article
 from storyline.clean import CleanError, clean_documents
-from storyline.group import Clusterer, bcubed, cluster_features, extract_features, find_families, pairwise
+from storyline.group import (
+    Clusterer,
+    ClusterSettings,
+    bcubed,
+    cluster_features,
+    extract_features,
+    find_families,
+    pairwise,
+)
 from storyline.group.evaluate import strip_url_dates
 from storyline.group.features import change_step
 from storyline.ingest import RawDocument
@@ -168,3 +177,30 @@ def test_two_decisions_days_apart_stay_apart_by_the_size_of_the_change(
     placed = _group(signal + hike)
     assert placed[hike[0].id] == placed[hike[1].id]
     assert not {placed[a.id] for a in signal} & {placed[hike[0].id]}
+
+
+def test_two_quakes_days_apart_stay_apart_by_the_figures_they_state(
+    dev: tuple[list[Article], dict[str, str], dict[str, str]],
+) -> None:
+    """The two late-night quakes off Fukushima (M7.3 in February 2021, M7.4 in March 2022), the
+    second's dated reports moved here (their days, as read) to twelve days after the first's, among the
+    rest of the corpus: the same words, places and intensity within the time window, but another
+    magnitude, time of night and distance offshore. A dated report weighs the figures it states against
+    the story's (`ClusterSettings.dated_figure_penalty`); without that, the second quake joins the first."""
+    articles, gold, _ = dev
+    features = [extract_features(a, annotate(a.text, a.published)) for a in articles]
+    first = [f for f in features if gold[f.id] == "fukushima-offshore-earthquake-2021-02"]
+    second = [f for f in features if gold[f.id] == "fukushima-offshore-earthquake-2022-03"]
+    dated = sorted(f.day for f in second if f.day is not None)
+    assert len(dated) >= 3
+    shift = sorted(f.day for f in first if f.day is not None)[0] + 12 - dated[0]
+    for f in second:
+        if f.day is not None:
+            f.day += shift
+            f.event_days = [d + shift for d in f.event_days]
+    families = find_families(articles)
+    for penalty, apart in ((ClusterSettings().dated_figure_penalty, True), (1.0, False)):
+        settings = ClusterSettings(dated_figure_penalty=penalty)
+        placed = cluster_features(copy.deepcopy(features), Clusterer(settings), families).stories
+        shared = {placed[f.id] for f in first} & {placed[f.id] for f in second}
+        assert not shared if apart else shared, penalty
